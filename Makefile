@@ -1,0 +1,51 @@
+# dutyboard — two commands for a fresh machine:
+#   make run    set up a virtualenv, build the demo database, open the dashboard
+#   make test   set up everything the tests need, then lint, type-check and test
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+DEMO_DB ?= .demo/demo.db
+
+.PHONY: run test venv system-deps lint demo bench clean
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	touch $@
+
+venv: $(BIN)/.installed
+
+# System packages some tests drive for real (tmux for end-to-end terminal checks).
+# Installed only when missing and when we are root (CI, fresh machines).
+SYSTEM_PACKAGES := tmux
+system-deps:
+	@missing=""; for cmd in $(SYSTEM_PACKAGES); do command -v $$cmd >/dev/null 2>&1 || missing="$$missing $$cmd"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing:$$missing"; \
+	    DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else echo "missing system packages:$$missing (install them, or run as root)"; exit 1; fi; \
+	fi
+
+# A fresh demo every time: its times are relative to now, so an old one looks stale.
+run: venv
+	@mkdir -p $(dir $(DEMO_DB))
+	$(BIN)/dutyboard demo --db $(DEMO_DB) --force
+	$(BIN)/dutyboard --db $(DEMO_DB)
+
+demo: venv
+	@mkdir -p $(dir $(DEMO_DB))
+	$(BIN)/dutyboard demo --db $(DEMO_DB) --force
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+test: venv system-deps lint
+	$(BIN)/pytest
+
+clean:
+	rm -rf $(VENV) .demo .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,3 @@
+"""dutyboard: a terminal dashboard for round-the-clock duty desks."""
+
+__version__ = "0.1.0"

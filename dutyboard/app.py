@@ -1,0 +1,196 @@
+"""The Textual App: wiring of screens and panels only."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, ClassVar
+from zoneinfo import ZoneInfo
+
+from textual import events, work
+from textual.app import App, ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Grid
+from textual.widget import Widget
+from textual.widgets import DataTable, Footer
+
+from dutyboard.config import Config
+from dutyboard.domain.clock import Clock, from_iso, utcnow
+from dutyboard.domain.status import IllegalTransition
+from dutyboard.store import Store, StoreError
+from widgets.common.header import DeskHeader
+from widgets.common.table_panel import TablePanel
+from widgets.contacts.panel import ContactsPanel
+from widgets.handover.panel import HandoverPanel
+from widgets.leads.panel import LeadsPanel
+from widgets.requests.panel import RequestsPanel
+
+PANELS = ("requests", "leads", "contacts", "handover")
+
+
+class DutyboardApp(App[None]):
+    """Four live panels over one SQLite file."""
+
+    TITLE = "dutyboard"
+    CSS = """
+    Screen { layout: vertical; }
+    #panels {
+        grid-size: 2 2;
+        grid-columns: 3fr 2fr;
+        grid-rows: 3fr 2fr;
+        height: 1fr;
+    }
+    /* Narrow terminals (phones over SSH, 80x24): one panel at a time, 1-4 / tab switch. */
+    Screen.-narrow #panels { grid-size: 1 1; grid-columns: 1fr; grid-rows: 1fr; }
+    Screen.-narrow #panels > .panel { display: none; }
+    Screen.-narrow #panels > .panel.-active { display: block; }
+    """
+    HORIZONTAL_BREAKPOINTS = [
+        (0, "-narrow"),
+        (110, "-wide"),
+    ]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q", "quit", "Quit", id="quit"),
+        Binding("1", "focus_panel('requests')", "Requests", show=False, id="panel.requests"),
+        Binding("2", "focus_panel('leads')", "Leads", show=False, id="panel.leads"),
+        Binding("3", "focus_panel('contacts')", "Contacts", show=False, id="panel.contacts"),
+        Binding("4", "focus_panel('handover')", "Handover", show=False, id="panel.handover"),
+        Binding("j", "cursor('down')", "Down", show=False, id="cursor.down"),
+        Binding("k", "cursor('up')", "Up", show=False, id="cursor.up"),
+        Binding("g", "cursor('top')", "Top", show=False, id="cursor.top"),
+        Binding("G", "cursor('bottom')", "Bottom", show=False, id="cursor.bottom"),
+        Binding("a", "acknowledge", "Acknowledge", id="request.acknowledge"),
+        Binding("m", "assign_me", "Mine", id="record.assign_me"),
+    ]
+    # Actions that write. In a leader session they are absent: not run, not shown.
+    WRITE_ACTIONS: ClassVar[frozenset[str]] = frozenset({"acknowledge", "assign_me"})
+
+    def __init__(
+        self,
+        store: Store,
+        config: Config,
+        *,
+        role: str = "officer",
+        clock: Clock = utcnow,
+    ) -> None:
+        super().__init__()
+        self.store = store
+        self.config = config
+        self.role = role
+        self.clock = clock
+        self.zone = ZoneInfo(config.timezone)
+        self._data_version: int | None = None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        leader = self.role != "officer" or self.store.readonly
+        return not (leader and action in self.WRITE_ACTIONS)
+
+    def compose(self) -> ComposeResult:
+        yield DeskHeader(self.config.desk_name, self.zone, self.role, self.clock())
+        with Grid(id="panels"):
+            yield RequestsPanel(id="requests", classes="panel -active")
+            yield ContactsPanel(id="contacts", classes="panel")
+            yield LeadsPanel(id="leads", classes="panel")
+            yield HandoverPanel(id="handover", classes="panel")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#requests DataTable").focus()
+        self.set_interval(1.0, self._tick)
+        self._poll_changes()
+
+    # -- time and live refresh ------------------------------------------------------
+
+    def local_hm(self, iso: str | None) -> str:
+        if not iso:
+            return ""
+        return from_iso(iso).astimezone(self.zone).strftime("%H:%M")
+
+    def _tick(self) -> None:
+        header = self.query_one(DeskHeader)
+        header.tick(self.clock())
+        self._poll_changes()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="poll")
+    def _poll_changes(self) -> None:
+        version = self.store.data_version()
+        shift = self.store.current_shift()
+        # The first poll sets the baseline and reloads once, so a write that landed
+        # between the panels' first load and this poll is never missed.
+        changed = version != self._data_version
+        self._data_version = version
+        self.call_from_thread(self._after_poll, changed, shift.officer if shift else "")
+
+    def _after_poll(self, changed: bool, on_duty: str) -> None:
+        self.query_one(DeskHeader).on_duty = on_duty
+        if changed:
+            self.refresh_panels()
+
+    def refresh_panels(self) -> None:
+        for panel_id in PANELS:
+            self.query_one(f"#{panel_id}").reload()  # type: ignore[attr-defined]
+
+    # -- actions --------------------------------------------------------------------
+
+    def action_focus_panel(self, panel: str) -> None:
+        target = self.query_one(f"#{panel}")
+        self._activate(target)
+        tables = target.query(DataTable)
+        (tables.first() if tables else target).focus()
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        for node in event.widget.ancestors_with_self:
+            if isinstance(node, Widget) and node.has_class("panel"):
+                self._activate(node)
+                break
+
+    def _activate(self, panel: Widget) -> None:
+        """Mark the panel in use; on a narrow screen it is the only one shown."""
+        for other in self.query(".panel"):
+            other.set_class(other is panel, "-active")
+
+    def action_cursor(self, where: str) -> None:
+        table = self.focused
+        if not isinstance(table, DataTable):
+            return
+        if where == "down":
+            table.action_cursor_down()
+        elif where == "up":
+            table.action_cursor_up()
+        elif where == "top":
+            table.move_cursor(row=0)
+        elif where == "bottom":
+            table.move_cursor(row=table.row_count - 1)
+
+    def _selected(self, panel_id: str) -> int | None:
+        panel = self.query_one(f"#{panel_id}", TablePanel)
+        return panel.selected_id()
+
+    def action_acknowledge(self) -> None:
+        request_id = self._selected("requests")
+        if request_id is not None:
+            self._write(
+                lambda: self.store.acknowledge_request(request_id),
+                f"Request #{request_id} acknowledged",
+            )
+
+    def action_assign_me(self) -> None:
+        focused = self.focused
+        for panel_id, table in (("requests", "requests"), ("leads", "leads")):
+            panel = self.query_one(f"#{panel_id}", TablePanel)
+            if focused is panel.table:
+                record_id = panel.selected_id()
+                if record_id is not None:
+                    self._write(
+                        lambda t=table, r=record_id: self.store.assign(t, r, self.store.actor),
+                        f"#{record_id} assigned to you",
+                    )
+
+    @work(thread=True, exit_on_error=False, group="write")
+    def _write(self, change: Callable[[], Any], done: str) -> None:
+        try:
+            change()
+        except (StoreError, IllegalTransition) as exc:
+            self.call_from_thread(self.notify, str(exc), severity="error", timeout=6)
+            return
+        self.call_from_thread(self.notify, done)
+        self.call_from_thread(self.refresh_panels)

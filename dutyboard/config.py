@@ -1,0 +1,150 @@
+"""Configuration from TOML: a small typed loader with one clear error per bad key.
+
+Precedence: ``--config PATH`` > ``$DUTYBOARD_CONFIG`` > the user config dir. A missing
+default file simply means defaults; a missing file that was asked for is an error.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+import tomllib
+from dataclasses import dataclass, field
+from datetime import time
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from dutyboard.paths import default_config_path
+
+
+class ConfigError(Exception):
+    """A configuration problem; the message names the file and the key."""
+
+
+@dataclass(frozen=True)
+class Config:
+    desk_name: str = "Duty desk"
+    timezone: str = "Asia/Shanghai"
+    user: str = field(default_factory=lambda: _default_user())
+    lang: str = "en"
+    stale_after_hours: float = 12.0
+    clocks: tuple[str, ...] = (
+        "Asia/Shanghai",
+        "Asia/Colombo",
+        "Europe/Paris",
+        "America/New_York",
+    )
+    night_start: time = time(22, 0)
+    night_end: time = time(7, 0)
+    source_path: Path | None = None
+
+
+def _default_user() -> str:
+    try:
+        return os.environ.get("DUTYBOARD_USER") or getpass.getuser()
+    except Exception:  # no passwd entry (containers): fall back to a neutral name
+        return "officer"
+
+
+# section → key → (field name, parser)
+def _zone(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValueError("must be a string such as 'Asia/Shanghai'")
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(
+            f"{value!r} is not a known IANA time zone (e.g. 'Asia/Shanghai')"
+        ) from None
+    return value
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError("must be a non-empty string")
+    return value.strip()
+
+
+def _lang(value: Any) -> str:
+    if value not in ("en", "zh_CN"):
+        raise ValueError(f"{value!r} is not a supported language (en, zh_CN)")
+    return str(value)
+
+
+def _hours(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+        raise ValueError("must be a positive number of hours")
+    return float(value)
+
+
+def _zones(value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list):
+        raise ValueError("must be a list of IANA time zones")
+    return tuple(_zone(v) for v in value)
+
+
+def _clock_time(value: Any) -> time:
+    if isinstance(value, time):
+        return value
+    if isinstance(value, str):
+        try:
+            return time.fromisoformat(value)
+        except ValueError:
+            pass
+    raise ValueError(f'{value!r} is not a time like "22:00"')
+
+
+_SCHEMA: dict[str, dict[str, tuple[str, Any]]] = {
+    "desk": {
+        "name": ("desk_name", _text),
+        "timezone": ("timezone", _zone),
+        "user": ("user", _text),
+        "lang": ("lang", _lang),
+    },
+    "display": {
+        "stale_after_hours": ("stale_after_hours", _hours),
+        "clocks": ("clocks", _zones),
+    },
+    "contacts": {
+        "night_start": ("night_start", _clock_time),
+        "night_end": ("night_end", _clock_time),
+    },
+}
+
+
+def load_config(path: Path | None = None) -> Config:
+    """Load the configuration; ``path`` given explicitly must exist."""
+    explicit = path is not None or "DUTYBOARD_CONFIG" in os.environ
+    path = path or default_config_path()
+    if not path.exists():
+        if explicit:
+            raise ConfigError(f"config file {path} does not exist")
+        return Config()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read: {exc}") from None
+    return parse_config(data, source=path)
+
+
+def parse_config(data: dict[str, Any], *, source: Path | None = None) -> Config:
+    where = str(source) if source else "config"
+    values: dict[str, Any] = {}
+    for section, body in data.items():
+        if section not in _SCHEMA:
+            raise ConfigError(f"{where}: unknown section [{section}] (known: {', '.join(_SCHEMA)})")
+        if not isinstance(body, dict):
+            raise ConfigError(f"{where}: [{section}] must be a table")
+        for key, value in body.items():
+            if key not in _SCHEMA[section]:
+                known = ", ".join(_SCHEMA[section])
+                raise ConfigError(f"{where}: unknown key {section}.{key} (known: {known})")
+            name, parse = _SCHEMA[section][key]
+            try:
+                values[name] = parse(value)
+            except ValueError as exc:
+                raise ConfigError(f"{where}: {section}.{key}: {exc}") from None
+    return Config(**values, source_path=source)

@@ -1,0 +1,1 @@
+"""Plain domain types, status machines and time logic. Never imports Textual."""

@@ -1,0 +1,168 @@
+"""Status machines: the only place that says which transition is legal."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import TypeVar
+
+E = TypeVar("E", bound=StrEnum)
+
+
+class Priority(StrEnum):
+    URGENT = "urgent"
+    HIGH = "high"
+    NORMAL = "normal"
+    LOW = "low"
+
+    @property
+    def rank(self) -> int:
+        """0 is the most pressing; used for sorting."""
+        return _PRIORITY_RANK[self]
+
+
+_PRIORITY_RANK = {Priority.URGENT: 0, Priority.HIGH: 1, Priority.NORMAL: 2, Priority.LOW: 3}
+
+
+class RequestStatus(StrEnum):
+    NEW = "new"
+    ACKNOWLEDGED = "acknowledged"
+    IN_PROGRESS = "in_progress"
+    PARTIALLY_FULFILLED = "partially_fulfilled"
+    FULFILLED = "fulfilled"
+    CLOSED = "closed"
+    REJECTED = "rejected"
+
+
+class LeadStatus(StrEnum):
+    NEW = "new"
+    VERIFYING = "verifying"
+    NEGOTIATING = "negotiating"
+    ORDERED = "ordered"
+    IN_TRANSIT = "in_transit"
+    CUSTOMS = "customs"
+    RECEIVED = "received"
+    DROPPED = "dropped"
+
+
+class ClosureReason(StrEnum):
+    """Why a lead was dropped. Required when a lead moves to ``dropped``."""
+
+    NO_STOCK = "no_stock"
+    PRICE = "price"
+    QUALITY = "quality"
+    CERTIFICATION = "certification"
+    UNREACHABLE = "unreachable"
+    DUPLICATE = "duplicate"
+    EXPORT_BAN = "export_ban"
+    OTHER = "other"
+
+
+REQUEST_TRANSITIONS: dict[RequestStatus, frozenset[RequestStatus]] = {
+    RequestStatus.NEW: frozenset(
+        {RequestStatus.ACKNOWLEDGED, RequestStatus.REJECTED, RequestStatus.CLOSED}
+    ),
+    RequestStatus.ACKNOWLEDGED: frozenset(
+        {RequestStatus.IN_PROGRESS, RequestStatus.REJECTED, RequestStatus.CLOSED}
+    ),
+    RequestStatus.IN_PROGRESS: frozenset(
+        {
+            RequestStatus.PARTIALLY_FULFILLED,
+            RequestStatus.FULFILLED,
+            RequestStatus.CLOSED,
+            RequestStatus.REJECTED,
+        }
+    ),
+    RequestStatus.PARTIALLY_FULFILLED: frozenset(
+        {RequestStatus.FULFILLED, RequestStatus.CLOSED, RequestStatus.IN_PROGRESS}
+    ),
+    RequestStatus.FULFILLED: frozenset({RequestStatus.CLOSED}),
+    RequestStatus.CLOSED: frozenset(),
+    RequestStatus.REJECTED: frozenset(),
+}
+
+# Forward along the pipeline, or dropped from any open stage.
+_LEAD_FORWARD = [
+    LeadStatus.NEW,
+    LeadStatus.VERIFYING,
+    LeadStatus.NEGOTIATING,
+    LeadStatus.ORDERED,
+    LeadStatus.IN_TRANSIT,
+    LeadStatus.CUSTOMS,
+    LeadStatus.RECEIVED,
+]
+LEAD_TRANSITIONS: dict[LeadStatus, frozenset[LeadStatus]] = {
+    LeadStatus.NEW: frozenset({LeadStatus.VERIFYING, LeadStatus.NEGOTIATING, LeadStatus.DROPPED}),
+    LeadStatus.VERIFYING: frozenset({LeadStatus.NEGOTIATING, LeadStatus.DROPPED}),
+    LeadStatus.NEGOTIATING: frozenset({LeadStatus.ORDERED, LeadStatus.DROPPED}),
+    LeadStatus.ORDERED: frozenset({LeadStatus.IN_TRANSIT, LeadStatus.DROPPED}),
+    # Goods flown in on a charter may skip a separate customs stage.
+    LeadStatus.IN_TRANSIT: frozenset({LeadStatus.CUSTOMS, LeadStatus.RECEIVED, LeadStatus.DROPPED}),
+    LeadStatus.CUSTOMS: frozenset({LeadStatus.RECEIVED, LeadStatus.DROPPED}),
+    LeadStatus.RECEIVED: frozenset(),
+    LeadStatus.DROPPED: frozenset(),
+}
+
+OPEN_REQUEST_STATUSES = frozenset(
+    {
+        RequestStatus.NEW,
+        RequestStatus.ACKNOWLEDGED,
+        RequestStatus.IN_PROGRESS,
+        RequestStatus.PARTIALLY_FULFILLED,
+    }
+)
+OPEN_LEAD_STATUSES = frozenset(set(LeadStatus) - {LeadStatus.RECEIVED, LeadStatus.DROPPED})
+
+
+class IllegalTransition(ValueError):
+    """A status change the status machine does not allow; the message is for people."""
+
+
+def check_request_transition(current: str, target: str) -> RequestStatus:
+    """Return the target status if ``current → target`` is legal, else raise."""
+    cur, tgt = _parse(RequestStatus, current, "request"), _parse(RequestStatus, target, "request")
+    if tgt not in REQUEST_TRANSITIONS[cur]:
+        raise IllegalTransition(
+            f"a request that is {cur.value} cannot become {tgt.value}; "
+            f"allowed: {_allowed(REQUEST_TRANSITIONS[cur])}"
+        )
+    return tgt
+
+
+def check_lead_transition(current: str, target: str, reason: str | None = None) -> LeadStatus:
+    """Return the target status if legal; ``dropped`` needs a :class:`ClosureReason`."""
+    cur, tgt = _parse(LeadStatus, current, "lead"), _parse(LeadStatus, target, "lead")
+    if tgt not in LEAD_TRANSITIONS[cur]:
+        raise IllegalTransition(
+            f"a lead that is {cur.value} cannot become {tgt.value}; "
+            f"allowed: {_allowed(LEAD_TRANSITIONS[cur])}"
+        )
+    if tgt is LeadStatus.DROPPED:
+        if not reason:
+            raise IllegalTransition(
+                "dropping a lead needs a closure reason: "
+                + ", ".join(r.value for r in ClosureReason)
+            )
+        _parse(ClosureReason, reason, "closure reason")
+    return tgt
+
+
+def lead_stage_index(status: str) -> int:
+    """Position along the pipeline (dropped sorts last)."""
+    try:
+        return _LEAD_FORWARD.index(LeadStatus(status))
+    except ValueError:
+        return len(_LEAD_FORWARD)
+
+
+def _parse(enum: type[E], value: str, what: str) -> E:
+    try:
+        return enum(value)
+    except ValueError:
+        choices = ", ".join(e.value for e in enum)
+        raise IllegalTransition(
+            f"unknown {what} status {value!r}; expected one of {choices}"
+        ) from None
+
+
+def _allowed(targets: frozenset[RequestStatus] | frozenset[LeadStatus]) -> str:
+    return ", ".join(sorted(t.value for t in targets)) or "none (final state)"

@@ -1,0 +1,1 @@
+"""Ingest: parsers per format, normaliser, sanitiser, collectors. Never imports Textual."""

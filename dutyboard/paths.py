@@ -1,0 +1,24 @@
+"""Where dutyboard keeps its files. Nothing here touches the disk at import time."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import platformdirs
+
+APP = "dutyboard"
+
+
+def default_config_path() -> Path:
+    env = os.environ.get("DUTYBOARD_CONFIG")
+    if env:
+        return Path(env).expanduser()
+    return Path(platformdirs.user_config_dir(APP)) / "config.toml"
+
+
+def default_db_path() -> Path:
+    env = os.environ.get("DUTYBOARD_DB")
+    if env:
+        return Path(env).expanduser()
+    return Path(platformdirs.user_data_dir(APP)) / "dutyboard.db"

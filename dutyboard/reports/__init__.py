@@ -1,0 +1,1 @@
+"""Daily reports and exports. Never imports Textual."""

@@ -1,0 +1,242 @@
+"""The schema, as an ordered list of sqlite-utils migrations.
+
+Never edit a migration that has shipped: add a new one. A database made by an older
+version upgrades in place when it is next opened by an officer (read-write) process.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+migrations = Migrations("dutyboard")
+
+_TRACKED = """
+    source TEXT NOT NULL DEFAULT 'manual',
+    external_id TEXT,
+    content_hash TEXT,
+    raw TEXT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    version INTEGER NOT NULL DEFAULT 1
+"""
+
+
+def _run(db: Database, statements: str) -> None:
+    # executescript() would COMMIT the migration's transaction; run one statement at a time.
+    for statement in statements.split(";\n"):
+        if statement.strip():
+            db.execute(statement)
+
+
+@migrations()
+def m001_initial(db: Database) -> None:
+    _run(
+        db,
+        f"""
+CREATE TABLE requests (
+    id INTEGER PRIMARY KEY,
+    received_at TEXT NOT NULL,
+    org TEXT NOT NULL,
+    requester TEXT,
+    phone TEXT,
+    email TEXT,
+    item TEXT NOT NULL,
+    quantity NUMERIC,
+    unit TEXT,
+    priority TEXT NOT NULL DEFAULT 'normal'
+        CHECK (priority IN ('urgent','high','normal','low')),
+    priority_rank INTEGER GENERATED ALWAYS AS (
+        CASE priority WHEN 'urgent' THEN 0 WHEN 'high' THEN 1 WHEN 'normal' THEN 2 ELSE 3 END
+    ) VIRTUAL,
+    due_by TEXT,
+    status TEXT NOT NULL DEFAULT 'new',
+    assignee TEXT,
+    notes TEXT,
+    extra TEXT,
+    {_TRACKED}
+);
+CREATE UNIQUE INDEX requests_identity ON requests(source, external_id)
+    WHERE external_id IS NOT NULL;
+CREATE INDEX requests_hash ON requests(source, content_hash);
+CREATE TABLE leads (
+    id INTEGER PRIMARY KEY,
+    supplier TEXT NOT NULL,
+    country TEXT,
+    contact_name TEXT,
+    phone TEXT,
+    email TEXT,
+    item TEXT NOT NULL,
+    quantity NUMERIC,
+    unit TEXT,
+    unit_price REAL,
+    currency TEXT,
+    certification TEXT,
+    lead_time_days INTEGER,
+    status TEXT NOT NULL DEFAULT 'new',
+    closure_reason TEXT,
+    next_action_at TEXT,
+    assignee TEXT,
+    notes TEXT,
+    extra TEXT,
+    {_TRACKED}
+);
+CREATE UNIQUE INDEX leads_identity ON leads(source, external_id)
+    WHERE external_id IS NOT NULL;
+CREATE INDEX leads_hash ON leads(source, content_hash);
+CREATE TABLE lead_requests (
+    lead_id INTEGER NOT NULL REFERENCES leads(id),
+    request_id INTEGER NOT NULL REFERENCES requests(id),
+    quantity NUMERIC,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (lead_id, request_id)
+);
+CREATE TABLE contacts (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    kind TEXT NOT NULL DEFAULT 'person',
+    org TEXT,
+    role TEXT,
+    country TEXT,
+    subdivision TEXT,
+    city TEXT,
+    tz TEXT,
+    work_hours TEXT,
+    weekend TEXT,
+    languages TEXT,
+    phone TEXT,
+    email TEXT,
+    wechat TEXT,
+    whatsapp TEXT,
+    tags TEXT,
+    notes TEXT,
+    last_contacted TEXT,
+    extra TEXT,
+    {_TRACKED}
+);
+CREATE UNIQUE INDEX contacts_identity ON contacts(source, external_id)
+    WHERE external_id IS NOT NULL;
+CREATE INDEX contacts_hash ON contacts(source, content_hash);
+CREATE TABLE supplies (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    direction TEXT NOT NULL CHECK (direction IN ('received','distributed')),
+    item TEXT NOT NULL,
+    quantity NUMERIC NOT NULL,
+    unit TEXT,
+    counterparty TEXT,
+    lead_id INTEGER REFERENCES leads(id),
+    request_id INTEGER REFERENCES requests(id),
+    amount REAL,
+    currency TEXT,
+    notes TEXT,
+    actor TEXT NOT NULL
+);
+CREATE TABLE shifts (
+    id INTEGER PRIMARY KEY,
+    officer TEXT NOT NULL,
+    started_at TEXT NOT NULL,
+    ended_at TEXT,
+    taken_over_from INTEGER REFERENCES shifts(id)
+);
+CREATE TABLE handovers (
+    id INTEGER PRIMARY KEY,
+    shift_id INTEGER NOT NULL REFERENCES shifts(id),
+    from_officer TEXT NOT NULL,
+    to_officer TEXT,
+    state TEXT NOT NULL DEFAULT 'draft'
+        CHECK (state IN ('draft','signed','acknowledged')),
+    notes TEXT,
+    created_at TEXT NOT NULL,
+    signed_at TEXT,
+    acknowledged_at TEXT,
+    acknowledged_by TEXT,
+    version INTEGER NOT NULL DEFAULT 1
+);
+CREATE TABLE handover_items (
+    id INTEGER PRIMARY KEY,
+    handover_id INTEGER NOT NULL REFERENCES handovers(id),
+    entity TEXT NOT NULL,
+    entity_id INTEGER,
+    summary TEXT NOT NULL,
+    owner TEXT,
+    next_step TEXT,
+    acknowledged_at TEXT,
+    acknowledged_by TEXT,
+    question TEXT
+);
+CREATE TABLE events (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    entity TEXT NOT NULL,
+    entity_id INTEGER,
+    action TEXT NOT NULL,
+    before TEXT,
+    after TEXT
+);
+CREATE INDEX events_entity ON events(entity, entity_id, id);
+CREATE INDEX events_at ON events(at);
+CREATE TABLE sources (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    kind TEXT NOT NULL,
+    location TEXT NOT NULL,
+    format TEXT,
+    settings TEXT,
+    last_ok_at TEXT,
+    last_error_at TEXT,
+    last_error TEXT
+);
+CREATE TABLE ingest_runs (
+    id INTEGER PRIMARY KEY,
+    source TEXT NOT NULL,
+    location TEXT NOT NULL,
+    started_at TEXT NOT NULL,
+    finished_at TEXT,
+    result TEXT,
+    rows_added INTEGER NOT NULL DEFAULT 0,
+    rows_updated INTEGER NOT NULL DEFAULT 0,
+    rows_unchanged INTEGER NOT NULL DEFAULT 0,
+    rows_quarantined INTEGER NOT NULL DEFAULT 0,
+    message TEXT
+);
+CREATE TABLE quarantine (
+    id INTEGER PRIMARY KEY,
+    run_id INTEGER REFERENCES ingest_runs(id),
+    at TEXT NOT NULL,
+    source TEXT NOT NULL,
+    location TEXT NOT NULL,
+    row_number INTEGER,
+    column_name TEXT,
+    reason TEXT NOT NULL,
+    original TEXT
+);
+CREATE TABLE leases (
+    name TEXT PRIMARY KEY,
+    holder TEXT NOT NULL,
+    expires_at TEXT NOT NULL
+)
+""",
+    )
+
+
+@migrations()
+def m002_panel_indexes(db: Database) -> None:
+    """Indexes the live panels sort and count by (keyset pagination needs them)."""
+    _run(
+        db,
+        """
+CREATE INDEX requests_status_priority ON requests(status, priority_rank, received_at, id);
+CREATE INDEX requests_received ON requests(received_at, id);
+CREATE INDEX requests_assignee ON requests(assignee, status);
+CREATE INDEX leads_status ON leads(status, next_action_at, id);
+CREATE INDEX contacts_name ON contacts(name, id);
+CREATE INDEX supplies_item ON supplies(item, direction)
+""",
+    )
+
+
+def all_migration_names() -> list[str]:
+    """Names of every migration this version knows, oldest first."""
+    return [m.name for m in migrations.pending(Database(memory=True))]

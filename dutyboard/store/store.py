@@ -1,0 +1,556 @@
+"""The store: the one query/command API over the SQLite file.
+
+Widgets and the CLI call these methods; nobody else writes SQL. Every write runs in a
+short ``BEGIN IMMEDIATE`` transaction and appends its ``events`` row(s) in the same
+transaction, so the audit log and the data can never disagree.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from dutyboard.domain.clock import Clock, to_iso, utcnow
+from dutyboard.domain.status import (
+    OPEN_LEAD_STATUSES,
+    OPEN_REQUEST_STATUSES,
+    ClosureReason,
+    Priority,
+    RequestStatus,
+    check_lead_transition,
+    check_request_transition,
+)
+from dutyboard.store.connection import applied_migrations, connect
+from dutyboard.store.errors import NotFound, ReadOnlyError, StaleEdit, ValidationError
+
+Row = dict[str, Any]
+
+# Columns a caller may set, per table. Anything else is refused, so a column name
+# never comes from outside.
+EDITABLE: dict[str, frozenset[str]] = {
+    "requests": frozenset(
+        [
+            "received_at",
+            "org",
+            "requester",
+            "phone",
+            "email",
+            "item",
+            "quantity",
+            "unit",
+            "priority",
+            "due_by",
+            "status",
+            "assignee",
+            "notes",
+            "extra",
+            "source",
+            "external_id",
+            "content_hash",
+            "raw",
+        ]
+    ),
+    "leads": frozenset(
+        [
+            "supplier",
+            "country",
+            "contact_name",
+            "phone",
+            "email",
+            "item",
+            "quantity",
+            "unit",
+            "unit_price",
+            "currency",
+            "certification",
+            "lead_time_days",
+            "status",
+            "closure_reason",
+            "next_action_at",
+            "assignee",
+            "notes",
+            "extra",
+            "source",
+            "external_id",
+            "content_hash",
+            "raw",
+        ]
+    ),
+    "contacts": frozenset(
+        [
+            "name",
+            "kind",
+            "org",
+            "role",
+            "country",
+            "subdivision",
+            "city",
+            "tz",
+            "work_hours",
+            "weekend",
+            "languages",
+            "phone",
+            "email",
+            "wechat",
+            "whatsapp",
+            "tags",
+            "notes",
+            "last_contacted",
+            "extra",
+            "source",
+            "external_id",
+            "content_hash",
+            "raw",
+        ]
+    ),
+}
+REQUIRED: dict[str, tuple[str, ...]] = {
+    "requests": ("org", "item"),
+    "leads": ("supplier", "item"),
+    "contacts": ("name",),
+}
+ENTITY = {"requests": "request", "leads": "lead", "contacts": "contact"}
+
+
+@dataclass(frozen=True)
+class Shift:
+    id: int
+    officer: str
+    started_at: str
+    ended_at: str | None
+
+
+class Store:
+    """One connection to the database, safe to call from one worker thread at a time."""
+
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        *,
+        path: Path,
+        readonly: bool,
+        actor: str,
+        clock: Clock = utcnow,
+    ) -> None:
+        self.conn = conn
+        self.path = path
+        self.readonly = readonly
+        self.actor = actor
+        self.clock = clock
+        # Textual thread workers and the UI thread may both call in; sqlite3 objects
+        # are not safe to share concurrently, so calls are serialised.
+        self._lock = threading.RLock()
+
+    @classmethod
+    def open(
+        cls,
+        path: Path | str,
+        *,
+        readonly: bool = False,
+        actor: str = "system",
+        clock: Clock = utcnow,
+    ) -> Store:
+        path = Path(path)
+        return cls(
+            connect(path, readonly=readonly), path=path, readonly=readonly, actor=actor, clock=clock
+        )
+
+    def close(self) -> None:
+        with self._lock:
+            self.conn.close()
+
+    def now(self) -> str:
+        return to_iso(self.clock())
+
+    # -- plumbing -------------------------------------------------------------------
+
+    def data_version(self) -> int:
+        """Changes when *another* connection commits; cheap enough to poll."""
+        with self._lock:
+            return int(self.conn.execute("PRAGMA data_version").fetchone()[0])
+
+    def schema_version(self) -> list[str]:
+        with self._lock:
+            return applied_migrations(self.conn)
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """A short write transaction that holds the write lock from its first statement."""
+        if self.readonly:
+            raise ReadOnlyError("this session is read-only: nothing can be changed here")
+        with self._lock:
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.conn
+            except BaseException:
+                self.conn.execute("ROLLBACK")
+                raise
+            else:
+                self.conn.execute("COMMIT")
+
+    def log_event(
+        self,
+        conn: sqlite3.Connection,
+        entity: str,
+        entity_id: int | None,
+        action: str,
+        before: Mapping[str, Any] | None = None,
+        after: Mapping[str, Any] | None = None,
+        *,
+        at: str | None = None,
+    ) -> None:
+        conn.execute(
+            "INSERT INTO events (at, actor, entity, entity_id, action, before, after) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                at or self.now(),
+                self.actor,
+                entity,
+                entity_id,
+                action,
+                _dump(before),
+                _dump(after),
+            ),
+        )
+
+    def _one(self, sql: str, params: tuple[Any, ...] = ()) -> Row | None:
+        with self._lock:
+            row = self.conn.execute(sql, params).fetchone()
+        return dict(row) if row is not None else None
+
+    def _all(self, sql: str, params: tuple[Any, ...] = ()) -> list[Row]:
+        with self._lock:
+            return [dict(r) for r in self.conn.execute(sql, params).fetchall()]
+
+    # -- generic record writes --------------------------------------------------------
+
+    def insert_record(
+        self,
+        conn: sqlite3.Connection,
+        table: str,
+        fields: Mapping[str, Any],
+        *,
+        at: str | None = None,
+    ) -> int:
+        """Insert into requests/leads/contacts inside an open transaction, with its event."""
+        values = _checked(table, fields)
+        for name in REQUIRED[table]:
+            if not str(values.get(name) or "").strip():
+                raise ValidationError(f"{ENTITY[table]}: {name} is required")
+        now = at or self.now()
+        values.setdefault("created_at", now)
+        values.setdefault("updated_at", now)
+        if table == "requests":
+            values.setdefault("received_at", now)
+        cols = ", ".join(values)
+        marks = ", ".join("?" for _ in values)
+        cur = conn.execute(f"INSERT INTO {table} ({cols}) VALUES ({marks})", tuple(values.values()))
+        new_id = int(cur.lastrowid or 0)
+        self.log_event(conn, ENTITY[table], new_id, "create", None, _audit(values), at=now)
+        return new_id
+
+    def update_record(
+        self,
+        conn: sqlite3.Connection,
+        table: str,
+        record_id: int,
+        changes: Mapping[str, Any],
+        *,
+        action: str = "update",
+        expected_version: int | None = None,
+    ) -> Row:
+        """Apply ``changes`` inside an open transaction; refuse a stale edit."""
+        values = _checked(table, changes)
+        row = conn.execute(f"SELECT * FROM {table} WHERE id = ?", (record_id,)).fetchone()
+        if row is None:
+            raise NotFound(f"{ENTITY[table]} #{record_id} does not exist")
+        before = dict(row)
+        if expected_version is not None and before["version"] != expected_version:
+            raise StaleEdit(
+                f"{ENTITY[table]} #{record_id} was changed by someone else "
+                f"(version {before['version']}, you had {expected_version}); reload and retry"
+            )
+        changed = {k: v for k, v in values.items() if before.get(k) != v}
+        if not changed:
+            return before
+        now = self.now()
+        sets = ", ".join(f"{k} = ?" for k in changed)
+        conn.execute(
+            f"UPDATE {table} SET {sets}, updated_at = ?, version = version + 1 WHERE id = ?",
+            (*changed.values(), now, record_id),
+        )
+        self.log_event(
+            conn,
+            ENTITY[table],
+            record_id,
+            action,
+            {k: before.get(k) for k in changed},
+            changed,
+            at=now,
+        )
+        after = dict(before, **changed, updated_at=now, version=before["version"] + 1)
+        return after
+
+    # -- requests ---------------------------------------------------------------------
+
+    def add_request(self, fields: Mapping[str, Any]) -> int:
+        _check_priority(fields.get("priority"))
+        with self.transaction() as conn:
+            return self.insert_record(conn, "requests", fields)
+
+    def get(self, table: str, record_id: int) -> Row:
+        if table not in EDITABLE:
+            raise ValueError(f"unknown table {table}")
+        row = self._one(f"SELECT * FROM {table} WHERE id = ?", (record_id,))
+        if row is None:
+            raise NotFound(f"{ENTITY[table]} #{record_id} does not exist")
+        return row
+
+    def set_request_status(
+        self, request_id: int, status: str, *, expected_version: int | None = None
+    ) -> Row:
+        with self.transaction() as conn:
+            current = conn.execute(
+                "SELECT status FROM requests WHERE id = ?", (request_id,)
+            ).fetchone()
+            if current is None:
+                raise NotFound(f"request #{request_id} does not exist")
+            target = check_request_transition(current["status"], status)
+            return self.update_record(
+                conn,
+                "requests",
+                request_id,
+                {"status": target.value},
+                action="status",
+                expected_version=expected_version,
+            )
+
+    def acknowledge_request(self, request_id: int, *, expected_version: int | None = None) -> Row:
+        """Acknowledge a new request and, if nobody owns it, take it."""
+        with self.transaction() as conn:
+            row = conn.execute(
+                "SELECT status, assignee FROM requests WHERE id = ?", (request_id,)
+            ).fetchone()
+            if row is None:
+                raise NotFound(f"request #{request_id} does not exist")
+            target = check_request_transition(row["status"], RequestStatus.ACKNOWLEDGED)
+            changes: dict[str, Any] = {"status": target.value}
+            if not row["assignee"]:
+                changes["assignee"] = self.actor
+            return self.update_record(
+                conn,
+                "requests",
+                request_id,
+                changes,
+                action="acknowledge",
+                expected_version=expected_version,
+            )
+
+    def assign(self, table: str, record_id: int, user: str | None) -> Row:
+        with self.transaction() as conn:
+            return self.update_record(conn, table, record_id, {"assignee": user}, action="assign")
+
+    def add_note(self, table: str, record_id: int, text: str) -> Row:
+        text = text.strip()
+        if not text:
+            raise ValidationError("a note cannot be empty")
+        with self.transaction() as conn:
+            row = conn.execute(
+                f"SELECT notes FROM {_table(table)} WHERE id = ?", (record_id,)
+            ).fetchone()
+            if row is None:
+                raise NotFound(f"{ENTITY[table]} #{record_id} does not exist")
+            stamp = f"[{self.now()[:16].replace('T', ' ')} {self.actor}] {text}"
+            notes = f"{row['notes']}\n{stamp}" if row["notes"] else stamp
+            return self.update_record(conn, table, record_id, {"notes": notes}, action="note")
+
+    # -- leads ------------------------------------------------------------------------
+
+    def add_lead(self, fields: Mapping[str, Any]) -> int:
+        with self.transaction() as conn:
+            return self.insert_record(conn, "leads", fields)
+
+    def set_lead_status(
+        self,
+        lead_id: int,
+        status: str,
+        *,
+        reason: str | None = None,
+        expected_version: int | None = None,
+    ) -> Row:
+        with self.transaction() as conn:
+            current = conn.execute("SELECT status FROM leads WHERE id = ?", (lead_id,)).fetchone()
+            if current is None:
+                raise NotFound(f"lead #{lead_id} does not exist")
+            target = check_lead_transition(current["status"], status, reason)
+            changes: dict[str, Any] = {"status": target.value}
+            if reason:
+                changes["closure_reason"] = ClosureReason(reason).value
+            return self.update_record(
+                conn,
+                "leads",
+                lead_id,
+                changes,
+                action="status",
+                expected_version=expected_version,
+            )
+
+    # -- contacts ---------------------------------------------------------------------
+
+    def add_contact(self, fields: Mapping[str, Any]) -> int:
+        with self.transaction() as conn:
+            return self.insert_record(conn, "contacts", fields)
+
+    # -- shifts and handovers -----------------------------------------------------------
+
+    def current_shift(self) -> Shift | None:
+        row = self._one(
+            "SELECT id, officer, started_at, ended_at FROM shifts WHERE ended_at IS NULL "
+            "ORDER BY started_at DESC, id DESC LIMIT 1"
+        )
+        return Shift(**row) if row else None
+
+    def start_shift(self, officer: str) -> int:
+        """Start a shift; an open shift of someone else is ended (taken over) and logged."""
+        officer = officer.strip()
+        if not officer:
+            raise ValidationError("a shift needs an officer name")
+        with self.transaction() as conn:
+            now = self.now()
+            open_row = conn.execute(
+                "SELECT id, officer FROM shifts WHERE ended_at IS NULL ORDER BY id DESC LIMIT 1"
+            ).fetchone()
+            taken_from = None
+            if open_row is not None:
+                if open_row["officer"] == officer:
+                    return int(open_row["id"])
+                taken_from = int(open_row["id"])
+                conn.execute("UPDATE shifts SET ended_at = ? WHERE id = ?", (now, taken_from))
+                self.log_event(conn, "shift", taken_from, "end", None, {"ended_at": now})
+            cur = conn.execute(
+                "INSERT INTO shifts (officer, started_at, taken_over_from) VALUES (?, ?, ?)",
+                (officer, now, taken_from),
+            )
+            shift_id = int(cur.lastrowid or 0)
+            self.log_event(
+                conn,
+                "shift",
+                shift_id,
+                "takeover" if taken_from else "start",
+                None,
+                {"officer": officer, "started_at": now, "taken_over_from": taken_from},
+            )
+            return shift_id
+
+    def end_shift(self, shift_id: int) -> None:
+        with self.transaction() as conn:
+            now = self.now()
+            cur = conn.execute(
+                "UPDATE shifts SET ended_at = ? WHERE id = ? AND ended_at IS NULL", (now, shift_id)
+            )
+            if cur.rowcount == 0:
+                raise NotFound(f"shift #{shift_id} is not open")
+            self.log_event(conn, "shift", shift_id, "end", None, {"ended_at": now})
+
+    def last_handover(self) -> Row | None:
+        return self._one("SELECT * FROM handovers ORDER BY id DESC LIMIT 1")
+
+    def handover_items(self, handover_id: int) -> list[Row]:
+        return self._all(
+            "SELECT * FROM handover_items WHERE handover_id = ? ORDER BY id", (handover_id,)
+        )
+
+    # -- queries for panels ---------------------------------------------------------------
+
+    def open_requests(self, limit: int = 200) -> list[Row]:
+        """Open requests, most pressing first (urgent, then oldest)."""
+        marks = ",".join("?" for _ in OPEN_REQUEST_STATUSES)
+        return self._all(
+            f"SELECT * FROM requests WHERE status IN ({marks}) "
+            "ORDER BY priority_rank, received_at, id LIMIT ?",
+            (*sorted(OPEN_REQUEST_STATUSES), limit),
+        )
+
+    def count_requests(self, *, open_only: bool = True) -> int:
+        if not open_only:
+            return int(self.conn.execute("SELECT count(*) FROM requests").fetchone()[0])
+        marks = ",".join("?" for _ in OPEN_REQUEST_STATUSES)
+        row = self._one(
+            f"SELECT count(*) AS n FROM requests WHERE status IN ({marks})",
+            tuple(sorted(OPEN_REQUEST_STATUSES)),
+        )
+        return int(row["n"]) if row else 0
+
+    def open_leads(self, limit: int = 200) -> list[Row]:
+        """Open leads, the ones whose next action is due soonest first."""
+        marks = ",".join("?" for _ in OPEN_LEAD_STATUSES)
+        return self._all(
+            f"SELECT * FROM leads WHERE status IN ({marks}) "
+            "ORDER BY next_action_at IS NULL, next_action_at, id LIMIT ?",
+            (*sorted(OPEN_LEAD_STATUSES), limit),
+        )
+
+    def contacts(self, limit: int = 500) -> list[Row]:
+        return self._all("SELECT * FROM contacts ORDER BY name, id LIMIT ?", (limit,))
+
+    def counts_by(self, table: str, column: str) -> dict[str, int]:
+        if column not in EDITABLE[_table(table)]:
+            raise ValueError(f"cannot group {table} by {column}")
+        rows = self._all(f"SELECT {column} AS k, count(*) AS n FROM {table} GROUP BY {column}")
+        return {str(r["k"]): int(r["n"]) for r in rows}
+
+    def history(self, entity: str, entity_id: int, limit: int = 200) -> list[Row]:
+        return self._all(
+            "SELECT * FROM events WHERE entity = ? AND entity_id = ? ORDER BY id DESC LIMIT ?",
+            (entity, entity_id, limit),
+        )
+
+
+def _table(table: str) -> str:
+    if table not in EDITABLE:
+        raise ValueError(f"unknown table {table!r}")
+    return table
+
+
+def _checked(table: str, fields: Mapping[str, Any]) -> dict[str, Any]:
+    allowed = EDITABLE[_table(table)] | {"created_at", "updated_at"}
+    unknown = set(fields) - allowed
+    if unknown:
+        raise ValidationError(f"{ENTITY[table]}: unknown field(s) {', '.join(sorted(unknown))}")
+    values = dict(fields)
+    if "extra" in values and isinstance(values["extra"], Mapping):
+        values["extra"] = json.dumps(values["extra"], ensure_ascii=False, sort_keys=True)
+    return values
+
+
+def _check_priority(value: Any) -> None:
+    if value is None:
+        return
+    try:
+        Priority(value)
+    except ValueError:
+        raise ValidationError(
+            f"priority {value!r} is not one of {', '.join(p.value for p in Priority)}"
+        ) from None
+
+
+def _audit(values: Mapping[str, Any]) -> dict[str, Any]:
+    # The raw payload is kept on the row itself; the event need not copy it.
+    return {k: v for k, v in values.items() if k not in ("raw", "created_at", "updated_at")}
+
+
+def _dump(value: Mapping[str, Any] | None) -> str | None:
+    return (
+        None
+        if value is None
+        else json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+    )
+
+
+__all__ = ["Row", "Shift", "Store"]

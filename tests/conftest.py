@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from dutyboard.store import Store
+
+# A fixed "now" for tests that must not depend on the wall clock: 2020-02-05 03:00 in
+# Changchun (19:00 UTC the day before), the middle of a night shift.
+FIXED_NOW = datetime(2020, 2, 4, 19, 0, tzinfo=UTC)
+
+REPO = Path(__file__).resolve().parents[1]
+INTEROP = REPO.parent / "shared" / "interop"
+
+
+class FakeClock:
+    def __init__(self, now: datetime = FIXED_NOW) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "duty.db"
+
+
+@pytest.fixture
+def store(db_path: Path, clock: FakeClock) -> Iterator[Store]:
+    s = Store.open(db_path, actor="tester", clock=clock)
+    yield s
+    s.close()

@@ -1,0 +1,69 @@
+"""The CLI as a user runs it: real processes, real files, exit codes and messages."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    full_env = {**os.environ, "NO_COLOR": "1", **(env or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "dutyboard", *args],
+        capture_output=True,
+        text=True,
+        env=full_env,
+        stdin=subprocess.DEVNULL,
+        timeout=60,
+    )
+
+
+@pytest.mark.parametrize("command", [[], ["demo"], ["check"]])
+def test_every_command_has_help(command: list[str]) -> None:
+    result = run(*command, "--help")
+    assert result.returncode == 0
+    assert "usage: dutyboard" in result.stdout
+    assert "--db" in result.stdout
+
+
+def test_demo_then_check(tmp_path: Path) -> None:
+    db = tmp_path / "sub" / "demo.db"
+    result = run("demo", "--db", str(db))
+    assert result.returncode == 0, result.stderr
+    assert "240 requests" in result.stdout
+    again = run("--db", str(db), "demo")  # global option before the command works too
+    assert again.returncode == 2
+    assert again.stderr.strip() == f"dutyboard: {db} already exists; pass --force to replace it"
+    checked = run("check", "--db", str(db))
+    assert checked.returncode == 0
+    assert "integrity: ok" in checked.stdout
+    assert run("demo", "--db", str(db), "--force").returncode == 0
+
+
+def test_errors_are_one_line_without_traceback(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[desk]\ntimezone = 'Nowhere/City'\n")
+    a_file = tmp_path / "a-file"
+    a_file.write_text("not a folder")
+    for args in (
+        ["check", "--db", str(tmp_path / "missing.db")],
+        ["--config", str(bad), "check", "--db", str(tmp_path / "x.db")],
+        ["--role", "leader", "--db", str(tmp_path / "missing.db")],
+        ["demo", "--db", str(a_file / "x.db")],
+        ["--db", str(a_file / "x.db")],
+    ):
+        result = run(*args, env={"DUTYBOARD_FORCE_TTY": "1"})
+        assert result.returncode != 0, args
+        assert "Traceback" not in result.stderr
+        assert result.stderr.startswith("dutyboard: "), result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+
+
+def test_dashboard_refuses_without_a_terminal(tmp_path: Path) -> None:
+    result = run("--db", str(tmp_path / "x.db"))
+    assert result.returncode == 2
+    assert "needs a terminal" in result.stderr

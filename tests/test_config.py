@@ -1,0 +1,57 @@
+from pathlib import Path
+
+import pytest
+
+from dutyboard.config import Config, ConfigError, load_config
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "config.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_example_config_in_the_repo_loads() -> None:
+    config = load_config(REPO / "config" / "example.toml")
+    assert config.timezone == "Asia/Shanghai"
+    assert "Asia/Colombo" in config.clocks
+
+
+def test_missing_default_file_means_defaults(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("DUTYBOARD_CONFIG", raising=False)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
+    assert load_config() == Config(user=load_config().user)
+
+
+def test_explicit_missing_file_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="does not exist"):
+        load_config(tmp_path / "nope.toml")
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[desk]\nnmae = 'x'\n", r"unknown key desk\.nmae"),
+        ("[dsk]\nname = 'x'\n", r"unknown section \[dsk\]"),
+        ("[desk]\ntimezone = 'Mars/Base'\n", r"desk\.timezone: 'Mars/Base' is not a known IANA"),
+        ("[desk]\nlang = 'fr'\n", r"desk\.lang: 'fr' is not a supported language"),
+        ("[display]\nstale_after_hours = -1\n", r"display\.stale_after_hours"),
+        ("[contacts]\nnight_start = '25:00'\n", r"contacts\.night_start"),
+        ("[desk\n", "not valid TOML"),
+    ],
+)
+def test_bad_config_names_the_key(tmp_path: Path, text: str, message: str) -> None:
+    with pytest.raises(ConfigError, match=message) as info:
+        load_config(write(tmp_path, text))
+    assert "\n" not in str(info.value).strip()
+
+
+def test_env_var_points_at_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = write(tmp_path, "[desk]\nname = '侨联 24h desk'\nuser = 'Li Na'\n")
+    monkeypatch.setenv("DUTYBOARD_CONFIG", str(path))
+    config = load_config()
+    assert (config.desk_name, config.user) == ("侨联 24h desk", "Li Na")

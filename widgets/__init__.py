@@ -1,0 +1,1 @@
+"""Textual widgets and screens, grouped by feature. Talks to the store, never to SQL."""

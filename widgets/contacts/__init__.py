@@ -1,0 +1,1 @@
+"""contacts widgets."""

@@ -44,7 +44,7 @@ class DutyboardApp(App[None]):
     Screen.-narrow #panels > .panel { display: none; }
     Screen.-narrow #panels > .panel.-active { display: block; }
     """
-    HORIZONTAL_BREAKPOINTS = [
+    HORIZONTAL_BREAKPOINTS = [  # noqa: RUF012 (Textual declares it without ClassVar)
         (0, "-narrow"),
         (110, "-wide"),
     ]

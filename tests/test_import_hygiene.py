@@ -10,6 +10,8 @@ CORE = [
     "dutyboard.config",
     "dutyboard.demo",
     "dutyboard.cli",
+    "dutyboard.commands.demo",
+    "dutyboard.commands.check",
 ]
 
 

@@ -1,0 +1,50 @@
+"""Subcommands of ``dutyboard``. Each module here is found automatically.
+
+A command module defines ``register(sub)`` which adds its parser (with
+``common_options(parser)``) and sets ``func=run``; ``run(args, ctx) -> int`` does the work.
+Raise :class:`UsageError`, ``StoreError`` or ``ConfigError`` for problems a person can
+fix: the CLI prints them as one line and exits 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from dutyboard.config import Config
+
+# argparse's private type is the only name for what add_subparsers() returns.
+Subparsers = Any
+
+
+class UsageError(Exception):
+    """A problem with how the command was called."""
+
+
+@dataclass(frozen=True)
+class Context:
+    config: Config
+    db_path: Path
+    user: str
+
+
+def common_options(parser: argparse.ArgumentParser, *, sub: bool = True) -> None:
+    """--db and --config, accepted before or after the command name."""
+    # On subcommands the default is SUPPRESS, so `dutyboard --db X demo` keeps X.
+    default = argparse.SUPPRESS if sub else None
+    parser.add_argument(
+        "--db",
+        default=default,
+        type=Path,
+        metavar="PATH",
+        help="SQLite database (default: $DUTYBOARD_DB or the user data dir)",
+    )
+    parser.add_argument(
+        "--config",
+        default=default,
+        type=Path,
+        metavar="PATH",
+        help="TOML config (default: $DUTYBOARD_CONFIG or the user config dir)",
+    )

@@ -11,7 +11,7 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Grid
 from textual.widget import Widget
-from textual.widgets import DataTable, Footer
+from textual.widgets import Footer
 
 from dutyboard.config import Config
 from dutyboard.domain.clock import Clock, from_iso, utcnow
@@ -19,6 +19,7 @@ from dutyboard.domain.status import IllegalTransition
 from dutyboard.store import Store, StoreError
 from widgets.common.header import DeskHeader
 from widgets.common.table_panel import TablePanel
+from widgets.common.virtual_table import VirtualTable
 from widgets.contacts.panel import ContactsPanel
 from widgets.handover.panel import HandoverPanel
 from widgets.leads.panel import LeadsPanel
@@ -54,10 +55,6 @@ class DutyboardApp(App[None]):
         Binding("2", "focus_panel('leads')", "Leads", show=False, id="panel.leads"),
         Binding("3", "focus_panel('contacts')", "Contacts", show=False, id="panel.contacts"),
         Binding("4", "focus_panel('handover')", "Handover", show=False, id="panel.handover"),
-        Binding("j", "cursor('down')", "Down", show=False, id="cursor.down"),
-        Binding("k", "cursor('up')", "Up", show=False, id="cursor.up"),
-        Binding("g", "cursor('top')", "Top", show=False, id="cursor.top"),
-        Binding("G", "cursor('bottom')", "Bottom", show=False, id="cursor.bottom"),
         Binding("a", "acknowledge", "Acknowledge", id="request.acknowledge"),
         Binding("m", "assign_me", "Mine", id="record.assign_me"),
     ]
@@ -94,7 +91,7 @@ class DutyboardApp(App[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#requests DataTable").focus()
+        self.query_one("#requests VirtualTable").focus()
         self.set_interval(1.0, self._tick)
         self._poll_changes()
 
@@ -134,7 +131,7 @@ class DutyboardApp(App[None]):
     def action_focus_panel(self, panel: str) -> None:
         target = self.query_one(f"#{panel}")
         self._activate(target)
-        tables = target.query(DataTable)
+        tables = target.query(VirtualTable)
         (tables.first() if tables else target).focus()
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
@@ -147,19 +144,6 @@ class DutyboardApp(App[None]):
         """Mark the panel in use; on a narrow screen it is the only one shown."""
         for other in self.query(".panel"):
             other.set_class(other is panel, "-active")
-
-    def action_cursor(self, where: str) -> None:
-        table = self.focused
-        if not isinstance(table, DataTable):
-            return
-        if where == "down":
-            table.action_cursor_down()
-        elif where == "up":
-            table.action_cursor_up()
-        elif where == "top":
-            table.move_cursor(row=0)
-        elif where == "bottom":
-            table.move_cursor(row=table.row_count - 1)
 
     def _selected(self, panel_id: str) -> int | None:
         panel = self.query_one(f"#{panel_id}", TablePanel)

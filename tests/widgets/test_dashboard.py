@@ -5,9 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from rich.text import Text
 from textual.pilot import Pilot
-from textual.widgets import DataTable
 from textual.worker import WorkerCancelled
 
 from dutyboard.app import DutyboardApp
@@ -16,6 +14,7 @@ from dutyboard.demo import build_demo
 from dutyboard.store import Store
 from tests.conftest import FIXED_NOW, FakeClock
 from widgets.common.header import DeskHeader
+from widgets.common.table_panel import TablePanel
 from widgets.handover.panel import HandoverPanel
 
 
@@ -32,10 +31,18 @@ def make_app(path: Path, role: str = "officer") -> DutyboardApp:
     return DutyboardApp(store, config, role=role, clock=FakeClock())
 
 
-def cell_text(table: DataTable[object], row: int, column: str) -> str:
-    index = [c.value for c in table.columns].index(column)
-    value = table.get_row_at(row)[index]
-    return value.plain if isinstance(value, Text) else str(value)
+def cell_text(panel: TablePanel, index: int, column: str) -> str:
+    """What the panel shows for the loaded row at ``index`` in ``column``."""
+    row = panel.table.row_at(index)
+    assert row is not None, f"row {index} is not loaded"
+    labels = [c.label for c in panel.columns]
+    return panel.cells(row)[labels.index(column)].plain
+
+
+def loaded(panel: TablePanel) -> range:
+    """Indexes of the rows on screen (all loaded after settle())."""
+    table = panel.table
+    return range(table.first_visible, min(table.total, table.first_visible + table.body_height))
 
 
 async def settle(app: DutyboardApp, pilot: Pilot[None]) -> None:
@@ -50,30 +57,39 @@ async def settle(app: DutyboardApp, pilot: Pilot[None]) -> None:
             return
 
 
+def panel(app: DutyboardApp, name: str) -> TablePanel:
+    return app.query_one(f"#{name}", TablePanel)
+
+
 async def test_four_panels_show_the_database(demo_db: Path) -> None:
     app = make_app(demo_db)
     async with app.run_test(size=(160, 45)) as pilot:
         await settle(app, pilot)
-        requests = app.query_one("#requests DataTable", DataTable)
+        requests = panel(app, "requests")
         open_count = app.store.count_requests()
-        assert requests.row_count == open_count > 0
+        assert requests.table.total == open_count > 0
         assert cell_text(requests, 0, "Pri") == "URG"  # most pressing first
         first = app.store.open_requests(limit=1)[0]
         assert cell_text(requests, 0, "Unit") == first["org"]
-        assert app.query_one("#requests").border_subtitle == f"{open_count:,}"
+        assert requests.border_subtitle == f"{open_count:,} · by most pressing"
+        # Only the rows near the viewport are in memory, never the whole table.
+        assert len(loaded(requests)) < open_count
 
-        leads = app.query_one("#leads DataTable", DataTable)
-        stages = {cell_text(leads, i, "Stage") for i in range(leads.row_count)}
-        assert "negotiating" in stages and "received" not in stages
+        leads = panel(app, "leads")
+        stages = {cell_text(leads, i, "Stage") for i in loaded(leads)}
+        assert stages and "received" not in stages and "dropped" not in stages
 
-        contacts = app.query_one("#contacts DataTable", DataTable)
-        names = [cell_text(contacts, i, "Name") for i in range(contacts.row_count)]
-        row = names.index("Nimal Perera")
+        contacts = panel(app, "contacts")
+        contacts.table.set_spec(contacts.table.spec.with_(text="Nimal"))
+        await settle(app, pilot)
+        assert contacts.table.total == 1
+        assert cell_text(contacts, 0, "Name") == "Nimal Perera"
         # 19:00 UTC is 00:30 next day in Colombo (UTC+05:30).
-        assert cell_text(contacts, row, "Local") == "Wed 00:30"
-        assert cell_text(contacts, row, "UTC±") == "+05:30"
-        kathmandu = names.index("Sita Shrestha")
-        assert cell_text(contacts, kathmandu, "UTC±") == "+05:45"
+        assert cell_text(contacts, 0, "Local") == "Wed 00:30"
+        assert cell_text(contacts, 0, "UTC±") == "+05:30"
+        contacts.table.set_spec(contacts.table.spec.with_(text="Kathmandu"))
+        await settle(app, pilot)
+        assert cell_text(contacts, 0, "UTC±") == "+05:45"
 
         handover = app.query_one(HandoverPanel)
         text = "\n".join(line.plain for line in handover.lines)
@@ -86,19 +102,19 @@ async def test_acknowledge_key_writes_through_the_store(demo_db: Path) -> None:
     app = make_app(demo_db)
     async with app.run_test(size=(160, 45)) as pilot:
         await settle(app, pilot)
-        panel = app.query_one("#requests")
-        table = app.query_one("#requests DataTable", DataTable)
-        new_rows = [i for i in range(table.row_count) if cell_text(table, i, "Status") == "new"]
-        table.move_cursor(row=new_rows[0])
-        request_id = panel.selected_id()  # type: ignore[attr-defined]
+        requests = panel(app, "requests")
+        new_rows = [i for i in loaded(requests) if cell_text(requests, i, "Status") == "new"]
+        requests.table.move_cursor(new_rows[0])
+        request_id = requests.selected_id()
+        assert request_id is not None
         await pilot.press("a")
         await settle(app, pilot)
         await settle(app, pilot)
         row = app.store.get("requests", request_id)
         assert (row["status"], row["assignee"]) == ("acknowledged", "Zhang Wei")
         # The cursor stays on the same record after the refresh.
-        assert panel.selected_id() == request_id  # type: ignore[attr-defined]
-        assert cell_text(table, table.cursor_row, "Status") == "acknowledged"
+        assert requests.selected_id() == request_id
+        assert cell_text(requests, requests.table.cursor, "Status") == "acknowledged"
 
 
 async def test_leader_has_no_write_keys_and_changes_nothing(demo_db: Path) -> None:
@@ -119,8 +135,10 @@ async def test_other_process_writes_appear_without_a_keypress(demo_db: Path) -> 
     app = make_app(demo_db)
     async with app.run_test(size=(160, 45)) as pilot:
         await settle(app, pilot)
-        table = app.query_one("#requests DataTable", DataTable)
-        before = table.row_count
+        requests = panel(app, "requests")
+        requests.table.move_cursor(5)
+        selected = requests.selected_id()
+        before = requests.table.total
         other = Store.open(demo_db, actor="collector")
         other.add_request({"org": "[bold]Erdao[/] District", "item": "goggles",
                            "priority": "urgent"})  # fmt: skip
@@ -128,8 +146,12 @@ async def test_other_process_writes_appear_without_a_keypress(demo_db: Path) -> 
         for _ in range(30):
             await pilot.pause(0.1)
             await settle(app, pilot)
-            if table.row_count == before + 1:
+            if requests.table.total == before + 1:
                 break
-        assert table.row_count == before + 1
-        orgs = [cell_text(table, i, "Unit") for i in range(table.row_count)]
+        assert requests.table.total == before + 1
+        # Wherever the new urgent row sorts, the cursor stays on its record.
+        assert requests.selected_id() == selected
+        requests.table.move_cursor(0)
+        await settle(app, pilot)
+        orgs = [cell_text(requests, i, "Unit") for i in loaded(requests)]
         assert "[bold]Erdao[/] District" in orgs  # shown literally, never as markup

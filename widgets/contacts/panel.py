@@ -2,30 +2,29 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from rich.text import Text
 
-from dutyboard.store import Row, Store
+from dutyboard.store import Row
 from widgets.common.fmt import plain
 from widgets.common.table_panel import TablePanel
+from widgets.common.virtual_table import ColumnSpec
 
 
 class ContactsPanel(TablePanel):
     title = "3 Contacts"
+    table_name = "contacts"
     columns = (
-        ("Local", 9, False),
-        ("Name", 12, True),
-        ("UTC±", 6, False),
-        ("Where", 10, True),
-        ("Org", 10, True),
+        ColumnSpec("Local", 9),
+        ColumnSpec("Name", 12, flex=True, sort="name"),
+        ColumnSpec("UTC±", 6, sort="tz"),
+        ColumnSpec("Where", 10, flex=True, sort="country"),
+        ColumnSpec("Org", 10, flex=True, sort="org"),
     )
 
-    def fetch(self, store: Store) -> tuple[list[Row], int]:
-        rows = store.contacts(limit=500)
-        return rows, len(rows)
-
-    def cells(self, row: Row) -> tuple[Text, ...]:
+    def cells(self, row: Row) -> Sequence[Text]:
         now = self.dutyboard.clock()
         local, offset, style = "?", "", "dim"
         try:

@@ -2,33 +2,31 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from rich.text import Text
 
 from dutyboard.domain.clock import from_iso
-from dutyboard.store import Row, Store
+from dutyboard.store import Row
 from widgets.common.fmt import ago, plain, quantity, status_text
 from widgets.common.table_panel import TablePanel
+from widgets.common.virtual_table import ColumnSpec
 
 
 class LeadsPanel(TablePanel):
     title = "2 Leads"
+    table_name = "leads"
     columns = (
-        ("Next", 8, False),
-        ("Supplier", 14, True),
-        ("Ctry", 4, False),
-        ("Item", 10, True),
-        ("Qty", 9, False),
-        ("Price", 10, False),
-        ("Stage", 11, False),
+        ColumnSpec("Next", 8, sort="next"),
+        ColumnSpec("Supplier", 14, flex=True, sort="supplier"),
+        ColumnSpec("Ctry", 4, sort="country"),
+        ColumnSpec("Item", 10, flex=True, sort="item"),
+        ColumnSpec("Qty", 9, justify="right", sort="quantity"),
+        ColumnSpec("Price", 10, justify="right"),
+        ColumnSpec("Stage", 11, sort="status"),
     )
 
-    def fetch(self, store: Store) -> tuple[list[Row], int]:
-        rows = store.open_leads(limit=300)
-        counts = store.counts_by("leads", "status")
-        total = sum(n for status, n in counts.items() if status not in ("received", "dropped"))
-        return rows, total
-
-    def cells(self, row: Row) -> tuple[Text, ...]:
+    def cells(self, row: Row) -> Sequence[Text]:
         now = self.dutyboard.clock()
         price = ""
         if row["unit_price"] is not None:

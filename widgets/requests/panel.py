@@ -2,33 +2,33 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from rich.text import Text
 
 from dutyboard.domain.clock import from_iso
-from dutyboard.store import Row, Store
+from dutyboard.store import Row
 from widgets.common.fmt import PRIORITY_LABEL, PRIORITY_STYLE, ago, plain, quantity, status_text
 from widgets.common.table_panel import TablePanel
+from widgets.common.virtual_table import ColumnSpec
 
 
 class RequestsPanel(TablePanel):
     title = "1 Requests"
+    table_name = "requests"
     columns = (
-        ("Pri", 4, False),
-        ("Due", 8, False),
-        ("Unit", 14, True),
-        ("Item", 12, True),
-        ("Qty", 7, False),
-        ("Status", 12, False),
-        ("Owner", 8, False),
-        ("Age", 4, False),
+        ColumnSpec("Pri", 4, sort="pressing"),
+        ColumnSpec("Due", 8, sort="due"),
+        ColumnSpec("Unit", 14, flex=True, sort="org"),
+        ColumnSpec("Item", 12, flex=True, sort="item"),
+        ColumnSpec("Qty", 8, justify="right", sort="quantity"),
+        ColumnSpec("Status", 12, sort="status"),
+        ColumnSpec("Owner", 8, sort="assignee"),
+        ColumnSpec("Age", 4, sort="received"),
     )
 
-    def fetch(self, store: Store) -> tuple[list[Row], int]:
-        return store.open_requests(limit=300), store.count_requests()
-
-    def cells(self, row: Row) -> tuple[Text, ...]:
+    def cells(self, row: Row) -> Sequence[Text]:
         now = self.dutyboard.clock()
         priority = str(row["priority"])
         return (

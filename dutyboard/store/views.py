@@ -1,0 +1,215 @@
+"""Keyset-paged views over requests, leads and contacts for the live panels.
+
+A panel never loads a table: it asks for a count, for pages of rows after (or before) a
+known sort key, and for a sparse list of "anchor" keys (one every N rows) so that a jump
+to any scroll position costs at most one page-sized walk from the nearest anchor. No
+``OFFSET`` anywhere: its cost grows with the offset, a keyset seek's does not.
+
+Sorts are tuples of SQL expressions, all in one direction, ending in ``id`` so that every
+key is unique; nullable columns are wrapped in ``COALESCE`` so keys compare as row values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal
+
+from dutyboard.domain.clock import to_iso
+from dutyboard.domain.status import OPEN_LEAD_STATUSES, OPEN_REQUEST_STATUSES
+from dutyboard.store.store import Row, Store
+
+Table = Literal["requests", "leads", "contacts"]
+Key = tuple[Any, ...]
+
+# name → (label, sort expressions before the id tiebreak)
+SORTS: dict[str, dict[str, tuple[str, tuple[str, ...]]]] = {
+    "requests": {
+        "pressing": ("most pressing", ("priority_rank", "received_at")),
+        "received": ("received", ("received_at",)),
+        "due": ("due", ("COALESCE(due_by, '9999')",)),
+        "org": ("unit", ("org",)),
+        "item": ("item", ("item",)),
+        "quantity": ("quantity", ("COALESCE(quantity, 0)",)),
+        "status": ("status", ("status",)),
+        "assignee": ("owner", ("COALESCE(assignee, '')",)),
+    },
+    "leads": {
+        "next": ("next action", ("COALESCE(next_action_at, '9999')",)),
+        "supplier": ("supplier", ("supplier",)),
+        "country": ("country", ("COALESCE(country, '')",)),
+        "item": ("item", ("item",)),
+        "quantity": ("quantity", ("COALESCE(quantity, 0)",)),
+        "status": ("stage", ("status",)),
+        "updated": ("last update", ("updated_at",)),
+    },
+    "contacts": {
+        "name": ("name", ("name",)),
+        "country": ("country", ("COALESCE(country, '')", "name")),
+        "org": ("organisation", ("COALESCE(org, '')", "name")),
+        "tz": ("time zone", ("COALESCE(tz, '')", "name")),
+        "last_contacted": ("last contacted", ("COALESCE(last_contacted, '')",)),
+    },
+}
+DEFAULT_SORT: dict[str, str] = {"requests": "pressing", "leads": "next", "contacts": "name"}
+TEXT_COLUMNS: dict[str, tuple[str, ...]] = {
+    "requests": ("org", "item", "requester", "notes", "assignee"),
+    "leads": ("supplier", "item", "contact_name", "country", "certification", "notes"),
+    "contacts": ("name", "org", "role", "city", "country", "tz", "tags", "languages"),
+}
+OPEN_STATUSES: dict[str, frozenset[str]] = {
+    "requests": frozenset(OPEN_REQUEST_STATUSES),
+    "leads": frozenset(OPEN_LEAD_STATUSES),
+}
+
+
+@dataclass(frozen=True)
+class ViewSpec:
+    """What a panel shows: table, sort, and filters. Immutable; compare to detect change."""
+
+    table: Table
+    sort: str = ""
+    descending: bool = False
+    text: str = ""
+    open_only: bool = True
+    statuses: frozenset[str] = field(default_factory=frozenset)
+    assignee: str | None = None
+    urgent: bool = False
+    overdue: bool = False
+
+    def __post_init__(self) -> None:
+        if not self.sort:
+            object.__setattr__(self, "sort", DEFAULT_SORT[self.table])
+        if self.sort not in SORTS[self.table]:
+            raise ValueError(f"cannot sort {self.table} by {self.sort!r}")
+
+    def with_(self, **changes: Any) -> ViewSpec:
+        return replace(self, **changes)
+
+    @property
+    def sort_exprs(self) -> tuple[str, ...]:
+        return (*SORTS[self.table][self.sort][1], "id")
+
+    @property
+    def sort_label(self) -> str:
+        return SORTS[self.table][self.sort][0] + (" ↓" if self.descending else "")
+
+
+def _where(store: Store, spec: ViewSpec) -> tuple[str, list[Any]]:
+    clauses: list[str] = []
+    params: list[Any] = []
+    if spec.statuses:
+        clauses.append(f"status IN ({','.join('?' for _ in spec.statuses)})")
+        params.extend(sorted(spec.statuses))
+    elif spec.open_only and spec.table in OPEN_STATUSES:
+        statuses = sorted(OPEN_STATUSES[spec.table])
+        clauses.append(f"status IN ({','.join('?' for _ in statuses)})")
+        params.extend(statuses)
+    if spec.assignee is not None and spec.table != "contacts":
+        clauses.append("assignee = ?")
+        params.append(spec.assignee)
+    if spec.urgent and spec.table == "requests":
+        clauses.append("priority_rank = 0")
+    if spec.overdue:
+        now = to_iso(store.clock())
+        if spec.table == "requests":
+            clauses.append("due_by IS NOT NULL AND due_by < ?")
+            params.append(now)
+        elif spec.table == "leads":
+            clauses.append("next_action_at IS NOT NULL AND next_action_at < ?")
+            params.append(now)
+    for word in spec.text.split():
+        pattern = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        columns = TEXT_COLUMNS[spec.table]
+        clauses.append("(" + " OR ".join(f"{c} LIKE ? ESCAPE '\\'" for c in columns) + ")")
+        params.extend([pattern] * len(columns))
+    return (" AND ".join(clauses) or "1"), params
+
+
+def _key_compare(exprs: Sequence[str], forward: bool, *, inclusive: bool = False) -> str:
+    cols = ", ".join(exprs)
+    marks = ", ".join("?" for _ in exprs)
+    op = (">" if forward else "<") + ("=" if inclusive else "")
+    return f"({cols}) {op} ({marks})"
+
+
+def count(store: Store, spec: ViewSpec) -> int:
+    where, params = _where(store, spec)
+    with store._lock:
+        row = store.conn.execute(f"SELECT count(*) FROM {spec.table} WHERE {where}", params)
+        return int(row.fetchone()[0])
+
+
+def page(
+    store: Store,
+    spec: ViewSpec,
+    after: Key | None,
+    limit: int,
+    *,
+    backward: bool = False,
+    inclusive: bool = False,
+) -> list[Row]:
+    """Rows in display order, strictly after ``after`` (or before it when ``backward``).
+
+    ``after=None`` means from the start (or, backward, from the end); ``inclusive``
+    includes the row whose key is ``after``. Backward pages are returned in display order
+    too, ending just before ``after``.
+    """
+    where, params = _where(store, spec)
+    exprs = spec.sort_exprs
+    forward = not backward
+    ascending = forward != spec.descending
+    if after is not None:
+        where += " AND " + _key_compare(exprs, ascending, inclusive=inclusive)
+        params.extend(after)
+    order = ", ".join(f"{e} {'ASC' if ascending else 'DESC'}" for e in exprs)
+    keys = ", ".join(f"{e} AS _k{i}" for i, e in enumerate(exprs))
+    sql = f"SELECT *, {keys} FROM {spec.table} WHERE {where} ORDER BY {order} LIMIT ?"
+    with store._lock:
+        rows = [dict(r) for r in store.conn.execute(sql, (*params, limit))]
+    if backward:
+        rows.reverse()
+    return rows
+
+
+def key_of(spec: ViewSpec, row: Row) -> Key:
+    """The sort key of a row fetched by :func:`page`."""
+    return tuple(row[f"_k{i}"] for i in range(len(spec.sort_exprs)))
+
+
+def anchors(store: Store, spec: ViewSpec, every: int) -> list[Key]:
+    """Keys of rows 0, every, 2·every, … — a sparse index for jumps. One ordered scan."""
+    where, params = _where(store, spec)
+    exprs = spec.sort_exprs
+    direction = "DESC" if spec.descending else "ASC"
+    order = ", ".join(f"{e} {direction}" for e in exprs)
+    keys = ", ".join(f"{e} AS _k{i}" for i, e in enumerate(exprs))
+    names = ", ".join(f"_k{i}" for i in range(len(exprs)))
+    sql = (
+        f"SELECT {names} FROM (SELECT {keys}, row_number() OVER (ORDER BY {order}) AS _rn "
+        f"FROM {spec.table} WHERE {where}) WHERE (_rn - 1) % ? = 0 ORDER BY _rn"
+    )
+    with store._lock:
+        return [tuple(r) for r in store.conn.execute(sql, (*params, every))]
+
+
+def position(store: Store, spec: ViewSpec, key: Key) -> int:
+    """How many rows of the view come before ``key``."""
+    where, params = _where(store, spec)
+    where += " AND " + _key_compare(spec.sort_exprs, spec.descending)
+    with store._lock:
+        row = store.conn.execute(
+            f"SELECT count(*) FROM {spec.table} WHERE {where}", (*params, *key)
+        )
+        return int(row.fetchone()[0])
+
+
+def find(store: Store, spec: ViewSpec, record_id: int) -> Key | None:
+    """The sort key of one record if it is in the view, else None."""
+    where, params = _where(store, spec)
+    keys = ", ".join(spec.sort_exprs)
+    with store._lock:
+        row = store.conn.execute(
+            f"SELECT {keys} FROM {spec.table} WHERE id = ? AND {where}", (record_id, *params)
+        ).fetchone()
+    return tuple(row) if row is not None else None

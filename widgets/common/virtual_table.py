@@ -1,0 +1,460 @@
+"""A store-backed table that renders only what is on screen (Textual's Line API).
+
+Rows are fetched by key through :mod:`dutyboard.store.views` in a thread worker and kept
+in a bounded window around the viewport; ``render_line`` never touches SQLite: a row not
+fetched yet is drawn as a placeholder and filled in when its page arrives. Changes made
+by other processes re-query only the visible window, anchored on the record under the
+cursor, so selection and scroll position stay put and nothing flickers.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.segment import Segment
+from rich.text import Text
+from textual import events, work
+from textual.binding import Binding, BindingType
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.worker import get_current_worker
+
+from dutyboard.store import Row, Store
+from dutyboard.store import views as v
+
+PAGE = 200  # rows fetched around the viewport in one query
+ANCHOR_EVERY = 500  # one anchor key per this many rows, computed only when a jump needs it
+MAX_CACHED = 4000  # rows kept in memory per table, whatever the table's size
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    label: str
+    width: int  # minimum cells
+    flex: bool = False  # flex columns share the spare width
+    justify: str = "left"
+    sort: str | None = None  # the views.SORTS name this column sorts by (header click)
+
+
+CellRenderer = Callable[[Row], Sequence[Text]]
+
+
+@dataclass(frozen=True)
+class Walk:
+    """One keyset query: ``limit`` rows from ``key`` (None: from an end of the view).
+
+    Forward walks fill indexes ``index, index+1, …``; backward walks fill the indexes
+    just before ``index``.
+    """
+
+    index: int
+    key: v.Key | None
+    limit: int
+    backward: bool = False
+    inclusive: bool = False
+
+
+class VirtualTable(ScrollView, can_focus=True):
+    """Keyset-paged table over one :class:`~dutyboard.store.views.ViewSpec`."""
+
+    DEFAULT_CSS = """
+    VirtualTable {
+        height: 1fr;
+        scrollbar-size-vertical: 1;
+        overflow-x: hidden;
+    }
+    VirtualTable > .virtual-table--header { text-style: bold; background: $panel; }
+    VirtualTable > .virtual-table--cursor { background: $block-cursor-blurred-background; }
+    VirtualTable:focus > .virtual-table--cursor {
+        background: $block-cursor-background;
+        color: $block-cursor-foreground;
+        text-style: bold;
+    }
+    VirtualTable > .virtual-table--placeholder { color: $text-muted; }
+    """
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "virtual-table--header",
+        "virtual-table--cursor",
+        "virtual-table--placeholder",
+    }
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("down,j", "cursor(1)", "Down", show=False),
+        Binding("up,k", "cursor(-1)", "Up", show=False),
+        Binding("pagedown", "page(1)", "Page down", show=False),
+        Binding("pageup", "page(-1)", "Page up", show=False),
+        Binding("home,g", "jump(0)", "Top", show=False),
+        Binding("end,G", "jump(-1)", "Bottom", show=False),
+        Binding("enter", "select", "Detail", show=False),
+    ]
+
+    class Highlighted(Message):
+        """The cursor moved to another record (or to a row still loading: None)."""
+
+        def __init__(self, table: VirtualTable, row: Row | None) -> None:
+            super().__init__()
+            self.table = table
+            self.row = row
+
+    class Selected(Message):
+        """Enter or a double-click on a record."""
+
+        def __init__(self, table: VirtualTable, row: Row) -> None:
+            super().__init__()
+            self.table = table
+            self.row = row
+
+    class HeaderClicked(Message):
+        def __init__(self, table: VirtualTable, column: ColumnSpec) -> None:
+            super().__init__()
+            self.table = table
+            self.column = column
+
+    class Loaded(Message):
+        """A fetch landed: the total may have changed."""
+
+        def __init__(self, table: VirtualTable, total: int) -> None:
+            super().__init__()
+            self.table = table
+            self.total = total
+
+    def __init__(
+        self,
+        store: Store,
+        spec: v.ViewSpec,
+        columns: Sequence[ColumnSpec],
+        render_cells: CellRenderer,
+        *,
+        id: str | None = None,
+    ) -> None:
+        super().__init__(id=id)
+        self.store = store
+        self.spec = spec
+        self.columns = list(columns)
+        self.render_cells = render_cells
+        self.total = 0
+        self.cursor = 0
+        self.loaded = False  # True once the first count has landed
+        self._rows: OrderedDict[int, Row] = OrderedDict()  # index → row, LRU-bounded
+        self._anchors: list[v.Key] | None = None
+        self._generation = 0  # bumped on every reset; late results of older ones are dropped
+        self._widths: list[int] = [c.width for c in columns]
+        self._line_cache: dict[tuple[int, int, int], Text] = {}
+        self._last_highlight: int | None = None
+
+    # -- geometry -------------------------------------------------------------------
+
+    @property
+    def body_height(self) -> int:
+        return max(0, self.size.height - 1)
+
+    @property
+    def first_visible(self) -> int:
+        return int(self.scroll_y)
+
+    def _update_virtual_size(self) -> None:
+        self.virtual_size = Size(self.size.width, self.total + 1)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._widths = self.column_widths(event.size.width)
+        self._line_cache.clear()
+        self._update_virtual_size()
+        self._ensure_visible_loaded()
+
+    def column_widths(self, width: int) -> list[int]:
+        """Fixed columns keep their width; flex columns share (or give up) the rest."""
+        fixed = sum(c.width for c in self.columns if not c.flex)
+        flex = [c for c in self.columns if c.flex]
+        spare = width - 1 - len(self.columns) - fixed - sum(c.width for c in flex)
+        share = spare // max(1, len(flex))
+        return [max(4, c.width + share) if c.flex else c.width for c in self.columns]
+
+    # -- rendering ------------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        if y == 0:
+            return self._header_strip(width)
+        index = self.first_visible + y - 1
+        if index >= self.total:
+            return Strip.blank(width, self.rich_style)
+        row = self._rows.get(index)
+        if row is None:
+            style = self.get_component_rich_style("virtual-table--placeholder")
+            return Strip([Segment(" …".ljust(width), style)], width)
+        line = self._row_text(row)
+        if index == self.cursor:
+            line = line.copy()
+            line.stylize(self.get_component_rich_style("virtual-table--cursor"))
+        return self._strip(line, width)
+
+    def _strip(self, line: Text, width: int) -> Strip:
+        segments = list(line.render(self.app.console))
+        return (
+            Strip(segments).adjust_cell_length(width, self.rich_style).apply_style(self.rich_style)
+        )
+
+    def _header_strip(self, width: int) -> Strip:
+        labels = []
+        for column in self.columns:
+            label = column.label
+            if column.sort is not None and column.sort == self.spec.sort:
+                label += " ▼" if self.spec.descending else " ▲"
+            labels.append(Text(label))
+        line = self._join(labels)
+        line.stylize(self.get_component_rich_style("virtual-table--header"))
+        return self._strip(line, width)
+
+    def _row_text(self, row: Row) -> Text:
+        key = (int(row["id"]), int(row.get("version") or 0), self.size.width)
+        cached = self._line_cache.get(key)
+        if cached is None:
+            if len(self._line_cache) > 2 * MAX_CACHED:
+                self._line_cache.clear()
+            cached = self._line_cache[key] = self._join(self.render_cells(row))
+        return cached
+
+    def _join(self, cells: Sequence[Text]) -> Text:
+        line = Text(no_wrap=True, overflow="ellipsis")
+        for column, width, cell in zip(self.columns, self._widths, cells, strict=False):
+            cell = cell.copy()
+            cell.truncate(width, overflow="ellipsis")
+            if column.justify == "right":
+                cell.align("right", width)
+            else:
+                cell.pad_right(width - cell.cell_len)
+            line.append(" ")
+            line.append_text(cell)
+        return line
+
+    # -- cursor and keys ------------------------------------------------------------
+
+    @property
+    def cursor_row(self) -> Row | None:
+        return self._rows.get(self.cursor)
+
+    def row_at(self, index: int) -> Row | None:
+        """The record at ``index`` if it is loaded (only rows near the viewport are)."""
+        return self._rows.get(index)
+
+    def move_cursor(self, index: int) -> None:
+        if self.total == 0:
+            self.cursor = 0
+            self.refresh()
+            return
+        old = self.cursor
+        self.cursor = max(0, min(self.total - 1, index))
+        top = self.first_visible
+        if self.cursor < top:
+            self.scroll_to(y=self.cursor, animate=False)
+        elif self.cursor >= top + self.body_height:
+            self.scroll_to(y=self.cursor - self.body_height + 1, animate=False)
+        self._refresh_rows(old, self.cursor)
+        self._ensure_visible_loaded()
+        self._announce()
+
+    def _refresh_rows(self, *indexes: int) -> None:
+        for index in indexes:
+            # refresh_line takes a virtual line: row i sits below the header, on line i+1.
+            self.refresh_line(index + 1)
+
+    def _announce(self) -> None:
+        row = self.cursor_row
+        row_id = int(row["id"]) if row else None
+        if row_id != self._last_highlight:
+            self._last_highlight = row_id
+            self.post_message(self.Highlighted(self, row))
+
+    def action_cursor(self, delta: int) -> None:
+        self.move_cursor(self.cursor + delta)
+
+    def action_page(self, direction: int) -> None:
+        step = max(1, self.body_height - 1)
+        self.scroll_to(y=self.scroll_y + direction * step, animate=False)
+        self.move_cursor(self.cursor + direction * step)
+
+    def action_jump(self, where: int) -> None:
+        self.move_cursor(0 if where == 0 else self.total - 1)
+
+    def action_select(self) -> None:
+        row = self.cursor_row
+        if row is not None:
+            self.post_message(self.Selected(self, row))
+
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        if offset.y == 0:
+            column = self._column_at(offset.x)
+            if column is not None and column.sort is not None:
+                self.post_message(self.HeaderClicked(self, column))
+            return
+        self.move_cursor(self.first_visible + offset.y - 1)
+        if event.chain == 2:
+            self.action_select()
+
+    def _column_at(self, x: int) -> ColumnSpec | None:
+        position = 0
+        for column, width in zip(self.columns, self._widths, strict=False):
+            position += 1 + width
+            if x < position:
+                return column
+        return None
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        self._ensure_visible_loaded()
+
+    # -- data -----------------------------------------------------------------------
+
+    def set_spec(self, spec: v.ViewSpec) -> None:
+        """Show another sort or filter: start again from the top."""
+        self.spec = spec
+        self.reset(keep_position=False)
+
+    def reset(self, *, keep_position: bool = True) -> None:
+        """Re-query after a change. With ``keep_position`` the record under the cursor
+        stays under the cursor, on the same screen line."""
+        self._generation += 1
+        self._anchors = None
+        self._line_cache.clear()
+        cursor_row = self.cursor_row if keep_position else None
+        top_row = self._rows.get(self.first_visible) if keep_position else None
+        if not keep_position:
+            self._rows.clear()
+            self.cursor = 0
+            self.scroll_to(y=0, animate=False)
+            self.refresh()
+        self._reload(
+            self._generation,
+            self.spec,
+            cursor_row,
+            top_row,
+            self.cursor - self.first_visible,
+        )
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="reload")
+    def _reload(
+        self,
+        generation: int,
+        spec: v.ViewSpec,
+        cursor_row: Row | None,
+        top_row: Row | None,
+        cursor_line: int,
+    ) -> None:
+        store = self.store
+        total = v.count(store, spec)
+        anchor_key: v.Key | None = None
+        cursor = 0
+        if cursor_row is not None:
+            found = v.find(store, spec, int(cursor_row["id"]))
+            anchor_key = found or v.key_of(spec, cursor_row)
+            cursor = v.position(store, spec, anchor_key)
+            if found is None:  # the row left the view: stay at the same place
+                cursor = min(cursor, max(0, total - 1))
+        elif top_row is not None:
+            anchor_key = v.key_of(spec, top_row)
+            cursor = v.position(store, spec, anchor_key)
+        top = max(0, cursor - max(0, cursor_line))
+        height = max(self.body_height, 10)
+        rows: dict[int, Row] = {}
+        if anchor_key is None:
+            for i, row in enumerate(v.page(store, spec, None, height + PAGE)):
+                rows[i] = row
+        else:
+            before = v.page(store, spec, anchor_key, PAGE, backward=True)
+            for i, row in enumerate(reversed(before)):
+                rows[cursor - 1 - i] = row
+            after = v.page(store, spec, anchor_key, height + PAGE, inclusive=True)
+            for i, row in enumerate(after):
+                rows[cursor + i] = row
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._apply_reload, generation, total, rows, cursor, top)
+
+    def _apply_reload(
+        self, generation: int, total: int, rows: dict[int, Row], cursor: int, top: int
+    ) -> None:
+        if generation != self._generation:
+            return
+        self.loaded = True
+        self.total = total
+        self._rows = OrderedDict(sorted(rows.items()))
+        self.cursor = max(0, min(cursor, total - 1))
+        self._update_virtual_size()
+        self.scroll_to(y=top, animate=False, immediate=True)
+        self.refresh()
+        self._ensure_visible_loaded()
+        self._last_highlight = None
+        self._announce()
+        self.post_message(self.Loaded(self, total))
+
+    def _ensure_visible_loaded(self) -> None:
+        if not self.loaded or self.total == 0:
+            return
+        first = self.first_visible
+        last = min(self.total, first + self.body_height + 1)
+        if all(i in self._rows for i in range(first, last)):
+            return
+        self._fetch(self._generation, self.spec, first, last)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="fetch")
+    def _fetch(self, generation: int, spec: v.ViewSpec, first: int, last: int) -> None:
+        start = max(0, first - PAGE // 2)
+        end = min(self.total, last + PAGE // 2)
+        known = dict(self._rows)  # a snapshot: the UI thread may trim the cache meanwhile
+        walk = self._plan(spec, known, start, end, self.total)
+        fetched = v.page(
+            self.store, spec, walk.key, walk.limit, backward=walk.backward,
+            inclusive=walk.inclusive,
+        )  # fmt: skip
+        if walk.backward:
+            rows = {walk.index - len(fetched) + i: row for i, row in enumerate(fetched)}
+        else:
+            rows = {walk.index + i: row for i, row in enumerate(fetched)}
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._apply_fetch, generation, rows)
+
+    def _plan(
+        self, spec: v.ViewSpec, known: dict[int, Row], start: int, end: int, total: int
+    ) -> Walk:
+        """Pick the nearest known key to walk from: a cached row, an anchor, or an end."""
+        below = max((i for i in known if i < start), default=None)
+        above = min((i for i in known if i >= end), default=None)
+        forward = (
+            Walk(below + 1, v.key_of(spec, known[below]), end - below - 1)
+            if below is not None
+            else Walk(0, None, end)
+        )
+        backward = (
+            Walk(above, v.key_of(spec, known[above]), above - start, backward=True)
+            if above is not None
+            else Walk(total, None, total - start, backward=True)
+        )
+        best = forward if forward.limit <= backward.limit else backward
+        if best.limit > 2 * ANCHOR_EVERY:
+            # A long jump (scrollbar drag, a far search hit): walk from the nearest anchor.
+            if self._anchors is None:
+                self._anchors = v.anchors(self.store, spec, ANCHOR_EVERY)
+            slot = min(start // ANCHOR_EVERY, len(self._anchors) - 1)
+            if slot >= 0:
+                index = slot * ANCHOR_EVERY
+                anchored = Walk(index, self._anchors[slot], end - index, inclusive=True)
+                if anchored.limit < best.limit:
+                    return anchored
+        return best
+
+    def _apply_fetch(self, generation: int, rows: dict[int, Row]) -> None:
+        if generation != self._generation:
+            return
+        self._rows.update(rows)
+        for index in rows:
+            self._rows.move_to_end(index)
+        while len(self._rows) > MAX_CACHED:
+            self._rows.popitem(last=False)
+        self.refresh()
+        self._announce()

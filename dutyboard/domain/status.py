@@ -111,6 +111,20 @@ OPEN_REQUEST_STATUSES = frozenset(
     }
 )
 OPEN_LEAD_STATUSES = frozenset(set(LeadStatus) - {LeadStatus.RECEIVED, LeadStatus.DROPPED})
+# Ending a request without delivering asks the officer to say why (kept in its notes).
+REASON_REQUIRED = frozenset({RequestStatus.REJECTED, RequestStatus.CLOSED})
+
+
+def request_targets(current: str) -> list[RequestStatus]:
+    """Legal next statuses of a request, in pipeline order (for the status picker)."""
+    targets = REQUEST_TRANSITIONS.get(RequestStatus(current), frozenset())
+    return [s for s in RequestStatus if s in targets]
+
+
+def lead_targets(current: str) -> list[LeadStatus]:
+    """Legal next stages of a lead, in pipeline order."""
+    targets = LEAD_TRANSITIONS.get(LeadStatus(current), frozenset())
+    return [s for s in LeadStatus if s in targets]
 
 
 class IllegalTransition(ValueError):

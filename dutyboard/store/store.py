@@ -20,6 +20,7 @@ from dutyboard.domain.clock import Clock, to_iso, utcnow
 from dutyboard.domain.status import (
     OPEN_LEAD_STATUSES,
     OPEN_REQUEST_STATUSES,
+    REASON_REQUIRED,
     ClosureReason,
     Priority,
     RequestStatus,
@@ -313,20 +314,31 @@ class Store:
         return row
 
     def set_request_status(
-        self, request_id: int, status: str, *, expected_version: int | None = None
+        self,
+        request_id: int,
+        status: str,
+        *,
+        reason: str | None = None,
+        expected_version: int | None = None,
     ) -> Row:
+        """Move a request along its status machine; closing or rejecting needs a reason."""
         with self.transaction() as conn:
             current = conn.execute(
-                "SELECT status FROM requests WHERE id = ?", (request_id,)
+                "SELECT status, notes FROM requests WHERE id = ?", (request_id,)
             ).fetchone()
             if current is None:
                 raise NotFound(f"request #{request_id} does not exist")
             target = check_request_transition(current["status"], status)
+            changes: dict[str, Any] = {"status": target.value}
+            if target in REASON_REQUIRED and not (reason or "").strip():
+                raise ValidationError(f"say why the request is {target.value}")
+            if reason and reason.strip():
+                changes["notes"] = self._append_note(current["notes"], f"{target.value}: {reason}")
             return self.update_record(
                 conn,
                 "requests",
                 request_id,
-                {"status": target.value},
+                changes,
                 action="status",
                 expected_version=expected_version,
             )
@@ -352,11 +364,22 @@ class Store:
                 expected_version=expected_version,
             )
 
-    def assign(self, table: str, record_id: int, user: str | None) -> Row:
+    def assign(
+        self, table: str, record_id: int, user: str | None, *, expected_version: int | None = None
+    ) -> Row:
+        """Give a request or lead to ``user`` (None: back to the unowned pool)."""
+        if table not in ("requests", "leads"):
+            raise ValidationError(f"{table} cannot be assigned")
+        user = (user or "").strip() or None
         with self.transaction() as conn:
-            return self.update_record(conn, table, record_id, {"assignee": user}, action="assign")
+            return self.update_record(
+                conn, table, record_id, {"assignee": user}, action="assign",
+                expected_version=expected_version,
+            )  # fmt: skip
 
-    def add_note(self, table: str, record_id: int, text: str) -> Row:
+    def add_note(
+        self, table: str, record_id: int, text: str, *, expected_version: int | None = None
+    ) -> Row:
         text = text.strip()
         if not text:
             raise ValidationError("a note cannot be empty")
@@ -366,9 +389,58 @@ class Store:
             ).fetchone()
             if row is None:
                 raise NotFound(f"{ENTITY[table]} #{record_id} does not exist")
-            stamp = f"[{self.now()[:16].replace('T', ' ')} {self.actor}] {text}"
-            notes = f"{row['notes']}\n{stamp}" if row["notes"] else stamp
-            return self.update_record(conn, table, record_id, {"notes": notes}, action="note")
+            return self.update_record(
+                conn, table, record_id, {"notes": self._append_note(row["notes"], text)},
+                action="note", expected_version=expected_version,
+            )  # fmt: skip
+
+    def _append_note(self, notes: str | None, text: str) -> str:
+        stamp = f"[{self.now()[:16].replace('T', ' ')} {self.actor}] {text.strip()}"
+        return f"{notes}\n{stamp}" if notes else stamp
+
+    def link_lead_request(self, lead_id: int, request_id: int, quantity: float | None) -> None:
+        """Record that (part of) a lead's goods go to a request; linking again updates it."""
+        if quantity is not None and quantity <= 0:
+            raise ValidationError("the linked quantity must be positive")
+        with self.transaction() as conn:
+            for table, record_id in (("leads", lead_id), ("requests", request_id)):
+                if (
+                    conn.execute(f"SELECT 1 FROM {table} WHERE id = ?", (record_id,)).fetchone()
+                    is None
+                ):
+                    raise NotFound(f"{ENTITY[table]} #{record_id} does not exist")
+            before = conn.execute(
+                "SELECT quantity FROM lead_requests WHERE lead_id = ? AND request_id = ?",
+                (lead_id, request_id),
+            ).fetchone()
+            conn.execute(
+                "INSERT INTO lead_requests (lead_id, request_id, quantity, created_at) "
+                "VALUES (?, ?, ?, ?) ON CONFLICT (lead_id, request_id) "
+                "DO UPDATE SET quantity = excluded.quantity",
+                (lead_id, request_id, quantity, self.now()),
+            )
+            after = {"lead_id": lead_id, "request_id": request_id, "quantity": quantity}
+            old = dict(before) if before else None
+            self.log_event(conn, "lead", lead_id, "link", old, after)
+            self.log_event(conn, "request", request_id, "link", old, after)
+
+    def links(self, table: str, record_id: int) -> list[Row]:
+        """The leads linked to a request, or the requests linked to a lead."""
+        if table == "requests":
+            return self._all(
+                "SELECT l.id, l.supplier AS name, l.item, l.status, lr.quantity "
+                "FROM lead_requests lr JOIN leads l ON l.id = lr.lead_id "
+                "WHERE lr.request_id = ? ORDER BY l.id",
+                (record_id,),
+            )
+        if table == "leads":
+            return self._all(
+                "SELECT r.id, r.org AS name, r.item, r.status, lr.quantity "
+                "FROM lead_requests lr JOIN requests r ON r.id = lr.request_id "
+                "WHERE lr.lead_id = ? ORDER BY r.id",
+                (record_id,),
+            )
+        return []
 
     # -- leads ------------------------------------------------------------------------
 

@@ -200,6 +200,36 @@ def test_open_requests_are_ordered_most_pressing_first(store: Store, clock: Fake
         clock.now += timedelta(minutes=1)
         store.add_request({**REQUEST, "org": org, "priority": priority})
     closed = store.add_request({**REQUEST, "org": "e", "priority": "urgent"})
-    store.set_request_status(closed, "rejected")
+    with pytest.raises(ValidationError, match="say why"):
+        store.set_request_status(closed, "rejected")
+    store.set_request_status(closed, "rejected", reason="duplicate of #2")
+    assert "rejected: duplicate of #2" in store.get("requests", closed)["notes"]
     assert [r["org"] for r in store.open_requests()] == ["b", "d", "c", "a"]
     assert store.count_requests() == 4
+
+
+def test_link_lead_to_request_with_a_quantity(store: Store) -> None:
+    rid = store.add_request(REQUEST)
+    lid = store.add_lead({"supplier": "Lanka Medical", "item": "KN95 masks"})
+    store.link_lead_request(lid, rid, 1500)
+    store.link_lead_request(lid, rid, 2000)  # relinking updates the quantity
+    assert store.links("requests", rid) == [
+        {"id": lid, "name": "Lanka Medical", "item": "KN95 masks", "status": "new",
+         "quantity": 2000}
+    ]  # fmt: skip
+    assert store.links("leads", lid)[0]["name"] == "Jilin University"
+    link_events = [e for e in events(store) if e["action"] == "link"]
+    assert len(link_events) == 4  # one per side, twice
+    assert json.loads(str(link_events[-1]["before"])) == {"quantity": 1500}
+    with pytest.raises(ValidationError, match="positive"):
+        store.link_lead_request(lid, rid, 0)
+    with pytest.raises(NotFound):
+        store.link_lead_request(lid, 999, 5)
+
+
+def test_assign_refuses_contacts_and_blank_means_unowned(store: Store) -> None:
+    rid = store.add_request(REQUEST)
+    store.assign("requests", rid, "Li Na")
+    assert store.assign("requests", rid, "  ")["assignee"] is None
+    with pytest.raises(ValidationError):
+        store.assign("contacts", 1, "x")

@@ -1,0 +1,370 @@
+"""Source records → ``ParsedRow`` or ``RowProblem``: fields chosen, values read, text cleaned.
+
+Per record: every non-empty cell is either the value of a canonical field (chosen by
+mapping, source identity, HXL tag, header alias — see ``aliases``), or lands in
+``extra`` under its column name. When two columns claim the same field the stronger (then
+the earlier) wins and the other goes to ``extra``: nothing is dropped.
+
+Values that cannot be read:
+* numbers (quantity, unit_price, lead_time_days) and missing required fields make the
+  record a ``RowProblem`` — a wrong number must not reach the desk looking right;
+* times, priority, time zone, currency, working hours, contact kind are kept as text in
+  ``extra`` with a warning — "ASAP" in a due column is information, not an error;
+* an unrecognised country stays in ``country`` as text, with a warning.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import tzinfo
+
+from dutyboard.ingest.aliases import (
+    CANONICAL_FIELDS,
+    EXTERNAL_ID,
+    FIELD_TYPES,
+    REQUIRED_FIELDS,
+    Target,
+    header_key,
+    normalise_tag,
+    system_column,
+    target_for_header,
+    target_for_source_column,
+    target_for_tag,
+)
+from dutyboard.ingest.records import Kind, ParsedRow, ParseResult, RowProblem
+from dutyboard.ingest.sanitize import clean_text, clean_text_checked, quote
+from dutyboard.ingest.source import Column, SourceRecord, cell_text
+from dutyboard.ingest.values import (
+    parse_contact_kind,
+    parse_country,
+    parse_currency,
+    parse_datetime,
+    parse_lead_time_days,
+    parse_priority,
+    parse_quantity,
+    parse_tz,
+    parse_work_hours,
+    split_price,
+)
+
+MAX_WARNINGS = 500
+MAX_KEY_CHARS = 200
+SYSTEM_LABELS = {"kobo": "KoBoToolbox", "odk": "ODK Central"}
+
+
+@dataclass
+class _Claim:
+    index: int
+    column: Column
+    value: object
+    target: Target
+
+
+@dataclass
+class _RowState:
+    number: int
+    raw: str
+    fields: dict[str, object] = field(default_factory=dict)
+    extra: dict[str, str] = field(default_factory=dict)
+    problems: list[RowProblem] = field(default_factory=list)
+    external_id: str | None = None
+
+
+def _empty(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+class Normaliser:
+    """Collects one file's rows, problems and warnings into a ``ParseResult``."""
+
+    def __init__(
+        self,
+        kind: Kind,
+        fmt: str,
+        *,
+        mapping: Mapping[str, str] | None,
+        zone: tzinfo,
+        system: str | None = None,
+    ) -> None:
+        self.kind = kind
+        self.fields = frozenset(CANONICAL_FIELDS[kind])
+        self.zone = zone
+        self.system = system
+        self.result = ParseResult(kind=kind, format=fmt)
+        self._warning_count = 0
+        self._targets: dict[Column, Target | None] = {}
+        self._mapping: dict[str, str] = {}
+        self._mapping_loose: dict[str, str] = {}
+        self._mapping_used: set[str] = set()
+        for source, canonical in (mapping or {}).items():
+            self._mapping[source] = canonical
+            self._mapping_loose.setdefault(header_key(source), source)
+        self._mapped_nothing_warned: set[str] = set()
+
+    # ----------------------------------------------------------------- messages
+
+    def warn(self, message: str) -> None:
+        self._warning_count += 1
+        if self._warning_count <= MAX_WARNINGS:
+            self.result.warnings.append(clean_text(message, limit=1000))
+
+    def _problem(self, state: _RowState, column: str | None, reason: str) -> None:
+        state.problems.append(
+            RowProblem(
+                row_number=state.number,
+                column=clean_text(column, limit=MAX_KEY_CHARS) if column is not None else None,
+                reason=clean_text(reason, limit=1000),
+                raw=state.raw,
+            )
+        )
+
+    # ----------------------------------------------------------------- columns
+
+    def _mapped(self, column: Column) -> str | None:
+        for key in (column.name, column.header, column.tag):
+            if key is not None and key in self._mapping:
+                self._mapping_used.add(key)
+                return self._mapping[key]
+        for key in (column.name, column.header):
+            if key is None:
+                continue
+            source = self._mapping_loose.get(header_key(key))
+            if source is not None and header_key(source):
+                self._mapping_used.add(source)
+                return self._mapping[source]
+        if column.tag is not None:
+            for source, canonical in self._mapping.items():
+                if source.startswith("#") and normalise_tag(source) == column.tag:
+                    self._mapping_used.add(source)
+                    return canonical
+        return None
+
+    def target(self, column: Column) -> Target | None:
+        if column in self._targets:
+            return self._targets[column]
+        found: Target | None = None
+        mapped = self._mapped(column)
+        if mapped is not None:
+            if mapped in self.fields or mapped == EXTERNAL_ID:
+                found = Target(mapped, 0)
+            elif mapped not in self._mapped_nothing_warned:
+                self._mapped_nothing_warned.add(mapped)
+                self.warn(
+                    f"the mapping sends {column.name!r} to {mapped!r}, which is not a field "
+                    f"of {self.kind}; the column is kept in extra"
+                )
+        if found is None and mapped is None:
+            if column.target is not None:
+                found = Target(column.target, 1)
+            else:
+                found = target_for_source_column(column.name)
+                if found is None and column.tag is not None:
+                    found = target_for_tag(column.tag, self.kind)
+                if found is None and not system_column(column.name):
+                    found = target_for_header(column.header or column.name, self.kind)
+        if found is not None and found.field not in self.fields and found.field != EXTERNAL_ID:
+            found = None
+        self._targets[column] = found
+        return found
+
+    # ----------------------------------------------------------------- records
+
+    def add(self, record: SourceRecord) -> None:
+        state = _RowState(record.row_number, record.raw)
+        if record.problem is not None:
+            self._problem(state, None, record.problem)
+            self.result.problems.extend(state.problems)
+            return
+        try:
+            self._fill(record, state)
+        except Exception as error:  # one odd record must not lose the rest of the file
+            state.problems = []
+            self._problem(
+                state,
+                None,
+                f"record {record.row_number} could not be read "
+                f"(internal error {type(error).__name__}); it is kept for review",
+            )
+        if state.problems:
+            self.result.problems.extend(state.problems)
+            return
+        self.result.rows.append(
+            ParsedRow(
+                row_number=state.number,
+                fields=state.fields,
+                extra=state.extra,
+                raw=state.raw,
+                external_id=state.external_id,
+            )
+        )
+
+    def _fill(self, record: SourceRecord, state: _RowState) -> None:
+        claims: dict[str, list[_Claim]] = {}
+        leftovers: list[tuple[int, Column, object]] = []
+        present: set[str] = set()  # fields some column of this record stands for
+        for index, (column, value) in enumerate(record.cells):
+            target = self.target(column)
+            if target is not None:
+                present.add(target.field)
+            if _empty(value):
+                continue
+            if target is None:
+                leftovers.append((index, column, value))
+                continue
+            claims.setdefault(target.field, []).append(_Claim(index, column, value, target))
+        chosen: dict[str, _Claim] = {}
+        for name, candidates in claims.items():
+            candidates.sort(key=lambda claim: (claim.target.rank, claim.index))
+            chosen[name] = candidates[0]
+            leftovers.extend((claim.index, claim.column, claim.value) for claim in candidates[1:])
+
+        for name in (EXTERNAL_ID, *CANONICAL_FIELDS[self.kind]):
+            claim = chosen.get(name)
+            if claim is not None:
+                self._read_value(state, name, claim)
+
+        for _, column, value in sorted(leftovers, key=lambda item: item[0]):
+            self._keep_extra(state, column, value)
+        self._check_required(state, present)
+
+    def _keep_extra(self, state: _RowState, column: Column, value: object) -> None:
+        key = clean_text(column.name, limit=MAX_KEY_CHARS) or "column"
+        base, counter = key, 2
+        while key in state.extra:
+            key = f"{base} ({counter})"
+            counter += 1
+        text, cut = clean_text_checked(cell_text(value))
+        if cut:
+            self.warn(f"row {state.number}: {key} was longer than 10,000 characters and was cut")
+        if text:
+            state.extra[key] = text
+
+    def _set_text(self, state: _RowState, name: str, value: object) -> None:
+        text, cut = clean_text_checked(cell_text(value))
+        if cut:
+            self.warn(f"row {state.number}: {name} was longer than 10,000 characters and was cut")
+        if text:
+            state.fields[name] = text
+
+    def _soft_fail(self, state: _RowState, name: str, claim: _Claim, error: ValueError) -> None:
+        self.warn(
+            f"row {state.number}: {name} {quote(cell_text(claim.value))} {error}; "
+            f"kept as text in extra[{clean_text(claim.column.name, limit=80)!r}]"
+        )
+        self._keep_extra(state, claim.column, claim.value)
+
+    def _read_value(self, state: _RowState, name: str, claim: _Claim) -> None:
+        value = claim.value
+        kind = FIELD_TYPES.get(name, "text")
+        column = claim.column.name
+        if name == EXTERNAL_ID:
+            text = clean_text(cell_text(value), limit=MAX_KEY_CHARS * 2)
+            state.external_id = text or None
+            return
+        try:
+            if kind == "quantity":
+                number, unit = parse_quantity(value)
+                state.fields[name] = number
+                unit = unit or claim.target.hint
+                if unit and "unit" in self.fields:
+                    state.fields.setdefault("unit", clean_text(unit, limit=50))
+            elif kind == "price":
+                amount, currency, leftover = split_price(value)
+                if amount is None:
+                    raise ValueError("has no amount")
+                state.fields[name] = float(amount)
+                if currency is None and claim.target.hint:
+                    try:
+                        currency = parse_currency(claim.target.hint)
+                    except ValueError:
+                        currency = None
+                if currency is not None:
+                    state.fields.setdefault("currency", currency)
+                if leftover:  # "/pc", "FOB": keep the whole price as written
+                    self._keep_extra(state, claim.column, value)
+            elif kind == "days":
+                days, note = parse_lead_time_days(value)
+                state.fields[name] = days
+                if note:
+                    self.warn(f"row {state.number}: {name}: {note}")
+            elif kind == "datetime":
+                zone = "UTC" if claim.target.utc_naive else self.zone
+                state.fields[name] = parse_datetime(value, zone)
+            elif kind == "priority":
+                state.fields[name] = parse_priority(value)
+            elif kind == "currency":
+                currency = parse_currency(value)
+                earlier = state.fields.get("currency")
+                if earlier is not None and earlier != currency:
+                    self.warn(
+                        f"row {state.number}: the price says {earlier} but the currency "
+                        f"column says {currency}; kept {currency}"
+                    )
+                state.fields[name] = currency
+            elif kind == "country":
+                code = parse_country(value)
+                if code is None:
+                    self._set_text(state, name, value)
+                    self.warn(
+                        f"row {state.number}: country {quote(cell_text(value))} is not a "
+                        "country I recognise; kept as written"
+                    )
+                else:
+                    state.fields[name] = code
+            elif kind == "tz":
+                zone_name, note = parse_tz(value)
+                state.fields[name] = zone_name
+                if note:
+                    self.warn(f"row {state.number}: {note}")
+            elif kind == "hours":
+                state.fields[name] = parse_work_hours(value)
+            elif kind == "kind":
+                state.fields[name] = parse_contact_kind(value)
+            elif kind == "email":
+                text = clean_text(cell_text(value))
+                if text.lower().startswith("mailto:"):
+                    text = text[len("mailto:") :].strip()
+                if text:
+                    state.fields[name] = text
+            else:
+                self._set_text(state, name, value)
+        except ValueError as error:
+            if kind in ("quantity", "price", "days"):
+                self._problem(state, column, f"{name} {quote(cell_text(value))} {error}")
+            else:
+                self._soft_fail(state, name, claim, error)
+
+    def _check_required(self, state: _RowState, present: set[str]) -> None:
+        missing = [name for name in REQUIRED_FIELDS[self.kind] if name not in state.fields]
+        if not missing:
+            return
+        names = " and ".join(missing)
+        plural = "s" if len(missing) > 1 else ""
+        label = SYSTEM_LABELS.get(self.system or "")
+        if label and not any(name in present for name in missing):
+            reason = (
+                f"missing required field{plural} {names}: no field of this {label} "
+                f"submission is mapped to {'them' if plural else 'it'}; a per-source field "
+                f'mapping is needed (for example "group/question" → {missing[0]})'
+            )
+        elif not any(name in present for name in missing):
+            reason = (
+                f"missing required field{plural} {names}: no column is recognised as "
+                f"{'them' if plural else 'it'}; rename the header or add a field mapping"
+            )
+        else:
+            reason = f"missing required field{plural} {names}: empty in this record"
+        self._problem(state, None, reason)
+
+    # ----------------------------------------------------------------- the end
+
+    def finish(self) -> ParseResult:
+        for source in self._mapping:
+            if source not in self._mapping_used:
+                self.warn(f"the mapping entry {source!r} matched no column in this file")
+        if self._warning_count > MAX_WARNINGS:
+            self.result.warnings.append(
+                f"… and {self._warning_count - MAX_WARNINGS} more warnings not shown"
+            )
+        return self.result

@@ -1,0 +1,224 @@
+"""Entry points: ``parse_file``, ``parse_bytes`` and ``detect_format``.
+
+Pure parsing: bytes in, ``ParseResult`` out, nothing written anywhere. Hostile input
+gives a result (rows, problems, warnings) or ``UnreadableFile`` — never another
+exception. Bad arguments (an unknown kind or ``default_zone``) raise ``ValueError``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from dutyboard.ingest.aliases import is_hxl_tag, target_for_header
+from dutyboard.ingest.csvfmt import csv_rows, sniff_delimiter
+from dutyboard.ingest.decode import Decoded, decode_bytes
+from dutyboard.ingest.jsonfmt import json_table, jsonl_table, load_json
+from dutyboard.ingest.normalise import Normaliser
+from dutyboard.ingest.records import KINDS, Kind, ParseResult, UnreadableFile
+from dutyboard.ingest.sanitize import clean_text
+from dutyboard.ingest.source import HXL_SEARCH_ROWS, Table, table_records
+from dutyboard.ingest.values import zone
+from dutyboard.ingest.vcardfmt import vcard_records
+from dutyboard.ingest.xlsxfmt import xlsx_rows
+
+FORMATS = ("csv", "tsv", "xlsx", "json", "jsonl", "kobo", "odk", "vcard", "hxl")
+_ZIP = b"PK\x03\x04"
+_OLE = b"\xd0\xcf\x11\xe0"
+_NOT_PARSED = object()
+# Text that can only be JSON: "{", or "[" opening an array of objects, arrays, strings
+# or numbers. A CSV whose first header is "[bold]" still reads as CSV.
+_JSON_START = re.compile(r'\{|\[\s*(?:[\[{"\d-]|\]|$)')
+
+
+@dataclass
+class _Sniffed:
+    fmt: str
+    decoded: Decoded | None = None
+    document: Any = _NOT_PARSED  # the parsed JSON document, when the file is JSON
+    delimiter: str = ","
+
+
+def detect_format(name: str, data: bytes) -> str:
+    """One of csv, tsv, xlsx, json, jsonl, kobo, odk, vcard, hxl — by content, then name.
+
+    Raises ``UnreadableFile`` only for text that cannot be decoded at all (binary data).
+    """
+    return _sniff(name, data).fmt
+
+
+def _suffix(name: str) -> str:
+    return Path(name).suffix.lower()
+
+
+def _sniff(name: str, data: bytes, forced: str | None = None) -> _Sniffed:
+    suffix = _suffix(name)
+    if forced == "xlsx" or (
+        forced is None and (data.startswith((_ZIP, _OLE)) or suffix in (".xlsx", ".xlsm", ".xls"))
+    ):
+        return _Sniffed("xlsx")
+    decoded = decode_bytes(data, name)
+    text = decoded.text
+    head = text.lstrip("\ufeff \t\r\n")
+    if forced == "vcard" or (
+        forced is None and (suffix in (".vcf", ".vcard") or head[:11].upper() == "BEGIN:VCARD")
+    ):
+        return _Sniffed("vcard", decoded)
+    if forced == "jsonl" or (forced is None and suffix in (".jsonl", ".ndjson")):
+        return _Sniffed("jsonl", decoded)
+    by_name = forced == "json" or (forced is None and suffix == ".json")
+    by_content = forced is None and _JSON_START.match(head) is not None
+    if by_name or by_content or (head[:1] in ("[", "{") and forced in ("kobo", "odk", "hxl")):
+        try:
+            document = json.loads(text)
+        except (RecursionError, ValueError):
+            document = _NOT_PARSED
+            lines = [line for line in head.splitlines() if line.strip()]
+            if not by_name and len(lines) > 1 and lines[0].lstrip().startswith("{"):
+                return _Sniffed("jsonl", decoded)
+        if document is not _NOT_PARSED or by_name or by_content:
+            return _Sniffed(forced or _json_kind(document), decoded, document)
+    delimiter = "\t" if forced == "tsv" else sniff_delimiter(text, prefer_tab=suffix == ".tsv")
+    fmt = forced or _csv_kind(text, delimiter, suffix)
+    return _Sniffed(fmt, decoded, delimiter=delimiter)
+
+
+def _json_kind(document: Any) -> str:
+    if isinstance(document, dict):
+        if isinstance(document.get("results"), list):
+            return "kobo"
+        if isinstance(document.get("value"), list):
+            return "odk"
+    if isinstance(document, list):
+        for item in document[:5]:
+            keys = item if isinstance(item, list) else item.keys() if isinstance(item, dict) else []
+            if any(isinstance(key, str) and is_hxl_tag(key) for key in keys):
+                return "hxl"
+    return "json"
+
+
+def _csv_kind(text: str, delimiter: str, suffix: str) -> str:
+    rows = []
+    for row in csv_rows(text[: 256 * 1024], delimiter):
+        if row.cells and any(cell.strip() for cell in row.cells if isinstance(cell, str)):
+            rows.append([str(cell).strip() for cell in row.cells])
+        if len(rows) >= HXL_SEARCH_ROWS:
+            break
+    for cells in rows:
+        filled = [cell for cell in cells if cell]
+        tags = sum(1 for cell in filled if is_hxl_tag(cell))
+        if tags and tags * 2 > len(filled) and (tags >= 2 or len(cells) == 1):
+            return "hxl"
+    header = set(rows[0]) if rows else set()
+    if {"_uuid", "_submission_time"} <= header:
+        return "kobo"
+    if "SubmissionDate" in header and header & {"KEY", "meta-instanceID"}:
+        return "odk"
+    if delimiter == "\t" or suffix == ".tsv":
+        return "tsv"
+    return "csv"
+
+
+def parse_bytes(
+    data: bytes,
+    name: str,
+    kind: Kind,
+    *,
+    mapping: Mapping[str, str] | None = None,
+    default_zone: str = "UTC",
+    fmt: str | None = None,
+) -> ParseResult:
+    """Parse one file's bytes into rows, problems and warnings for ``kind``.
+
+    ``name`` is used for the format (by extension) and in messages; ``mapping`` maps
+    source column names (nested JSON: "group/field"; HXL: the tag) to canonical fields
+    and overrides the aliases; ``default_zone`` (IANA) is the zone of naive times.
+    """
+    if kind not in KINDS:
+        raise ValueError(f"unknown kind {kind!r}; expected one of {', '.join(KINDS)}")
+    if fmt is not None and fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
+    local_zone = zone(default_zone)
+    try:
+        return _parse(data, name, kind, mapping, local_zone, fmt)
+    except UnreadableFile as error:
+        message = clean_text(str(error), limit=500).replace("\n", " ")
+        raise UnreadableFile(message) from None
+
+
+def parse_file(
+    path: Path,
+    kind: Kind,
+    *,
+    mapping: Mapping[str, str] | None = None,
+    default_zone: str = "UTC",
+    fmt: str | None = None,
+) -> ParseResult:
+    """Read ``path`` and parse it (see ``parse_bytes``)."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError as error:
+        reason = error.strerror or type(error).__name__
+        raise UnreadableFile(f"{path}: cannot be read ({reason})") from None
+    return parse_bytes(data, str(path), kind, mapping=mapping, default_zone=default_zone, fmt=fmt)
+
+
+def _parse(
+    data: bytes,
+    name: str,
+    kind: Kind,
+    mapping: Mapping[str, str] | None,
+    local_zone: Any,
+    forced: str | None,
+) -> ParseResult:
+    sniffed = _sniff(name, data, forced)
+    fmt = sniffed.fmt
+    warnings: list[str] = []
+    if sniffed.decoded is not None and sniffed.decoded.warning:
+        warnings.append(sniffed.decoded.warning)
+    mapped = set(mapping or {})
+
+    def known_header(text: str) -> bool:
+        return text in mapped or target_for_header(text, kind) is not None
+
+    table: Table
+    if fmt == "xlsx":
+        rows = xlsx_rows(data, name, warnings)
+        table = table_records(rows, known_header, unit="row")
+    elif fmt == "vcard":
+        if kind != "contacts":
+            raise UnreadableFile(f"{name} is a vCard file; it can only be imported as contacts")
+        assert sniffed.decoded is not None
+        records = list(vcard_records(sniffed.decoded.text, warnings))
+        if not records:
+            raise UnreadableFile(f"{name} holds no BEGIN:VCARD … END:VCARD card")
+        table = Table(records=iter(records))
+    elif fmt == "jsonl":
+        assert sniffed.decoded is not None
+        table = jsonl_table(sniffed.decoded.text)
+    elif sniffed.document is not _NOT_PARSED or (fmt == "json" and sniffed.decoded is not None):
+        assert sniffed.decoded is not None
+        document = sniffed.document
+        if document is _NOT_PARSED:
+            document = load_json(sniffed.decoded.text, name)
+        table, detected = json_table(document, name, known_header)
+        if forced is None:
+            fmt = detected
+    else:
+        assert sniffed.decoded is not None
+        rows_iter = csv_rows(sniffed.decoded.text, sniffed.delimiter)
+        table = table_records(rows_iter, known_header)
+    system = fmt if fmt in ("kobo", "odk") else None
+    normaliser = Normaliser(kind, fmt, mapping=mapping, zone=local_zone, system=system)
+    for message in (*warnings, *table.warnings):
+        normaliser.warn(message)
+    for record in table.records:
+        normaliser.add(record)
+    result = normaliser.finish()
+    if not result.rows and not result.problems:
+        result.warnings.append(clean_text(f"{name} holds no records", limit=500))
+    return result

@@ -23,13 +23,24 @@ from dutyboard.domain.clock import to_iso
 from dutyboard.store import Store
 
 REQUEST_STATUSES = [
-    ("new", 6), ("acknowledged", 4), ("in_progress", 5), ("partially_fulfilled", 2),
-    ("fulfilled", 50), ("closed", 30), ("rejected", 3),
-]  # fmt: skip
+    ("new", 6),
+    ("acknowledged", 4),
+    ("in_progress", 5),
+    ("partially_fulfilled", 2),
+    ("fulfilled", 50),
+    ("closed", 30),
+    ("rejected", 3),
+]
 LEAD_STATUSES = [
-    ("new", 5), ("verifying", 5), ("negotiating", 5), ("ordered", 3), ("in_transit", 3),
-    ("customs", 2), ("received", 40), ("dropped", 37),
-]  # fmt: skip
+    ("new", 5),
+    ("verifying", 5),
+    ("negotiating", 5),
+    ("ordered", 3),
+    ("in_transit", 3),
+    ("customs", 2),
+    ("received", 40),
+    ("dropped", 37),
+]
 PRIORITIES = ["urgent", "high", "normal", "normal", "normal", "low"]
 
 
@@ -42,11 +53,21 @@ def _requests(rng: random.Random, n: int, now: datetime) -> Iterator[tuple[objec
         status = rng.choices(statuses, weights)[0]
         stamp = to_iso(received)
         yield (
-            stamp, rng.choice(UNITS), rng.choice(REQUESTERS), item, rng.randint(lo, hi), unit,
-            rng.choice(PRIORITIES), to_iso(received + timedelta(hours=rng.choice([12, 24, 72]))),
-            status, rng.choice([None, "Zhang Wei", "Li Na", "Wang Fang"]),
-            "bench", f"B-{i}", stamp, stamp,
-        )  # fmt: skip
+            stamp,
+            rng.choice(UNITS),
+            rng.choice(REQUESTERS),
+            item,
+            rng.randint(lo, hi),
+            unit,
+            rng.choice(PRIORITIES),
+            to_iso(received + timedelta(hours=rng.choice([12, 24, 72]))),
+            status,
+            rng.choice([None, "Zhang Wei", "Li Na", "Wang Fang"]),
+            "bench",
+            f"B-{i}",
+            stamp,
+            stamp,
+        )
 
 
 def _leads(rng: random.Random, n: int, now: datetime) -> Iterator[tuple[object, ...]]:
@@ -57,20 +78,41 @@ def _leads(rng: random.Random, n: int, now: datetime) -> Iterator[tuple[object, 
         created = now - timedelta(minutes=rng.randint(0, 2 * 365 * 24 * 60))
         status = rng.choices(statuses, weights)[0]
         yield (
-            supplier, country, item, rng.randint(lo, hi) * 10, unit,
-            round(rng.uniform(0.1, 20), 2), currency, cert or None, status,
+            supplier,
+            country,
+            item,
+            rng.randint(lo, hi) * 10,
+            unit,
+            round(rng.uniform(0.1, 20), 2),
+            currency,
+            cert or None,
+            status,
             "other" if status == "dropped" else None,
             to_iso(now + timedelta(minutes=rng.randint(-600, 3000))),
-            "bench", f"L-{i}", to_iso(created), to_iso(created),
-        )  # fmt: skip
+            "bench",
+            f"L-{i}",
+            to_iso(created),
+            to_iso(created),
+        )
 
 
 def _contacts(rng: random.Random, n: int, now: datetime) -> Iterator[tuple[object, ...]]:
     stamp = to_iso(now)
     for i in range(n):
         name, country, city, zone, org, role, langs = CONTACTS[i % len(CONTACTS)]
-        yield (f"{name} {i}", country, city, zone, org, role, langs, "bench", f"C-{i}", stamp,
-               stamp)  # fmt: skip
+        yield (
+            f"{name} {i}",
+            country,
+            city,
+            zone,
+            org,
+            role,
+            langs,
+            "bench",
+            f"C-{i}",
+            stamp,
+            stamp,
+        )
 
 
 def generate(path: Path, *, requests: int, leads: int, contacts: int, seed: int) -> None:
@@ -113,8 +155,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args(argv)
     started = time.perf_counter()
-    generate(args.out, requests=args.requests, leads=args.leads, contacts=args.contacts,
-             seed=args.seed)  # fmt: skip
+    generate(
+        args.out, requests=args.requests, leads=args.leads, contacts=args.contacts, seed=args.seed
+    )
     elapsed = time.perf_counter() - started
     print(
         f"{args.out}: {args.requests:,} requests, {args.leads:,} leads, "

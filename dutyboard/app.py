@@ -2,23 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Iterable
+from functools import partial
 from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
 
 from textual import events, work
-from textual.app import App, ComposeResult
+from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Grid
+from textual.dom import DOMNode
+from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer
 
 from dutyboard.config import Config
 from dutyboard.domain.clock import Clock, from_iso, utcnow
-from dutyboard.domain.status import IllegalTransition
-from dutyboard.store import Store, StoreError
+from dutyboard.store import Store
 from widgets.common.header import DeskHeader
-from widgets.common.table_panel import TablePanel
 from widgets.common.virtual_table import VirtualTable
 from widgets.contacts.panel import ContactsPanel
 from widgets.handover.panel import HandoverPanel
@@ -55,11 +56,7 @@ class DutyboardApp(App[None]):
         Binding("2", "focus_panel('leads')", "Leads", show=False, id="panel.leads"),
         Binding("3", "focus_panel('contacts')", "Contacts", show=False, id="panel.contacts"),
         Binding("4", "focus_panel('handover')", "Handover", show=False, id="panel.handover"),
-        Binding("a", "acknowledge", "Acknowledge", id="request.acknowledge"),
-        Binding("m", "assign_me", "Mine", id="record.assign_me"),
     ]
-    # Actions that write. In a leader session they are absent: not run, not shown.
-    WRITE_ACTIONS: ClassVar[frozenset[str]] = frozenset({"acknowledge", "assign_me"})
 
     def __init__(
         self,
@@ -76,10 +73,6 @@ class DutyboardApp(App[None]):
         self.clock = clock
         self.zone = ZoneInfo(config.timezone)
         self._data_version: int | None = None
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        leader = self.role != "officer" or self.store.readonly
-        return not (leader and action in self.WRITE_ACTIONS)
 
     def compose(self) -> ComposeResult:
         yield DeskHeader(self.config.desk_name, self.zone, self.role, self.clock())
@@ -101,6 +94,30 @@ class DutyboardApp(App[None]):
         if not iso:
             return ""
         return from_iso(iso).astimezone(self.zone).strftime("%H:%M")
+
+    def local_time(self, iso: str) -> str:
+        """'Tue 03 Feb 15:40 (07:40 UTC)': the officer's time first, UTC for reference."""
+        moment = from_iso(iso)
+        local = moment.astimezone(self.zone)
+        return f"{local:%a %d %b %H:%M} ({moment:%H:%M} UTC)"
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """Every key binding active here is also a palette entry."""
+        yield from super().get_system_commands(screen)
+        seen: set[str] = set()
+        for key, active in screen.active_bindings.items():
+            binding = active.binding
+            if not active.enabled or not binding.description or binding.action in seen:
+                continue
+            seen.add(binding.action)
+            yield SystemCommand(
+                binding.description,
+                f"key: {key}",
+                partial(self._run_binding, active.node, binding.action),
+            )
+
+    def _run_binding(self, node: DOMNode, action: str) -> None:
+        self.run_worker(self.run_action(action, node), exit_on_error=False)
 
     def _tick(self) -> None:
         header = self.query_one(DeskHeader)
@@ -144,37 +161,3 @@ class DutyboardApp(App[None]):
         """Mark the panel in use; on a narrow screen it is the only one shown."""
         for other in self.query(".panel"):
             other.set_class(other is panel, "-active")
-
-    def _selected(self, panel_id: str) -> int | None:
-        panel = self.query_one(f"#{panel_id}", TablePanel)
-        return panel.selected_id()
-
-    def action_acknowledge(self) -> None:
-        request_id = self._selected("requests")
-        if request_id is not None:
-            self._write(
-                lambda: self.store.acknowledge_request(request_id),
-                f"Request #{request_id} acknowledged",
-            )
-
-    def action_assign_me(self) -> None:
-        focused = self.focused
-        for panel_id, table in (("requests", "requests"), ("leads", "leads")):
-            panel = self.query_one(f"#{panel_id}", TablePanel)
-            if focused is panel.table:
-                record_id = panel.selected_id()
-                if record_id is not None:
-                    self._write(
-                        lambda t=table, r=record_id: self.store.assign(t, r, self.store.actor),
-                        f"#{record_id} assigned to you",
-                    )
-
-    @work(thread=True, exit_on_error=False, group="write")
-    def _write(self, change: Callable[[], Any], done: str) -> None:
-        try:
-            change()
-        except (StoreError, IllegalTransition) as exc:
-            self.call_from_thread(self.notify, str(exc), severity="error", timeout=6)
-            return
-        self.call_from_thread(self.notify, done)
-        self.call_from_thread(self.refresh_panels)

@@ -554,6 +554,10 @@ CONTACTS: list[tuple[str, str, str, str, str, str, str]] = [
 ]
 
 OFFICERS = ["Zhang Wei", "Li Na", "Wang Fang"]
+CLOSE_REASONS = {
+    "closed": "delivered by the district office directly",
+    "rejected": "duplicate of an earlier request from the same unit",
+}
 
 
 @dataclass(frozen=True)
@@ -716,7 +720,7 @@ def _requests(store: Store, rng: random.Random, t: list[datetime], now: datetime
             if status_value == "acknowledged":
                 store.acknowledge_request(rid)
             else:
-                store.set_request_status(rid, status_value)
+                store.set_request_status(rid, status_value, reason=CLOSE_REASONS.get(status_value))
     return n
 
 

@@ -373,9 +373,13 @@ class Store:
         user = (user or "").strip() or None
         with self.transaction() as conn:
             return self.update_record(
-                conn, table, record_id, {"assignee": user}, action="assign",
+                conn,
+                table,
+                record_id,
+                {"assignee": user},
+                action="assign",
                 expected_version=expected_version,
-            )  # fmt: skip
+            )
 
     def add_note(
         self, table: str, record_id: int, text: str, *, expected_version: int | None = None
@@ -390,9 +394,13 @@ class Store:
             if row is None:
                 raise NotFound(f"{ENTITY[table]} #{record_id} does not exist")
             return self.update_record(
-                conn, table, record_id, {"notes": self._append_note(row["notes"], text)},
-                action="note", expected_version=expected_version,
-            )  # fmt: skip
+                conn,
+                table,
+                record_id,
+                {"notes": self._append_note(row["notes"], text)},
+                action="note",
+                expected_version=expected_version,
+            )
 
     def _append_note(self, notes: str | None, text: str) -> str:
         stamp = f"[{self.now()[:16].replace('T', ' ')} {self.actor}] {text.strip()}"

@@ -4,25 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from textual.pilot import Pilot
 from textual.worker import WorkerCancelled
 
 from dutyboard.app import DutyboardApp
 from dutyboard.config import Config
-from dutyboard.demo import build_demo
 from dutyboard.store import Store
-from tests.conftest import FIXED_NOW, FakeClock
+from tests.conftest import FakeClock
 from widgets.common.header import DeskHeader
 from widgets.common.table_panel import TablePanel
 from widgets.handover.panel import HandoverPanel
-
-
-@pytest.fixture
-def demo_db(tmp_path: Path) -> Path:
-    path = tmp_path / "demo.db"
-    build_demo(path, now=FIXED_NOW, officer="Zhang Wei")
-    return path
 
 
 def make_app(path: Path, role: str = "officer") -> DutyboardApp:

@@ -1,20 +1,43 @@
-"""A panel holding one store-backed virtual table, with sort and live refresh."""
+"""A panel holding one store-backed virtual table: sort, filter, actions, live refresh.
+
+Every action is a binding (shown in the footer while the panel has focus, and in the
+command palette). Write actions do not exist in a leader session: ``check_action``
+hides and disables them. Writes run in thread workers and carry the version of the row
+the officer was looking at, so an edit to a row that changed meanwhile is refused.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, ClassVar
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
+from textual import on, work
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.timer import Timer
+from textual.widgets import Input
 
-from dutyboard.store import Row
+from dutyboard.domain.status import IllegalTransition
+from dutyboard.store import Row, StaleEdit, Store, StoreError
 from dutyboard.store import views as v
+from widgets.common.detail import DetailScreen
+from widgets.common.dialogs import Field, FormDialog, text_dialog
 from widgets.common.virtual_table import ColumnSpec, VirtualTable
 
 if TYPE_CHECKING:
     from dutyboard.app import DutyboardApp
+
+# Quick filters: name → ViewSpec changes (from the panel's default spec).
+QUICK_FILTERS: dict[str, dict[str, Any]] = {
+    "open": {},
+    "mine": {"assignee": "<me>"},
+    "urgent": {"urgent": True},
+    "overdue": {"overdue": True},
+    "new": {"statuses": frozenset({"new"})},
+    "all": {"open_only": False},
+}
 
 
 class TablePanel(Vertical):
@@ -30,35 +53,82 @@ class TablePanel(Vertical):
     }
     TablePanel:focus-within {
         border: round $accent;
+        border-subtitle-color: $text;
     }
+    TablePanel > Input.filter {
+        dock: bottom;
+        display: none;
+        height: 1;
+        border: none;
+        padding: 0 1;
+        background: $boost;
+    }
+    TablePanel > Input.filter.-shown { display: block; }
     """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "detail", "Detail", id="row.detail"),
+        Binding("slash", "filter", "Filter", id="panel.filter"),
+        Binding("f", "quick_filter", "Quick filter", id="panel.quick_filter"),
+        Binding("o", "cycle_sort", "Sort", show=False, id="panel.sort"),
+        Binding("escape", "clear_filter", "Clear filter", show=False, id="panel.clear_filter"),
+        Binding("m", "assign_me", "Mine", id="row.assign_me"),
+        Binding("A", "assign_other", "Assign", id="row.assign"),
+        Binding("s", "status", "Status", id="row.status"),
+        Binding("n", "note", "Note", id="row.note"),
+        Binding("N", "new", "New", id="panel.new"),
+    ]
+    # Actions that change data: absent for a leader.
+    WRITE_ACTIONS: ClassVar[frozenset[str]] = frozenset(
+        {"assign_me", "assign_other", "status", "note", "new", "acknowledge", "link"}
+    )
+    # Actions a table does not support at all (e.g. no assignee on contacts).
+    UNSUPPORTED: ClassVar[frozenset[str]] = frozenset()
 
     title: ClassVar[str] = ""
     table_name: ClassVar[v.Table]
     columns: ClassVar[Sequence[ColumnSpec]] = ()
+    quick_filters: ClassVar[tuple[str, ...]] = ("open", "mine", "overdue", "new", "all")
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self.border_title = self.title
+        self.quick = self.quick_filters[0]
+        self._filter_timer: Timer | None = None
 
     @property
     def dutyboard(self) -> DutyboardApp:
         return self.app  # type: ignore[return-value]
 
+    @property
+    def store(self) -> Store:
+        return self.dutyboard.store
+
     def compose(self) -> ComposeResult:
-        yield VirtualTable(
-            self.dutyboard.store,
-            self.initial_spec(),
-            self.columns,
-            self.cells,
+        yield VirtualTable(self.store, self.make_spec(), self.columns, self.cells)
+        yield Input(
+            placeholder="filter: type words (Chinese works) · enter keep · esc clear",
+            classes="filter",
         )
 
-    def initial_spec(self) -> v.ViewSpec:
-        return v.ViewSpec(self.table_name)
+    def make_spec(self, text: str = "") -> v.ViewSpec:
+        changes = dict(QUICK_FILTERS[self.quick])
+        if changes.get("assignee") == "<me>":
+            changes["assignee"] = self.store.actor
+        spec = v.ViewSpec(self.table_name, text=text)
+        current = self.query(VirtualTable)
+        if current:
+            spec = spec.with_(
+                sort=current.first().spec.sort, descending=current.first().spec.descending
+            )
+        return spec.with_(**changes)
 
     @property
     def table(self) -> VirtualTable:
         return self.query_one(VirtualTable)
+
+    @property
+    def filter_input(self) -> Input:
+        return self.query_one("Input.filter", Input)
 
     def on_mount(self) -> None:
         self.table.reset(keep_position=False)
@@ -74,16 +144,175 @@ class TablePanel(Vertical):
         row = self.table.cursor_row
         return int(row["id"]) if row is not None else None
 
+    # -- header, subtitle, sort and filter ------------------------------------------
+
     def on_virtual_table_loaded(self, event: VirtualTable.Loaded) -> None:
         self._update_subtitle()
 
+    def on_virtual_table_selected(self, event: VirtualTable.Selected) -> None:
+        event.stop()
+        self.action_detail()
+
     def on_virtual_table_header_clicked(self, event: VirtualTable.HeaderClicked) -> None:
         event.stop()
+        self.sort_by(event.column.sort or self.table.spec.sort)
+
+    def sort_by(self, sort: str) -> None:
         spec = self.table.spec
-        sort = event.column.sort or spec.sort
         descending = not spec.descending if sort == spec.sort else False
         self.table.set_spec(spec.with_(sort=sort, descending=descending))
 
+    def action_cycle_sort(self) -> None:
+        sorts = [c.sort for c in self.columns if c.sort]
+        current = self.table.spec.sort
+        following = sorts[(sorts.index(current) + 1) % len(sorts)] if current in sorts else sorts[0]
+        self.table.set_spec(self.table.spec.with_(sort=following, descending=False))
+
     def _update_subtitle(self) -> None:
         spec = self.table.spec
-        self.border_subtitle = f"{self.table.total:,} · by {spec.sort_label}"
+        parts = [f"{self.table.total:,}"]
+        if self.quick != self.quick_filters[0]:
+            parts.append(self.quick)
+        if spec.text:
+            parts.append(f"“{spec.text}”")
+        parts.append(f"by {spec.sort_label}")
+        self.border_subtitle = " · ".join(parts)
+
+    def action_filter(self) -> None:
+        self.filter_input.add_class("-shown")
+        self.filter_input.focus()
+
+    @on(Input.Changed, "Input.filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        # Debounced: a query per keystroke would queue up on a large table.
+        if self._filter_timer is not None:
+            self._filter_timer.stop()
+        self._filter_timer = self.set_timer(0.15, self._apply_filter)
+
+    def _apply_filter(self) -> None:
+        text = self.filter_input.value.strip()
+        if text != self.table.spec.text:
+            self.table.set_spec(self.make_spec(text))
+
+    @on(Input.Submitted, "Input.filter")
+    def _filter_submitted(self) -> None:
+        self._apply_filter()
+        if not self.filter_input.value.strip():
+            self.filter_input.remove_class("-shown")
+        self.table.focus()
+
+    def on_key(self, event: Any) -> None:
+        if event.key == "escape" and self.filter_input.has_focus:
+            event.stop()
+            self.action_clear_filter()
+
+    def action_clear_filter(self) -> None:
+        self.filter_input.value = ""
+        self.filter_input.remove_class("-shown")
+        if self.table.spec.text:
+            self.table.set_spec(self.make_spec(""))
+        self.table.focus()
+
+    def action_quick_filter(self) -> None:
+        filters = self.quick_filters
+        self.quick = filters[(filters.index(self.quick) + 1) % len(filters)]
+        self.table.set_spec(self.make_spec(self.table.spec.text))
+        self.notify(f"{self.title[2:]}: {self.quick}", timeout=2)
+
+    # -- actions ---------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in self.UNSUPPORTED:
+            return False
+        if action in self.WRITE_ACTIONS:
+            return self.dutyboard.role == "officer" and not self.store.readonly
+        return True
+
+    def action_detail(self) -> None:
+        record_id = self.selected_id()
+        if record_id is not None:
+            self.app.push_screen(
+                DetailScreen(self.store, self.table_name, record_id, self.dutyboard.local_time)
+            )
+
+    def action_assign_me(self) -> None:
+        self.on_row(
+            lambda row: self.store.assign(
+                self.table_name, row["id"], self.store.actor, expected_version=row["version"]
+            ),
+            "assigned to you",
+        )
+
+    def action_assign_other(self) -> None:
+        row = self.table.cursor_row
+        if row is None:
+            return
+
+        def done(values: dict[str, object] | None) -> None:
+            if values is not None:
+                name = str(values["text"])
+                self.write(
+                    lambda: self.store.assign(
+                        self.table_name, row["id"], name, expected_version=row["version"]
+                    ),
+                    f"#{row['id']} assigned to {name}",
+                )
+
+        self.app.push_screen(
+            text_dialog(f"Assign #{row['id']} to", "Name", value=row.get("assignee") or ""),
+            done,
+        )
+
+    def action_note(self) -> None:
+        row = self.table.cursor_row
+        if row is None:
+            return
+
+        def done(values: dict[str, object] | None) -> None:
+            if values is not None:
+                text = str(values["text"])
+                self.write(
+                    lambda: self.store.add_note(
+                        self.table_name, row["id"], text, expected_version=row["version"]
+                    ),
+                    f"note added to #{row['id']}",
+                )
+
+        self.app.push_screen(text_dialog(f"Note on #{row['id']}", "Note"), done)
+
+    def action_status(self) -> None:
+        """Subclasses offer the legal targets of their status machine."""
+
+    def action_new(self) -> None:
+        def done(values: dict[str, object] | None) -> None:
+            if values is not None:
+                self.write(lambda: self.create(values), "created")
+
+        self.app.push_screen(
+            FormDialog(f"New {self.title[2:].lower()[:-1]}", self.form_fields()), done
+        )
+
+    def form_fields(self) -> list[Field]:
+        raise NotImplementedError
+
+    def create(self, values: dict[str, object]) -> object:
+        raise NotImplementedError
+
+    def on_row(self, change: Callable[[Row], object], done: str) -> None:
+        row = self.table.cursor_row
+        if row is not None:
+            self.write(lambda: change(row), f"#{row['id']} {done}")
+
+    @work(thread=True, exit_on_error=False, group="write")
+    def write(self, change: Callable[[], object], done: str) -> None:
+        """Run one store write off the event loop; errors become one clear notice."""
+        try:
+            change()
+        except StaleEdit as exc:
+            self.app.call_from_thread(self.notify, str(exc), severity="warning", timeout=8)
+        except (StoreError, IllegalTransition) as exc:
+            self.app.call_from_thread(self.notify, str(exc), severity="error", timeout=8)
+            return
+        else:
+            self.app.call_from_thread(self.notify, done, timeout=3)
+        self.app.call_from_thread(self.dutyboard.refresh_panels)

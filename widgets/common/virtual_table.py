@@ -409,9 +409,13 @@ class VirtualTable(ScrollView, can_focus=True):
         known = dict(self._rows)  # a snapshot: the UI thread may trim the cache meanwhile
         walk = self._plan(spec, known, start, end, self.total)
         fetched = v.page(
-            self.store, spec, walk.key, walk.limit, backward=walk.backward,
+            self.store,
+            spec,
+            walk.key,
+            walk.limit,
+            backward=walk.backward,
             inclusive=walk.inclusive,
-        )  # fmt: skip
+        )
         if walk.backward:
             rows = {walk.index - len(fetched) + i: row for i, row in enumerate(fetched)}
         else:

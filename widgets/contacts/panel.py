@@ -8,6 +8,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from rich.text import Text
 
 from dutyboard.store import Row
+from widgets.common import forms
+from widgets.common.dialogs import Field
 from widgets.common.fmt import plain
 from widgets.common.table_panel import TablePanel
 from widgets.common.virtual_table import ColumnSpec
@@ -16,6 +18,8 @@ from widgets.common.virtual_table import ColumnSpec
 class ContactsPanel(TablePanel):
     title = "3 Contacts"
     table_name = "contacts"
+    quick_filters = ("all",)
+    UNSUPPORTED = frozenset({"assign_me", "assign_other", "status", "quick_filter"})
     columns = (
         ColumnSpec("Local", 9),
         ColumnSpec("Name", 12, flex=True, sort="name"),
@@ -48,3 +52,23 @@ class ContactsPanel(TablePanel):
             plain(where),
             plain(row["org"]),
         )
+
+    def form_fields(self) -> list[Field]:
+        return [
+            Field("name", "Name", required=True),
+            Field("org", "Organisation"),
+            Field("role", "Role"),
+            Field("country", "Country", placeholder="LK or Sri Lanka", check=forms.country),
+            Field("city", "City"),
+            Field("tz", "Time zone", required=True, placeholder="Asia/Colombo", check=forms.zone),
+            Field("work_hours", "Working hours", placeholder="09:00-18:00", check=forms.work_hours),
+            Field("phone", "Phone"),
+            Field("email", "E-mail"),
+            Field("wechat", "WeChat"),
+            Field("whatsapp", "WhatsApp"),
+            Field("languages", "Languages", placeholder="en, zh"),
+        ]
+
+    def create(self, values: dict[str, object]) -> object:
+        fields = {k: v for k, v in values.items() if v is not None}
+        return self.store.add_contact(fields)

@@ -1,0 +1,147 @@
+"""Detail of one record: every field, the original payload, links and history."""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Callable
+from typing import ClassVar
+
+from rich.console import Console, Group
+from rich.table import Table
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from dutyboard.store import Row, Store
+from dutyboard.store.store import ENTITY
+
+HIDDEN = {"raw", "extra", "notes", "priority_rank"}
+
+
+class DetailScreen(ModalScreen[None]):
+    DEFAULT_CSS = """
+    DetailScreen { align: center middle; background: $background 60%; }
+    DetailScreen > VerticalScroll {
+        width: 110; max-width: 100%; height: 90%;
+        border: thick $accent; background: $surface; padding: 0 1;
+    }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q,enter", "close", "Close"),
+    ]
+
+    def __init__(
+        self, store: Store, table: str, record_id: int, local: Callable[[str], str]
+    ) -> None:
+        super().__init__()
+        self.store = store
+        self.table = table
+        self.record_id = record_id
+        self.local = local  # ISO UTC → the officer's local time, as text
+        self.body = Static(Text("loading…"), id="detail-body")
+        self.content: Group = Group(Text("loading…"))
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll():
+            yield self.body
+
+    def on_mount(self) -> None:
+        self.query_one(VerticalScroll).border_title = f"{ENTITY[self.table]} #{self.record_id}"
+        self.load()
+
+    @work(thread=True, exclusive=True, exit_on_error=False)
+    def load(self) -> None:
+        row = self.store.get(self.table, self.record_id)
+        links = self.store.links(self.table, self.record_id)
+        history = self.store.history(ENTITY[self.table], self.record_id, limit=100)
+        self.app.call_from_thread(self._show, row, links, history)
+
+    def _show(self, row: Row, links: list[Row], history: list[Row]) -> None:
+        fields = Table.grid(padding=(0, 2))
+        fields.add_column(style="bold", no_wrap=True)
+        fields.add_column()
+        for name, value in row.items():
+            if name in HIDDEN or name.startswith("_k") or value in (None, ""):
+                continue
+            shown = self._time(value) if name.endswith(("_at", "_by")) else str(value)
+            fields.add_row(Text(name), Text(shown))
+        parts: list[object] = [fields]
+        if row.get("notes"):
+            parts += [Text("\nNotes", style="bold underline"), Text(str(row["notes"]))]
+        if links:
+            parts.append(Text("\nLinked", style="bold underline"))
+            for link in links:
+                qty = f" × {link['quantity']:g}" if link["quantity"] is not None else ""
+                parts.append(
+                    Text(f"#{link['id']} {link['name']} — {link['item']} ({link['status']}){qty}")
+                )
+        if row.get("extra"):
+            parts += [
+                Text("\nOther fields from the source", style="bold underline"),
+                Text(_pretty(str(row["extra"]))),
+            ]
+        if row.get("raw"):
+            parts += [
+                Text("\nOriginal payload (as received)", style="bold underline"),
+                Text(str(row["raw"])),
+            ]
+        parts.append(Text(f"\nHistory ({len(history)})", style="bold underline"))
+        for event in history:
+            parts.append(self._event_line(event))
+        self.content = Group(*parts)  # type: ignore[arg-type]
+        self.body.update(self.content)
+
+    def plain(self, width: int = 110) -> str:
+        """The detail as plain text (what the screen shows, without styles)."""
+        console = Console(width=width, file=io.StringIO(), color_system=None)
+        console.print(self.content)
+        return console.file.getvalue()  # type: ignore[attr-defined]
+
+    def _time(self, iso: object) -> str:
+        try:
+            return self.local(str(iso))
+        except (TypeError, ValueError):
+            return str(iso)
+
+    def _event_line(self, event: Row) -> Text:
+        line = Text.assemble(
+            (self._time(event["at"]), "dim"),
+            " ",
+            (str(event["actor"]), "bold"),
+            " ",
+            (str(event["action"]), "cyan"),
+        )
+        before = _load(event["before"])
+        after = _load(event["after"])
+        for key in sorted(set(before) | set(after)):
+            if key in ("raw", "notes") and event["action"] != "note":
+                continue
+            old, new = before.get(key), after.get(key)
+            change = f"{old} → {new}" if key in before else f"{new}"
+            line.append(f"\n    {key}: {change}")
+        return line
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+def _load(text: object) -> dict[str, object]:
+    if not text:
+        return {}
+    try:
+        value = json.loads(str(text))
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def _pretty(text: str) -> str:
+    try:
+        return json.dumps(json.loads(text), ensure_ascii=False, indent=2)
+    except ValueError:
+        return text

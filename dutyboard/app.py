@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 from functools import partial
 from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
@@ -17,8 +18,9 @@ from textual.widget import Widget
 from textual.widgets import Footer
 
 from dutyboard.config import Config
-from dutyboard.domain.clock import Clock, from_iso, utcnow
+from dutyboard.domain.clock import Clock, from_iso, to_iso, utcnow
 from dutyboard.store import Store
+from dutyboard.store.attention import Attention, attention, new_urgent_requests, newly_overdue
 from widgets.common.header import DeskHeader
 from widgets.common.virtual_table import VirtualTable
 from widgets.contacts.panel import ContactsPanel
@@ -73,9 +75,13 @@ class DutyboardApp(App[None]):
         self.clock = clock
         self.zone = ZoneInfo(config.timezone)
         self._data_version: int | None = None
+        self._attention: Attention | None = None
+        self._attention_at: datetime | None = None
 
     def compose(self) -> ComposeResult:
-        yield DeskHeader(self.config.desk_name, self.zone, self.role, self.clock())
+        yield DeskHeader(
+            self.config.desk_name, self.zone, self.role, self.clock(), self.config.clocks
+        )
         with Grid(id="panels"):
             yield RequestsPanel(id="requests", classes="panel -active")
             yield ContactsPanel(id="contacts", classes="panel")
@@ -94,6 +100,12 @@ class DutyboardApp(App[None]):
         if not iso:
             return ""
         return from_iso(iso).astimezone(self.zone).strftime("%H:%M")
+
+    def local_hm_dt(self, moment: datetime) -> str:
+        """An instant as the officer's wall-clock time; the weekday if not today."""
+        local = moment.astimezone(self.zone)
+        today = self.clock().astimezone(self.zone).date()
+        return f"{local:%H:%M}" if local.date() == today else f"{local:%a %H:%M}"
 
     def local_time(self, iso: str) -> str:
         """'Tue 03 Feb 15:40 (07:40 UTC)': the officer's time first, UTC for reference."""
@@ -126,16 +138,47 @@ class DutyboardApp(App[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="poll")
     def _poll_changes(self) -> None:
-        version = self.store.data_version()
-        shift = self.store.current_shift()
+        """Once a second: has anyone written? Then refresh panels and the attention line.
+
+        ``PRAGMA data_version`` is cheap; the counts run only on a change, or once a
+        minute since "overdue" changes with the clock alone.
+        """
+        store = self.store
+        version = store.data_version()
+        now = self.clock()
         # The first poll sets the baseline and reloads once, so a write that landed
         # between the panels' first load and this poll is never missed.
         changed = version != self._data_version
         self._data_version = version
-        self.call_from_thread(self._after_poll, changed, shift.officer if shift else "")
+        due = self._attention_at is None or (now - self._attention_at).total_seconds() >= 60
+        if not (changed or due):
+            return
+        shift = store.current_shift()
+        now_iso = to_iso(now)
+        counts = attention(store, now_iso)
+        alerts: list[str] = []
+        if self._attention is not None:
+            for row in new_urgent_requests(store, self._attention.last_request_id):
+                alerts.append(f"URGENT #{row['id']}: {row['org']} — {row['item']}")
+            if self._attention_at is not None:
+                for row in newly_overdue(store, to_iso(self._attention_at), now_iso):
+                    alerts.append(f"now LATE #{row['id']}: {row['org']} — {row['item']}")
+        self._attention, self._attention_at = counts, now
+        self.call_from_thread(
+            self._after_poll, changed, shift.officer if shift else "", counts, alerts
+        )
 
-    def _after_poll(self, changed: bool, on_duty: str) -> None:
-        self.query_one(DeskHeader).on_duty = on_duty
+    def _after_poll(
+        self, changed: bool, on_duty: str, counts: Attention, alerts: list[str]
+    ) -> None:
+        header = self.query_one(DeskHeader)
+        header.on_duty = on_duty
+        header.attention = counts
+        for alert in alerts:
+            # Text from outside goes in as plain content, never parsed as markup.
+            self.notify(alert, severity="warning", timeout=10, markup=False)
+        if alerts and self.config.bell:
+            self.bell()
         if changed:
             self.refresh_panels()
 

@@ -35,6 +35,7 @@ class Config:
         "Europe/Paris",
         "America/New_York",
     )
+    bell: bool = False
     night_start: time = time(22, 0)
     night_end: time = time(7, 0)
     source_path: Path | None = None
@@ -84,6 +85,12 @@ def _zones(value: Any) -> tuple[str, ...]:
     return tuple(_zone(v) for v in value)
 
 
+def _bool(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError("must be true or false")
+    return value
+
+
 def _clock_time(value: Any) -> time:
     if isinstance(value, time):
         return value
@@ -105,12 +112,17 @@ _SCHEMA: dict[str, dict[str, tuple[str, Any]]] = {
     "display": {
         "stale_after_hours": ("stale_after_hours", _hours),
         "clocks": ("clocks", _zones),
+        "bell": ("bell", _bool),
     },
     "contacts": {
         "night_start": ("night_start", _clock_time),
         "night_end": ("night_end", _clock_time),
     },
 }
+
+
+# Sections that belong to other modules, which read the same file themselves.
+OTHER_SECTIONS = frozenset({"sources"})
 
 
 def load_config(path: Path | None = None) -> Config:
@@ -134,6 +146,8 @@ def parse_config(data: dict[str, Any], *, source: Path | None = None) -> Config:
     where = str(source) if source else "config"
     values: dict[str, Any] = {}
     for section, body in data.items():
+        if section in OTHER_SECTIONS:
+            continue  # parsed by its own module (e.g. dutyboard.ingest.sources)
         if section not in _SCHEMA:
             raise ConfigError(f"{where}: unknown section [{section}] (known: {', '.join(_SCHEMA)})")
         if not isinstance(body, dict):

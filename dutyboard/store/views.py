@@ -44,6 +44,8 @@ SORTS: dict[str, dict[str, tuple[str, tuple[str, ...]]]] = {
         "updated": ("last update", ("updated_at",)),
     },
     "contacts": {
+        # Expressions filled in from ViewSpec.ranking (see _ranking_expr).
+        "reach": ("reachable first", ("<ranking>", "name")),
         "name": ("name", ("name",)),
         "country": ("country", ("COALESCE(country, '')", "name")),
         "org": ("organisation", ("COALESCE(org, '')", "name")),
@@ -51,7 +53,11 @@ SORTS: dict[str, dict[str, tuple[str, tuple[str, ...]]]] = {
         "last_contacted": ("last contacted", ("COALESCE(last_contacted, '')",)),
     },
 }
-DEFAULT_SORT: dict[str, str] = {"requests": "pressing", "leads": "next", "contacts": "name"}
+DEFAULT_SORT: dict[str, str] = {"requests": "pressing", "leads": "next", "contacts": "reach"}
+# The same profile key as dutyboard.domain.contact_groups.ContactProfile.key, in SQL.
+PROFILE_KEY_SQL = " || '|' || ".join(
+    f"COALESCE({c}, '')" for c in ("tz", "country", "subdivision", "work_hours", "weekend")
+)
 TEXT_COLUMNS: dict[str, tuple[str, ...]] = {
     "requests": ("org", "item", "requester", "notes", "assignee"),
     "leads": ("supplier", "item", "contact_name", "country", "certification", "notes"),
@@ -76,6 +82,8 @@ class ViewSpec:
     assignee: str | None = None
     urgent: bool = False
     overdue: bool = False
+    # Contact profile keys, best first: the order of the "reach" sort.
+    ranking: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if not self.sort:
@@ -88,7 +96,21 @@ class ViewSpec:
 
     @property
     def sort_exprs(self) -> tuple[str, ...]:
-        return (*SORTS[self.table][self.sort][1], "id")
+        exprs = SORTS[self.table][self.sort][1]
+        return (*(self._ranking_expr() if e == "<ranking>" else e for e in exprs), "id")
+
+    def _ranking_expr(self) -> str:
+        """CASE mapping each contact's profile key to its rank; unranked profiles last.
+
+        Keys are embedded as SQL string literals (quotes doubled), never concatenated raw.
+        """
+        if not self.ranking:
+            return "(0 + 0)"  # a bare 0 in ORDER BY would mean "column 0"
+        whens = " ".join(
+            f"WHEN '{key.replace(chr(39), chr(39) * 2)}' THEN {rank}"
+            for rank, key in enumerate(self.ranking)
+        )
+        return f"(CASE {PROFILE_KEY_SQL} {whens} ELSE {len(self.ranking)} END)"
 
     @property
     def sort_label(self) -> str:
@@ -213,3 +235,14 @@ def find(store: Store, spec: ViewSpec, record_id: int) -> Key | None:
             f"SELECT {keys} FROM {spec.table} WHERE id = ? AND {where}", (record_id, *params)
         ).fetchone()
     return tuple(row) if row is not None else None
+
+
+def contact_profiles(store: Store) -> list[Row]:
+    """The distinct (zone, country, hours, weekend) profiles among contacts."""
+    with store._lock:
+        return [
+            dict(r)
+            for r in store.conn.execute(
+                "SELECT DISTINCT tz, country, subdivision, work_hours, weekend FROM contacts"
+            )
+        ]

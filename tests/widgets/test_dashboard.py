@@ -76,7 +76,7 @@ async def test_four_panels_show_the_database(demo_db: Path) -> None:
         assert contacts.table.total == 1
         assert cell_text(contacts, 0, "Name") == "Nimal Perera"
         # 19:00 UTC is 00:30 next day in Colombo (UTC+05:30).
-        assert cell_text(contacts, 0, "Local") == "Wed 00:30"
+        assert cell_text(contacts, 0, "Local") == "Wed 00:30 ☾"
         assert cell_text(contacts, 0, "UTC±") == "+05:30"
         contacts.table.set_spec(contacts.table.spec.with_(text="Kathmandu"))
         await settle(app, pilot)

@@ -1,7 +1,14 @@
-"""The desk header: desk name, the officer's clock and UTC, who is on duty, the role."""
+"""The desk header.
+
+Line 1: the officer's clock and UTC, who is on duty, the role, the desk.
+Line 2: what needs attention (new, urgent, overdue, leads awaiting a reply, failing
+feeds) and the world clocks of the configured offices.
+What matters most comes first on each line, so a narrow terminal cuts the least useful.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -9,35 +16,51 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
 
+from dutyboard.store.attention import Attention
+
+UTC = ZoneInfo("UTC")
+
 
 class DeskHeader(Widget):
     DEFAULT_CSS = """
     DeskHeader {
-        height: 1;
+        height: 2;
         background: $primary-background;
         color: $text;
     }
     """
 
     on_duty: reactive[str] = reactive("")
+    attention: reactive[Attention | None] = reactive(None)
 
-    def __init__(self, desk: str, zone: ZoneInfo, role: str, now: datetime) -> None:
+    def __init__(
+        self, desk: str, zone: ZoneInfo, role: str, now: datetime, clocks: Sequence[str] = ()
+    ) -> None:
         super().__init__()
         self.desk = desk
         self.zone = zone
         self.role = role
         self.now = now
+        self.clocks = [ZoneInfo(name) for name in clocks if name != zone.key]
 
     def tick(self, now: datetime) -> None:
         self.now = now
         self.refresh()
 
     def render(self) -> Text:
-        local = self.now.astimezone(self.zone)
-        utc = self.now.astimezone(ZoneInfo("UTC"))
         width = self.size.width or 200
+        first = self.status_line(width)
+        second = self.attention_line()
+        if self.clocks:
+            second.append("  │ ", style="dim")
+            second.append_text(self.clock_strip())
+        first.truncate(width, overflow="ellipsis")
+        second.truncate(width, overflow="ellipsis")
+        return Text("\n").join([first, second])
+
+    def status_line(self, width: int) -> Text:
+        local = self.now.astimezone(self.zone)
         text = Text.assemble((" dutyboard ", "bold reverse"), " ")
-        # What matters most comes first, so a narrow terminal cuts the least useful part.
         if self.role == "leader":
             text.append(" READ-ONLY ", style="bold reverse yellow")
             text.append(" ")
@@ -45,7 +68,7 @@ class DeskHeader(Widget):
         if width >= 100:
             text.append(f" {self.zone.key}", style="dim")
         text.append("  ")
-        text.append(utc.strftime("%H:%M UTC"), style="dim")
+        text.append(self.now.astimezone(UTC).strftime("%H:%M UTC"), style="dim")
         text.append("  ")
         if self.on_duty:
             text.append("on duty: ")
@@ -54,5 +77,32 @@ class DeskHeader(Widget):
             text.append("nobody on duty", style="bold red")
         text.append("  ")
         text.append(self.desk, style="bold")
-        text.truncate(width, overflow="ellipsis")
+        return text
+
+    def attention_line(self) -> Text:
+        a = self.attention
+        if a is None:
+            return Text(" counting…", style="dim")
+        text = Text(" ")
+        # A count is a count: zero is shown as 0, dimmed, never hidden or "all clear".
+        for label, count, style in (
+            ("NEW", a.new, "bold cyan"),
+            ("URGENT", a.urgent, "bold white on red"),
+            ("LATE", a.overdue, "bold red"),
+            ("leads waiting", a.leads_waiting, "bold yellow"),
+            ("feeds failing", a.sources_failing, "bold white on red"),
+        ):
+            text.append(f"{label} {count:,}", style=style if count else "dim")
+            text.append("  ")
+        return text
+
+    def clock_strip(self) -> Text:
+        text = Text()
+        for zone in self.clocks:
+            here = self.now.astimezone(zone)
+            city = zone.key.rsplit("/", 1)[-1].replace("_", " ")
+            day = 7 <= here.hour < 19
+            text.append(f"{city} ", style="" if day else "dim")
+            text.append(here.strftime("%H:%M"), style="bold" if day else "dim")
+            text.append(" ☀  " if day else " ☾  ", style="dim")
         return text

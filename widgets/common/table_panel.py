@@ -117,9 +117,9 @@ class TablePanel(Vertical):
         spec = v.ViewSpec(self.table_name, text=text)
         current = self.query(VirtualTable)
         if current:
-            spec = spec.with_(
-                sort=current.first().spec.sort, descending=current.first().spec.descending
-            )
+            # Filters change; the sort (and a contacts ranking) stay as the user left them.
+            old = current.first().spec
+            spec = spec.with_(sort=old.sort, descending=old.descending, ranking=old.ranking)
         return spec.with_(**changes)
 
     @property
@@ -217,7 +217,7 @@ class TablePanel(Vertical):
         filters = self.quick_filters
         self.quick = filters[(filters.index(self.quick) + 1) % len(filters)]
         self.table.set_spec(self.make_spec(self.table.spec.text))
-        self.notify(f"{self.title[2:]}: {self.quick}", timeout=2)
+        self.notify(f"{self.title[2:]}: {self.quick}", timeout=2, markup=False)
 
     # -- actions ---------------------------------------------------------------------
 
@@ -309,10 +309,14 @@ class TablePanel(Vertical):
         try:
             change()
         except StaleEdit as exc:
-            self.app.call_from_thread(self.notify, str(exc), severity="warning", timeout=8)
+            self.app.call_from_thread(
+                self.notify, str(exc), severity="warning", timeout=8, markup=False
+            )
         except (StoreError, IllegalTransition) as exc:
-            self.app.call_from_thread(self.notify, str(exc), severity="error", timeout=8)
+            self.app.call_from_thread(
+                self.notify, str(exc), severity="error", timeout=8, markup=False
+            )
             return
         else:
-            self.app.call_from_thread(self.notify, done, timeout=3)
+            self.app.call_from_thread(self.notify, done, timeout=3, markup=False)
         self.app.call_from_thread(self.dutyboard.refresh_panels)

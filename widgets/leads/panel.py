@@ -69,7 +69,11 @@ class LeadsPanel(TablePanel):
             return
         targets = lead_targets(row["status"])
         if not targets:
-            self.notify(f"lead #{row['id']} is {row['status']}: a final stage", severity="warning")
+            self.notify(
+                f"lead #{row['id']} is {row['status']}: a final stage",
+                severity="warning",
+                markup=False,
+            )
             return
 
         def chosen(target: str | None) -> None:

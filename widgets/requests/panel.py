@@ -69,7 +69,9 @@ class RequestsPanel(TablePanel):
             return
         targets = request_targets(row["status"])
         if not targets:
-            self.notify(f"#{row['id']} is {row['status']}: a final state", severity="warning")
+            self.notify(
+                f"#{row['id']} is {row['status']}: a final state", severity="warning", markup=False
+            )
             return
 
         def chosen(target: str | None) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 from textual.pilot import Pilot
@@ -130,10 +132,14 @@ async def test_other_process_writes_appear_without_a_keypress(demo_db: Path) -> 
         requests.table.move_cursor(5)
         selected = requests.selected_id()
         before = requests.table.total
-        other = Store.open(demo_db, actor="collector")
-        other.add_request({"org": "[bold]Erdao[/] District", "item": "goggles",
-                           "priority": "urgent"})  # fmt: skip
-        other.close()
+        # A real second process writes, as the collector or another officer would.
+        script = (
+            "import sys; from dutyboard.store import Store; "
+            "s = Store.open(sys.argv[1], actor='collector'); "
+            "s.add_request({'org': '[bold]Erdao[/] District', 'item': 'goggles', "
+            "'priority': 'urgent'}); s.close()"
+        )
+        subprocess.run([sys.executable, "-c", script, str(demo_db)], check=True, timeout=30)
         for _ in range(30):
             await pilot.pause(0.1)
             await settle(app, pilot)

@@ -487,6 +487,37 @@ class Store:
         with self.transaction() as conn:
             return self.insert_record(conn, "contacts", fields)
 
+    def record_contact_attempt(
+        self, contact_id: int, channel: str, outcome: str, note: str = ""
+    ) -> Row:
+        """Log a call/message to a contact; ``last_contacted`` is now, the event keeps the
+        channel, outcome and note (the contact's history is its events)."""
+        channel, outcome = channel.strip(), outcome.strip()
+        if not channel or not outcome:
+            raise ValidationError("a contact attempt needs a channel and an outcome")
+        with self.transaction() as conn:
+            row = conn.execute("SELECT id FROM contacts WHERE id = ?", (contact_id,)).fetchone()
+            if row is None:
+                raise NotFound(f"contact #{contact_id} does not exist")
+            now = self.now()
+            conn.execute(
+                "UPDATE contacts SET last_contacted = ?, updated_at = ?, version = version + 1 "
+                "WHERE id = ?",
+                (now, now, contact_id),
+            )
+            self.log_event(
+                conn,
+                "contact",
+                contact_id,
+                "contact_attempt",
+                None,
+                {"channel": channel, "outcome": outcome, "note": note.strip() or None},
+                at=now,
+            )
+            return dict(
+                conn.execute("SELECT * FROM contacts WHERE id = ?", (contact_id,)).fetchone()
+            )
+
     # -- shifts and handovers -----------------------------------------------------------
 
     def current_shift(self) -> Shift | None:

@@ -257,6 +257,11 @@ class VirtualTable(ScrollView, can_focus=True):
         self._ensure_visible_loaded()
         self._announce()
 
+    def invalidate_lines(self) -> None:
+        """Re-render rows whose look changed without their data changing (a mark)."""
+        self._line_cache.clear()
+        self.refresh()
+
     def _refresh_rows(self, *indexes: int) -> None:
         for index in indexes:
             # refresh_line takes a virtual line: row i sits below the header, on line i+1.

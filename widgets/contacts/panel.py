@@ -7,21 +7,24 @@ stays keyset-paged however many contacts there are.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, time
+from typing import ClassVar
 
 from rich.text import Text
 from textual import work
+from textual.binding import Binding, BindingType
 
 from dutyboard.domain.contact_groups import ContactProfile, rank_profiles, reach
-from dutyboard.domain.reachability import Reachability, ReachState, format_countdown
+from dutyboard.domain.reachability import Party, Reachability, ReachState, format_countdown
 from dutyboard.store import Row
 from dutyboard.store import views as v
 from widgets.common import forms
-from widgets.common.dialogs import Field
+from widgets.common.dialogs import Field, FormDialog
 from widgets.common.fmt import plain
 from widgets.common.table_panel import TablePanel
 from widgets.common.virtual_table import ColumnSpec
+from widgets.contacts.planner import PlannerScreen
 
 # Word first, colour second: the state reads the same with NO_COLOR.
 STATE = {
@@ -38,6 +41,14 @@ class ContactsPanel(TablePanel):
     table_name = "contacts"
     quick_filters = ("all",)
     UNSUPPORTED = frozenset({"assign_me", "assign_other", "status", "quick_filter"})
+    WRITE_ACTIONS = TablePanel.WRITE_ACTIONS | {"contact_attempt"}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("c", "contact_attempt", "Contacted", id="contact.attempt"),
+        Binding("space", "pick", "Pick", id="contact.pick"),
+        Binding("P", "planner", "Plan call", id="contact.planner"),
+    ]
+    CHANNELS = ("phone", "wechat", "whatsapp", "email", "video", "other")
+    OUTCOMES = ("reached", "no answer", "left message", "asked to call back", "wrong number")
     columns = (
         ColumnSpec("Now", 4, sort="reach"),
         ColumnSpec("Local", 11),
@@ -46,6 +57,10 @@ class ContactsPanel(TablePanel):
         ColumnSpec("UTC±", 6, sort="tz"),
         ColumnSpec("Where / note", 12, flex=True, sort="country"),
     )
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.picked: dict[int, Row] = {}
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -91,6 +106,8 @@ class ContactsPanel(TablePanel):
                 plain(where),
             )
         word, style = STATE[r.state]
+        if row["id"] in self.picked:
+            word = "+" + word
         local = r.local_time.strftime("%a %H:%M") + (" ☀" if r.is_day else " ☾")
         return (
             Text(word, style=style),
@@ -118,6 +135,81 @@ class ContactsPanel(TablePanel):
             return r.clock_change.label()
         return ""
 
+    def action_pick(self) -> None:
+        """Pick (or unpick) the contact for the planner."""
+        row = self.table.cursor_row
+        if row is None:
+            return
+        if row["id"] in self.picked:
+            del self.picked[row["id"]]
+        else:
+            self.picked[row["id"]] = row
+        self.table.invalidate_lines()
+        self.table.move_cursor(self.table.cursor + 1)
+        self._update_subtitle()
+
+    def _update_subtitle(self) -> None:
+        super()._update_subtitle()
+        if self.picked:
+            self.border_subtitle = f"{len(self.picked)} picked · P plan · {self.border_subtitle}"
+
+    def action_planner(self) -> None:
+        rows = list(self.picked.values())
+        if not rows and self.table.cursor_row is not None:
+            rows = [self.table.cursor_row]
+        if not rows:
+            return
+        config = self.dutyboard.config
+        # Just the contacts when two or more are picked; a single one is planned with you.
+        officer = Party(config.timezone) if len(rows) < 2 else None
+        self.app.push_screen(
+            PlannerScreen(rows, self.dutyboard.clock(), self.dutyboard.local_hm_dt, officer)
+        )
+
+    def action_contact_attempt(self) -> None:
+        row = self.table.cursor_row
+        if row is None:
+            return
+
+        def done(values: dict[str, object] | None) -> None:
+            if values is None:
+                return
+            self.write(
+                lambda: self.store.record_contact_attempt(
+                    row["id"],
+                    str(values["channel"]),
+                    str(values["outcome"]),
+                    str(values.get("note") or ""),
+                ),
+                f"contact with {row['name']} recorded",
+            )
+
+        self.app.push_screen(
+            FormDialog(
+                f"Contact attempt: {row['name']}",
+                [
+                    Field(
+                        "channel",
+                        "Channel",
+                        required=True,
+                        value="phone",
+                        placeholder=" / ".join(self.CHANNELS),
+                        check=_one_of(self.CHANNELS),
+                    ),
+                    Field(
+                        "outcome",
+                        "Outcome",
+                        required=True,
+                        value="reached",
+                        placeholder=" / ".join(self.OUTCOMES),
+                        check=_one_of(self.OUTCOMES),
+                    ),
+                    Field("note", "Note"),
+                ],
+            ),
+            done,
+        )
+
     def form_fields(self) -> list[Field]:
         return [
             Field("name", "Name", required=True),
@@ -143,3 +235,14 @@ def _offset(r: Reachability) -> str:
     minutes = int(r.utc_offset.total_seconds() // 60)
     sign = "+" if minutes >= 0 else "-"
     return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+
+
+def _one_of(choices: Sequence[str]) -> Callable[[str], str]:
+    def check(text: str) -> str:
+        value = text.strip().lower()
+        matches = [c for c in choices if c.startswith(value)]
+        if len(matches) != 1:
+            raise ValueError(f"choose one of: {', '.join(choices)}")
+        return matches[0]
+
+    return check

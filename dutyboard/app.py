@@ -19,8 +19,10 @@ from textual.widgets import Footer
 
 from dutyboard.config import Config
 from dutyboard.domain.clock import Clock, from_iso, to_iso, utcnow
+from dutyboard.i18n import _
 from dutyboard.store import Store
 from dutyboard.store.attention import Attention, attention, new_urgent_requests, newly_overdue
+from widgets.common.fmt import day_hm
 from widgets.common.header import DeskHeader
 from widgets.common.virtual_table import VirtualTable
 from widgets.contacts.panel import ContactsPanel
@@ -53,11 +55,11 @@ class DutyboardApp(App[None]):
         (110, "-wide"),
     ]
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("q", "quit", "Quit", id="quit"),
-        Binding("1", "focus_panel('requests')", "Requests", show=False, id="panel.requests"),
-        Binding("2", "focus_panel('leads')", "Leads", show=False, id="panel.leads"),
-        Binding("3", "focus_panel('contacts')", "Contacts", show=False, id="panel.contacts"),
-        Binding("4", "focus_panel('handover')", "Handover", show=False, id="panel.handover"),
+        Binding("q", "quit", _("Quit"), id="quit"),
+        Binding("1", "focus_panel('requests')", _("Requests"), show=False, id="panel.requests"),
+        Binding("2", "focus_panel('leads')", _("Leads"), show=False, id="panel.leads"),
+        Binding("3", "focus_panel('contacts')", _("Contacts"), show=False, id="panel.contacts"),
+        Binding("4", "focus_panel('handover')", _("Handover"), show=False, id="panel.handover"),
     ]
 
     def __init__(
@@ -105,13 +107,13 @@ class DutyboardApp(App[None]):
         """An instant as the officer's wall-clock time; the weekday if not today."""
         local = moment.astimezone(self.zone)
         today = self.clock().astimezone(self.zone).date()
-        return f"{local:%H:%M}" if local.date() == today else f"{local:%a %H:%M}"
+        return f"{local:%H:%M}" if local.date() == today else day_hm(local)
 
     def local_time(self, iso: str) -> str:
         """'Tue 03 Feb 15:40 (07:40 UTC)': the officer's time first, UTC for reference."""
         moment = from_iso(iso)
         local = moment.astimezone(self.zone)
-        return f"{local:%a %d %b %H:%M} ({moment:%H:%M} UTC)"
+        return f"{local:%Y-%m-%d} {day_hm(local)} ({moment:%H:%M} UTC)"
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """Every key binding active here is also a palette entry."""
@@ -159,10 +161,10 @@ class DutyboardApp(App[None]):
         alerts: list[str] = []
         if self._attention is not None:
             for row in new_urgent_requests(store, self._attention.last_request_id):
-                alerts.append(f"URGENT #{row['id']}: {row['org']} — {row['item']}")
+                alerts.append(_("URGENT #{id}: {org} — {item}").format(**row))
             if self._attention_at is not None:
                 for row in newly_overdue(store, to_iso(self._attention_at), now_iso):
-                    alerts.append(f"now LATE #{row['id']}: {row['org']} — {row['item']}")
+                    alerts.append(_("now LATE #{id}: {org} — {item}").format(**row))
         self._attention, self._attention_at = counts, now
         self.call_from_thread(
             self._after_poll, changed, shift.officer if shift else "", counts, alerts

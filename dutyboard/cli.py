@@ -17,6 +17,7 @@ from dutyboard import __version__, commands
 from dutyboard.commands import Context, UsageError, common_options
 from dutyboard.config import ConfigError, load_config
 from dutyboard.domain.status import IllegalTransition
+from dutyboard.i18n import LANGUAGES, set_language
 from dutyboard.paths import default_db_path
 from dutyboard.store import StoreError
 
@@ -37,6 +38,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="leader opens the database read-only: nothing can be changed (default: officer)",
     )
     parser.add_argument("--user", metavar="NAME", help="your name in the events log")
+    parser.add_argument(
+        "--lang",
+        choices=LANGUAGES,
+        help="interface language (default: desk.lang in the config, else the locale)",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
         command = importlib.import_module(f"dutyboard.commands.{module.name}")
@@ -50,6 +56,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         config = load_config(args.config)
+        # Before anything imports the UI: widgets translate their labels at import.
+        set_language(args.lang or config.lang)
         ctx = Context(
             config=config,
             db_path=(args.db or default_db_path()).expanduser(),

@@ -27,7 +27,7 @@ class Config:
     desk_name: str = "Duty desk"
     timezone: str = "Asia/Shanghai"
     user: str = field(default_factory=lambda: _default_user())
-    lang: str = "en"
+    lang: str | None = None  # None: from $DUTYBOARD_LANG or the locale
     stale_after_hours: float = 12.0
     clocks: tuple[str, ...] = (
         "Asia/Shanghai",

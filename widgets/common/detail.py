@@ -17,6 +17,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from dutyboard.i18n import _
 from dutyboard.store import Row, Store
 from dutyboard.store.store import ENTITY
 
@@ -32,7 +33,7 @@ class DetailScreen(ModalScreen[None]):
     }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q,enter", "close", "Close"),
+        Binding("escape,q,enter", "close", _("Close")),
     ]
 
     def __init__(
@@ -43,8 +44,8 @@ class DetailScreen(ModalScreen[None]):
         self.table = table
         self.record_id = record_id
         self.local = local  # ISO UTC → the officer's local time, as text
-        self.body = Static(Text("loading…"), id="detail-body")
-        self.content: Group = Group(Text("loading…"))
+        self.body = Static(Text(_("loading…")), id="detail-body")
+        self.content: Group = Group(Text(_("loading…")))
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
@@ -72,9 +73,9 @@ class DetailScreen(ModalScreen[None]):
             fields.add_row(Text(name), Text(shown))
         parts: list[object] = [fields]
         if row.get("notes"):
-            parts += [Text("\nNotes", style="bold underline"), Text(str(row["notes"]))]
+            parts += [Text("\n" + _("Notes"), style="bold underline"), Text(str(row["notes"]))]
         if links:
-            parts.append(Text("\nLinked", style="bold underline"))
+            parts.append(Text("\n" + _("Linked"), style="bold underline"))
             for link in links:
                 qty = f" × {link['quantity']:g}" if link["quantity"] is not None else ""
                 parts.append(
@@ -82,15 +83,15 @@ class DetailScreen(ModalScreen[None]):
                 )
         if row.get("extra"):
             parts += [
-                Text("\nOther fields from the source", style="bold underline"),
+                Text("\n" + _("Other fields from the source"), style="bold underline"),
                 Text(_pretty(str(row["extra"]))),
             ]
         if row.get("raw"):
             parts += [
-                Text("\nOriginal payload (as received)", style="bold underline"),
+                Text("\n" + _("Original payload (as received)"), style="bold underline"),
                 Text(str(row["raw"])),
             ]
-        parts.append(Text(f"\nHistory ({len(history)})", style="bold underline"))
+        parts.append(Text("\n" + _("History ({n})").format(n=len(history)), style="bold underline"))
         for event in history:
             parts.append(self._event_line(event))
         self.content = Group(*parts)  # type: ignore[arg-type]

@@ -18,6 +18,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from dutyboard.i18n import _
+
 DIALOG_CSS = """
 {name} {{
     align: center middle;
@@ -47,7 +49,7 @@ class ChoiceDialog(ModalScreen[str | None]):
     ChoiceDialog OptionList { height: auto; max-height: 16; }
     """
     )
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", _("Cancel"))]
 
     def __init__(self, title: str, choices: Sequence[tuple[str, str]], hint: str = "") -> None:
         super().__init__()
@@ -59,7 +61,7 @@ class ChoiceDialog(ModalScreen[str | None]):
         with Vertical():
             yield Label(Text(self.title_text), classes="dialog--title")
             yield OptionList(*[Option(Text(label), id=value) for value, label in self.choices])
-            yield Label(self.hint or "enter choose · esc cancel", classes="dialog--hint")
+            yield Label(self.hint or _("enter choose · esc cancel"), classes="dialog--hint")
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(event.option.id)
@@ -95,8 +97,8 @@ class FormDialog(ModalScreen[dict[str, object] | None]):
     """
     )
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel"),
-        Binding("ctrl+s", "submit", "Save"),
+        Binding("escape", "cancel", _("Cancel")),
+        Binding("ctrl+s", "submit", _("Save")),
     ]
 
     def __init__(self, title: str, fields: Sequence[Field], hint: str = "") -> None:
@@ -123,7 +125,7 @@ class FormDialog(ModalScreen[dict[str, object] | None]):
                     )
             yield Static("", classes="dialog--error", id="form-error")
             yield Label(
-                self.hint or "tab next field · enter on last field or ctrl+s save · esc cancel",
+                self.hint or _("tab next field · enter on last field or ctrl+s save · esc cancel"),
                 classes="dialog--hint",
             )
 
@@ -141,7 +143,7 @@ class FormDialog(ModalScreen[dict[str, object] | None]):
             text = self.query_one(f"#field-{field.name}", Input).value.strip()
             if not text:
                 if field.required:
-                    self._error(field, f"{field.label} is required")
+                    self._error(field, _("{field} is required").format(field=field.label))
                     return
                 values[field.name] = None
                 continue
@@ -166,5 +168,5 @@ def text_dialog(title: str, label: str, *, value: str = "", placeholder: str = "
     return FormDialog(
         title,
         [Field("text", label, required=True, value=value, placeholder=placeholder)],
-        hint="enter save · esc cancel",
+        hint=_("enter save · esc cancel"),
     )

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+import math
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from rich.text import Text
 
 from dutyboard.domain.clock import from_iso
+from dutyboard.i18n import _
 
 PRIORITY_STYLE = {
     "urgent": "bold white on red",
@@ -53,6 +55,32 @@ def quantity(value: object) -> Text:
     return Text(text, justify="right")
 
 
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def weekday(moment: datetime) -> str:
+    """'Tue' / '周二': strftime's %a would follow the C locale, not the interface."""
+    return _(WEEKDAYS[moment.weekday()])
+
+
+def day_hm(moment: datetime) -> str:
+    return f"{weekday(moment)} {moment:%H:%M}"
+
+
+def countdown(delta: timedelta) -> str:
+    """'in 45m', 'in 2h 05m', 'in 3d 4h' (rounded up: never 'now' while time is left)."""
+    minutes = max(0, math.ceil(delta.total_seconds() / 60))
+    if minutes == 0:
+        return _("now")
+    if minutes < 60:
+        text = _("{m}m").format(m=minutes)
+    elif minutes < 24 * 60:
+        text = _("{h}h {m:02d}m").format(h=minutes // 60, m=minutes % 60)
+    else:
+        text = _("{d}d {h}h").format(d=minutes // 1440, h=minutes % 1440 // 60)
+    return _("in {time}").format(time=text)
+
+
 def local_hm(iso: str | None, zone: ZoneInfo) -> str:
     if not iso:
         return ""
@@ -72,8 +100,17 @@ def ago(iso: str | None, now: datetime) -> str:
         text = f"{seconds // 3600}h"
     else:
         text = f"{seconds // 86400}d"
-    return f"in {text}" if future else text
+    return _("in {time}").format(time=text) if future else text
+
+
+def status_label(status: str) -> str:
+    """A status as people read it ('in progress'), in the interface language."""
+    return _(status.replace("_", " "))
 
 
 def status_text(status: str) -> Text:
-    return Text(status.replace("_", " "), style=STATUS_STYLE.get(status, ""))
+    return Text(status_label(status), style=STATUS_STYLE.get(status, ""))
+
+
+def priority_label(priority: str) -> str:
+    return _(PRIORITY_LABEL.get(priority, priority))

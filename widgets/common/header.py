@@ -16,7 +16,9 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
 
+from dutyboard.i18n import _
 from dutyboard.store.attention import Attention
+from widgets.common.fmt import weekday
 
 UTC = ZoneInfo("UTC")
 
@@ -62,19 +64,19 @@ class DeskHeader(Widget):
         local = self.now.astimezone(self.zone)
         text = Text.assemble((" dutyboard ", "bold reverse"), " ")
         if self.role == "leader":
-            text.append(" READ-ONLY ", style="bold reverse yellow")
+            text.append(" " + _("READ-ONLY") + " ", style="bold reverse yellow")
             text.append(" ")
-        text.append(local.strftime("%a %H:%M:%S"), style="bold")
+        text.append(f"{weekday(local)} {local:%H:%M:%S}", style="bold")
         if width >= 100:
             text.append(f" {self.zone.key}", style="dim")
         text.append("  ")
         text.append(self.now.astimezone(UTC).strftime("%H:%M UTC"), style="dim")
         text.append("  ")
         if self.on_duty:
-            text.append("on duty: ")
+            text.append(_("on duty: "))
             text.append(self.on_duty, style="bold green")
         else:
-            text.append("nobody on duty", style="bold red")
+            text.append(_("nobody on duty"), style="bold red")
         text.append("  ")
         text.append(self.desk, style="bold")
         return text
@@ -82,15 +84,15 @@ class DeskHeader(Widget):
     def attention_line(self) -> Text:
         a = self.attention
         if a is None:
-            return Text(" counting…", style="dim")
+            return Text(" " + _("counting…"), style="dim")
         text = Text(" ")
         # A count is a count: zero is shown as 0, dimmed, never hidden or "all clear".
         for label, count, style in (
-            ("NEW", a.new, "bold cyan"),
-            ("URGENT", a.urgent, "bold white on red"),
-            ("LATE", a.overdue, "bold red"),
-            ("leads waiting", a.leads_waiting, "bold yellow"),
-            ("feeds failing", a.sources_failing, "bold white on red"),
+            (_("NEW"), a.new, "bold cyan"),
+            (_("URGENT"), a.urgent, "bold white on red"),
+            (_("LATE"), a.overdue, "bold red"),
+            (_("leads waiting"), a.leads_waiting, "bold yellow"),
+            (_("feeds failing"), a.sources_failing, "bold white on red"),
         ):
             text.append(f"{label} {count:,}", style=style if count else "dim")
             text.append("  ")

@@ -20,6 +20,7 @@ from textual.timer import Timer
 from textual.widgets import Input
 
 from dutyboard.domain.status import IllegalTransition
+from dutyboard.i18n import _
 from dutyboard.store import Row, StaleEdit, Store, StoreError
 from dutyboard.store import views as v
 from widgets.common.detail import DetailScreen
@@ -66,16 +67,16 @@ class TablePanel(Vertical):
     TablePanel > Input.filter.-shown { display: block; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "detail", "Detail", id="row.detail"),
-        Binding("slash", "filter", "Filter", id="panel.filter"),
-        Binding("f", "quick_filter", "Quick filter", id="panel.quick_filter"),
-        Binding("o", "cycle_sort", "Sort", show=False, id="panel.sort"),
-        Binding("escape", "clear_filter", "Clear filter", show=False, id="panel.clear_filter"),
-        Binding("m", "assign_me", "Mine", id="row.assign_me"),
-        Binding("A", "assign_other", "Assign", id="row.assign"),
-        Binding("s", "status", "Status", id="row.status"),
-        Binding("n", "note", "Note", id="row.note"),
-        Binding("N", "new", "New", id="panel.new"),
+        Binding("enter", "detail", _("Detail"), id="row.detail"),
+        Binding("slash", "filter", _("Filter"), id="panel.filter"),
+        Binding("f", "quick_filter", _("Quick filter"), id="panel.quick_filter"),
+        Binding("o", "cycle_sort", _("Sort"), show=False, id="panel.sort"),
+        Binding("escape", "clear_filter", _("Clear filter"), show=False, id="panel.clear_filter"),
+        Binding("m", "assign_me", _("Mine"), id="row.assign_me"),
+        Binding("A", "assign_other", _("Assign"), id="row.assign"),
+        Binding("s", "status", _("Status"), id="row.status"),
+        Binding("n", "note", _("Note"), id="row.note"),
+        Binding("N", "new", _("New"), id="panel.new"),
     ]
     # Actions that change data: absent for a leader.
     WRITE_ACTIONS: ClassVar[frozenset[str]] = frozenset(
@@ -106,7 +107,7 @@ class TablePanel(Vertical):
     def compose(self) -> ComposeResult:
         yield VirtualTable(self.store, self.make_spec(), self.columns, self.cells)
         yield Input(
-            placeholder="filter: type words (Chinese works) · enter keep · esc clear",
+            placeholder=_("filter: type words (Chinese works) · enter keep · esc clear"),
             classes="filter",
         )
 
@@ -172,10 +173,10 @@ class TablePanel(Vertical):
         spec = self.table.spec
         parts = [f"{self.table.total:,}"]
         if self.quick != self.quick_filters[0]:
-            parts.append(self.quick)
+            parts.append(_(self.quick))
         if spec.text:
             parts.append(f"“{spec.text}”")
-        parts.append(f"by {spec.sort_label}")
+        parts.append(_("by {sort}").format(sort=_(spec.sort_label)))
         self.border_subtitle = " · ".join(parts)
 
     def action_filter(self) -> None:
@@ -217,7 +218,7 @@ class TablePanel(Vertical):
         filters = self.quick_filters
         self.quick = filters[(filters.index(self.quick) + 1) % len(filters)]
         self.table.set_spec(self.make_spec(self.table.spec.text))
-        self.notify(f"{self.title[2:]}: {self.quick}", timeout=2, markup=False)
+        self.notify(f"{self.title[2:]}: {_(self.quick)}", timeout=2, markup=False)
 
     # -- actions ---------------------------------------------------------------------
 
@@ -240,7 +241,7 @@ class TablePanel(Vertical):
             lambda row: self.store.assign(
                 self.table_name, row["id"], self.store.actor, expected_version=row["version"]
             ),
-            "assigned to you",
+            _("assigned to you"),
         )
 
     def action_assign_other(self) -> None:
@@ -255,11 +256,15 @@ class TablePanel(Vertical):
                     lambda: self.store.assign(
                         self.table_name, row["id"], name, expected_version=row["version"]
                     ),
-                    f"#{row['id']} assigned to {name}",
+                    _("#{id} assigned to {name}").format(id=row["id"], name=name),
                 )
 
         self.app.push_screen(
-            text_dialog(f"Assign #{row['id']} to", "Name", value=row.get("assignee") or ""),
+            text_dialog(
+                _("Assign #{id} to").format(id=row["id"]),
+                _("Name"),
+                value=row.get("assignee") or "",
+            ),
             done,
         )
 
@@ -275,10 +280,10 @@ class TablePanel(Vertical):
                     lambda: self.store.add_note(
                         self.table_name, row["id"], text, expected_version=row["version"]
                     ),
-                    f"note added to #{row['id']}",
+                    _("note added to #{id}").format(id=row["id"]),
                 )
 
-        self.app.push_screen(text_dialog(f"Note on #{row['id']}", "Note"), done)
+        self.app.push_screen(text_dialog(_("Note on #{id}").format(id=row["id"]), _("Note")), done)
 
     def action_status(self) -> None:
         """Subclasses offer the legal targets of their status machine."""
@@ -286,11 +291,11 @@ class TablePanel(Vertical):
     def action_new(self) -> None:
         def done(values: dict[str, object] | None) -> None:
             if values is not None:
-                self.write(lambda: self.create(values), "created")
+                self.write(lambda: self.create(values), _("created"))
 
-        self.app.push_screen(
-            FormDialog(f"New {self.title[2:].lower()[:-1]}", self.form_fields()), done
-        )
+        self.app.push_screen(FormDialog(self.new_title, self.form_fields()), done)
+
+    new_title: ClassVar[str] = ""
 
     def form_fields(self) -> list[Field]:
         raise NotImplementedError

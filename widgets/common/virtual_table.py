@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.text import Text
 from textual import events, work
@@ -200,10 +201,12 @@ class VirtualTable(ScrollView, can_focus=True):
 
     def _header_strip(self, width: int) -> Strip:
         labels = []
-        for column in self.columns:
+        for column, column_width in zip(self.columns, self._widths, strict=False):
             label = column.label
             if column.sort is not None and column.sort == self.spec.sort:
-                label += " ▼" if self.spec.descending else " ▲"
+                marked = label + (" ▼" if self.spec.descending else " ▲")
+                # In a narrow column the label matters more than the arrow.
+                label = marked if cell_len(marked) <= column_width else label
             labels.append(Text(label))
         line = self._join(labels)
         line.stylize(self.get_component_rich_style("virtual-table--header"))

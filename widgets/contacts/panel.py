@@ -16,46 +16,48 @@ from textual import work
 from textual.binding import Binding, BindingType
 
 from dutyboard.domain.contact_groups import ContactProfile, rank_profiles, reach
-from dutyboard.domain.reachability import Party, Reachability, ReachState, format_countdown
+from dutyboard.domain.reachability import Party, Reachability, ReachState
+from dutyboard.i18n import _
 from dutyboard.store import Row
 from dutyboard.store import views as v
 from widgets.common import forms
 from widgets.common.dialogs import Field, FormDialog
-from widgets.common.fmt import plain
+from widgets.common.fmt import countdown, day_hm, plain
 from widgets.common.table_panel import TablePanel
 from widgets.common.virtual_table import ColumnSpec
 from widgets.contacts.planner import PlannerScreen
 
 # Word first, colour second: the state reads the same with NO_COLOR.
 STATE = {
-    ReachState.WORKING: ("CALL", "bold green"),
-    ReachState.OFF_HOURS: ("off", ""),
-    ReachState.WEEKEND: ("wknd", "yellow"),
-    ReachState.HOLIDAY: ("hol", "magenta"),
-    ReachState.ASLEEP: ("zzz", "dim"),
+    ReachState.WORKING: (_("CALL"), "bold green"),
+    ReachState.OFF_HOURS: (_("off"), ""),
+    ReachState.WEEKEND: (_("wknd"), "yellow"),
+    ReachState.HOLIDAY: (_("hol"), "magenta"),
+    ReachState.ASLEEP: (_("zzz"), "dim"),
 }
 
 
 class ContactsPanel(TablePanel):
-    title = "3 Contacts"
+    title = _("3 Contacts")
+    new_title = _("New contact")
     table_name = "contacts"
     quick_filters = ("all",)
     UNSUPPORTED = frozenset({"assign_me", "assign_other", "status", "quick_filter"})
     WRITE_ACTIONS = TablePanel.WRITE_ACTIONS | {"contact_attempt"}
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("c", "contact_attempt", "Contacted", id="contact.attempt"),
-        Binding("space", "pick", "Pick", id="contact.pick"),
-        Binding("P", "planner", "Plan call", id="contact.planner"),
+        Binding("c", "contact_attempt", _("Contacted"), id="contact.attempt"),
+        Binding("space", "pick", _("Pick"), id="contact.pick"),
+        Binding("P", "planner", _("Plan call"), id="contact.planner"),
     ]
     CHANNELS = ("phone", "wechat", "whatsapp", "email", "video", "other")
     OUTCOMES = ("reached", "no answer", "left message", "asked to call back", "wrong number")
     columns = (
-        ColumnSpec("Now", 4, sort="reach"),
-        ColumnSpec("Local", 11),
-        ColumnSpec("Name", 12, flex=True, sort="name"),
-        ColumnSpec("Next window", 16),
-        ColumnSpec("UTC±", 6, sort="tz"),
-        ColumnSpec("Where / note", 12, flex=True, sort="country"),
+        ColumnSpec(_("Now"), 4, sort="reach"),
+        ColumnSpec(_("Local"), 11),
+        ColumnSpec(_("Name"), 12, flex=True, sort="name"),
+        ColumnSpec(_("Next window"), 16),
+        ColumnSpec(_("UTC±"), 6, sort="tz"),
+        ColumnSpec(_("Where / note"), 12, flex=True, sort="country"),
     )
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
@@ -108,7 +110,7 @@ class ContactsPanel(TablePanel):
         word, style = STATE[r.state]
         if row["id"] in self.picked:
             word = "+" + word
-        local = r.local_time.strftime("%a %H:%M") + (" ☀" if r.is_day else " ☾")
+        local = day_hm(r.local_time) + (" ☀" if r.is_day else " ☾")
         return (
             Text(word, style=style),
             Text(local, style="" if r.is_day else "dim"),
@@ -121,11 +123,14 @@ class ContactsPanel(TablePanel):
 
     def _next(self, r: Reachability, now: datetime) -> Text:
         if r.state is ReachState.WORKING and r.window_end:
-            return Text(f"until {self.dutyboard.local_hm_dt(r.window_end)}", style="green")
+            return Text(
+                _("until {time}").format(time=self.dutyboard.local_hm_dt(r.window_end)),
+                style="green",
+            )
         if r.next_window_start is None:
-            return Text("none in 3 weeks", style="dim")
+            return Text(_("none in 3 weeks"), style="dim")
         when = self.dutyboard.local_hm_dt(r.next_window_start)
-        return Text(f"{when} {format_countdown(r.next_window_start - now)}")
+        return Text(f"{when} {countdown(r.next_window_start - now)}")
 
     @staticmethod
     def _note(r: Reachability) -> str:
@@ -151,7 +156,8 @@ class ContactsPanel(TablePanel):
     def _update_subtitle(self) -> None:
         super()._update_subtitle()
         if self.picked:
-            self.border_subtitle = f"{len(self.picked)} picked · P plan · {self.border_subtitle}"
+            picked = _("{n} picked · P plan").format(n=len(self.picked))
+            self.border_subtitle = f"{picked} · {self.border_subtitle}"
 
     def action_planner(self) -> None:
         rows = list(self.picked.values())
@@ -181,16 +187,16 @@ class ContactsPanel(TablePanel):
                     str(values["outcome"]),
                     str(values.get("note") or ""),
                 ),
-                f"contact with {row['name']} recorded",
+                _("contact with {name} recorded").format(name=row["name"]),
             )
 
         self.app.push_screen(
             FormDialog(
-                f"Contact attempt: {row['name']}",
+                _("Contact attempt: {name}").format(name=row["name"]),
                 [
                     Field(
                         "channel",
-                        "Channel",
+                        _("Channel"),
                         required=True,
                         value="phone",
                         placeholder=" / ".join(self.CHANNELS),
@@ -198,13 +204,13 @@ class ContactsPanel(TablePanel):
                     ),
                     Field(
                         "outcome",
-                        "Outcome",
+                        _("Outcome"),
                         required=True,
                         value="reached",
                         placeholder=" / ".join(self.OUTCOMES),
                         check=_one_of(self.OUTCOMES),
                     ),
-                    Field("note", "Note"),
+                    Field("note", _("Note")),
                 ],
             ),
             done,
@@ -212,18 +218,25 @@ class ContactsPanel(TablePanel):
 
     def form_fields(self) -> list[Field]:
         return [
-            Field("name", "Name", required=True),
-            Field("org", "Organisation"),
-            Field("role", "Role"),
-            Field("country", "Country", placeholder="LK or Sri Lanka", check=forms.country),
-            Field("city", "City"),
-            Field("tz", "Time zone", required=True, placeholder="Asia/Colombo", check=forms.zone),
-            Field("work_hours", "Working hours", placeholder="09:00-18:00", check=forms.work_hours),
-            Field("phone", "Phone"),
-            Field("email", "E-mail"),
-            Field("wechat", "WeChat"),
-            Field("whatsapp", "WhatsApp"),
-            Field("languages", "Languages", placeholder="en, zh"),
+            Field("name", _("Name"), required=True),
+            Field("org", _("Organisation")),
+            Field("role", _("Role")),
+            Field("country", _("Country"), placeholder=_("LK or Sri Lanka"), check=forms.country),
+            Field("city", _("City")),
+            Field(
+                "tz", _("Time zone"), required=True, placeholder="Asia/Colombo", check=forms.zone
+            ),
+            Field(
+                "work_hours",
+                _("Working hours"),
+                placeholder="09:00-18:00",
+                check=forms.work_hours,
+            ),
+            Field("phone", _("Phone")),
+            Field("email", _("E-mail")),
+            Field("wechat", _("WeChat")),
+            Field("whatsapp", _("WhatsApp")),
+            Field("languages", _("Languages"), placeholder="en, zh"),
         ]
 
     def create(self, values: dict[str, object]) -> object:
@@ -242,7 +255,7 @@ def _one_of(choices: Sequence[str]) -> Callable[[str], str]:
         value = text.strip().lower()
         matches = [c for c in choices if c.startswith(value)]
         if len(matches) != 1:
-            raise ValueError(f"choose one of: {', '.join(choices)}")
+            raise ValueError(_("choose one of: {choices}").format(choices=", ".join(choices)))
         return matches[0]
 
     return check

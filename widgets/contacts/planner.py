@@ -16,6 +16,7 @@ from textual.widgets import Static
 
 from dutyboard.domain.contact_groups import ContactProfile
 from dutyboard.domain.reachability import Party, UnknownZone, common_windows
+from dutyboard.i18n import _
 from dutyboard.store import Row
 
 
@@ -36,7 +37,7 @@ class PlannerScreen(ModalScreen[None]):
         border: thick $accent; background: $surface; padding: 0 1;
     }
     """
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q,enter", "close", "Close")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q,enter", "close", _("Close"))]
 
     def __init__(
         self,
@@ -58,7 +59,7 @@ class PlannerScreen(ModalScreen[None]):
             yield Static(self._content())
 
     def on_mount(self) -> None:
-        self.query_one(VerticalScroll).border_title = "Common working windows, next 7 days"
+        self.query_one(VerticalScroll).border_title = _("Common working windows, next 7 days")
 
     def _content(self) -> Group:
         who = parties(self.rows)
@@ -66,7 +67,14 @@ class PlannerScreen(ModalScreen[None]):
             who.append(self.officer)
         names = ", ".join(str(r["name"]) for r in self.rows)
         lines: list[Text] = [
-            Text(f"Everyone at work: {names}" + (" and you" if self.officer else ""), style="bold")
+            Text(
+                (
+                    _("Everyone at work: {names} and you")
+                    if self.officer
+                    else _("Everyone at work: {names}")
+                ).format(names=names),
+                style="bold",
+            )
         ]
         try:
             self.windows = common_windows(who, self.now, days=7)
@@ -74,11 +82,11 @@ class PlannerScreen(ModalScreen[None]):
             self.error = str(exc)
             return Group(*lines, Text(self.error, style="bold red"))
         if not self.windows:
-            lines.append(Text("No common window in the next 7 days.", style="bold yellow"))
+            lines.append(Text(_("No common window in the next 7 days."), style="bold yellow"))
         for start, end in self.windows:
             hours = (end - start) / timedelta(hours=1)
             lines.append(Text(f"  {self.local(start)} – {self.local(end)}   ({hours:.1f} h)"))
-        lines.append(Text("Times are yours (desk time zone).", style="dim"))
+        lines.append(Text(_("Times are yours (desk time zone)."), style="dim"))
         return Group(*lines)
 
     def action_close(self) -> None:

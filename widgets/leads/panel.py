@@ -10,10 +10,11 @@ from textual.binding import Binding, BindingType
 
 from dutyboard.domain.clock import from_iso
 from dutyboard.domain.status import ClosureReason, LeadStatus, lead_targets
+from dutyboard.i18n import _
 from dutyboard.store import Row
 from widgets.common import forms
 from widgets.common.dialogs import ChoiceDialog, Field, FormDialog
-from widgets.common.fmt import ago, plain, quantity, status_text
+from widgets.common.fmt import ago, plain, quantity, status_label, status_text
 from widgets.common.table_panel import TablePanel
 from widgets.common.virtual_table import ColumnSpec
 
@@ -21,24 +22,25 @@ from widgets.common.virtual_table import ColumnSpec
 def _request_id(text: str) -> int:
     number = int(text.lstrip("#").strip())
     if number <= 0:
-        raise ValueError("is not a request number")
+        raise ValueError(_("is not a request number"))
     return number
 
 
 class LeadsPanel(TablePanel):
-    title = "2 Leads"
+    title = _("2 Leads")
+    new_title = _("New lead")
     table_name = "leads"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("l", "link", "Link request", id="lead.link"),
+        Binding("l", "link", _("Link request"), id="lead.link"),
     ]
     columns = (
-        ColumnSpec("Next", 8, sort="next"),
-        ColumnSpec("Supplier", 14, flex=True, sort="supplier"),
-        ColumnSpec("Ctry", 4, sort="country"),
-        ColumnSpec("Item", 10, flex=True, sort="item"),
-        ColumnSpec("Qty", 9, justify="right", sort="quantity"),
-        ColumnSpec("Price", 10, justify="right"),
-        ColumnSpec("Stage", 11, sort="status"),
+        ColumnSpec(_("Next"), 8, sort="next"),
+        ColumnSpec(_("Supplier"), 14, flex=True, sort="supplier"),
+        ColumnSpec(_("Ctry"), 4, sort="country"),
+        ColumnSpec(_("Item"), 10, flex=True, sort="item"),
+        ColumnSpec(_("Qty"), 9, justify="right", sort="quantity"),
+        ColumnSpec(_("Price"), 10, justify="right"),
+        ColumnSpec(_("Stage"), 11, sort="status"),
     )
 
     def cells(self, row: Row) -> Sequence[Text]:
@@ -50,7 +52,7 @@ class LeadsPanel(TablePanel):
         closed = row["status"] in ("received", "dropped")
         if next_at and not closed and from_iso(next_at) < now:
             # Awaiting a reply past the agreed time: the officer should chase it.
-            next_cell = Text(f"LATE {ago(next_at, now)}", style="bold yellow")
+            next_cell = Text(f"{_('LATE')} {ago(next_at, now)}", style="bold yellow")
         else:
             next_cell = Text("" if closed else ago(next_at, now))
         return (
@@ -70,7 +72,9 @@ class LeadsPanel(TablePanel):
         targets = lead_targets(row["status"])
         if not targets:
             self.notify(
-                f"lead #{row['id']} is {row['status']}: a final stage",
+                _("lead #{id} is {status}: a final stage").format(
+                    id=row["id"], status=status_label(row["status"])
+                ),
                 severity="warning",
                 markup=False,
             )
@@ -87,8 +91,8 @@ class LeadsPanel(TablePanel):
 
                 self.app.push_screen(
                     ChoiceDialog(
-                        f"Why drop lead #{row['id']}?",
-                        [(r.value, r.value.replace("_", " ")) for r in ClosureReason],
+                        _("Why drop lead #{id}?").format(id=row["id"]),
+                        [(r.value, _(r.value.replace("_", " "))) for r in ClosureReason],
                     ),
                     reason_given,
                 )
@@ -97,8 +101,10 @@ class LeadsPanel(TablePanel):
 
         self.app.push_screen(
             ChoiceDialog(
-                f"Lead #{row['id']} is {row['status']}; move to",
-                [(t.value, t.value.replace("_", " ")) for t in targets],
+                _("Lead #{id} is {status}; move to").format(
+                    id=row["id"], status=status_label(row["status"])
+                ),
+                [(t.value, status_label(t.value)) for t in targets],
             ),
             chosen,
         )
@@ -108,7 +114,7 @@ class LeadsPanel(TablePanel):
             lambda: self.store.set_lead_status(
                 row["id"], target, reason=reason, expected_version=row["version"]
             ),
-            f"lead #{row['id']} → {target}",
+            f"#{row['id']} → {status_label(target)}",
         )
 
     def action_link(self) -> None:
@@ -127,17 +133,21 @@ class LeadsPanel(TablePanel):
                     request_id,
                     float(amount) if amount is not None else None,  # type: ignore[arg-type]
                 ),
-                f"lead #{row['id']} linked to request #{request_id}",
+                _("lead #{lead} linked to request #{request}").format(
+                    lead=row["id"], request=request_id
+                ),
             )
 
         self.app.push_screen(
             FormDialog(
-                f"Link lead #{row['id']} ({row['supplier']}, {row['item']}) to a request",
+                _("Link lead #{id} ({supplier}, {item}) to a request").format(
+                    id=row["id"], supplier=row["supplier"], item=row["item"]
+                ),
                 [
-                    Field("request", "Request #", required=True, check=_request_id),
+                    Field("request", _("Request #"), required=True, check=_request_id),
                     Field(
                         "quantity",
-                        "Quantity for that request (part of the lead)",
+                        _("Quantity for that request (part of the lead)"),
                         check=forms.quantity,
                     ),
                 ],
@@ -148,16 +158,20 @@ class LeadsPanel(TablePanel):
     def form_fields(self) -> list[Field]:
         zone = self.dutyboard.config.timezone
         return [
-            Field("supplier", "Supplier", required=True),
-            Field("country", "Country", placeholder="LK or Sri Lanka", check=forms.country),
-            Field("item", "Item", required=True),
-            Field("quantity", "Quantity", check=forms.quantity),
-            Field("unit", "Unit"),
-            Field("unit_price", "Unit price", check=forms.price),
-            Field("currency", "Currency", placeholder="USD"),
-            Field("certification", "Certification", placeholder="CE, FDA, EN 149"),
-            Field("contact_name", "Contact"),
-            Field("next_action_at", f"Next action at ({zone})", check=forms.when(zone)),
+            Field("supplier", _("Supplier"), required=True),
+            Field("country", _("Country"), placeholder=_("LK or Sri Lanka"), check=forms.country),
+            Field("item", _("Item"), required=True),
+            Field("quantity", _("Quantity"), check=forms.quantity),
+            Field("unit", _("Unit")),
+            Field("unit_price", _("Unit price"), check=forms.price),
+            Field("currency", _("Currency"), placeholder="USD"),
+            Field("certification", _("Certification"), placeholder="CE, FDA, EN 149"),
+            Field("contact_name", _("Contact")),
+            Field(
+                "next_action_at",
+                _("Next action at ({zone})").format(zone=zone),
+                check=forms.when(zone),
+            ),
         ]
 
     def create(self, values: dict[str, object]) -> object:

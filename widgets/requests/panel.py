@@ -11,30 +11,40 @@ from textual.binding import Binding, BindingType
 
 from dutyboard.domain.clock import from_iso
 from dutyboard.domain.status import REASON_REQUIRED, RequestStatus, request_targets
+from dutyboard.i18n import _
 from dutyboard.store import Row
 from widgets.common import forms
 from widgets.common.dialogs import ChoiceDialog, Field, text_dialog
-from widgets.common.fmt import PRIORITY_LABEL, PRIORITY_STYLE, ago, plain, quantity, status_text
+from widgets.common.fmt import (
+    PRIORITY_STYLE,
+    ago,
+    plain,
+    priority_label,
+    quantity,
+    status_label,
+    status_text,
+)
 from widgets.common.table_panel import TablePanel
 from widgets.common.virtual_table import ColumnSpec
 
 
 class RequestsPanel(TablePanel):
-    title = "1 Requests"
+    title = _("1 Requests")
+    new_title = _("New request")
     table_name = "requests"
     quick_filters = ("open", "mine", "urgent", "overdue", "new", "all")
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("a", "acknowledge", "Ack", id="request.acknowledge"),
+        Binding("a", "acknowledge", _("Ack"), id="request.acknowledge"),
     ]
     columns = (
-        ColumnSpec("Pri", 4, sort="pressing"),
-        ColumnSpec("Due", 8, sort="due"),
-        ColumnSpec("Unit", 14, flex=True, sort="org"),
-        ColumnSpec("Item", 12, flex=True, sort="item"),
-        ColumnSpec("Qty", 8, justify="right", sort="quantity"),
-        ColumnSpec("Status", 12, sort="status"),
-        ColumnSpec("Owner", 8, sort="assignee"),
-        ColumnSpec("Age", 5, sort="received"),
+        ColumnSpec(_("Pri"), 4, sort="pressing"),
+        ColumnSpec(_("Due"), 8, sort="due"),
+        ColumnSpec(_("Unit"), 14, flex=True, sort="org"),
+        ColumnSpec(_("Item"), 12, flex=True, sort="item"),
+        ColumnSpec(_("Qty"), 8, justify="right", sort="quantity"),
+        ColumnSpec(_("Status"), 12, sort="status"),
+        ColumnSpec(_("Owner"), 8, sort="assignee"),
+        ColumnSpec(_("Age"), 5, sort="received"),
     )
 
     def cells(self, row: Row) -> Sequence[Text]:
@@ -42,7 +52,7 @@ class RequestsPanel(TablePanel):
         priority = str(row["priority"])
         stale = is_stale(row, now, self.dutyboard.config.stale_after_hours)
         cells = (
-            Text(PRIORITY_LABEL.get(priority, priority), style=PRIORITY_STYLE.get(priority, "")),
+            Text(priority_label(priority), style=PRIORITY_STYLE.get(priority, "")),
             due_text(row["due_by"], now) if row["status"] in OPEN else Text(""),
             plain(row["org"]),
             plain(row["item"]),
@@ -60,7 +70,7 @@ class RequestsPanel(TablePanel):
     def action_acknowledge(self) -> None:
         self.on_row(
             lambda row: self.store.acknowledge_request(row["id"], expected_version=row["version"]),
-            "acknowledged",
+            _("acknowledged"),
         )
 
     def action_status(self) -> None:
@@ -70,7 +80,11 @@ class RequestsPanel(TablePanel):
         targets = request_targets(row["status"])
         if not targets:
             self.notify(
-                f"#{row['id']} is {row['status']}: a final state", severity="warning", markup=False
+                _("#{id} is {status}: a final state").format(
+                    id=row["id"], status=status_label(row["status"])
+                ),
+                severity="warning",
+                markup=False,
             )
             return
 
@@ -84,15 +98,23 @@ class RequestsPanel(TablePanel):
                         self._set(row, target, str(values["text"]))
 
                 self.app.push_screen(
-                    text_dialog(f"#{row['id']} → {target}: why?", "Reason"), reason_given
+                    text_dialog(
+                        _("#{id} → {status}: why?").format(
+                            id=row["id"], status=status_label(target)
+                        ),
+                        _("Reason"),
+                    ),
+                    reason_given,
                 )
             else:
                 self._set(row, target, None)
 
         self.app.push_screen(
             ChoiceDialog(
-                f"Request #{row['id']} is {row['status']}; move to",
-                [(t.value, t.value.replace("_", " ")) for t in targets],
+                _("Request #{id} is {status}; move to").format(
+                    id=row["id"], status=status_label(row["status"])
+                ),
+                [(t.value, status_label(t.value)) for t in targets],
             ),
             chosen,
         )
@@ -102,29 +124,32 @@ class RequestsPanel(TablePanel):
             lambda: self.store.set_request_status(
                 row["id"], target, reason=reason, expected_version=row["version"]
             ),
-            f"#{row['id']} → {target}",
+            f"#{row['id']} → {status_label(target)}",
         )
 
     def form_fields(self) -> list[Field]:
         zone = self.dutyboard.config.timezone
         return [
-            Field("org", "Requesting unit", required=True, placeholder="Jilin University"),
-            Field("item", "Item", required=True, placeholder="KN95 masks"),
-            Field("quantity", "Quantity", placeholder="1,200 or 5万", check=forms.quantity),
-            Field("unit", "Unit", placeholder="pcs, boxes, pairs"),
+            Field("org", _("Requesting unit"), required=True, placeholder=_("Jilin University")),
+            Field("item", _("Item"), required=True, placeholder=_("KN95 masks")),
+            Field("quantity", _("Quantity"), placeholder=_("1,200 or 5万"), check=forms.quantity),
+            Field("unit", _("Unit"), placeholder=_("pcs, boxes, pairs")),
             Field(
                 "priority",
-                "Priority",
+                _("Priority"),
                 value="normal",
                 check=forms.priority,
-                placeholder="urgent / high / normal / low",
+                placeholder=_("urgent / high / normal / low"),
             ),
             Field(
-                "due_by", f"Due by ({zone})", placeholder="2020-02-05 18:00", check=forms.when(zone)
+                "due_by",
+                _("Due by ({zone})").format(zone=zone),
+                placeholder="2020-02-05 18:00",
+                check=forms.when(zone),
             ),
-            Field("requester", "Contact person"),
-            Field("phone", "Phone"),
-            Field("notes", "Notes"),
+            Field("requester", _("Contact person")),
+            Field("phone", _("Phone")),
+            Field("notes", _("Notes")),
         ]
 
     def create(self, values: dict[str, object]) -> object:
@@ -147,5 +172,5 @@ def due_text(due_by: str | None, now: datetime) -> Text:
     if not due_by:
         return Text("")
     if from_iso(due_by) < now:
-        return Text(f"LATE {ago(due_by, now)}", style="bold red")
+        return Text(f"{_('LATE')} {ago(due_by, now)}", style="bold red")
     return Text(ago(due_by, now))

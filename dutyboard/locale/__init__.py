@@ -1,0 +1,1 @@
+"""Message catalogs: English text → translation. English needs none."""

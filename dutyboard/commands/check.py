@@ -1,8 +1,9 @@
-"""``dutyboard check``: integrity and schema of the database."""
+"""``dutyboard check``: integrity, schema, WAL size and the collector lease."""
 
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from dutyboard.commands import Context, Subparsers, UsageError, common_options
 from dutyboard.store import Store
@@ -11,9 +12,10 @@ from dutyboard.store import Store
 def register(sub: Subparsers) -> None:
     parser = sub.add_parser(
         "check",
-        help="check the database (integrity, schema) and upgrade its schema if needed",
-        description="Open the database read-write (applying pending schema migrations), "
-        "run PRAGMA integrity_check and print the schema version.",
+        help="check the database (integrity, schema, WAL, collector lease); upgrade its schema",
+        description="Open the database read-write (applying pending schema migrations), run "
+        "PRAGMA integrity_check, and report the schema version, the WAL size and who holds "
+        "the collector lease. Exits 1 if the integrity check fails.",
     )
     common_options(parser)
     parser.set_defaults(func=run)
@@ -24,10 +26,22 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         raise UsageError(f"database {ctx.db_path} does not exist")
     store = Store.open(ctx.db_path)
     try:
-        result = store.conn.execute("PRAGMA integrity_check").fetchone()[0]
-        print(f"database: {ctx.db_path}")
-        print(f"schema:   {', '.join(store.schema_version())}")
+        conn = store.conn
+        result = conn.execute("PRAGMA integrity_check").fetchone()[0]
+        wal = Path(f"{ctx.db_path}-wal")
+        lease = conn.execute(
+            "SELECT holder, expires_at FROM leases WHERE name = 'collector'"
+        ).fetchone()
+        print(f"database:  {ctx.db_path}")
+        print(f"schema:    {', '.join(store.schema_version())}")
         print(f"integrity: {result}")
+        print(f"wal:       {wal.stat().st_size if wal.exists() else 0:,} bytes")
+        if lease is None:
+            print("collector: no lease (no collector running)")
+        else:
+            expired = lease["expires_at"] < store.now()
+            state = "expired" if expired else "held"
+            print(f"collector: {state} by {lease['holder']} until {lease['expires_at']}")
         return 0 if result == "ok" else 1
     finally:
         store.close()

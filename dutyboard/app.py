@@ -184,6 +184,13 @@ class DutyboardApp(App[None]):
         if changed:
             self.refresh_panels()
 
+    def changed_here(self) -> None:
+        """This session wrote: ``data_version`` only moves for *other* connections, so
+        force the next poll to refresh the header counts and who is on duty too."""
+        self._data_version = None
+        self._attention_at = None
+        self._poll_changes()
+
     def refresh_panels(self) -> None:
         for panel_id in PANELS:
             self.query_one(f"#{panel_id}").reload()  # type: ignore[attr-defined]

@@ -36,6 +36,8 @@ class Config:
         "America/New_York",
     )
     bell: bool = False
+    rota: tuple[time, ...] = ()  # shift changes, desk time (e.g. 08:00 and 20:00)
+    handover_remind_minutes: float = 30.0
     night_start: time = time(22, 0)
     night_end: time = time(7, 0)
     source_path: Path | None = None
@@ -102,6 +104,18 @@ def _clock_time(value: Any) -> time:
     raise ValueError(f'{value!r} is not a time like "22:00"')
 
 
+def _times(value: Any) -> tuple[time, ...]:
+    if not isinstance(value, list):
+        raise ValueError('must be a list of times like ["08:00", "20:00"]')
+    return tuple(sorted(_clock_time(v) for v in value))
+
+
+def _minutes(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= 720:
+        raise ValueError("must be a number of minutes between 1 and 720")
+    return float(value)
+
+
 _SCHEMA: dict[str, dict[str, tuple[str, Any]]] = {
     "desk": {
         "name": ("desk_name", _text),
@@ -113,6 +127,10 @@ _SCHEMA: dict[str, dict[str, tuple[str, Any]]] = {
         "stale_after_hours": ("stale_after_hours", _hours),
         "clocks": ("clocks", _zones),
         "bell": ("bell", _bool),
+    },
+    "handover": {
+        "rota": ("rota", _times),
+        "remind_minutes": ("handover_remind_minutes", _minutes),
     },
     "contacts": {
         "night_start": ("night_start", _clock_time),

@@ -240,3 +240,81 @@ CREATE INDEX supplies_item ON supplies(item, direction)
 def all_migration_names() -> list[str]:
     """Names of every migration this version knows, oldest first."""
     return [m.name for m in migrations.pending(Database(memory=True))]
+
+
+# Statements of m003, one per entry: trigger bodies contain ';' so _run() cannot split them.
+_M003 = [
+    # Who signed (the outgoing officer) and the window of the events log the brief covers.
+    "ALTER TABLE handovers ADD COLUMN signed_by TEXT",
+    "ALTER TABLE handovers ADD COLUMN covers_from TEXT",
+    "ALTER TABLE handovers ADD COLUMN covers_to TEXT",
+    # Events with id <= since_event_id were in an earlier brief; last_event_id is the
+    # newest event the signed brief saw.
+    "ALTER TABLE handovers ADD COLUMN since_event_id INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE handovers ADD COLUMN last_event_id INTEGER",
+    # The brief drawn from the record (JSON), frozen when the handover is signed.
+    "ALTER TABLE handovers ADD COLUMN brief TEXT",
+    "ALTER TABLE handover_items ADD COLUMN status TEXT",
+    "ALTER TABLE handover_items ADD COLUMN next_at TEXT",
+    "ALTER TABLE handover_items ADD COLUMN removed INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE handover_items ADD COLUMN added_by TEXT",
+    "ALTER TABLE handover_items ADD COLUMN carried_from INTEGER REFERENCES handover_items(id)",
+    "ALTER TABLE handover_items ADD COLUMN carry_count INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE handover_items ADD COLUMN passed_to TEXT",
+    "CREATE INDEX handover_items_record ON handover_items(entity, entity_id, handover_id)",
+    "CREATE INDEX handover_items_handover ON handover_items(handover_id, id)",
+    "CREATE INDEX handovers_shift ON handovers(shift_id, state)",
+    "CREATE INDEX shifts_open ON shifts(ended_at, id)",
+    # The store refuses these changes with a clear message first; the triggers make sure
+    # no other writer can quietly edit a signed handover either.
+    """
+CREATE TRIGGER handovers_signed_are_final BEFORE UPDATE ON handovers
+WHEN OLD.state <> 'draft' AND (
+    OLD.state = 'acknowledged' OR NEW.state = 'draft'
+    OR NEW.notes IS NOT OLD.notes OR NEW.brief IS NOT OLD.brief
+    OR NEW.shift_id IS NOT OLD.shift_id OR NEW.from_officer IS NOT OLD.from_officer
+    OR NEW.created_at IS NOT OLD.created_at OR NEW.signed_at IS NOT OLD.signed_at
+    OR NEW.signed_by IS NOT OLD.signed_by OR NEW.covers_from IS NOT OLD.covers_from
+    OR NEW.covers_to IS NOT OLD.covers_to OR NEW.since_event_id IS NOT OLD.since_event_id
+    OR NEW.last_event_id IS NOT OLD.last_event_id)
+BEGIN
+    SELECT RAISE(ABORT, 'a signed handover is never edited; add an amendment instead');
+END
+""",
+    """
+CREATE TRIGGER handovers_signed_not_deleted BEFORE DELETE ON handovers
+WHEN OLD.state <> 'draft'
+BEGIN
+    SELECT RAISE(ABORT, 'a signed handover is never deleted');
+END
+""",
+    """
+CREATE TRIGGER handover_items_signed_are_final BEFORE UPDATE ON handover_items
+WHEN (SELECT state FROM handovers WHERE id = OLD.handover_id) <> 'draft' AND (
+    (SELECT state FROM handovers WHERE id = OLD.handover_id) = 'acknowledged'
+    OR NEW.handover_id IS NOT OLD.handover_id OR NEW.entity IS NOT OLD.entity
+    OR NEW.entity_id IS NOT OLD.entity_id OR NEW.summary IS NOT OLD.summary
+    OR NEW.owner IS NOT OLD.owner OR NEW.next_step IS NOT OLD.next_step
+    OR NEW.next_at IS NOT OLD.next_at OR NEW.status IS NOT OLD.status
+    OR NEW.removed IS NOT OLD.removed OR NEW.added_by IS NOT OLD.added_by
+    OR NEW.carried_from IS NOT OLD.carried_from OR NEW.carry_count IS NOT OLD.carry_count)
+BEGIN
+    SELECT RAISE(ABORT, 'a signed handover is never edited; add an amendment instead');
+END
+""",
+    """
+CREATE TRIGGER handover_items_signed_not_deleted BEFORE DELETE ON handover_items
+WHEN (SELECT state FROM handovers WHERE id = OLD.handover_id) <> 'draft'
+BEGIN
+    SELECT RAISE(ABORT, 'a signed handover is never edited; add an amendment instead');
+END
+""",
+]
+
+
+@migrations()
+def m003_handover_workflow(db: Database) -> None:
+    """Handover as a workflow: signer, covered window, frozen brief, per-item state."""
+    for statement in _M003:
+        db.execute(statement)
+

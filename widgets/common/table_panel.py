@@ -324,4 +324,4 @@ class TablePanel(Vertical):
             return
         else:
             self.app.call_from_thread(self.notify, done, timeout=3, markup=False)
-        self.app.call_from_thread(self.dutyboard.refresh_panels)
+        self.app.call_from_thread(self.dutyboard.changed_here)

@@ -1,18 +1,36 @@
-"""Who is on duty, and the last handover with its open items."""
+"""Who is on duty, and the handover in play (waiting, drafted, or the last one).
+
+Keys (shown in the footer while the panel has focus, and in the command palette):
+``enter`` opens the handover, ``H`` drafts (or goes back to) this shift's handover, ``T``
+takes over the shift at once, ``h`` browses past handovers. A leader has no ``H``/``T``.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.console import Group
 from rich.text import Text
 from textual import work
+from textual.binding import Binding, BindingType
 from textual.widgets import Static
 
-from dutyboard.store import Row, Shift
+from dutyboard.domain.handover import carried_text, handover_due
+from dutyboard.domain.status import IllegalTransition
+from dutyboard.i18n import _
+from dutyboard.store import Row, Shift, StoreError
+from dutyboard.store import handovers as ho
+from widgets.common.dialogs import ChoiceDialog
+from widgets.handover.history import HandoverHistoryScreen
+from widgets.handover.screen import HandoverScreen, sync_on_duty
 
 if TYPE_CHECKING:
     from dutyboard.app import DutyboardApp
+
+# Items shown in the panel; the rest are counted (the screen lists them all).
+PANEL_ITEMS = 12
+STATE_STYLE = {"draft": "yellow", "signed": "bold yellow", "acknowledged": "green"}
 
 
 class HandoverPanel(Static, can_focus=True):
@@ -28,74 +46,224 @@ class HandoverPanel(Static, can_focus=True):
         border: round $accent;
     }
     """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "open", _("Open handover"), id="handover.open"),
+        Binding("H", "draft", _("Draft handover"), id="handover.draft"),
+        Binding("T", "take_over", _("Take over shift"), id="handover.take_over"),
+        Binding("h", "history", _("Handover history"), id="handover.history"),
+    ]
+    WRITE_ACTIONS: ClassVar[frozenset[str]] = frozenset({"draft", "take_over"})
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
-        self.border_title = "4 Shift & handover"
+        self.border_title = _("4 Shift & handover")
         self.shift: Shift | None = None
+        self.on_duty: Row | None = None
         self.handover: Row | None = None
         self.items: list[Row] = []
         self.lines: list[Text] = []
+        self.reminder: datetime | None = None
+        self._reminded: datetime | None = None
+
+    @property
+    def dutyboard(self) -> DutyboardApp:
+        return self.app  # type: ignore[return-value]
 
     def on_mount(self) -> None:
         self.reload()
+        self.set_interval(30.0, self._check_rota)
+        self._check_rota()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in self.WRITE_ACTIONS:
+            return self.dutyboard.role == "officer" and not self.dutyboard.store.readonly
+        return True
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="panel-load")
     def reload(self) -> None:
-        store = self.app.store  # type: ignore[attr-defined]
+        store = self.dutyboard.store
         shift = store.current_shift()
-        handover = store.last_handover()
-        items = store.handover_items(handover["id"]) if handover else []
-        self.app.call_from_thread(self._show, shift, handover, items)
+        on_duty = ho.shift_on_duty(store)
+        handover_id = ho.handover_to_show(store)
+        handover = ho.get_handover(store, handover_id) if handover_id else None
+        items = store.handover_items(handover_id) if handover_id else []
+        self.app.call_from_thread(self._show, shift, on_duty, handover, items)
 
-    def _show(self, shift: Shift | None, handover: Row | None, items: list[Row]) -> None:
-        self.shift, self.handover, self.items = shift, handover, items
-        app: DutyboardApp = self.app  # type: ignore[assignment]
+    def _show(
+        self, shift: Shift | None, on_duty: Row | None, handover: Row | None, items: list[Row]
+    ) -> None:
+        self.shift, self.on_duty, self.handover = shift, on_duty, handover
+        self.items = [i for i in items if not i.get("removed")]
+        app = self.dutyboard
         lines: list[Text] = []
         if shift:
-            lines.append(
-                Text.assemble(
-                    ("On duty: ", "bold"),
-                    (shift.officer, "bold green"),
-                    f"  since {app.local_hm(shift.started_at)}",
-                )
+            line = Text.assemble(
+                ("On duty: ", "bold"),
+                (shift.officer, "bold green"),
+                f"  since {app.local_hm(shift.started_at)}",
             )
+            if on_duty and on_duty.get("taken_from"):
+                line.append(f" (took over from {on_duty['taken_from']})", style="yellow")
+            lines.append(line)
         else:
             lines.append(Text("Nobody is on duty", style="bold red"))
-        if handover:
-            state = handover["state"]
-            style = {"draft": "yellow", "signed": "bold yellow", "acknowledged": "green"}[state]
-            lines.append(Text(""))
+        if self.reminder is not None:
             lines.append(
-                Text.assemble(
-                    ("Last handover ", "bold"),
-                    f"#{handover['id']} {handover['from_officer']} → "
-                    f"{handover['to_officer'] or '?'}  ",
-                    (state, style),
+                Text(
+                    f"Handover due at {self.reminder.astimezone(app.zone):%H:%M}: H drafts it",
+                    style="bold yellow",
                 )
             )
-            if handover["signed_at"]:
-                lines.append(Text(f"  signed {app.local_hm(handover['signed_at'])}", style="dim"))
-            if handover["acknowledged_at"]:
-                lines.append(
-                    Text(
-                        f"  acknowledged {app.local_hm(handover['acknowledged_at'])} "
-                        f"by {handover['acknowledged_by']}",
-                        style="dim",
-                    )
-                )
-            if handover["notes"]:
-                lines.append(Text(handover["notes"]))
-            lines.append(Text(f"Items ({len(items)}):", style="bold"))
-            for item in items:
-                mark = "✓" if item["acknowledged_at"] else "•"
-                owner = item["owner"] or "unowned"
-                lines.append(
-                    Text.assemble(f" {mark} ", (item["summary"] or "", ""), (f"  [{owner}]", "dim"))
-                )
-                if item["next_step"]:
-                    lines.append(Text(f"    next: {item['next_step']}", style="italic"))
-        else:
-            lines.append(Text("No handover yet", style="dim"))
+        lines.extend(self._handover_lines(handover))
         self.lines = lines
         self.update(Group(*lines))
+
+    def _handover_lines(self, handover: Row | None) -> list[Text]:
+        app = self.dutyboard
+        if not handover:
+            return [Text(""), Text("No handover yet · H drafts one", style="dim")]
+        state = str(handover["state"])
+        label = {"draft": "Draft handover ", "signed": "Handover to acknowledge "}.get(
+            state, "Last handover "
+        )
+        lines = [
+            Text(""),
+            Text.assemble(
+                (label, "bold"),
+                f"#{handover['id']} ",
+                (str(handover["from_officer"]), ""),
+                " → ",
+                (str(handover["to_officer"] or "?"), ""),
+                "  ",
+                (state, STATE_STYLE.get(state, "")),
+            ),
+        ]
+        if handover["signed_at"]:
+            # Only the officer handing over signs (the store enforces it).
+            lines.append(Text(f"  signed {app.local_hm(handover['signed_at'])}", style="dim"))
+        if handover["acknowledged_at"]:
+            lines.append(
+                Text(
+                    f"  acknowledged {app.local_hm(handover['acknowledged_at'])} "
+                    f"by {handover['acknowledged_by']}",
+                    style="dim",
+                )
+            )
+        if handover["notes"]:
+            lines.append(Text(str(handover["notes"])))
+        acked = sum(1 for i in self.items if i["acknowledged_at"])
+        count = (
+            f"{len(self.items)}"
+            if acked in (0, len(self.items))
+            else f"{acked}/{len(self.items)} ✓"
+        )
+        lines.append(Text(f"Items ({count}):", style="bold"))
+        for item in self.items[:PANEL_ITEMS]:
+            lines.extend(self._item_lines(item))
+        if len(self.items) > PANEL_ITEMS:
+            lines.append(
+                Text(f"  … and {len(self.items) - PANEL_ITEMS} more (enter)", style="italic")
+            )
+        return lines
+
+    def _item_lines(self, item: Row) -> list[Text]:
+        mark = "✓" if item["acknowledged_at"] else "•"
+        owner = item["owner"] or "unowned"
+        line = Text.assemble(f" {mark} ", (str(item["summary"] or ""), ""), (f"  [{owner}]", "dim"))
+        carried = carried_text(int(item.get("carry_count") or 0))
+        if carried:
+            line.append(f"  ↻ {carried}", style="yellow")
+        lines = [line]
+        if item["next_step"]:
+            step = str(item["next_step"])
+            if item.get("next_at"):
+                step += f" {self.dutyboard.local_hm(item['next_at'])}"
+            lines.append(Text(f"    next: {step}", style="italic"))
+        for question in str(item.get("question") or "").splitlines():
+            lines.append(Text(f"    ? {question}", style="yellow"))
+        return lines
+
+    # -- rota reminder -----------------------------------------------------------------
+
+    def _check_rota(self) -> None:
+        """With a rota in the config (desk times of shift change), remind before each."""
+        app = self.dutyboard
+        rota: Any = getattr(app.config, "rota", ())
+        if not rota:
+            return
+        minutes = float(getattr(app.config, "handover_remind_minutes", 30))
+        due = handover_due(app.clock(), tuple(rota), app.zone, timedelta(minutes=minutes))
+        if due != self.reminder:
+            self.reminder = due
+            self.reload()
+        if due is not None and due != self._reminded:
+            self._reminded = due
+            self.notify(
+                f"Handover due at {due.astimezone(app.zone):%H:%M}: press H on the handover "
+                "panel to draft it",
+                timeout=15,
+            )
+
+    # -- actions ------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="panel-open")
+    def action_open(self) -> None:
+        handover_id = ho.handover_to_show(self.dutyboard.store)
+        if handover_id is None:
+            self.app.call_from_thread(
+                self.notify, "No handover yet: H drafts this shift's handover", timeout=4
+            )
+            return
+        self.app.call_from_thread(self.app.push_screen, HandoverScreen(handover_id))
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="panel-open")
+    def action_draft(self) -> None:
+        try:
+            handover_id = ho.draft_handover(self.dutyboard.store)
+        except (StoreError, IllegalTransition) as exc:
+            self.app.call_from_thread(self.notify, str(exc), severity="error", timeout=8)
+            return
+        self.app.call_from_thread(self._opened_draft, handover_id)
+
+    def _opened_draft(self, handover_id: int) -> None:
+        self.dutyboard.refresh_panels()
+        self.app.push_screen(HandoverScreen(handover_id))
+
+    def action_take_over(self) -> None:
+        me = self.dutyboard.store.actor
+        shift = self.shift
+        if shift is not None and shift.officer == me:
+            self.notify("You are already on duty", timeout=3)
+            return
+        if shift is None:
+            title = f"Start your shift now, {me}?"
+        else:
+            title = (
+                f"Take over the shift from {shift.officer} now, without a handover? "
+                "It is logged, and your next handover covers both shifts."
+            )
+
+        def chosen(choice: str | None) -> None:
+            if choice == "take":
+                self._take_over()
+
+        self.app.push_screen(
+            ChoiceDialog(title, [("take", "Take the desk now"), ("cancel", "Cancel")]), chosen
+        )
+
+    @work(thread=True, exit_on_error=False, group="panel-write")
+    def _take_over(self) -> None:
+        try:
+            result = ho.take_over(self.dutyboard.store)
+        except (StoreError, IllegalTransition) as exc:
+            self.app.call_from_thread(self.notify, str(exc), severity="error", timeout=8)
+            return
+        message = f"You are on duty (shift #{result.shift_id})"
+        if result.taken_from:
+            message += f"; {result.taken_from}'s shift ended (take-over logged)"
+        self.app.call_from_thread(self.notify, message, timeout=5)
+        self.app.call_from_thread(self.dutyboard.refresh_panels)
+        self.app.call_from_thread(sync_on_duty, self.dutyboard)
+
+    def action_history(self) -> None:
+        self.app.push_screen(HandoverHistoryScreen())

@@ -1,0 +1,186 @@
+"""``dutyboard handover show|export|list|draft|sign|ack|amend``.
+
+``show``, ``export`` and ``list`` open the database read-only. The others are for
+scripting; the dashboard (panel 4) is where handovers are normally written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from zoneinfo import ZoneInfo
+
+from dutyboard.commands import Context, Subparsers, UsageError, common_options
+from dutyboard.domain.clock import from_iso
+from dutyboard.domain.handover import PassTo
+from dutyboard.store import Store
+from dutyboard.store import handovers as ho
+
+
+def user_option(parser: argparse.ArgumentParser) -> None:
+    # SUPPRESS: `dutyboard --user X handover …` keeps X when not repeated here.
+    parser.add_argument(
+        "--user", default=argparse.SUPPRESS, metavar="NAME", help="your name in the events log"
+    )
+
+
+def local_formatter(zone_name: str) -> Callable[[str], str]:
+    """UTC ISO → 'Wed 05 Feb 03:00 (19:00 UTC)': the desk's time first, UTC for reference."""
+    zone = ZoneInfo(zone_name)
+
+    def local(iso: str) -> str:
+        moment = from_iso(iso)
+        return f"{moment.astimezone(zone):%a %d %b %H:%M} ({moment:%H:%M} UTC)"
+
+    return local
+
+
+def _handover_id(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("id", nargs="?", type=int, metavar="ID", help="handover number")
+
+
+def register(sub: Subparsers) -> None:
+    parser = sub.add_parser(
+        "handover",
+        help="show, export, list or (for scripts) draft, sign and acknowledge handovers",
+        description="Shift handovers: drafted from what happened during the shift, signed "
+        "off by the outgoing officer, acknowledged item by item by the incoming one.",
+    )
+    actions = parser.add_subparsers(dest="handover_action", metavar="ACTION", required=True)
+
+    def add(name: str, text: str) -> argparse.ArgumentParser:
+        action = actions.add_parser(name, help=text, description=text)
+        common_options(action)
+        user_option(action)
+        action.set_defaults(func=run)
+        return action
+
+    show = add("show", "print a handover (default: the one in play, else the last; read-only)")
+    show.add_argument("--last", action="store_true", help="the most recent handover")
+    _handover_id(show)
+    export = add("export", "print a handover as Markdown for the chat group (read-only)")
+    export.add_argument("--format", choices=("md", "text"), default="md", help="default: md")
+    _handover_id(export)
+    listing = add("list", "past handovers, newest first (read-only)")
+    listing.add_argument("--search", default="", metavar="TEXT", help="officer, notes, items")
+    listing.add_argument("--limit", type=int, default=20, help="how many (default: 20)")
+    draft = add("draft", "start (or find) the draft handover of your shift")
+    draft.add_argument("--notes", metavar="TEXT", help="set the draft's notes")
+    sign = add("sign", "sign off your draft handover (it is never edited after)")
+    sign.add_argument("--notes", metavar="TEXT", help="final notes (default: keep the draft's)")
+    _handover_id(sign)
+    ack = add("ack", "acknowledge every item of the signed handover at once")
+    ack.add_argument(
+        "--pool",
+        action="store_true",
+        help="the outgoing officer's open items go to the unowned pool (default: to you)",
+    )
+    _handover_id(ack)
+    amend = add("amend", "add an amendment to a signed handover (a new event)")
+    amend.add_argument("id", type=int, metavar="ID")
+    amend.add_argument("text", metavar="TEXT")
+
+
+def run(args: argparse.Namespace, ctx: Context) -> int:
+    if not ctx.db_path.exists():
+        raise UsageError(f"database {ctx.db_path} does not exist")
+    action = args.handover_action
+    readonly = action in ("show", "export", "list")
+    store = Store.open(ctx.db_path, readonly=readonly, actor=ctx.user)
+    try:
+        return ACTIONS[action](args, ctx, store)
+    finally:
+        store.close()
+
+
+def _show(args: argparse.Namespace, ctx: Context, store: Store) -> int:
+    if args.id is not None:
+        handover_id: int | None = args.id
+    elif getattr(args, "last", False):
+        handover_id = ho.latest_handover_id(store)
+    else:
+        handover_id = ho.handover_to_show(store)
+    if handover_id is None:
+        raise UsageError("there is no handover yet")
+    markdown = args.handover_action == "export" and args.format == "md"
+    text = ho.handover_text(
+        store,
+        handover_id,
+        local_formatter(ctx.config.timezone),
+        markdown=markdown,
+        stale_after_hours=ctx.config.stale_after_hours,
+    )
+    sys.stdout.write(text)
+    return 0
+
+
+def _list(args: argparse.Namespace, ctx: Context, store: Store) -> int:
+    if args.limit < 1:
+        raise UsageError("--limit must be at least 1")
+    local = local_formatter(ctx.config.timezone)
+    rows = ho.handover_history(store, text=args.search, limit=args.limit)
+    for row in rows:
+        signed = local(row["signed_at"]) if row["signed_at"] else "not signed"
+        print(
+            f"#{row['id']}  {row['from_officer']} → {row['to_officer'] or '?'}  {row['state']}  "
+            f"signed {signed}  {row['acknowledged_items']}/{row['items']} items acknowledged"
+        )
+    what = f" matching {args.search!r}" if args.search else ""
+    print(
+        f"{len(rows)} handover(s){what}"
+        + (" (more with --limit)" if len(rows) == args.limit else "")
+    )
+    return 0
+
+
+def _draft(args: argparse.Namespace, ctx: Context, store: Store) -> int:
+    handover_id = ho.draft_handover(store)
+    if args.notes is not None:
+        ho.set_notes(store, handover_id, args.notes)
+    view = ho.handover_view(store, handover_id)
+    print(f"draft handover #{handover_id}: {len(view.active_items)} items")
+    return 0
+
+
+def _sign(args: argparse.Namespace, ctx: Context, store: Store) -> int:
+    handover_id = args.id or ho.current_draft_id(store)
+    if handover_id is None:
+        raise UsageError("there is no draft handover to sign (dutyboard handover draft)")
+    row = ho.sign_handover(
+        store, handover_id, args.notes, stale_after_hours=ctx.config.stale_after_hours
+    )
+    print(f"handover #{handover_id} signed by {row['signed_by']} at {row['signed_at']}")
+    return 0
+
+
+def _ack(args: argparse.Namespace, ctx: Context, store: Store) -> int:
+    handover_id = args.id or ho.pending_handover_id(store)
+    if handover_id is None:
+        raise UsageError("there is no signed handover waiting to be acknowledged")
+    result = ho.acknowledge_all(
+        store, handover_id, pass_to=PassTo.POOL if args.pool else PassTo.INCOMING
+    )
+    where = "the unowned pool" if args.pool else ctx.user
+    print(
+        f"handover #{handover_id} acknowledged by {ctx.user}: {result.acknowledged} items, "
+        f"{result.passed} records passed to {where}; {ctx.user} is on duty"
+    )
+    return 0
+
+
+def _amend(args: argparse.Namespace, ctx: Context, store: Store) -> int:
+    ho.amend_handover(store, args.id, args.text)
+    print(f"amendment added to handover #{args.id}")
+    return 0
+
+
+ACTIONS: dict[str, Callable[[argparse.Namespace, Context, Store], int]] = {
+    "show": _show,
+    "export": _show,
+    "list": _list,
+    "draft": _draft,
+    "sign": _sign,
+    "ack": _ack,
+    "amend": _amend,
+}

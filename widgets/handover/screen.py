@@ -1,0 +1,750 @@
+"""One handover on its own screen: draft, sign off, acknowledge, question, amend.
+
+The outgoing officer edits the notes (a TextArea) and the items (add, remove, restore)
+of a draft, then signs off after a confirmation. The incoming officer acknowledges each
+item or all at once and may attach a question to an item. Everyone sees who signed and
+who acknowledged, when, and each item's history across shifts (``enter``).
+
+Store calls run in thread workers; results come back with ``call_from_thread``. Another
+terminal's sign-off or acknowledgement shows within a second: the screen polls
+``PRAGMA data_version`` like the dashboard does. A leader has no write key here at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from rich.console import Group
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Footer, Label, OptionList, Static, TextArea
+from textual.widgets.option_list import Option
+from textual.worker import Worker
+
+from dutyboard.domain.clock import from_iso
+from dutyboard.domain.handover import (
+    HandoverState,
+    HandoverView,
+    PassTo,
+    carried_text,
+    item_label,
+    item_next,
+    render,
+)
+from dutyboard.domain.status import IllegalTransition
+from dutyboard.i18n import _
+from dutyboard.store import Row, StaleEdit, Store, StoreError
+from dutyboard.store import handovers as ho
+from widgets.common.dialogs import ChoiceDialog, Field, FormDialog, text_dialog
+from widgets.common.header import DeskHeader
+
+if TYPE_CHECKING:
+    from dutyboard.app import DutyboardApp
+
+# Actions that write: absent (not greyed) in a leader's session.
+WRITE_ACTIONS = frozenset(
+    {
+        "save_notes",
+        "add_item",
+        "toggle_item",
+        "refresh_draft",
+        "sign",
+        "acknowledge",
+        "acknowledge_all",
+        "question",
+        "amend",
+    }
+)
+DRAFT_ACTIONS = frozenset({"save_notes", "add_item", "toggle_item", "refresh_draft", "sign"})
+ACK_ACTIONS = frozenset({"acknowledge", "acknowledge_all"})
+
+STATE_STYLE = {"draft": "bold yellow", "signed": "bold magenta", "acknowledged": "bold green"}
+
+
+def sync_on_duty(app: DutyboardApp) -> None:
+    """After this session changed the shift, show it in the header at once.
+
+    The app re-reads who is on duty when *another* connection writes; its own writes do
+    not move ``PRAGMA data_version``, so a take-over or an acknowledgement made here would
+    otherwise show in the header only at the next periodic poll.
+    """
+
+    def read() -> None:
+        shift = app.store.current_shift()
+        app.call_from_thread(_set_on_duty, app, shift.officer if shift else "")
+
+    app.run_worker(read, thread=True, exit_on_error=False, group="handover-on-duty")
+
+
+def _set_on_duty(app: DutyboardApp, officer: str) -> None:
+    for header in app.query(DeskHeader):
+        header.on_duty = officer
+
+
+def parse_ref(text: str) -> tuple[str, int]:
+    """'request 12', 'r12', 'lead #5', 'L5' → (entity, id); ValueError for people."""
+    cleaned = text.strip().lower().replace("#", " ")
+    prefixes = (("request", "request"), ("lead", "lead"), ("r", "request"), ("l", "lead"))
+    for prefix, entity in prefixes:
+        if cleaned.startswith(prefix):
+            number = cleaned[len(prefix) :].strip()
+            if number.isdigit():
+                return entity, int(number)
+    raise ValueError("write it as 'request 12' or 'lead 5' (or r12, l5)")
+
+
+class HandoverScreen(Screen[None]):
+    DEFAULT_CSS = """
+    HandoverScreen { layout: vertical; }
+    HandoverScreen #ho-head { height: auto; padding: 0 1; background: $boost; }
+    HandoverScreen #ho-body { height: 1fr; }
+    HandoverScreen #ho-brief-scroll {
+        width: 1fr; border: round $panel-lighten-2; padding: 0 1;
+    }
+    HandoverScreen #ho-right { width: 1fr; }
+    HandoverScreen #ho-notes { height: 9; border: round $panel-lighten-2; }
+    HandoverScreen #ho-notes:focus { border: round $accent; }
+    HandoverScreen #ho-items { height: 1fr; border: round $panel-lighten-2; }
+    HandoverScreen #ho-items:focus { border: round $accent; }
+    HandoverScreen .ho-label { padding: 0 1; text-style: bold; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", _("Back"), id="handover.back"),
+        Binding("q", "quit_checked", _("Quit"), show=False, id="handover.quit"),
+        Binding("ctrl+s", "save_notes", _("Save notes"), id="handover.save_notes"),
+        Binding("N", "add_item", _("Add item"), id="handover.add_item"),
+        Binding("d", "toggle_item", _("Remove/restore"), id="handover.remove_item"),
+        Binding("r", "refresh_draft", _("Refresh"), id="handover.refresh"),
+        Binding("S", "sign", _("Sign off"), id="handover.sign"),
+        Binding("a", "acknowledge", _("Acknowledge"), id="handover.acknowledge"),
+        Binding("A", "acknowledge_all", _("Acknowledge all"), id="handover.acknowledge_all"),
+        Binding("n", "question", _("Question"), id="handover.question"),
+        Binding("M", "amend", _("Amend"), id="handover.amend"),
+        Binding("e", "export", _("Copy Markdown"), id="handover.export"),
+        Binding("h", "history", _("History"), id="handover.history"),
+        # The dashboard's panel keys: back to the dashboard, on that panel.
+        *[
+            Binding(str(n), f"panel('{name}')", show=False, id=f"handover.panel.{name}")
+            for n, name in enumerate(("requests", "leads", "contacts", "handover"), start=1)
+        ],
+    ]
+
+    def __init__(self, handover_id: int) -> None:
+        super().__init__()
+        self.handover_id = handover_id
+        self.view: HandoverView | None = None
+        self.markdown = ""  # the last export, as copied to the clipboard
+        self._notes_loaded = ""
+        self._data_version: int | None = None
+        self._items: list[Mapping[str, Any]] = []
+        self.head_text = Text("")  # what the header shows (plain for tests and snapshots)
+
+    # -- plumbing -------------------------------------------------------------------
+
+    @property
+    def dutyboard(self) -> DutyboardApp:
+        return self.app  # type: ignore[return-value]
+
+    @property
+    def store(self) -> Store:
+        return self.dutyboard.store
+
+    @property
+    def can_write(self) -> bool:
+        return self.dutyboard.role == "officer" and not self.store.readonly
+
+    def local(self, iso: str) -> str:
+        try:
+            return from_iso(iso).astimezone(self.dutyboard.zone).strftime("%a %H:%M")
+        except (TypeError, ValueError):
+            return str(iso)
+
+    @property
+    def stale_hours(self) -> float:
+        return float(self.dutyboard.config.stale_after_hours)
+
+    @property
+    def state(self) -> str:
+        return self.view.state if self.view else ""
+
+    @property
+    def is_mine(self) -> bool:
+        """This officer wrote (and signs) the handover."""
+        return bool(self.view and self.view.handover["from_officer"] == self.store.actor)
+
+    @property
+    def notes_area(self) -> TextArea:
+        return self.query_one("#ho-notes", TextArea)
+
+    @property
+    def item_list(self) -> OptionList:
+        return self.query_one("#ho-items", OptionList)
+
+    @property
+    def notes_dirty(self) -> bool:
+        return self.state == HandoverState.DRAFT and self.notes_area.text != self._notes_loaded
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text("loading…"), id="ho-head")
+        with Horizontal(id="ho-body"):
+            with VerticalScroll(id="ho-brief-scroll"):
+                yield Static(Text(""), id="ho-brief")
+            with Vertical(id="ho-right"):
+                yield Label(_("Notes"), classes="ho-label", id="ho-notes-label")
+                yield TextArea("", id="ho-notes", read_only=True, soft_wrap=True)
+                yield Label(_("Items"), classes="ho-label", id="ho-items-label")
+                yield OptionList(id="ho-items")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#ho-brief-scroll").border_title = _("From the record")
+        self.item_list.focus()
+        self.load()
+        self.set_interval(1.0, self._poll)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in WRITE_ACTIONS and not self.can_write:
+            return False
+        if self.view is None:
+            return action not in WRITE_ACTIONS
+        if action in DRAFT_ACTIONS:
+            return self.state == HandoverState.DRAFT and self.is_mine
+        if action in ACK_ACTIONS:
+            return self.state == HandoverState.SIGNED and not self.is_mine
+        if action == "question":
+            return self.state == HandoverState.SIGNED
+        if action == "amend":
+            return self.state != HandoverState.DRAFT
+        return True
+
+    # -- loading and live refresh ---------------------------------------------------
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="handover-load")
+    def load(self) -> None:
+        view = ho.handover_view(self.store, self.handover_id, stale_after_hours=self.stale_hours)
+        self.app.call_from_thread(self._show, view)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="handover-poll")
+    def _poll(self) -> None:
+        version = self.store.data_version()
+        if self._data_version is not None and version != self._data_version:
+            self.app.call_from_thread(self.load)
+        self._data_version = version
+
+    def _show(self, view: HandoverView) -> None:
+        self.view = view
+        h = view.handover
+        self.head_text = self._head(view)
+        self.query_one("#ho-head", Static).update(self.head_text)
+        self.query_one("#ho-brief", Static).update(self._brief(view))
+        notes = str(h["notes"] or "")
+        area = self.notes_area
+        editable = view.state == HandoverState.DRAFT and self.is_mine and self.can_write
+        # Never overwrite what the officer is typing; take other changes otherwise.
+        if (area.text == self._notes_loaded or not editable) and area.text != notes:
+            area.load_text(notes)
+        self._notes_loaded = notes
+        area.read_only = not editable
+        self.query_one("#ho-notes-label", Label).update(
+            Text(_("Notes") + (_("  (ctrl+s saves)") if editable else ""))
+        )
+        self._show_items(view)
+        self.refresh_bindings()
+
+    def _head(self, view: HandoverView) -> Text:
+        h = view.handover
+        text = Text.assemble(
+            (f"Handover #{h['id']} ", "bold"),
+            (str(h["from_officer"]), "bold"),
+            " → ",
+            (str(h["to_officer"] or "?"), "bold"),
+            "  ",
+            (view.state, STATE_STYLE.get(view.state, "")),
+            f"  {view.acknowledged_items}/{len(view.active_items)} items acknowledged",
+        )
+        text.append(f"\ndrafted {self.local(str(h['created_at']))}", style="dim")
+        if h["signed_at"]:
+            text.append(" · signed ")
+            text.append(self.local(str(h["signed_at"])))
+            text.append(" by ")
+            text.append(str(h.get("signed_by") or h["from_officer"]), style="bold")
+        if h["acknowledged_at"]:
+            text.append(" · acknowledged ")
+            text.append(self.local(str(h["acknowledged_at"])))
+            text.append(" by ")
+            text.append(str(h["acknowledged_by"]), style="bold")
+        if view.state == HandoverState.SIGNED:
+            text.append("\nwaiting for the incoming officer to acknowledge", style="italic")
+        elif view.state == HandoverState.DRAFT:
+            text.append("\ndraft: only ", style="italic")
+            text.append(str(h["from_officer"]), style="italic bold")
+            text.append(" can edit and sign it", style="italic")
+        return text
+
+    def _brief(self, view: HandoverView) -> Group:
+        parts: list[Text] = []
+        brief = view.brief
+        if brief is None:
+            parts.append(Text("No brief from the record (made before it was kept).", "dim"))
+        else:
+            parts.append(
+                Text(
+                    f"{self.local(brief.covers_from)} – {self.local(brief.covers_to)} · "
+                    f"{brief.events} events · open now: {brief.open_requests} requests, "
+                    f"{brief.open_leads} leads",
+                    style="dim",
+                )
+            )
+            for section in brief.sections:
+                parts.append(Text(""))
+                parts.append(Text(f"{section.title} ({section.total})", style="bold underline"))
+                for entry in section.lines:
+                    line = Text("  ")
+                    if entry.at:
+                        line.append(self.local(entry.at), style="dim")
+                        line.append(" ")
+                    if entry.ref:
+                        line.append(entry.ref, style="cyan")
+                        line.append(" ")
+                    line.append(entry.text)
+                    if entry.actor:
+                        line.append(f"  {entry.actor}", style="dim")
+                    parts.append(line)
+                if section.left_out:
+                    parts.append(Text(f"  … and {section.left_out} more", style="italic"))
+        for title, entries in (("Passed on", view.passes), ("Amendments", view.amendments)):
+            if entries:
+                parts.append(Text(""))
+                parts.append(Text(title, style="bold underline"))
+                for event in entries:
+                    line = Text("  ")
+                    line.append(self.local(str(event["at"])), style="dim")
+                    line.append(f" {event['actor']}: ", style="bold")
+                    line.append(str(event["text"]))
+                    parts.append(line)
+        return Group(*parts)
+
+    def _show_items(self, view: HandoverView) -> None:
+        items = list(view.active_items)
+        if view.state == HandoverState.DRAFT:
+            items += [i for i in view.items if i.get("removed")]
+        options = [Option(self._item_prompt(i), id=str(i["id"])) for i in items]
+        listing = self.item_list
+        highlighted = listing.highlighted
+        current = (
+            listing.get_option_at_index(highlighted).id
+            if highlighted is not None and highlighted < listing.option_count
+            else None
+        )
+        listing.set_options(options)
+        ids = [str(i["id"]) for i in items]
+        if ids:
+            listing.highlighted = (
+                ids.index(current) if current in ids else min(highlighted or 0, len(ids) - 1)
+            )
+        self._items = items
+        label = f"Items: {len(view.active_items)}, {view.acknowledged_items} acknowledged"
+        brief = view.brief
+        if brief is not None:
+            label += (
+                f" · listed {view.listed_requests} of {brief.open_requests} open requests, "
+                f"{view.listed_leads} of {brief.open_leads} open leads"
+            )
+        self.query_one("#ho-items-label", Label).update(Text(label))
+
+    def _item_prompt(self, item: Mapping[str, Any]) -> Text:
+        removed = bool(item.get("removed"))
+        done = bool(item.get("acknowledged_at"))
+        mark = "✗" if removed else "✓" if done else "•"
+        text = Text(f"{mark} ", style="green" if done else "")
+        text.append(item_label(item), style="cyan")
+        text.append(" ")
+        text.append(str(item.get("summary") or ""), style="strike dim" if removed else "")
+        owner = item.get("owner")
+        text.append(f"  [{owner}]" if owner else "  [unowned]", style="dim")
+        if item.get("status"):
+            text.append(f" {item['status']}", style="dim")
+        carried = carried_text(int(item.get("carry_count") or 0))
+        if carried:
+            text.append(f"  ↻ {carried}", style="yellow")
+        step = item_next(item, self.local)
+        if step:
+            text.append(f"\n    next: {step}", style="italic")
+        if done:
+            text.append(
+                f"\n    acknowledged {self.local(str(item['acknowledged_at']))} by "
+                f"{item.get('acknowledged_by')}",
+                style="dim green",
+            )
+            if item.get("passed_to") is not None:
+                text.append(f" · passed to {item['passed_to'] or 'the unowned pool'}", "dim")
+        for question in str(item.get("question") or "").splitlines():
+            text.append("\n    ? ", style="bold yellow")
+            text.append(question)
+        if removed:
+            text.append("  (removed: d restores)", style="dim")
+        return text
+
+    def item_texts(self) -> list[str]:
+        """The items as shown, one string each."""
+        listing = self.item_list
+        return [
+            str(getattr(listing.get_option_at_index(i).prompt, "plain", ""))
+            for i in range(listing.option_count)
+        ]
+
+    def selected_item(self) -> Mapping[str, Any] | None:
+        index = self.item_list.highlighted
+        if index is None or index >= len(self._items):
+            return None
+        return self._items[index]
+
+    # -- writes ---------------------------------------------------------------------
+
+    @work(thread=True, exit_on_error=False, group="handover-write")
+    def write(self, change: Callable[[], object], done: str | Callable[[Any], str]) -> None:
+        """One store write off the event loop; an error becomes one clear notice."""
+        try:
+            result = change()
+        except StaleEdit as exc:
+            self.app.call_from_thread(self.notify, str(exc), severity="warning", timeout=8)
+        except (StoreError, IllegalTransition) as exc:
+            self.app.call_from_thread(self.notify, str(exc), severity="error", timeout=8)
+            return
+        else:
+            message = done(result) if callable(done) else done
+            self.app.call_from_thread(self.notify, message, timeout=4)
+        self.app.call_from_thread(self._after_write)
+
+    def _after_write(self) -> None:
+        self.load()
+        self.dutyboard.refresh_panels()
+        sync_on_duty(self.dutyboard)
+
+    def _version(self) -> int | None:
+        return int(self.view.handover["version"]) if self.view else None
+
+    def action_save_notes(self) -> None:
+        text, version = self.notes_area.text, self._version()
+        self._notes_loaded = text  # what is saved now counts as loaded
+        self.write(
+            lambda: ho.set_notes(self.store, self.handover_id, text, expected_version=version),
+            "notes saved",
+        )
+
+    def action_add_item(self) -> None:
+        def done(values: dict[str, object] | None) -> None:
+            if values is None:
+                return
+            ref = values.get("ref")
+            summary = str(values.get("summary") or "") or None
+            step = str(values.get("next") or "") or None
+            if isinstance(ref, tuple):
+                entity, entity_id = ref
+                self.write(
+                    lambda: ho.add_item(
+                        self.store, self.handover_id, entity, entity_id, next_step=step
+                    ),
+                    f"{entity} #{entity_id} added",
+                )
+            else:
+                self.write(
+                    lambda: ho.add_item(
+                        self.store, self.handover_id, "note", summary=summary, next_step=step
+                    ),
+                    "item added",
+                )
+
+        self.app.push_screen(
+            FormDialog(
+                f"Add an item to handover #{self.handover_id}",
+                [
+                    Field(
+                        "ref",
+                        "Request or lead (empty: a free-text item)",
+                        placeholder="request 12 · lead 5 · r12 · l5",
+                        check=parse_ref,
+                    ),
+                    Field("summary", "Summary (a free-text item)"),
+                    Field("next", "Next step"),
+                ],
+            ),
+            done,
+        )
+
+    def action_toggle_item(self) -> None:
+        item = self.selected_item()
+        if item is None:
+            return
+        item_id = int(item["id"])
+        if item.get("removed"):
+            self.write(lambda: ho.restore_item(self.store, item_id), f"{item_label(item)} restored")
+        else:
+            self.write(lambda: ho.remove_item(self.store, item_id), f"{item_label(item)} removed")
+
+    def action_refresh_draft(self) -> None:
+        self.write(
+            lambda: ho.refresh_draft(self.store, self.handover_id),
+            lambda added: f"draft refreshed: {added} new open items",
+        )
+
+    def action_sign(self) -> None:
+        text, version, stale = self.notes_area.text, self._version(), self.stale_hours
+
+        def chosen(choice: str | None) -> None:
+            if choice == "sign":
+                self._notes_loaded = text
+                self.write(
+                    lambda: ho.sign_handover(
+                        self.store,
+                        self.handover_id,
+                        text,
+                        expected_version=version,
+                        stale_after_hours=stale,
+                    ),
+                    f"handover #{self.handover_id} signed",
+                )
+
+        view = self.view
+        count = len(view.active_items) if view else 0
+        self.app.push_screen(
+            ChoiceDialog(
+                f"Sign handover #{self.handover_id} ({count} items)? "
+                "Once signed it is never edited; later additions are amendments.",
+                [("sign", "Sign off now"), ("cancel", "Not yet")],
+            ),
+            chosen,
+        )
+
+    def action_acknowledge(self) -> None:
+        item = self.selected_item()
+        if item is None or item.get("removed"):
+            return
+        if item.get("acknowledged_at"):
+            self.notify(f"{item_label(item)} is already acknowledged", timeout=3)
+            return
+        item_id = int(item["id"])
+
+        def done(result: ho.Acknowledgement) -> str:
+            message = f"{item_label(item)} acknowledged"
+            if result.passed:
+                message += f"; {result.passed} record(s) passed to you"
+            if result.completed:
+                message += f"; handover #{result.handover_id} acknowledged: you are on duty"
+            return message
+
+        self.write(lambda: ho.acknowledge_item(self.store, item_id), done)
+
+    def action_acknowledge_all(self) -> None:
+        view = self.view
+        if view is None:
+            return
+        outgoing = str(view.handover["from_officer"])
+        left = len(view.active_items) - view.acknowledged_items
+
+        def chosen(choice: str | None) -> None:
+            if choice in (PassTo.INCOMING, PassTo.POOL):
+                self.write(
+                    lambda: ho.acknowledge_all(self.store, self.handover_id, pass_to=str(choice)),
+                    lambda r: (
+                        f"handover #{r.handover_id} acknowledged ({r.acknowledged} items, "
+                        f"{r.passed} records passed on): you are on duty"
+                    ),
+                )
+
+        self.app.push_screen(
+            ChoiceDialog(
+                f"Acknowledge the {left} remaining items of handover #{self.handover_id}?",
+                [
+                    (PassTo.INCOMING.value, f"Yes: what {outgoing} owns passes to me"),
+                    (PassTo.POOL.value, f"Yes: what {outgoing} owns goes to the unowned pool"),
+                    ("cancel", "Cancel"),
+                ],
+            ),
+            chosen,
+        )
+
+    def action_question(self) -> None:
+        item = self.selected_item()
+        if item is None:
+            return
+        item_id = int(item["id"])
+
+        def done(values: dict[str, object] | None) -> None:
+            if values is not None:
+                text = str(values["text"])
+                self.write(
+                    lambda: ho.ask_question(self.store, item_id, text),
+                    f"question added to {item_label(item)}",
+                )
+
+        self.app.push_screen(text_dialog(f"Question on {item_label(item)}", "Question"), done)
+
+    def action_amend(self) -> None:
+        def done(values: dict[str, object] | None) -> None:
+            if values is not None:
+                text = str(values["text"])
+                self.write(
+                    lambda: ho.amend_handover(self.store, self.handover_id, text),
+                    f"amendment added to handover #{self.handover_id}",
+                )
+
+        self.app.push_screen(text_dialog(f"Amend handover #{self.handover_id}", "Amendment"), done)
+
+    @work(thread=True, exit_on_error=False, group="handover-export")
+    def action_export(self) -> None:
+        view = ho.handover_view(self.store, self.handover_id, stale_after_hours=self.stale_hours)
+        text = render(view, self.local, markdown=True)
+        self.app.call_from_thread(self._copied, text)
+
+    def _copied(self, text: str) -> None:
+        self.markdown = text
+        self.app.copy_to_clipboard(text)
+        self.notify(
+            f"handover #{self.handover_id} copied as Markdown ({len(text.splitlines())} lines)",
+            timeout=4,
+        )
+
+    def action_history(self) -> None:
+        from widgets.handover.history import HandoverHistoryScreen
+
+        self.app.push_screen(HandoverHistoryScreen())
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        item = self.selected_item()
+        if item is not None:
+            self.app.push_screen(ItemHistoryScreen(item, self.local))
+
+    # -- leaving --------------------------------------------------------------------
+
+    def action_back(self) -> None:
+        if self.notes_dirty and self.can_write:
+            self._save_detached()
+        self.dismiss(None)
+
+    def _save_detached(self) -> Worker[None]:
+        """Save the notes in an app worker: it outlives this screen as it closes."""
+        app, store = self.dutyboard, self.store
+        handover_id, text, version = self.handover_id, self.notes_area.text, self._version()
+
+        def save() -> None:
+            try:
+                ho.set_notes(store, handover_id, text, expected_version=version)
+            except (StoreError, IllegalTransition) as exc:
+                app.call_from_thread(app.notify, str(exc), severity="error", timeout=8)
+            else:
+                app.call_from_thread(app.notify, _("handover notes saved"), timeout=3)
+                app.call_from_thread(app.refresh_panels)
+
+        return app.run_worker(save, thread=True, exit_on_error=False, group="handover-save")
+
+    def action_panel(self, name: str) -> None:
+        self.action_back()
+        self.dutyboard.action_focus_panel(name)
+
+    def action_quit_checked(self) -> None:
+        if not (self.notes_dirty and self.can_write):
+            self.app.exit()
+            return
+
+        def chosen(choice: str | None) -> None:
+            if choice == "save":
+                self._exit_when_done(self._save_detached())
+            elif choice == "discard":
+                self.app.exit()
+
+        self.app.push_screen(
+            ChoiceDialog(
+                _("The handover notes are not saved."),
+                [
+                    ("save", _("Save them and quit")),
+                    ("discard", _("Quit without saving")),
+                    ("cancel", _("Stay")),
+                ],
+            ),
+            chosen,
+        )
+
+    def _exit_when_done(self, worker: Worker[None]) -> None:
+        app = self.app
+
+        def check() -> None:
+            if worker.is_finished:
+                app.exit()
+            else:
+                app.set_timer(0.05, check)
+
+        check()
+
+
+class ItemHistoryScreen(ModalScreen[None]):
+    """One item across shifts: every handover it was in, who took it, what was asked."""
+
+    DEFAULT_CSS = """
+    ItemHistoryScreen { align: center middle; background: $background 60%; }
+    ItemHistoryScreen > VerticalScroll {
+        width: 100; max-width: 100%; height: auto; max-height: 80%;
+        border: thick $accent; background: $surface; padding: 0 1;
+    }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,enter,q", "close", "Close")]
+
+    def __init__(self, item: Mapping[str, Any], local: Callable[[str], str]) -> None:
+        super().__init__()
+        self.item = item
+        self.local = local
+        self.rows: list[Row] = []
+        self.body = Static(Text("loading…"))
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll():
+            yield self.body
+
+    def on_mount(self) -> None:
+        self.query_one(VerticalScroll).border_title = item_label(self.item)
+        self.load()
+
+    @work(thread=True, exclusive=True, exit_on_error=False)
+    def load(self) -> None:
+        store: Store = self.app.store  # type: ignore[attr-defined]
+        entity, entity_id = self.item.get("entity"), self.item.get("entity_id")
+        rows = (
+            ho.item_history(store, str(entity), int(entity_id))
+            if entity in ho.RECORD_TABLES and entity_id is not None
+            else []
+        )
+        self.app.call_from_thread(self._show, rows)
+
+    def _show(self, rows: list[Row]) -> None:
+        self.rows = rows
+        parts: list[Text] = [Text(str(self.item.get("summary") or ""), style="bold")]
+        signed = [r for r in rows if r["state"] != HandoverState.DRAFT and not r["removed"]]
+        parts.append(
+            Text(f"In {len(signed)} signed handover(s); {carried_text(len(signed) - 1) or 'new'}")
+        )
+        for row in rows:
+            line = Text(f"\n#{row['handover_id']} ", style="bold")
+            line.append(f"{row['from_officer']} → {row['to_officer'] or '?'}  {row['state']}")
+            if row["removed"]:
+                line.append("  (removed from the draft)", style="dim")
+            if row["signed_at"]:
+                line.append(f"\n  signed {self.local(str(row['signed_at']))}", style="dim")
+            line.append(f"\n  owner {row['owner'] or 'unowned'}")
+            if row["acknowledged_at"]:
+                line.append(
+                    f"\n  acknowledged {self.local(str(row['acknowledged_at']))} "
+                    f"by {row['acknowledged_by']}"
+                )
+            for question in str(row["question"] or "").splitlines():
+                line.append(f"\n  ? {question}")
+            parts.append(line)
+        self.body.update(Group(*parts))
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -20,6 +20,7 @@ from textual.widgets import Static
 from dutyboard.i18n import _
 from dutyboard.store import Row, Store
 from dutyboard.store.store import ENTITY
+from widgets.common.fmt import audit_view, shown
 
 HIDDEN = {"raw", "extra", "notes", "priority_rank"}
 
@@ -69,27 +70,31 @@ class DetailScreen(ModalScreen[None]):
         for name, value in row.items():
             if name in HIDDEN or name.startswith("_k") or value in (None, ""):
                 continue
-            shown = self._time(value) if name.endswith(("_at", "_by")) else str(value)
-            fields.add_row(Text(name), Text(shown))
+            text = self._time(value) if name.endswith(("_at", "_by")) else shown(value)
+            fields.add_row(Text(name), Text(text))
         parts: list[object] = [fields]
         if row.get("notes"):
-            parts += [Text("\n" + _("Notes"), style="bold underline"), Text(str(row["notes"]))]
+            parts += [Text("\n" + _("Notes"), style="bold underline"), Text(shown(row["notes"]))]
         if links:
             parts.append(Text("\n" + _("Linked"), style="bold underline"))
             for link in links:
                 qty = f" × {link['quantity']:g}" if link["quantity"] is not None else ""
                 parts.append(
-                    Text(f"#{link['id']} {link['name']} — {link['item']} ({link['status']}){qty}")
+                    Text(
+                        shown(
+                            f"#{link['id']} {link['name']} — {link['item']} ({link['status']}){qty}"
+                        )
+                    )
                 )
         if row.get("extra"):
             parts += [
                 Text("\n" + _("Other fields from the source"), style="bold underline"),
-                Text(_pretty(str(row["extra"]))),
+                Text(shown(_pretty(str(row["extra"])))),
             ]
         if row.get("raw"):
             parts += [
                 Text("\n" + _("Original payload (as received)"), style="bold underline"),
-                Text(str(row["raw"])),
+                Text(audit_view(str(row["raw"]))),
             ]
         parts.append(Text("\n" + _("History ({n})").format(n=len(history)), style="bold underline"))
         for event in history:
@@ -124,7 +129,7 @@ class DetailScreen(ModalScreen[None]):
                 continue
             old, new = before.get(key), after.get(key)
             change = f"{old} → {new}" if key in before else f"{new}"
-            line.append(f"\n    {key}: {change}")
+            line.append(f"\n    {shown(key)}: {shown(change)}")
         return line
 
     def action_close(self) -> None:

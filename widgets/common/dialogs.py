@@ -19,6 +19,7 @@ from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from dutyboard.i18n import _
+from dutyboard.ingest.sanitize import clean_text
 
 DIALOG_CSS = """
 {name} {{
@@ -140,7 +141,8 @@ class FormDialog(ModalScreen[dict[str, object] | None]):
     def action_submit(self) -> None:
         values: dict[str, object] = {}
         for field in self.fields:
-            text = self.query_one(f"#field-{field.name}", Input).value.strip()
+            # Typed or pasted: a paste can carry escape sequences like any file can.
+            text = clean_text(self.query_one(f"#field-{field.name}", Input).value)
             if not text:
                 if field.required:
                     self._error(field, _("{field} is required").format(field=field.label))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -10,6 +11,7 @@ from rich.text import Text
 
 from dutyboard.domain.clock import from_iso
 from dutyboard.i18n import _
+from dutyboard.ingest.sanitize import clean_text
 
 PRIORITY_STYLE = {
     "urgent": "bold white on red",
@@ -38,10 +40,32 @@ STATUS_STYLE = {
 
 
 def plain(value: object, style: str = "") -> Text:
-    """Untrusted value → Text. Brackets stay brackets; nothing is parsed as markup."""
+    """Untrusted value → Text for a table cell. Brackets stay brackets (nothing is parsed
+    as markup) and control characters are dropped here too, whatever the database holds:
+    a row written by an older version or by hand must not reach the terminal raw."""
     if value is None:
         return Text("")
-    return Text(str(value).replace("\n", " ⏎ "), style=style, no_wrap=True, overflow="ellipsis")
+    text = clean_text(str(value).replace("\n", " ⏎ "), limit=1000)
+    return Text(text, style=style, no_wrap=True, overflow="ellipsis")
+
+
+def shown(value: object) -> str:
+    """Untrusted text for a detail view: controls cleaned, line breaks kept."""
+    return clean_text(str(value), limit=100_000)
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
+
+
+def audit_view(raw: str) -> str:
+    """The original payload as received, with every control character made visible
+    (``\\x1b``) instead of executed or silently dropped: the audit copy stays readable."""
+    return _CONTROL.sub(
+        lambda m: (
+            f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}"
+        ),
+        raw,
+    )
 
 
 def quantity(value: object) -> Text:

@@ -64,7 +64,6 @@ class TablePanel(Vertical):
         padding: 0 1;
         background: $boost;
     }
-    TablePanel > Input.filter.-shown { display: block; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "detail", _("Detail"), id="row.detail"),
@@ -180,8 +179,11 @@ class TablePanel(Vertical):
         self.border_subtitle = " · ".join(parts)
 
     def action_filter(self) -> None:
-        self.filter_input.add_class("-shown")
-        self.filter_input.focus()
+        field = self.filter_input
+        field.display = True
+        # Focus now, not on the next message: keys typed right after "/" (or a paste)
+        # must land in the filter, not run as commands on the table.
+        self.screen.set_focus(field)
 
     @on(Input.Changed, "Input.filter")
     def _filter_changed(self, event: Input.Changed) -> None:
@@ -199,8 +201,8 @@ class TablePanel(Vertical):
     def _filter_submitted(self) -> None:
         self._apply_filter()
         if not self.filter_input.value.strip():
-            self.filter_input.remove_class("-shown")
-        self.table.focus()
+            self.filter_input.display = False
+        self.screen.set_focus(self.table)
 
     def on_key(self, event: Any) -> None:
         if event.key == "escape" and self.filter_input.has_focus:
@@ -209,7 +211,7 @@ class TablePanel(Vertical):
 
     def action_clear_filter(self) -> None:
         self.filter_input.value = ""
-        self.filter_input.remove_class("-shown")
+        self.filter_input.display = False
         if self.table.spec.text:
             self.table.set_spec(self.make_spec(""))
         self.table.focus()

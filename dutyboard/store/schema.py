@@ -318,3 +318,183 @@ def m003_handover_workflow(db: Database) -> None:
     for statement in _M003:
         db.execute(statement)
 
+
+@migrations()
+def m010_ingest_health_and_duplicates(db: Database) -> None:
+    """Ingest: per-source health and HTTP validators, run fingerprints, possible duplicates.
+
+    ``possible_duplicates`` links records from different sources that look alike (same
+    org/supplier, item and quantity within a window); they are never merged, a person
+    decides (``resolution``).
+    """
+    _run(
+        db,
+        """
+ALTER TABLE sources ADD COLUMN last_latency_ms REAL;
+ALTER TABLE sources ADD COLUMN consecutive_failures INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE sources ADD COLUMN last_checked_at TEXT;
+ALTER TABLE sources ADD COLUMN etag TEXT;
+ALTER TABLE sources ADD COLUMN last_modified TEXT;
+ALTER TABLE ingest_runs ADD COLUMN kind TEXT;
+ALTER TABLE ingest_runs ADD COLUMN format TEXT;
+ALTER TABLE ingest_runs ADD COLUMN content_sha256 TEXT;
+ALTER TABLE ingest_runs ADD COLUMN rows_flagged INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX ingest_runs_source ON ingest_runs(source, started_at);
+CREATE INDEX ingest_runs_content ON ingest_runs(source, content_sha256);
+CREATE INDEX quarantine_run ON quarantine(run_id);
+CREATE INDEX quarantine_at ON quarantine(at);
+CREATE TABLE possible_duplicates (
+    id INTEGER PRIMARY KEY,
+    entity TEXT NOT NULL,
+    record_id INTEGER NOT NULL,
+    other_id INTEGER NOT NULL,
+    reason TEXT NOT NULL,
+    detected_at TEXT NOT NULL,
+    resolution TEXT,
+    resolved_by TEXT,
+    resolved_at TEXT,
+    UNIQUE (entity, record_id, other_id)
+);
+CREATE INDEX possible_duplicates_other ON possible_duplicates(entity, other_id);
+CREATE INDEX requests_duplicate_key ON requests(org, item, quantity, received_at);
+CREATE INDEX leads_duplicate_key ON leads(supplier, item, quantity, created_at)
+""",
+    )
+
+
+@migrations()
+def m020_arrivals_rollcall(db: Database) -> None:
+    """Arrivals (shipments and travellers) and the unit roll-call.
+
+    ``arrivals.eta`` is UTC ISO; the ETAs it had before are in the events log (entity
+    ``arrival``). ``reminded_at`` is set when the reminder fired, and cleared when the ETA
+    moves. ``roll_calls`` keeps the periods that were settled (reported or late), with the
+    record that settled them; a period with no row is due or missing, by the clock.
+    """
+    _run(
+        db,
+        f"""
+CREATE TABLE arrivals (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL CHECK (kind IN ('shipment','traveller')),
+    reference TEXT,
+    carrier TEXT,
+    origin_country TEXT,
+    origin_city TEXT,
+    origin_tz TEXT,
+    destination TEXT,
+    eta TEXT NOT NULL,
+    first_eta TEXT,
+    state TEXT NOT NULL DEFAULT 'expected'
+        CHECK (state IN ('expected','delayed','landed','received','met','cancelled')),
+    landed_at TEXT,
+    done_at TEXT,
+    permit TEXT CHECK (permit IS NULL OR permit IN ('pending','granted')),
+    customs TEXT CHECK (customs IS NULL OR customs IN ('pending','cleared')),
+    item TEXT,
+    quantity NUMERIC,
+    unit TEXT,
+    traveller TEXT,
+    arrangement TEXT,
+    contact TEXT,
+    lead_id INTEGER REFERENCES leads(id),
+    contact_id INTEGER REFERENCES contacts(id),
+    reminded_at TEXT,
+    notes TEXT,
+    extra TEXT,
+    {_TRACKED}
+);
+CREATE UNIQUE INDEX arrivals_identity ON arrivals(source, external_id)
+    WHERE external_id IS NOT NULL;
+CREATE INDEX arrivals_hash ON arrivals(source, content_hash);
+CREATE INDEX arrivals_eta ON arrivals(eta, id);
+CREATE INDEX arrivals_state_eta ON arrivals(state, eta, id);
+CREATE INDEX arrivals_lead ON arrivals(lead_id);
+CREATE TABLE reporting_units (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    kind TEXT NOT NULL DEFAULT 'unit',
+    rule TEXT NOT NULL,
+    every TEXT NOT NULL CHECK (every IN ('daily','weekdays','weekly')),
+    weekday INTEGER CHECK (weekday IS NULL OR weekday BETWEEN 0 AND 6),
+    deadline TEXT NOT NULL,
+    zone TEXT,
+    also TEXT,
+    active INTEGER NOT NULL DEFAULT 1,
+    source TEXT NOT NULL DEFAULT 'manual',
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    version INTEGER NOT NULL DEFAULT 1
+);
+CREATE UNIQUE INDEX reporting_units_name ON reporting_units(name);
+CREATE TABLE roll_calls (
+    id INTEGER PRIMARY KEY,
+    unit_id INTEGER NOT NULL REFERENCES reporting_units(id),
+    day TEXT NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('reported','late','missing')),
+    at TEXT,
+    by_entity TEXT,
+    by_id INTEGER,
+    note TEXT,
+    actor TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    UNIQUE (unit_id, day)
+);
+CREATE INDEX roll_calls_day ON roll_calls(day, state)
+""",
+    )
+
+
+@migrations()
+def m030_supplies_ledger(db: Database) -> None:
+    """Supplies ledger: what kind of receipt, the category and base-unit quantity as
+    converted when the entry was written (a snapshot: changing the unit table in config
+    later never rewrites past tallies), when it was recorded, and the arrival it came
+    from. Indexes serve the tallies (category), the daily report and sparkline (time),
+    and deliveries against a request or lead.
+    """
+    from dutyboard.domain.supplies import DEFAULT_CATALOG
+
+    _run(
+        db,
+        """
+ALTER TABLE supplies ADD COLUMN kind TEXT;
+ALTER TABLE supplies ADD COLUMN category TEXT;
+ALTER TABLE supplies ADD COLUMN base_quantity REAL;
+ALTER TABLE supplies ADD COLUMN base_unit TEXT;
+ALTER TABLE supplies ADD COLUMN recorded_at TEXT;
+ALTER TABLE supplies ADD COLUMN arrival_id INTEGER REFERENCES arrivals(id);
+CREATE INDEX supplies_category ON supplies(category, direction, base_unit);
+CREATE INDEX supplies_at ON supplies(at, id);
+CREATE INDEX supplies_direction_at ON supplies(direction, at);
+CREATE INDEX supplies_request ON supplies(request_id, direction) WHERE request_id IS NOT NULL;
+CREATE INDEX supplies_lead ON supplies(lead_id) WHERE lead_id IS NOT NULL;
+CREATE UNIQUE INDEX supplies_arrival ON supplies(arrival_id) WHERE arrival_id IS NOT NULL
+""",
+    )
+    # Entries written before this migration get their snapshot from the default table.
+    rows = db.execute(
+        "SELECT id, item, quantity, unit FROM supplies WHERE category IS NULL"
+    ).fetchall()
+    for entry_id, item, quantity, unit in rows:
+        try:
+            converted = DEFAULT_CATALOG.classify(item, quantity or 0, unit)
+        except ValueError:  # a quantity that is not a number: left out of tallies
+            continue
+        db.execute(
+            "UPDATE supplies SET category = ?, base_quantity = ?, base_unit = ? WHERE id = ?",
+            (converted.category, converted.quantity, converted.unit, entry_id),
+        )
+
+
+@migrations()
+def m040_status_indexes(db: Database) -> None:
+    """Indexes for `dutyboard status` and the header on a large desk: overdue open requests
+    (status, due_by) and supply tallies read from the index alone."""
+    _run(
+        db,
+        """
+CREATE INDEX IF NOT EXISTS requests_status_due ON requests(status, due_by);
+CREATE INDEX IF NOT EXISTS supplies_tally ON supplies(category, base_unit, direction, base_quantity)
+""",
+    )

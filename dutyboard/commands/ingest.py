@@ -1,0 +1,157 @@
+"""``dutyboard ingest``: import files once, with a summary per file.
+
+Exit status: 0 when every row of every file went in, 1 when a row was quarantined or a
+file could not be read (both are recorded in the database), 2 for usage errors (a wrong
+path, an unknown kind or zone) — nothing is imported then.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from dutyboard.commands import Context, Subparsers, UsageError, common_options
+from dutyboard.ingest.records import KINDS, Kind
+from dutyboard.ingest.sanitize import clean_text
+from dutyboard.ingest.sources import FORMATS, SourceConfig, find_source, load_sources
+from dutyboard.ingest.store_sink import IngestSummary, ingest_bytes, quarantine_sample
+from dutyboard.store import Store
+
+DEFAULT_SOURCE = "cli"
+PROGRESS_MIN_BYTES = 1_000_000
+SHOW_PROBLEMS = 10
+SHOW_WARNINGS = 5
+
+
+def register(sub: Subparsers) -> None:
+    parser = sub.add_parser(
+        "ingest",
+        help="import request, lead or contact files once (CSV/TSV, xlsx, JSON, HXL, KoBo, "
+        "ODK, vCard)",
+        description="Import files into the database once and print, per file, how many "
+        "records were new, updated, unchanged and quarantined. Each file goes in whole or "
+        "not at all; importing the same file again adds nothing. Bad rows go to "
+        "quarantine with their reason. Exits 1 if anything was quarantined or a file "
+        "could not be read. See docs/ingest.md.",
+    )
+    common_options(parser)
+    parser.add_argument(
+        "--kind",
+        choices=KINDS,
+        help="what the files hold (default: the kind of the --source in the config)",
+    )
+    parser.add_argument(
+        "--source",
+        metavar="NAME",
+        help="source name; a [[sources]] entry of that name lends its kind, mapping, zone "
+        f"and format (default: {DEFAULT_SOURCE!r})",
+    )
+    parser.add_argument(
+        "--format", choices=FORMATS, help="skip format detection (default: detected)"
+    )
+    parser.add_argument(
+        "--zone", metavar="ZONE", help="IANA time zone of naive times (default: desk.timezone)"
+    )
+    parser.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    parser.set_defaults(func=run)
+
+
+def _settings(args: argparse.Namespace, ctx: Context) -> tuple[Kind, SourceConfig | None, str]:
+    configured: SourceConfig | None = None
+    if args.source is not None:
+        source_path = ctx.config.source_path
+        sources = load_sources(source_path, default_zone=ctx.config.timezone) if source_path else []
+        configured = find_source(sources, args.source)
+    kind: Kind | None = args.kind
+    if configured is not None:
+        if kind is not None and kind != configured.kind:
+            raise UsageError(
+                f"--kind {kind} does not match source {args.source!r}, which brings "
+                f"{configured.kind}"
+            )
+        kind = configured.kind
+    if kind is None:
+        raise UsageError(
+            "--kind is required (requests, leads or contacts) unless --source names a "
+            "configured source"
+        )
+    zone = args.zone or (configured.zone if configured else ctx.config.timezone)
+    try:
+        ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise UsageError(f"--zone {zone!r} is not a known IANA time zone") from None
+    return kind, configured, zone
+
+
+def _check_files(files: list[Path]) -> None:
+    for path in files:
+        if not path.exists():
+            raise UsageError(f"{path}: no such file")
+        if not path.is_file():
+            raise UsageError(f"{path}: not a file")
+
+
+def _progress(name: str) -> Callable[[int, int], None]:
+    def show(done: int, total: int) -> None:
+        end = "\n" if done >= total else ""
+        print(f"\r{name}: {done:,}/{total:,} rows written", end=end, file=sys.stderr, flush=True)
+
+    return show
+
+
+def _problems(store: Store, summary: IngestSummary) -> list[str]:
+    lines = [f"  {line}" for line in quarantine_sample(store, summary, SHOW_PROBLEMS)]
+    if summary.quarantined > len(lines) and lines:
+        lines.append(f"  … {summary.quarantined - len(lines)} more in quarantine")
+    return lines
+
+
+def run(args: argparse.Namespace, ctx: Context) -> int:
+    kind, configured, zone = _settings(args, ctx)
+    files: list[Path] = args.files
+    _check_files(files)
+    source_name = args.source or DEFAULT_SOURCE
+    fmt = args.format or (configured.format if configured else None)
+    mapping = dict(configured.mapping) if configured else {}
+    window = configured.duplicate_window_hours if configured else 24.0
+    tty = sys.stderr.isatty()
+    ctx.db_path.parent.mkdir(parents=True, exist_ok=True)
+    store = Store.open(ctx.db_path, actor=ctx.user)
+    failed = False
+    try:
+        for path in files:
+            data = path.read_bytes()
+            shown = clean_text(str(path), limit=200)
+            progress = None
+            if tty and len(data) >= PROGRESS_MIN_BYTES:
+                print(f"{shown}: reading {len(data):,} bytes…", file=sys.stderr, flush=True)
+                progress = _progress(shown)
+            summary = ingest_bytes(
+                store,
+                data,
+                path.name,
+                kind=kind,
+                source=source_name,
+                location=str(path.resolve()),
+                mapping=mapping,
+                zone=zone,
+                fmt=fmt,
+                duplicate_window_hours=window,
+                progress=progress,
+            )
+            print(summary.line(shown), flush=True)
+            for warning in summary.warnings[:SHOW_WARNINGS]:
+                print(f"  warning: {clean_text(warning, limit=300)}", file=sys.stderr)
+            if len(summary.warnings) > SHOW_WARNINGS:
+                more = len(summary.warnings) - SHOW_WARNINGS
+                print(f"  … {more} more warnings", file=sys.stderr)
+            if not summary.clean:
+                failed = True
+                for line in _problems(store, summary):
+                    print(line, file=sys.stderr)
+    finally:
+        store.close()
+    return 1 if failed else 0

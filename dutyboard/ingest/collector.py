@@ -1,0 +1,969 @@
+"""The collector: drop folders and HTTP feeds into the store, one lease-holding process.
+
+Everything here is async and never blocks the event loop: file system calls, parsing and
+SQLite writes run in ``asyncio.to_thread`` (the TUI may host the collector in-process).
+The collector opens its own ``Store`` connection.
+
+* **Lease** — one ``leases`` row named ``collector`` (holder ``host:pid``, ``expires_at``),
+  taken at start, renewed every third of its life, released at the end. A second
+  collector is refused with ``LeaseHeld`` naming the holder; an expired lease (a crashed
+  collector) is taken over.
+* **Drop folders** — files directly in the inbox; dotfiles, ``~``, ``.tmp``, ``.part``,
+  ``.crdownload`` … are ignored, and a file is read only once its size and mtime have
+  not changed for ``settle_seconds``. Events come from ``watchfiles.awatch``, and the
+  folder is rescanned at start and every ``interval_seconds`` since events can be missed.
+  Each file is one transaction (``store_sink``); only after it commits does the file move
+  to ``processed/`` (or to ``quarantine/`` with ``NAME.error.txt`` when it cannot be read
+  at all). A crash in between leaves the file in the inbox: it is read again, finds
+  everything unchanged and moves on.
+* **HTTP feeds** — ``httpx.AsyncClient``; conditional requests (ETag / Last-Modified, kept
+  in ``sources``), a total deadline per request, retries with exponential backoff and
+  jitter on network errors, timeouts, 429 and 5xx, pages followed through ``next`` (KoBo),
+  ``@odata.nextLink`` (OData) or a ``Link: rel="next"`` header, on the same origin only
+  (credentials never leave it). Each page is one transaction. Health goes to ``sources``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import functools
+import json
+import os
+import random
+import socket
+import sqlite3
+import stat
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urljoin, urlsplit
+
+from dutyboard.domain.clock import Clock, from_iso, to_iso, utcnow
+from dutyboard.ingest.sanitize import clean_text
+from dutyboard.ingest.sources import MissingSecret, SourceConfig, resolve_headers
+from dutyboard.ingest.store_sink import (
+    IngestSummary,
+    ingest_bytes,
+    record_unreadable,
+)
+from dutyboard.store import Store, StoreError
+
+if TYPE_CHECKING:
+    # httpx is imported when a feed is polled: it loads rich and pygments for its own
+    # CLI, which no other command (nor a folder-only collector) should pay for.
+    import httpx
+
+Log = Callable[[str], None]
+
+LEASE_NAME = "collector"
+PROCESSED = "processed"
+QUARANTINE = "quarantine"
+IGNORED_SUFFIXES = (".tmp", ".part", ".partial", ".crdownload", ".download", ".swp", "~")
+MAX_RETRY_DELAY = 300.0
+MAX_REDIRECTS = 5
+WATCH_READY_SECONDS = 1.0
+USER_AGENT = "dutyboard-collector"
+
+
+class LeaseHeld(StoreError):
+    """Another collector holds the lease."""
+
+
+class FeedError(Exception):
+    """A feed could not be fetched; the message is one line for people."""
+
+
+def lease_holder() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _say(text: object, limit: int = 300) -> str:
+    """Names and messages from outside, made safe for one log line."""
+    return clean_text(str(text), limit=limit).replace("\n", " ")
+
+
+# ------------------------------------------------------------------------- lease
+
+
+def acquire_lease(store: Store, holder: str, seconds: float) -> str:
+    """Take the collector lease (or take over an expired one); return its expiry.
+
+    Raises ``LeaseHeld`` when another live holder has it.
+    """
+    now = store.clock()
+    expires = to_iso(now + timedelta(seconds=seconds))
+    with store.transaction() as conn:
+        row = conn.execute(
+            "SELECT holder, expires_at FROM leases WHERE name = ?", (LEASE_NAME,)
+        ).fetchone()
+        if row is not None and row["holder"] != holder and from_iso(row["expires_at"]) > now:
+            left = (from_iso(row["expires_at"]) - now).total_seconds()
+            raise LeaseHeld(
+                f"another collector is running: {_say(row['holder'], 120)} holds the lease "
+                f"until {row['expires_at']} ({left:.0f} s from now unless it renews it); stop "
+                "that one first, or if it crashed, start again once the lease has expired"
+            )
+        conn.execute(
+            "INSERT INTO leases (name, holder, expires_at) VALUES (?, ?, ?) "
+            "ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, "
+            "expires_at = excluded.expires_at",
+            (LEASE_NAME, holder, expires),
+        )
+        if row is not None and row["holder"] != holder:
+            store.log_event(
+                conn,
+                "lease",
+                None,
+                "takeover",
+                {"holder": row["holder"], "expires_at": row["expires_at"]},
+                {"holder": holder, "expires_at": expires},
+            )
+    return expires
+
+
+def renew_lease(store: Store, holder: str, seconds: float) -> bool:
+    """Extend our lease; False when it is no longer ours (someone took it over)."""
+    expires = to_iso(store.clock() + timedelta(seconds=seconds))
+    with store.transaction() as conn:
+        cur = conn.execute(
+            "UPDATE leases SET expires_at = ? WHERE name = ? AND holder = ?",
+            (expires, LEASE_NAME, holder),
+        )
+        return cur.rowcount == 1
+
+
+def release_lease(store: Store, holder: str) -> None:
+    with store.transaction() as conn:
+        conn.execute("DELETE FROM leases WHERE name = ? AND holder = ?", (LEASE_NAME, holder))
+
+
+# ------------------------------------------------------------------------- sources table
+
+
+def register_sources(store: Store, sources: list[SourceConfig]) -> None:
+    """Make a ``sources`` row per configured source (settings name secrets, never hold them)."""
+    with store.transaction() as conn:
+        for source in sources:
+            conn.execute(
+                "INSERT INTO sources (name, kind, location, format, settings) "
+                "VALUES (?, ?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET kind = excluded.kind, "
+                "location = excluded.location, format = excluded.format, "
+                "settings = excluded.settings",
+                (
+                    source.name,
+                    source.kind,
+                    source.location(),
+                    source.format,
+                    json.dumps(source.settings(), ensure_ascii=False, sort_keys=True),
+                ),
+            )
+
+
+def record_health(
+    store: Store,
+    name: str,
+    *,
+    error: str | None = None,
+    latency_ms: float | None = None,
+    validators: tuple[str | None, str | None] | None = None,
+) -> None:
+    """A success (``error`` None) or a failure of one fetch or scan of source ``name``."""
+    now = store.now()
+    with store.transaction() as conn:
+        if error is None:
+            conn.execute(
+                "UPDATE sources SET last_ok_at = ?, last_checked_at = ?, consecutive_failures = 0,"
+                " last_latency_ms = coalesce(?, last_latency_ms) WHERE name = ?",
+                (now, now, latency_ms, name),
+            )
+        else:
+            conn.execute(
+                "UPDATE sources SET last_error_at = ?, last_checked_at = ?, last_error = ?, "
+                "consecutive_failures = consecutive_failures + 1, "
+                "last_latency_ms = coalesce(?, last_latency_ms) WHERE name = ?",
+                (now, now, clean_text(error, limit=1000), latency_ms, name),
+            )
+        if validators is not None:
+            conn.execute(
+                "UPDATE sources SET etag = ?, last_modified = ? WHERE name = ?",
+                (*validators, name),
+            )
+
+
+def source_validators(store: Store, name: str) -> tuple[str | None, str | None]:
+    with store._lock:
+        row = store.conn.execute(
+            "SELECT etag, last_modified FROM sources WHERE name = ?", (name,)
+        ).fetchone()
+    return (row[0], row[1]) if row else (None, None)
+
+
+# ------------------------------------------------------------------------- results
+
+
+@dataclass
+class CollectReport:
+    """What a collector run did, for ``collect --once`` exit codes and tests."""
+
+    files: int = 0
+    pages: int = 0
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    quarantined: int = 0
+    unreadable: int = 0
+    failures: int = 0  # fetches or scans that failed
+    not_modified: int = 0
+    lease_lost: bool = False
+    summaries: list[IngestSummary] = field(default_factory=list)
+
+    def add(self, summary: IngestSummary) -> None:
+        self.summaries.append(summary)
+        self.added += summary.added
+        self.updated += summary.updated
+        self.unchanged += summary.unchanged
+        self.quarantined += summary.quarantined
+        if summary.error is not None:
+            self.unreadable += 1
+
+    @property
+    def clean(self) -> bool:
+        return not (self.quarantined or self.unreadable or self.failures or self.lease_lost)
+
+
+async def _sleep_or_stop(stop: asyncio.Event, seconds: float) -> bool:
+    """Sleep up to ``seconds``; True when ``stop`` was set meanwhile."""
+    if seconds <= 0:
+        return stop.is_set()
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(stop.wait(), timeout=seconds)
+    return stop.is_set()
+
+
+# ------------------------------------------------------------------------- drop folders
+
+
+def is_candidate_name(name: str) -> bool:
+    """Could a file of this name be finished data (not a temporary or partial file)?"""
+    if not name or name.startswith((".", "~$")):  # dotfiles, Office lock files
+        return False
+    lowered = name.lower()
+    return not lowered.endswith(IGNORED_SUFFIXES)
+
+
+def _free_name(folder: Path, name: str) -> Path:
+    target = folder / name
+    counter = 2
+    while target.exists() or Path(f"{target}.error.txt").exists():
+        stem, dot, suffix = name.rpartition(".")
+        target = folder / (f"{stem} ({counter}).{suffix}" if dot else f"{name} ({counter})")
+        counter += 1
+    return target
+
+
+class FolderWatcher:
+    """One drop folder: find finished files, ingest each, move it out of the inbox."""
+
+    def __init__(self, collector: Collector, source: SourceConfig) -> None:
+        assert source.path is not None
+        self.collector = collector
+        self.source = source
+        self.inbox = Path(os.path.abspath(source.path))
+        # path → (size, mtime_ns, monotonic time since when it looked like that)
+        self.pending: dict[Path, tuple[int, int, float]] = {}
+        # files that failed to be read: left alone until they change
+        self.failed: dict[Path, tuple[int, int]] = {}
+        self.hints: set[Path] = set()
+        self.wake = asyncio.Event()
+
+    def log(self, message: str) -> None:
+        self.collector.log(f"{_say(self.source.name, 100)}: {message}")
+
+    # -- runs in a worker thread -------------------------------------------------------
+
+    def _scan(self) -> list[Path]:
+        if not self.inbox.is_dir():
+            raise FileNotFoundError(f"folder {self.inbox} does not exist")
+        for sub in (PROCESSED, QUARANTINE):
+            (self.inbox / sub).mkdir(exist_ok=True)
+        found = []
+        with os.scandir(self.inbox) as entries:
+            for entry in entries:
+                if is_candidate_name(entry.name) and entry.is_file(follow_symlinks=False):
+                    found.append(Path(entry.path))
+        return found
+
+    def _check(self, seen: list[Path], settle: float) -> list[Path]:
+        """Note what ``seen`` looks like now; return the files stable for ``settle`` s."""
+        now = time.monotonic()
+        ready = []
+        for path in {*seen, *self.pending}:
+            try:
+                info = path.lstat()
+            except OSError:
+                self.pending.pop(path, None)
+                self.failed.pop(path, None)
+                continue
+            if not stat.S_ISREG(info.st_mode):
+                self.pending.pop(path, None)
+                continue
+            shape = (info.st_size, info.st_mtime_ns)
+            if self.failed.get(path) == shape:
+                continue
+            self.failed.pop(path, None)
+            before = self.pending.get(path)
+            if before is None or before[:2] != shape:
+                self.pending[path] = (*shape, now)
+                if settle > 0:
+                    continue
+                before = self.pending[path]
+            if now - before[2] >= settle:
+                ready.append(path)
+        return sorted(ready, key=lambda p: (self.pending[p][1], p.name))
+
+    def _ingest(self, path: Path) -> IngestSummary | None:
+        source, store = self.source, self.collector.store
+        assert store is not None
+        try:
+            info = path.stat()
+            if info.st_size > source.max_bytes:
+                message = (
+                    f"{path.name} is {info.st_size:,} bytes, more than max_bytes "
+                    f"({source.max_bytes:,}); it was not read"
+                )
+                summary = record_unreadable(
+                    store,
+                    source=source.name,
+                    location=str(path),
+                    kind=source.kind,
+                    message=message,
+                    original=None,
+                )
+                self._move(path, summary)
+                return summary
+            data = path.read_bytes()
+        except FileNotFoundError:
+            self.pending.pop(path, None)
+            return None  # taken away meanwhile
+        except OSError as error:
+            shape = self.pending.pop(path, None)
+            if shape is not None:
+                self.failed[path] = shape[:2]  # tried again once the file changes
+            raise FeedError(
+                f"{_say(path.name)}: cannot be read ({error.strerror or error}); "
+                "it stays in the inbox"
+            ) from None
+        expected = self.pending.get(path)
+        if expected is not None and (len(data), info.st_mtime_ns) != expected[:2]:
+            # It changed while we looked: wait for it to settle again.
+            self.pending[path] = (len(data), info.st_mtime_ns, time.monotonic())
+            return None
+        summary = ingest_bytes(
+            store,
+            data,
+            path.name,
+            kind=source.kind,
+            source=source.name,
+            location=str(path),
+            mapping=dict(source.mapping),
+            zone=source.zone,
+            fmt=source.format,
+            duplicate_window_hours=source.duplicate_window_hours,
+        )
+        self._move(path, summary)
+        return summary
+
+    def _move(self, path: Path, summary: IngestSummary) -> None:
+        shape = self.pending.pop(path, None)
+        where = QUARANTINE if summary.error is not None else PROCESSED
+        try:
+            target = _free_name(self.inbox / where, path.name)
+            if summary.error is not None:
+                Path(f"{target}.error.txt").write_text(
+                    f"{summary.error}\n\nsource: {self.source.name}\nrun: {summary.run_id}\n",
+                    encoding="utf-8",
+                )
+            os.replace(path, target)
+        except OSError as error:
+            if shape is not None:
+                self.failed[path] = shape[:2]  # not read again until it changes
+            raise FeedError(
+                f"{_say(path.name)}: {summary.line(path.name)}, but it could not be moved to "
+                f"{where}/ ({error.strerror or error}); it stays in the inbox"
+            ) from None
+
+    # -- async -----------------------------------------------------------------------
+
+    async def _ingest_ready(self, ready: list[Path], stop: asyncio.Event | None) -> None:
+        collector = self.collector
+        for path in ready:
+            if stop is not None and stop.is_set():
+                return
+            try:
+                summary = await asyncio.to_thread(self._ingest, path)
+            except FeedError as error:
+                collector.report.failures += 1
+                self.log(str(error))
+                continue
+            except (StoreError, sqlite3.Error) as error:
+                # The database is busy or broken: the file stays; the next rescan retries.
+                self.pending.pop(path, None)
+                collector.report.failures += 1
+                self.log(f"{_say(path.name)}: not imported: {error}; the file stays in the inbox")
+                continue
+            if summary is None:
+                continue
+            collector.report.files += 1
+            collector.report.add(summary)
+            where = PROCESSED if summary.error is None else QUARANTINE
+            self.log(f"{summary.line()} → {where}/")
+
+    async def _rescan(self) -> list[Path]:
+        collector = self.collector
+        try:
+            found = await asyncio.to_thread(self._scan)
+        except OSError as error:
+            collector.report.failures += 1
+            message = f"cannot scan the drop folder: {error.strerror or error}"
+            if isinstance(error, FileNotFoundError) and not error.filename:
+                message = str(error)
+            self.log(message)
+            await collector.health(self.source.name, error=message)
+            return []
+        await collector.health(self.source.name)
+        return found
+
+    async def once(self) -> None:
+        """One pass: scan, let files settle, ingest the finished ones."""
+        found = await self._rescan()
+        if not found:
+            return
+        settle = self.source.settle_seconds
+        await asyncio.to_thread(self._check, found, settle)
+        if settle > 0:
+            await asyncio.sleep(settle)
+        ready = await asyncio.to_thread(self._check, found, settle)
+        for path in sorted(set(found) - set(ready)):
+            if path in self.pending:
+                self.log(f"{_say(path.name)} is still being written; left for the next run")
+        await self._ingest_ready(ready, None)
+
+    async def _watch(self, stop_watch: asyncio.Event) -> None:
+        """Hints from file-system events; missing some is fine (the rescans find them)."""
+        from watchfiles import awatch
+
+        inbox = self.inbox
+        resolved = await asyncio.to_thread(inbox.resolve)
+
+        def wanted(_change: object, name: str) -> bool:
+            path = Path(name)
+            return path.parent in (inbox, resolved) and is_candidate_name(path.name)
+
+        try:
+            async for changes in awatch(
+                inbox,
+                watch_filter=wanted,
+                recursive=False,
+                stop_event=stop_watch,
+                debounce=200,
+                step=50,
+            ):
+                # Keyed like the scans' paths, whatever form the watcher reports.
+                self.hints.update(inbox / Path(name).name for _, name in changes)
+                self.wake.set()
+        except Exception as error:  # inotify limits, a vanished folder …
+            if not stop_watch.is_set():
+                self.log(
+                    f"watching the folder failed ({type(error).__name__}: {_say(error, 200)}); "
+                    "rescanning every "
+                    f"{self.source.interval_seconds:g} s instead"
+                )
+
+    async def run(self, stop: asyncio.Event) -> None:
+        stop_watch = asyncio.Event()
+        watch_task: asyncio.Task[None] | None = None
+        settle = self.source.settle_seconds
+        next_scan = 0.0
+        try:
+            while not stop.is_set():
+                seen: list[Path] = []
+                if time.monotonic() >= next_scan:
+                    seen = await self._rescan()
+                    next_scan = time.monotonic() + self.source.interval_seconds
+                    if watch_task is None and self.inbox.is_dir():
+                        watch_task = asyncio.create_task(self._watch(stop_watch))
+                        # A file arriving before the watcher is ready is missed by it:
+                        # look again soon rather than a whole interval later.
+                        next_scan = min(next_scan, time.monotonic() + WATCH_READY_SECONDS)
+                hinted, self.hints = self.hints, set()
+                self.wake.clear()
+                seen.extend(path for path in hinted if is_candidate_name(path.name))
+                ready = await asyncio.to_thread(self._check, seen, settle)
+                await self._ingest_ready(ready, stop)
+                wait = max(0.0, next_scan - time.monotonic())
+                if self.pending:
+                    wait = min(wait, max(settle / 2, 0.05))
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(_first(stop.wait(), self.wake.wait()), timeout=wait)
+        finally:
+            stop_watch.set()
+            if watch_task is not None:
+                with contextlib.suppress(Exception, asyncio.CancelledError):
+                    await asyncio.wait_for(watch_task, timeout=5)
+
+
+async def _first(*waits: Awaitable[Any]) -> None:
+    """Return when the first of ``waits`` is done; cancel the others."""
+    tasks = [asyncio.ensure_future(wait) for wait in waits]
+    try:
+        await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for task in tasks:
+            task.cancel()
+
+
+# ------------------------------------------------------------------------- HTTP feeds
+
+
+@dataclass
+class _Page:
+    url: str
+    status: int
+    body: bytes
+    headers: httpx.Headers
+    latency_ms: float
+    next_link: str | None = None
+
+
+def _origin(url: str) -> tuple[str, str]:
+    parts = urlsplit(url)
+    return parts.scheme.lower(), parts.netloc.lower()
+
+
+def _same_site(url: str, target: str) -> bool:
+    """Same host and port; only http → https may change the scheme."""
+    (scheme, host), (new_scheme, new_host) = _origin(url), _origin(target)
+    if new_scheme not in ("http", "https") or not new_host:
+        return False
+    if scheme == "http" and new_scheme == "https":
+        return host.split(":")[0] == new_host.split(":")[0]
+    return (scheme, host) == (new_scheme, new_host)
+
+
+def _page_name(url: str, content_type: str) -> str:
+    """A name whose extension helps format detection (content decides in the end)."""
+    name = PurePosixPath(urlsplit(url).path).name or "feed"
+    if "." not in name:
+        lowered = content_type.lower()
+        for marker, suffix in (
+            ("json", ".json"),
+            ("csv", ".csv"),
+            ("spreadsheetml", ".xlsx"),
+            ("vcard", ".vcf"),
+        ):
+            if marker in lowered:
+                return name + suffix
+    return name
+
+
+def _json_next(body: bytes) -> str | None:
+    head = body[:64].lstrip()
+    if not head.startswith(b"{"):
+        return None
+    try:
+        document = json.loads(body)
+    except (ValueError, RecursionError):
+        return None
+    if not isinstance(document, dict):
+        return None
+    for key in ("next", "@odata.nextLink"):
+        value = document.get(key)
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+    return None
+
+
+class FeedPoller:
+    """One HTTP feed: poll every ``interval_seconds``, follow pages, keep health."""
+
+    def __init__(self, collector: Collector, source: SourceConfig) -> None:
+        assert source.url is not None
+        self.collector = collector
+        self.source = source
+
+    def log(self, message: str) -> None:
+        self.collector.log(f"{_say(self.source.name, 100)}: {message}")
+
+    async def _fetch(self, client: httpx.AsyncClient, url: str, headers: dict[str, str]) -> _Page:
+        """GET with a total deadline per attempt and retries with backoff and jitter."""
+        import httpx
+
+        source, stop = self.source, self.collector.stop
+        attempts = source.retries + 1
+        problem = "no attempt made"
+        for attempt in range(attempts):
+            retry_after: float | None = None
+            started = time.monotonic()
+            try:
+                async with asyncio.timeout(source.timeout_seconds):
+                    page = await self._get(client, url, headers)
+            except TimeoutError:
+                problem = f"no complete answer within {source.timeout_seconds:g} s"
+            except httpx.HTTPError as error:
+                problem = f"{type(error).__name__}: {_say(error, 200) or 'connection failed'}"
+            else:
+                page.latency_ms = (time.monotonic() - started) * 1000
+                if page.status < 400:
+                    return page
+                reason = httpx.codes.get_reason_phrase(page.status)
+                problem = f"HTTP {page.status} {reason}".strip()
+                if page.status != 429 and page.status < 500:
+                    if page.status in (401, 403):
+                        problem += " (check the credentials named by token_env / headers_env)"
+                    raise FeedError(problem)
+                retry_after = _retry_after(page.headers.get("retry-after"))
+            if attempt + 1 < attempts:
+                delay = source.backoff_seconds * (2**attempt) * (0.5 + self.collector.rng.random())
+                if retry_after is not None:
+                    delay = max(delay, retry_after)
+                delay = min(delay, MAX_RETRY_DELAY)
+                self.log(f"{problem}; retry {attempt + 1} of {source.retries} in {delay:.1f} s")
+                if await _sleep_or_stop(stop, delay):
+                    raise FeedError(f"{problem} (stopped before retrying)")
+        raise FeedError(f"{problem} (after {attempts} attempt{'s' if attempts > 1 else ''})")
+
+    async def _get(self, client: httpx.AsyncClient, url: str, headers: dict[str, str]) -> _Page:
+        """One GET; redirects are followed on the same host only (credentials stay there)."""
+        for _ in range(MAX_REDIRECTS + 1):
+            async with client.stream("GET", url, headers=headers) as response:
+                if not response.has_redirect_location:
+                    return await self._read(response)
+                target = urljoin(url, response.headers.get("location", ""))
+                if not _same_site(url, target):
+                    raise FeedError(
+                        f"redirected to {_say(target, 200)}, another host; not followed "
+                        "(credentials are only sent to the configured host)"
+                    )
+                url = target
+        raise FeedError(f"more than {MAX_REDIRECTS} redirects")
+
+    async def _read(self, response: httpx.Response) -> _Page:
+        limit = self.source.max_bytes
+        chunks: list[bytes] = []
+        size = 0
+        if response.status_code == 200:
+            async for chunk in response.aiter_bytes():
+                size += len(chunk)
+                if size > limit:
+                    raise FeedError(f"the answer is larger than max_bytes ({limit:,})")
+                chunks.append(chunk)
+        try:
+            link = response.links.get("next", {}).get("url")
+        except Exception:  # a malformed Link header is no reason to lose the page
+            link = None
+        return _Page(
+            url=str(response.url),
+            status=response.status_code,
+            body=b"".join(chunks),
+            headers=response.headers,
+            latency_ms=0.0,
+            next_link=link,
+        )
+
+    def _ingest_page(self, page: _Page) -> tuple[IngestSummary, str | None]:
+        store = self.collector.store
+        assert store is not None
+        source = self.source
+        name = _page_name(page.url, page.headers.get("content-type", ""))
+        summary = ingest_bytes(
+            store,
+            page.body,
+            name,
+            kind=source.kind,
+            source=source.name,
+            location=clean_text(page.url, limit=2000),
+            mapping=dict(source.mapping),
+            zone=source.zone,
+            fmt=source.format,
+            duplicate_window_hours=source.duplicate_window_hours,
+        )
+        link = page.next_link or _json_next(page.body)
+        return summary, urljoin(page.url, link) if link else None
+
+    async def poll_once(self, client: httpx.AsyncClient) -> bool:
+        """Fetch every page once; True when the source answered and everything was read."""
+        collector, source = self.collector, self.source
+        assert source.url is not None
+        try:
+            headers = resolve_headers(source)
+        except MissingSecret as error:
+            collector.report.failures += 1
+            self.log(str(error))
+            await collector.health(source.name, error=str(error))
+            return False
+        etag, modified = await asyncio.to_thread(source_validators, collector.store_, source.name)
+        conditional = dict(headers)
+        if etag:
+            conditional["If-None-Match"] = etag
+        if modified:
+            conditional["If-Modified-Since"] = modified
+        url = source.url
+        try:
+            page = await self._fetch(client, url, conditional)
+        except FeedError as error:
+            collector.report.failures += 1
+            self.log(f"fetch failed: {error}")
+            await collector.health(source.name, error=str(error))
+            return False
+        latency = page.latency_ms
+        if page.status == 304:
+            collector.report.not_modified += 1
+            self.log(f"not modified ({latency:.0f} ms)")
+            await collector.health(source.name, latency_ms=latency)
+            return True
+        validators = (page.headers.get("etag"), page.headers.get("last-modified"))
+        origin = _origin(url)
+        seen = {url}
+        number = 1
+        while True:
+            if page.status != 200:
+                error_text = f"page {number}: HTTP {page.status} cannot be read as data"
+                collector.report.failures += 1
+                self.log(error_text)
+                await collector.health(source.name, error=error_text, latency_ms=latency)
+                return False
+            try:
+                summary, next_url = await asyncio.to_thread(self._ingest_page, page)
+            except (StoreError, sqlite3.Error) as error:
+                collector.report.failures += 1
+                self.log(f"page {number} not imported: {error}")
+                await collector.health(source.name, error=f"page {number}: {error}")
+                return False
+            collector.report.pages += 1
+            collector.report.add(summary)
+            self.log(f"page {number}: {summary.line()}")
+            if summary.error is not None:
+                await collector.health(
+                    source.name, error=f"page {number}: {summary.error}", latency_ms=latency
+                )
+                return False
+            if next_url is None or collector.stop.is_set():
+                break
+            if _origin(next_url) != origin:
+                self.log(f"the next link leaves {origin[1]}; not followed: {_say(next_url)}")
+                break
+            if next_url in seen:
+                self.log(f"the next link points back to a page already read: {_say(next_url)}")
+                break
+            if number >= source.max_pages:
+                self.log(f"stopped after max_pages ({source.max_pages}) pages")
+                break
+            seen.add(next_url)
+            number += 1
+            try:
+                page = await self._fetch(client, next_url, headers)
+            except FeedError as error:
+                collector.report.failures += 1
+                self.log(f"page {number} failed: {error}")
+                await collector.health(source.name, error=f"page {number}: {error}")
+                return False
+        await collector.health(source.name, latency_ms=latency, validators=validators)
+        return True
+
+    async def run(self, client: httpx.AsyncClient, stop: asyncio.Event) -> None:
+        while not stop.is_set():
+            started = time.monotonic()
+            await self.poll_once(client)
+            left = self.source.interval_seconds - (time.monotonic() - started)
+            if await _sleep_or_stop(stop, left):
+                return
+
+
+def _retry_after(value: str | None) -> float | None:
+    if value is None:
+        return None
+    try:
+        seconds = float(value.strip())
+    except ValueError:
+        return None
+    return seconds if 0 <= seconds <= MAX_RETRY_DELAY else None
+
+
+# ------------------------------------------------------------------------- the collector
+
+
+class Collector:
+    """Runs every enabled source; hold the lease while doing so.
+
+    ``transport`` replaces httpx's network (tests); ``clock`` is the store's clock
+    (lease expiry, record times); ``log`` receives one line per event.
+    """
+
+    def __init__(
+        self,
+        db_path: Path,
+        sources: list[SourceConfig],
+        *,
+        actor: str = "collector",
+        log: Log | None = None,
+        clock: Clock = utcnow,
+        lease_seconds: float = 60.0,
+        holder: str | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.db_path = Path(db_path)
+        self.sources = [source for source in sources if source.enabled]
+        self.actor = actor
+        self._log = log or (lambda line: None)
+        self.clock = clock
+        self.lease_seconds = lease_seconds
+        self.holder = holder or lease_holder()
+        self.transport = transport
+        self.rng = rng or random.Random()
+        self.store: Store | None = None
+        self.stop = asyncio.Event()
+        self.report = CollectReport()
+
+    @property
+    def store_(self) -> Store:
+        assert self.store is not None, "the collector is not running"
+        return self.store
+
+    def log(self, line: str) -> None:
+        self._log(line)
+
+    async def health(
+        self,
+        name: str,
+        *,
+        error: str | None = None,
+        latency_ms: float | None = None,
+        validators: tuple[str | None, str | None] | None = None,
+    ) -> None:
+        try:
+            await asyncio.to_thread(
+                record_health,
+                self.store_,
+                name,
+                error=error,
+                latency_ms=latency_ms,
+                validators=validators,
+            )
+        except (StoreError, sqlite3.Error) as exc:
+            self.log(f"{_say(name, 100)}: could not record its health: {exc}")
+
+    def _client(self) -> httpx.AsyncClient:
+        import httpx
+
+        return httpx.AsyncClient(
+            transport=self.transport,
+            follow_redirects=False,  # FeedPoller._get follows them, on the same host only
+            headers={"User-Agent": USER_AGENT},
+            timeout=httpx.Timeout(60.0),  # the per-request deadline is asyncio's, per source
+        )
+
+    async def run(self, *, once: bool = False, stop: asyncio.Event | None = None) -> CollectReport:
+        """Take the lease, run every source (one pass with ``once``), release the lease.
+
+        Raises ``LeaseHeld`` when another collector runs. Setting ``stop`` ends the run
+        after the file or page in hand.
+        """
+        if stop is not None:
+            self.stop = stop
+        store = await asyncio.to_thread(
+            Store.open, self.db_path, actor=self.actor, clock=self.clock
+        )
+        self.store = store
+        try:
+            expires = await asyncio.to_thread(acquire_lease, store, self.holder, self.lease_seconds)
+            self.log(f"collector {_say(self.holder, 120)} holds the lease until {expires}")
+            try:
+                await asyncio.to_thread(register_sources, store, self.sources)
+                if not self.sources:
+                    self.log("no sources are configured ([[sources]] in the config file)")
+                async with contextlib.AsyncExitStack() as stack:
+                    client = None
+                    if any(source.type == "http" for source in self.sources):
+                        client = await stack.enter_async_context(self._client())
+                    if once:
+                        await self._once(client)
+                    else:
+                        await self._forever(client)
+            finally:
+                with contextlib.suppress(StoreError):
+                    await asyncio.to_thread(release_lease, store, self.holder)
+                self.log("collector stopped; lease released")
+        finally:
+            await asyncio.to_thread(store.close)
+            self.store = None
+        return self.report
+
+    async def _once(self, client: httpx.AsyncClient | None) -> None:
+        jobs: list[Awaitable[Any]] = []
+        for source in self.sources:
+            if source.type == "folder":
+                jobs.append(FolderWatcher(self, source).once())
+            else:
+                assert client is not None
+                jobs.append(FeedPoller(self, source).poll_once(client))
+        await asyncio.gather(*jobs)
+
+    async def _forever(self, client: httpx.AsyncClient | None) -> None:
+        tasks = [asyncio.create_task(self._keep_lease())]
+        for source in self.sources:
+            loop: Callable[[asyncio.Event], Awaitable[None]]
+            if source.type == "folder":
+                loop = FolderWatcher(self, source).run
+            else:
+                assert client is not None
+                loop = functools.partial(FeedPoller(self, source).run, client)
+            tasks.append(asyncio.create_task(self._guarded(source, loop)))
+        try:
+            await self.stop.wait()
+        finally:
+            self.stop.set()
+            _done, pending = await asyncio.wait(tasks, timeout=30)
+            for task in pending:
+                task.cancel()
+            if pending:
+                await asyncio.wait(pending, timeout=5)
+
+    async def _guarded(
+        self, source: SourceConfig, job: Callable[[asyncio.Event], Awaitable[None]]
+    ) -> None:
+        """Run one source's loop; an unexpected error restarts it after a pause."""
+        pause = 1.0
+        while not self.stop.is_set():
+            try:
+                await job(self.stop)
+                return
+            except Exception as error:
+                self.report.failures += 1
+                self.log(
+                    f"{_say(source.name, 100)}: unexpected {type(error).__name__}: "
+                    f"{_say(error, 200)}; restarting in {pause:g} s"
+                )
+                if await _sleep_or_stop(self.stop, pause):
+                    return
+                pause = min(pause * 2, 300.0)
+
+    async def _keep_lease(self) -> None:
+        every = max(self.lease_seconds / 3, 0.05)
+        while not await _sleep_or_stop(self.stop, every):
+            try:
+                ours = await asyncio.to_thread(
+                    renew_lease, self.store_, self.holder, self.lease_seconds
+                )
+            except (StoreError, sqlite3.Error) as error:
+                self.log(f"could not renew the lease ({error}); trying again")
+                continue
+            if not ours:
+                self.report.lease_lost = True
+                self.log("the lease was taken over by another collector; stopping")
+                self.stop.set()
+                return

@@ -1,0 +1,511 @@
+"""Write one parsed file (``ParseResult``) into the store, all or nothing.
+
+One ``BEGIN IMMEDIATE`` transaction per file holds its ``ingest_runs`` row, its good rows
+(each with its ``events`` row), its quarantine rows and the possible-duplicate links: a
+crash leaves the file fully in or fully out.
+
+Identity of a record is (source, external_id) when the source gives one, else (source,
+content_hash) where the hash covers the kind and the canonical fields. Two rows of one
+file with the same canonical fields are two records (the second one's hash also covers
+its occurrence number), so re-reading the file still finds each of them again.
+
+* same identity, same content (canonical fields and ``extra``) → unchanged, nothing written;
+* same external id, new content → ``update_record`` (events keep before/after); lines the
+  desk added to ``notes`` (``[2020-02-03 14:00 name] …``) are kept;
+* otherwise → ``insert_record``.
+
+Fields the source stops sending are left as they are: silence is not deletion.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import sqlite3
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from dutyboard.domain.clock import from_iso, to_iso
+from dutyboard.ingest.records import Kind, ParsedRow, ParseResult, RowProblem, UnreadableFile
+from dutyboard.ingest.sanitize import clean_text
+from dutyboard.store import Store, StoreError
+
+Progress = Callable[[int, int], None]
+
+ENTITY = {"requests": "request", "leads": "lead", "contacts": "contact"}
+# Records that look alike across sources: (organisation column, time column).
+DUPLICATE_KEYS = {"requests": ("org", "received_at"), "leads": ("supplier", "created_at")}
+MAX_ORIGINAL_CHARS = 1_000_000
+MAX_MESSAGE_WARNINGS = 20
+_CHUNK = 500
+_PROGRESS_EVERY = 500
+# A line ``Store.add_note`` wrote: "[2020-02-03 14:00 li.wei] called back".
+_DESK_NOTE = re.compile(r"^\[\d{4}-\d{2}-\d{2} \d{2}:\d{2} [^\]\n]*\] ")
+
+
+@dataclass
+class IngestSummary:
+    """What one file (or one feed page) did to the database."""
+
+    source: str
+    location: str
+    kind: str
+    format: str | None = None
+    run_id: int | None = None
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    quarantined: int = 0
+    flagged: int = 0  # new records linked to a possible duplicate from another source
+    warnings: list[str] = field(default_factory=list)
+    error: str | None = None  # the file could not be read at all
+    repeated_run: int | None = None  # an earlier run read the same bytes
+
+    @property
+    def result(self) -> str:
+        if self.error is not None:
+            return "unreadable"
+        return "partial" if self.quarantined else "ok"
+
+    @property
+    def clean(self) -> bool:
+        return self.error is None and self.quarantined == 0
+
+    def line(self, name: str | None = None) -> str:
+        """One line for people: ``needs.csv: 3 new, 1 updated, 0 unchanged, 2 quarantined``."""
+        where = clean_text(name or self.location, limit=200).replace("\n", " ")
+        if self.error is not None:
+            return f"{where}: not imported: {self.error}"
+        text = (
+            f"{where}: {self.added} new, {self.updated} updated, {self.unchanged} unchanged, "
+            f"{self.quarantined} quarantined"
+        )
+        if self.flagged:
+            text += f", {self.flagged} possible duplicate(s) flagged"
+        if self.repeated_run is not None and self.quarantined:
+            text += f" (already in quarantine from run #{self.repeated_run})"
+        return text
+
+
+def content_hash(kind: str, fields: dict[str, object], occurrence: int = 1) -> str:
+    """A stable hash of a record's canonical fields (and its occurrence in the file)."""
+    payload: list[object] = [kind, fields]
+    if occurrence > 1:
+        payload.append(occurrence)
+    text = json.dumps(
+        payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str
+    )
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
+def bytes_digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _extra_text(extra: dict[str, str]) -> str | None:
+    return json.dumps(extra, ensure_ascii=False, sort_keys=True) if extra else None
+
+
+def _chunks(items: list[str]) -> Iterator[list[str]]:
+    for start in range(0, len(items), _CHUNK):
+        yield items[start : start + _CHUNK]
+
+
+def _merge_notes(current: str | None, incoming: str) -> str:
+    """The source's notes, followed by the lines the desk added to the record."""
+    if not current:
+        return incoming
+    desk = [line for line in current.split("\n") if _DESK_NOTE.match(line)]
+    return "\n".join([incoming, *desk]) if desk else incoming
+
+
+def _original(data: bytes) -> str:
+    text = data[:MAX_ORIGINAL_CHARS].decode("utf-8", errors="replace")
+    if len(data) > MAX_ORIGINAL_CHARS:
+        text += f"\n… ({len(data) - MAX_ORIGINAL_CHARS} more bytes not kept here)"
+    return text
+
+
+class _Writer:
+    def __init__(
+        self,
+        store: Store,
+        conn: sqlite3.Connection,
+        summary: IngestSummary,
+        table: Kind,
+        window_hours: float,
+    ) -> None:
+        self.store = store
+        self.conn = conn
+        self.summary = summary
+        self.table = table
+        self.window = timedelta(hours=window_hours) if window_hours > 0 else None
+        # identity → (id or None when only the hash is known, content_hash, extra text)
+        self.by_external: dict[str, tuple[int, str | None, str | None]] = {}
+        self.by_hash: set[str] = set()
+        self.failed: list[RowProblem] = []
+        # One timestamp for the whole file: it is one transaction, one moment.
+        self.now = store.now()
+        self.others = self.window is not None and table in DUPLICATE_KEYS and self._others()
+
+    def _others(self) -> bool:
+        """Does any other source have records in this table? (Two index seeks.)"""
+        source = self.summary.source
+        for sql in (
+            f"SELECT 1 FROM {self.table} WHERE source < ? LIMIT 1",
+            f"SELECT 1 FROM {self.table} WHERE source > ? LIMIT 1",
+        ):
+            if self.conn.execute(sql, (source,)).fetchone() is not None:
+                return True
+        return False
+
+    def start_run(self, content_sha256: str | None) -> None:
+        summary = self.summary
+        if content_sha256 is not None:
+            earlier = self.conn.execute(
+                "SELECT id FROM ingest_runs WHERE source = ? AND content_sha256 = ? "
+                "ORDER BY id LIMIT 1",
+                (summary.source, content_sha256),
+            ).fetchone()
+            summary.repeated_run = int(earlier[0]) if earlier else None
+        cur = self.conn.execute(
+            "INSERT INTO ingest_runs (source, location, started_at, kind, format, content_sha256)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                summary.source,
+                summary.location,
+                self.now,
+                summary.kind,
+                summary.format,
+                content_sha256,
+            ),
+        )
+        summary.run_id = int(cur.lastrowid or 0)
+
+    def load_existing(self, rows: list[tuple[ParsedRow, str]]) -> None:
+        table, source = self.table, self.summary.source
+        externals = sorted({row.external_id for row, _ in rows if row.external_id is not None})
+        for chunk in _chunks(externals):
+            marks = ",".join("?" * len(chunk))
+            for found in self.conn.execute(
+                f"SELECT id, external_id, content_hash, extra FROM {table} "
+                f"WHERE source = ? AND external_id IN ({marks})",
+                (source, *chunk),
+            ):
+                self.by_external[found[1]] = (int(found[0]), found[2], found[3])
+        hashes = sorted({digest for row, digest in rows if row.external_id is None})
+        for chunk in _chunks(hashes):
+            marks = ",".join("?" * len(chunk))
+            self.by_hash.update(
+                found[0]
+                for found in self.conn.execute(
+                    f"SELECT content_hash FROM {table} "
+                    f"WHERE source = ? AND content_hash IN ({marks}) AND external_id IS NULL",
+                    (source, *chunk),
+                )
+            )
+
+    def write(self, row: ParsedRow, digest: str) -> None:
+        extra = _extra_text(row.extra)
+        if row.external_id is None:
+            if digest in self.by_hash:
+                self.summary.unchanged += 1
+                return
+            self._insert(row, digest, extra)
+            self.by_hash.add(digest)
+            return
+        known = self.by_external.get(row.external_id)
+        if known is None:
+            new_id = self._insert(row, digest, extra)
+            if new_id is not None:
+                self.by_external[row.external_id] = (new_id, digest, extra)
+            return
+        record_id, old_digest, old_extra = known
+        if old_digest == digest and old_extra == extra:
+            self.summary.unchanged += 1
+            return
+        changes: dict[str, Any] = dict(row.fields)
+        if "notes" in changes:
+            current = self.conn.execute(
+                f"SELECT notes FROM {self.table} WHERE id = ?", (record_id,)
+            ).fetchone()
+            changes["notes"] = _merge_notes(current[0] if current else None, str(changes["notes"]))
+        changes.update(extra=extra, raw=row.raw, content_hash=digest)
+        try:
+            self.store.update_record(self.conn, self.table, record_id, changes, action="ingest")
+        except (StoreError, sqlite3.IntegrityError) as error:
+            self._failed(row, f"the record could not be updated: {error}")
+            return
+        self.by_external[row.external_id] = (record_id, digest, extra)
+        self.summary.updated += 1
+
+    def _insert(self, row: ParsedRow, digest: str, extra: str | None) -> int | None:
+        values: dict[str, Any] = dict(row.fields)
+        values.update(
+            source=self.summary.source,
+            external_id=row.external_id,
+            content_hash=digest,
+            raw=row.raw,
+            extra=extra,
+        )
+        now = self.now
+        try:
+            new_id = self.store.insert_record(self.conn, self.table, values, at=now)
+        except (StoreError, sqlite3.IntegrityError) as error:
+            self._failed(row, f"the record could not be stored: {error}")
+            return None
+        self.summary.added += 1
+        if self.others:
+            self._flag_duplicates(new_id, values, now)
+        return new_id
+
+    def _failed(self, row: ParsedRow, reason: str) -> None:
+        self.failed.append(RowProblem(row.row_number, None, clean_text(reason, 1000), row.raw))
+
+    def _flag_duplicates(self, new_id: int, values: dict[str, Any], now: str) -> None:
+        assert self.window is not None
+        org_column, time_column = DUPLICATE_KEYS[self.table]
+        org, item, quantity = values.get(org_column), values.get("item"), values.get("quantity")
+        if org is None or item is None or quantity is None:
+            return
+        stamp = values.get(time_column) or now
+        try:
+            moment = from_iso(str(stamp))
+        except ValueError:
+            return
+        low, high = to_iso(moment - self.window), to_iso(moment + self.window)
+        matches = self.conn.execute(
+            f"SELECT id, source FROM {self.table} WHERE {org_column} = ? AND item = ? "
+            f"AND quantity = ? AND {time_column} BETWEEN ? AND ? AND source <> ? AND id <> ? "
+            "ORDER BY id LIMIT 5",
+            (org, item, quantity, low, high, self.summary.source, new_id),
+        ).fetchall()
+        if not matches:
+            return
+        self.summary.flagged += 1
+        entity = ENTITY[self.table]
+        hours = self.window.total_seconds() / 3600
+        for other_id, other_source in matches:
+            reason = (
+                f"same {org_column}, item and quantity as {entity} #{other_id} from source "
+                f"{other_source!r} within {hours:g} h"
+            )
+            self.conn.execute(
+                "INSERT OR IGNORE INTO possible_duplicates "
+                "(entity, record_id, other_id, reason, detected_at) VALUES (?, ?, ?, ?, ?)",
+                (entity, new_id, other_id, reason, now),
+            )
+            link = {"record_id": new_id, "other_id": other_id, "reason": reason}
+            self.store.log_event(self.conn, entity, new_id, "possible_duplicate", None, link)
+            self.store.log_event(self.conn, entity, other_id, "possible_duplicate", None, link)
+
+    def quarantine(self, problems: Iterable[RowProblem]) -> None:
+        summary = self.summary
+        now = self.now
+        records = [
+            (
+                summary.run_id,
+                now,
+                summary.source,
+                summary.location,
+                problem.row_number,
+                problem.column,
+                problem.reason,
+                problem.raw,
+            )
+            for problem in problems
+        ]
+        summary.quarantined += len(records)
+        if summary.repeated_run is not None:
+            return  # the same bytes were read before: their rows are in quarantine already
+        self.conn.executemany(
+            "INSERT INTO quarantine (run_id, at, source, location, row_number, column_name, "
+            "reason, original) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            records,
+        )
+
+    def finish_run(self) -> None:
+        summary = self.summary
+        message = "\n".join(summary.warnings[:MAX_MESSAGE_WARNINGS])
+        if len(summary.warnings) > MAX_MESSAGE_WARNINGS:
+            message += f"\n… and {len(summary.warnings) - MAX_MESSAGE_WARNINGS} more warnings"
+        if summary.error is not None:
+            message = summary.error
+        self.conn.execute(
+            "UPDATE ingest_runs SET finished_at = ?, result = ?, rows_added = ?, "
+            "rows_updated = ?, rows_unchanged = ?, rows_quarantined = ?, rows_flagged = ?, "
+            "message = ? WHERE id = ?",
+            (
+                self.store.now(),
+                summary.result,
+                summary.added,
+                summary.updated,
+                summary.unchanged,
+                summary.quarantined,
+                summary.flagged,
+                message or None,
+                summary.run_id,
+            ),
+        )
+        news = (summary.quarantined or summary.error) and summary.repeated_run is None
+        if summary.added or summary.updated or news:
+            self.store.log_event(
+                self.conn,
+                "ingest_run",
+                summary.run_id,
+                "ingest",
+                None,
+                {
+                    "source": summary.source,
+                    "location": summary.location,
+                    "result": summary.result,
+                    "added": summary.added,
+                    "updated": summary.updated,
+                    "quarantined": summary.quarantined,
+                    "flagged": summary.flagged,
+                },
+            )
+
+
+def _hashed(result: ParseResult) -> list[tuple[ParsedRow, str]]:
+    seen: Counter[str] = Counter()
+    rows = []
+    for row in result.rows:
+        digest = content_hash(result.kind, row.fields)
+        if row.external_id is None:
+            seen[digest] += 1
+            if seen[digest] > 1:
+                digest = content_hash(result.kind, row.fields, seen[digest])
+        rows.append((row, digest))
+    return rows
+
+
+def write_result(
+    store: Store,
+    result: ParseResult,
+    *,
+    source: str,
+    location: str,
+    content_sha256: str | None = None,
+    duplicate_window_hours: float = 24.0,
+    progress: Progress | None = None,
+) -> IngestSummary:
+    """Write ``result`` in one transaction; return what happened.
+
+    ``content_sha256`` (of the file's bytes) lets a second read of the same bytes skip
+    re-adding its quarantine rows (the counts still say how many rows are bad).
+    """
+    summary = IngestSummary(
+        source=source,
+        location=clean_text(location, limit=2000),  # file names come from outside too
+        kind=result.kind,
+        format=result.format,
+        warnings=list(result.warnings),
+    )
+    rows = _hashed(result)
+    total = len(rows)
+    with store.transaction() as conn:
+        writer = _Writer(store, conn, summary, result.kind, duplicate_window_hours)
+        writer.start_run(content_sha256)
+        writer.load_existing(rows)
+        for done, (row, digest) in enumerate(rows, 1):
+            writer.write(row, digest)
+            if progress is not None and (done % _PROGRESS_EVERY == 0 or done == total):
+                progress(done, total)
+        writer.quarantine([*result.problems, *writer.failed])
+        writer.finish_run()
+    return summary
+
+
+def record_unreadable(
+    store: Store,
+    *,
+    source: str,
+    location: str,
+    kind: str,
+    message: str,
+    original: str | None,
+    content_sha256: str | None = None,
+) -> IngestSummary:
+    """A file that cannot be read at all: one run row and one quarantine row."""
+    location = clean_text(location, limit=2000)
+    summary = IngestSummary(source=source, location=location, kind=kind, error=message)
+    with store.transaction() as conn:
+        writer = _Writer(store, conn, summary, "requests", 0)
+        writer.start_run(content_sha256)
+        if summary.repeated_run is None:
+            conn.execute(
+                "INSERT INTO quarantine (run_id, at, source, location, row_number, column_name, "
+                "reason, original) VALUES (?, ?, ?, ?, NULL, NULL, ?, ?)",
+                (summary.run_id, store.now(), source, location, message, original),
+            )
+        writer.finish_run()
+    return summary
+
+
+def ingest_bytes(
+    store: Store,
+    data: bytes,
+    name: str,
+    *,
+    kind: Kind,
+    source: str,
+    location: str | None = None,
+    mapping: Mapping[str, str] | None = None,
+    zone: str = "UTC",
+    fmt: str | None = None,
+    duplicate_window_hours: float = 24.0,
+    progress: Progress | None = None,
+) -> IngestSummary:
+    """Parse ``data`` and write it (see ``write_result``); unreadable data is recorded too.
+
+    ``name`` guides format detection (its extension); ``location`` is what the run and
+    the quarantine rows say (the file's path, the feed's URL), ``name`` by default.
+    """
+    from dutyboard.ingest.parse import parse_bytes  # openpyxl and vobject load on demand
+
+    where = location or name
+    digest = bytes_digest(data)
+    try:
+        result = parse_bytes(data, name, kind, mapping=mapping, default_zone=zone, fmt=fmt)
+    except UnreadableFile as error:
+        return record_unreadable(
+            store,
+            source=source,
+            location=where,
+            kind=kind,
+            message=str(error),
+            original=_original(data),
+            content_sha256=digest,
+        )
+    return write_result(
+        store,
+        result,
+        source=source,
+        location=where,
+        content_sha256=digest,
+        duplicate_window_hours=duplicate_window_hours,
+        progress=progress,
+    )
+
+
+def quarantine_sample(store: Store, summary: IngestSummary, limit: int = 10) -> list[str]:
+    """The first quarantined rows of a run, one line each, for people."""
+    run_id = summary.repeated_run or summary.run_id
+    with store._lock:
+        found = store.conn.execute(
+            "SELECT row_number, column_name, reason FROM quarantine WHERE run_id = ? "
+            "ORDER BY id LIMIT ?",
+            (run_id, limit),
+        ).fetchall()
+    lines = []
+    for row_number, column, reason in found:
+        where = f"row {row_number}" if row_number is not None else "file"
+        if column:
+            where += f", column {clean_text(column, limit=80)}"
+        lines.append(f"{where}: {clean_text(reason, limit=300)}")
+    return lines

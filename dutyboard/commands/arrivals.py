@@ -1,0 +1,397 @@
+"""``dutyboard arrivals`` and ``dutyboard rollcall``: what lands soon, who has reported.
+
+``dutyboard arrivals [--hours 24] [--json]``      the next hours, read-only
+``dutyboard arrivals import FILE [--source S]``   traveller declarations (CSV/xlsx/JSON)
+``dutyboard rollcall [--date D] [--json]``        each unit's state, read-only
+``dutyboard rollcall mark UNIT [--note TEXT]``    a unit has reported (manual mark)
+``dutyboard rollcall history UNIT``               its streak and gaps
+``dutyboard rollcall sync``                       write the configured units to the database
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import unicodedata
+from collections.abc import Sequence
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from dutyboard.commands import Context, Subparsers, UsageError, common_options
+from dutyboard.domain.arrivals import holdups, is_overdue, origin_time
+from dutyboard.domain.clock import from_iso, to_iso, utcnow
+from dutyboard.domain.rollcall import RollCallState, UnitSpec
+from dutyboard.ingest.records import UnreadableFile
+from dutyboard.ingest.sanitize import clean_text
+from dutyboard.store import Row, Store
+from dutyboard.store import arrivals as arr
+from dutyboard.store import rollcall as rc
+
+DEFAULT_HOURS = 24.0
+
+
+def register(sub: Subparsers) -> None:
+    parser = sub.add_parser(
+        "arrivals",
+        help="what lands in the next hours (shipments and travellers); import declarations",
+        description="List shipments and travellers expected in the next hours, with each ETA "
+        "in the desk's time and in the origin's, overdue ones marked LATE. Read-only. "
+        "'arrivals import FILE' reads a traveller-declaration export.",
+    )
+    common_options(parser)
+    parser.add_argument(
+        "--hours", type=_positive, default=None, help="how far ahead (default: 24, or config)"
+    )
+    parser.add_argument("--kind", choices=("shipment", "traveller"), help="only this kind")
+    parser.add_argument("--json", action="store_true", help="print JSON instead")
+    parser.set_defaults(func=run_list)
+    actions = parser.add_subparsers(dest="action", metavar="[import]")
+    imp = actions.add_parser(
+        "import",
+        help="import a traveller-declaration export (CSV, TSV, xlsx, JSON)",
+        description="Import travellers declaring a journey. The same file twice adds nothing; "
+        "a changed ETA updates the traveller and keeps the old ETA in the history. Rows "
+        "that cannot be read go to quarantine.",
+    )
+    common_options(imp)
+    imp.add_argument("file", type=Path, metavar="FILE")
+    imp.add_argument(
+        "--source",
+        default="declarations",
+        help="name of the declaration platform (identity is per source; default: declarations)",
+    )
+    imp.add_argument(
+        "--zone", default=None, help="zone of arrival times written without one (default: desk)"
+    )
+    imp.set_defaults(func=run_import)
+
+    roll = sub.add_parser(
+        "rollcall",
+        help="which units have reported today, which are due or missing",
+        description="The roll-call of reporting units: reported, late, due or missing in the "
+        "current period (or the period holding --date). Read-only.",
+    )
+    common_options(roll)
+    roll.add_argument("--date", type=_date, default=None, help="the period holding this date")
+    roll.add_argument("--json", action="store_true", help="print JSON instead")
+    roll.set_defaults(func=run_rollcall)
+    roll_actions = roll.add_subparsers(dest="action", metavar="[mark|history|sync]")
+    mark = roll_actions.add_parser(
+        "mark", help="mark a unit as reported", description="Record that a unit has reported."
+    )
+    common_options(mark)
+    mark.add_argument("unit", metavar="UNIT", help="unit name (or a unique part of it), or id")
+    mark.add_argument("--note", default="", help="how the report came (e.g. 'by phone')")
+    mark.add_argument("--date", type=_date, default=None, help="the period holding this date")
+    mark.set_defaults(func=run_mark)
+    history = roll_actions.add_parser(
+        "history", help="a unit's recent periods, streak and gaps", description="Read-only."
+    )
+    common_options(history)
+    history.add_argument("unit", metavar="UNIT")
+    history.add_argument("--periods", type=int, default=14, help="how many periods (default 14)")
+    history.add_argument("--json", action="store_true")
+    history.set_defaults(func=run_history)
+    sync = roll_actions.add_parser(
+        "sync",
+        help="write the units of [rollcall] in the config to the database",
+        description="Add or update the configured units; units no longer configured are "
+        "deactivated (their history stays).",
+    )
+    common_options(sync)
+    sync.set_defaults(func=run_sync)
+
+
+def _positive(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of hours") from None
+    if value <= 0 or value > 24 * 14:
+        raise argparse.ArgumentTypeError("hours must be between 0 and 336")
+    return value
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2020-02-05") from None
+
+
+def _open(ctx: Context, *, readonly: bool) -> Store:
+    if not ctx.db_path.exists():
+        raise UsageError(f"database {ctx.db_path} does not exist")
+    return Store.open(ctx.db_path, readonly=readonly, actor=ctx.user)
+
+
+def _units_config(ctx: Context) -> tuple[UnitSpec, ...]:
+    return tuple(getattr(ctx.config, "rollcall_units", ()) or ())
+
+
+# -- arrivals --------------------------------------------------------------------------------
+
+
+def arrival_dict(row: Row, now: datetime, zone: ZoneInfo) -> dict[str, Any]:
+    """One arrival as JSON (also what ``status`` can embed)."""
+    eta = from_iso(row["eta"])
+    return {
+        "id": row["id"],
+        "kind": row["kind"],
+        "state": row["state"],
+        "overdue": is_overdue(row["state"], eta, now),
+        "eta": row["eta"],
+        "eta_desk": eta.astimezone(zone).isoformat(timespec="minutes"),
+        "eta_origin": origin_time(eta, row["origin_tz"]) or None,
+        "first_eta": row["first_eta"],
+        "what": arr.describe(row),
+        "reference": row["reference"],
+        "traveller": row["traveller"],
+        "item": row["item"],
+        "quantity": row["quantity"],
+        "unit": row["unit"],
+        "origin_country": row["origin_country"],
+        "origin_city": row["origin_city"],
+        "origin_tz": row["origin_tz"],
+        "destination": row["destination"],
+        "permit": row["permit"],
+        "customs": row["customs"],
+        "holdups": holdups(row["permit"], row["customs"]),
+        "arrangement": row["arrangement"],
+    }
+
+
+def run_list(args: argparse.Namespace, ctx: Context) -> int:
+    hours = args.hours or float(getattr(ctx.config, "arrivals_hours", DEFAULT_HOURS))
+    zone = ZoneInfo(ctx.config.timezone)
+    store = _open(ctx, readonly=True)
+    try:
+        now = utcnow()
+        window = arr.upcoming(store, now, hours=hours, kind=args.kind)
+        counts = arr.arrival_counts(store, now)
+    finally:
+        store.close()
+    if args.json:
+        payload = {
+            "schema": 1,
+            "now": to_iso(now),
+            "timezone": ctx.config.timezone,
+            "hours": hours,
+            "arrivals": [arrival_dict(r, now, zone) for r in window.rows],
+            "more": window.more,
+            "counts": {"next_3h": counts.soon, "overdue": counts.overdue, "landed": counts.landed},
+        }
+        _write(json.dumps(payload, ensure_ascii=False, indent=2))
+        return 0
+    local_now = now.astimezone(zone)
+    lines = [
+        f"Arrivals, next {hours:g} h — {local_now:%a %d %b %H:%M} {ctx.config.timezone}: "
+        f"{counts.soon} in the next 3 h · {counts.overdue} overdue · {counts.landed} landed, "
+        "not yet received/met"
+    ]
+    if not window.rows:
+        lines.append("nothing expected")
+    for row in window.rows:
+        eta = from_iso(row["eta"])
+        late = is_overdue(row["state"], eta, now)
+        where = ", ".join(p for p in (row["origin_city"], row["origin_country"]) if p)
+        lines.append(
+            "  ".join(
+                [
+                    _pad(_desk(eta, local_now, zone), 9),
+                    _pad(origin_time(eta, row["origin_tz"]) or "—", 18),
+                    _pad(row["kind"], 9),
+                    _pad(("LATE " if late else "") + row["state"], 14),
+                    _pad(arr.describe(row), 40),
+                    _pad(where, 22),
+                    ", ".join(holdups(row["permit"], row["customs"])),
+                ]
+            ).rstrip()
+        )
+    if window.more:
+        lines.append(f"… {window.more} more (narrow with --hours or --kind)")
+    _write("\n".join(lines))
+    return 0
+
+
+def run_import(args: argparse.Namespace, ctx: Context) -> int:
+    from dutyboard.ingest.travellers import import_travellers
+    from dutyboard.ingest.values import canonical_zone
+
+    path: Path = args.file
+    if not path.is_file():
+        raise UsageError(f"{path}: no such file")
+    zone_name = args.zone or ctx.config.timezone
+    if canonical_zone(zone_name) is None:
+        raise UsageError(f"--zone {zone_name!r} is not a known IANA time zone")
+    data = path.read_bytes()
+    store = _open(ctx, readonly=False)
+    try:
+        summary = import_travellers(
+            store, data, str(path), source=args.source, default_zone=zone_name
+        )
+    except UnreadableFile as exc:
+        raise UsageError(str(exc)) from None
+    finally:
+        store.close()
+    print(summary.line())
+    for warning in summary.warnings[:20]:
+        print(f"  warning: {clean_text(warning, limit=300)}", file=sys.stderr)
+    return 1 if summary.quarantined else 0
+
+
+# -- roll-call -------------------------------------------------------------------------------
+
+
+def run_rollcall(args: argparse.Namespace, ctx: Context) -> int:
+    zone_name = ctx.config.timezone
+    store = _open(ctx, readonly=True)
+    try:
+        now = utcnow()
+        rows = rc.roll_call(store, now, zone_name, day=args.date)
+    finally:
+        store.close()
+    if args.json:
+        payload = {
+            "schema": 1,
+            "now": to_iso(now),
+            "timezone": zone_name,
+            "date": args.date.isoformat() if args.date else None,
+            "counts": {s.value: sum(1 for r in rows if r.state is s) for s in RollCallState},
+            "units": [r.as_dict() for r in rows],
+        }
+        _write(json.dumps(payload, ensure_ascii=False, indent=2))
+        return 0
+    _write("\n".join(rollcall_lines(rows, now, ZoneInfo(zone_name))))
+    return 0
+
+
+def rollcall_lines(rows: Sequence[rc.UnitDay], now: datetime, zone: ZoneInfo) -> list[str]:
+    """The roll-call as text lines (the first is the summary)."""
+    local_now = now.astimezone(zone)
+    counts = {s: sum(1 for r in rows if r.state is s) for s in RollCallState}
+    lines = [
+        f"Roll-call — {local_now:%a %d %b %H:%M} {zone.key}: "
+        + " · ".join(f"{counts[s]} {s.value}" for s in RollCallState)
+    ]
+    if not rows:
+        lines.append("no reporting units (add them under [rollcall] in the config)")
+    for r in rows:
+        state = r.state.value.upper() if r.state is RollCallState.MISSING else r.state.value
+        when = ""
+        if r.at is not None:
+            when = f"at {_desk(r.at, local_now, zone)}" + (f" by {r.by}" if r.by else "")
+            if r.note:
+                when += f" — {clean_text(r.note, limit=80)}"
+        lines.append(
+            "  ".join(
+                [
+                    _pad(state, 8),
+                    _pad(r.name, 40),
+                    _pad(r.rule, 24),
+                    _pad(f"deadline {_desk(r.deadline, local_now, zone)}", 19),
+                    when,
+                ]
+            ).rstrip()
+        )
+    return lines
+
+
+def run_mark(args: argparse.Namespace, ctx: Context) -> int:
+    store = _open(ctx, readonly=False)
+    try:
+        specs = _units_config(ctx)
+        if specs:
+            rc.sync_units(store, specs)
+        day = rc.mark_reported(
+            store, args.unit, ctx.config.timezone, note=args.note or None, day=args.date
+        )
+    finally:
+        store.close()
+    print(f"{day.name}: {day.state.value} for {day.day.isoformat()}")
+    return 0
+
+
+def run_history(args: argparse.Namespace, ctx: Context) -> int:
+    zone = ZoneInfo(ctx.config.timezone)
+    store = _open(ctx, readonly=True)
+    try:
+        now = utcnow()
+        history = rc.unit_history(store, args.unit, now, ctx.config.timezone, args.periods)
+    finally:
+        store.close()
+    s = history.streak
+    if args.json:
+        payload = {
+            "schema": 1,
+            "unit": history.unit.name,
+            "rule": history.unit.rule.text,
+            "streak": s.current,
+            "reported": s.reported,
+            "late": s.late,
+            "missing": s.missing,
+            "gaps": [d.isoformat() for d in s.gaps],
+            "periods": [p.as_dict() for p in history.periods],
+        }
+        _write(json.dumps(payload, ensure_ascii=False, indent=2))
+        return 0
+    lines = [
+        f"{history.unit.name} ({history.unit.rule.text}): streak {s.current} · "
+        f"{s.reported} on time · {s.late} late · {s.missing} missing"
+    ]
+    for p in reversed(history.periods):
+        when = f"at {_desk(p.at, now.astimezone(zone), zone)}" if p.at else ""
+        lines.append(f"  {p.day.isoformat()}  {_pad(p.state.value, 8)}  {when}".rstrip())
+    _write("\n".join(lines))
+    return 0
+
+
+def run_sync(args: argparse.Namespace, ctx: Context) -> int:
+    specs = _units_config(ctx)
+    if not specs:
+        raise UsageError("no units configured: add [[rollcall.units]] tables to the config")
+    store = _open(ctx, readonly=False)
+    try:
+        changed = rc.sync_units(store, specs)
+    finally:
+        store.close()
+    print(f"{len(specs)} units configured, {changed} changed")
+    return 0
+
+
+# -- text helpers ----------------------------------------------------------------------------
+
+
+def _desk(moment: datetime, local_now: datetime, zone: ZoneInfo) -> str:
+    local = moment.astimezone(zone)
+    return f"{local:%H:%M}" if local.date() == local_now.date() else f"{local:%a %H:%M}"
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
+
+
+def _pad(text: object, width: int) -> str:
+    """Pad (or cut with …) to ``width`` terminal cells; CJK counts two."""
+    value = clean_text(str(text or ""), limit=500).replace("\n", " ")
+    if _width(value) > width:
+        out, used = "", 0
+        for ch in value:
+            w = _width(ch)
+            if used + w > width - 1:
+                break
+            out += ch
+            used += w
+        value = out + "…"
+    return value + " " * (width - _width(value))
+
+
+def _write(text: str) -> None:
+    try:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        sys.stdout.flush()
+    except BrokenPipeError:
+        pass

@@ -1,0 +1,313 @@
+"""Arrivals: what is expected to land, its state machine, hold-ups, overdue and reminders.
+
+Two kinds share one timeline: *shipments* (goods in transit: a charter flight, a
+sister-city donation) and *travellers* (people declaring a journey home). Both move
+expected → (delayed →) landed → received (shipment) or met (traveller), or are
+cancelled. An arrival still expected or delayed after its ETA is *overdue*: it has not
+been seen to land. Times are aware datetimes (UTC in the store); nothing here reads a
+clock.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import datetime, timedelta
+from enum import StrEnum
+from functools import cache
+from importlib import resources
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from dutyboard.domain.status import IllegalTransition
+
+
+class ArrivalKind(StrEnum):
+    SHIPMENT = "shipment"
+    TRAVELLER = "traveller"
+
+
+class ArrivalState(StrEnum):
+    EXPECTED = "expected"
+    DELAYED = "delayed"
+    LANDED = "landed"
+    RECEIVED = "received"  # shipments: counted in (the supplies ledger takes it from here)
+    MET = "met"  # travellers: met on arrival
+    CANCELLED = "cancelled"
+
+
+class Permit(StrEnum):
+    """A flight permit (a charter needs one before it may take off)."""
+
+    PENDING = "pending"
+    GRANTED = "granted"
+
+
+class Customs(StrEnum):
+    PENDING = "pending"
+    CLEARED = "cleared"
+
+
+# Not yet seen on the ground: these can be overdue and can be reminded of.
+IN_TRANSIT = frozenset({ArrivalState.EXPECTED, ArrivalState.DELAYED})
+# Still needing the desk: in transit, or landed but not yet received/met.
+OPEN_ARRIVAL_STATES = IN_TRANSIT | {ArrivalState.LANDED}
+FINAL_ARRIVAL_STATES = frozenset({ArrivalState.RECEIVED, ArrivalState.MET, ArrivalState.CANCELLED})
+
+_DONE = {ArrivalKind.SHIPMENT: ArrivalState.RECEIVED, ArrivalKind.TRAVELLER: ArrivalState.MET}
+
+# Transitions before the kind is considered; done_state() swaps received/met per kind.
+# Delayed → delayed is legal: a delay can be moved again (each ETA stays in the log).
+# A shipment picked up at the door may be received without a separate "landed".
+_TRANSITIONS: dict[ArrivalState, frozenset[ArrivalState]] = {
+    ArrivalState.EXPECTED: frozenset(
+        {
+            ArrivalState.DELAYED,
+            ArrivalState.LANDED,
+            ArrivalState.RECEIVED,
+            ArrivalState.MET,
+            ArrivalState.CANCELLED,
+        }
+    ),
+    ArrivalState.DELAYED: frozenset(
+        {
+            ArrivalState.DELAYED,
+            ArrivalState.EXPECTED,
+            ArrivalState.LANDED,
+            ArrivalState.RECEIVED,
+            ArrivalState.MET,
+            ArrivalState.CANCELLED,
+        }
+    ),
+    ArrivalState.LANDED: frozenset({ArrivalState.RECEIVED, ArrivalState.MET}),
+    ArrivalState.RECEIVED: frozenset(),
+    ArrivalState.MET: frozenset(),
+    ArrivalState.CANCELLED: frozenset(),
+}
+
+
+def done_state(kind: str) -> ArrivalState:
+    """The state that ends an arrival well: received (shipment) or met (traveller)."""
+    return _DONE[_kind(kind)]
+
+
+def arrival_targets(kind: str, current: str) -> list[ArrivalState]:
+    """Legal next states, in order (for a picker). Received is for shipments only,
+    met for travellers only."""
+    k = _kind(kind)
+    cur = _state(current)
+    other = _DONE[ArrivalKind.TRAVELLER if k is ArrivalKind.SHIPMENT else ArrivalKind.SHIPMENT]
+    allowed = _TRANSITIONS[cur] - {other}
+    return [s for s in ArrivalState if s in allowed]
+
+
+def check_arrival_transition(kind: str, current: str, target: str) -> ArrivalState:
+    """Return ``target`` if ``current → target`` is legal for this kind, else raise."""
+    k = _kind(kind)
+    cur, tgt = _state(current), _state(target)
+    allowed = arrival_targets(k, cur)
+    if tgt not in allowed:
+        names = ", ".join(s.value for s in allowed) or "none (final state)"
+        raise IllegalTransition(
+            f"a {k.value} that is {cur.value} cannot become {tgt.value}; allowed: {names}"
+        )
+    return tgt
+
+
+def state_after_eta_change(state: str, old_eta: datetime, new_eta: datetime) -> ArrivalState:
+    """A later ETA on something in transit makes it delayed; otherwise the state stays."""
+    cur = _state(state)
+    if cur in IN_TRANSIT and new_eta > old_eta:
+        return ArrivalState.DELAYED
+    return cur
+
+
+def is_overdue(state: str, eta: datetime, now: datetime, grace: timedelta = timedelta(0)) -> bool:
+    """Past its ETA (plus ``grace``) and not seen to land."""
+    return _state(state) in IN_TRANSIT and now > eta + grace
+
+
+def reminder_due(
+    state: str, eta: datetime, reminded_at: datetime | None, now: datetime, before: timedelta
+) -> bool:
+    """Remind once, ``before`` the ETA, of anything still in transit.
+
+    ``reminded_at`` is cleared when the ETA moves, so a new ETA is reminded of again.
+    """
+    return _state(state) in IN_TRANSIT and reminded_at is None and now >= eta - before
+
+
+def holdups(permit: str | None, customs: str | None) -> list[str]:
+    """What still holds an arrival up, as short words: ['permit pending', …]."""
+    out = []
+    if permit == Permit.PENDING:
+        out.append("permit pending")
+    if customs == Customs.PENDING:
+        out.append("customs pending")
+    return out
+
+
+def origin_time(eta: datetime, zone_name: str | None) -> str:
+    """The ETA on the origin's clock: 'Sun 03:30 EDT' (abbreviation, or a UTC offset)."""
+    if not zone_name:
+        return ""
+    try:
+        zone = ZoneInfo(zone_name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ""
+    local = eta.astimezone(zone)
+    label = local.tzname() or ""
+    if not label or label[0] in "+-":
+        label = _offset_label(local.utcoffset() or timedelta(0))
+    return f"{local:%a %H:%M} {label}"
+
+
+def _offset_label(offset: timedelta) -> str:
+    minutes = int(offset.total_seconds()) // 60
+    sign = "+" if minutes >= 0 else "-"
+    hours, mins = divmod(abs(minutes), 60)
+    return f"UTC{sign}{hours}" + (f":{mins:02d}" if mins else "")
+
+
+# -- origin zones ----------------------------------------------------------------------
+
+# Cities people write that are not the name of a tz database zone.
+_CITY_ZONES: dict[str, str] = {
+    "seattle": "America/Los_Angeles",
+    "sanfrancisco": "America/Los_Angeles",
+    "sanjose": "America/Los_Angeles",
+    "sandiego": "America/Los_Angeles",
+    "portland": "America/Los_Angeles",
+    "boston": "America/New_York",
+    "washington": "America/New_York",
+    "philadelphia": "America/New_York",
+    "atlanta": "America/New_York",
+    "miami": "America/New_York",
+    "houston": "America/Chicago",
+    "dallas": "America/Chicago",
+    "austin": "America/Chicago",
+    "montreal": "America/Toronto",
+    "ottawa": "America/Toronto",
+    "calgary": "America/Edmonton",
+    "riodejaneiro": "America/Sao_Paulo",
+    "brasilia": "America/Sao_Paulo",
+    "canberra": "Australia/Sydney",
+    "saintpetersburg": "Europe/Moscow",
+    "stpetersburg": "Europe/Moscow",
+    "novosibirsk": "Asia/Novosibirsk",
+    "beijing": "Asia/Shanghai",
+    "changchun": "Asia/Shanghai",
+    "chongqing": "Asia/Shanghai",
+    "纽约": "America/New_York",
+    "洛杉矶": "America/Los_Angeles",
+    "旧金山": "America/Los_Angeles",
+    "西雅图": "America/Los_Angeles",
+    "芝加哥": "America/Chicago",
+    "多伦多": "America/Toronto",
+    "温哥华": "America/Vancouver",
+    "悉尼": "Australia/Sydney",
+    "墨尔本": "Australia/Melbourne",
+    "莫斯科": "Europe/Moscow",
+}
+
+
+# Countries with several zones where one holds nearly everyone (the others are islands,
+# exclaves or thinly peopled): an unknown city there is on the principal zone's clock.
+_PRINCIPAL_ZONE: dict[str, str] = {
+    "CN": "Asia/Shanghai",
+    "DE": "Europe/Berlin",
+    "ES": "Europe/Madrid",
+    "PT": "Europe/Lisbon",
+    "NZ": "Pacific/Auckland",
+    "UA": "Europe/Kyiv",
+    "MY": "Asia/Kuala_Lumpur",
+    "EC": "America/Guayaquil",
+    "CL": "America/Santiago",
+    "CY": "Asia/Nicosia",
+    "UZ": "Asia/Tashkent",
+    "KR": "Asia/Seoul",
+    "AR": "America/Argentina/Buenos_Aires",
+}
+
+
+def _city_key(text: str) -> str:
+    normal = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in normal if ch.isalnum() and not unicodedata.combining(ch))
+
+
+@cache
+def _zones_by_country() -> dict[str, tuple[str, ...]]:
+    """ISO 3166 code → IANA zones, from tzdata's own zone.tab (shipped as a dependency)."""
+    table: dict[str, list[str]] = {}
+    try:
+        text = resources.files("tzdata.zoneinfo").joinpath("zone.tab").read_text("utf-8")
+    except (ModuleNotFoundError, FileNotFoundError, OSError):
+        return {}
+    for line in text.splitlines():
+        if not line or line.startswith("#"):
+            continue
+        parts = line.split("\t")
+        if len(parts) >= 3:
+            table.setdefault(parts[0].upper(), []).append(parts[2])
+    return {code: tuple(zones) for code, zones in table.items()}
+
+
+def guess_zone(country: str | None, city: str | None) -> str | None:
+    """The origin's IANA zone from its country code and city, when that is unambiguous.
+
+    A country with one zone gives it; a city naming a zone ('New York', 'São Paulo') or a
+    known city ('Seattle') settles a country with several; otherwise None — better no
+    local time than a wrong one.
+    """
+    zones = _zones_by_country().get((country or "").strip().upper(), ())
+    key = _city_key(city or "")
+    if key:
+        for zone_name in zones or _all_zones():
+            if _city_key(zone_name.rsplit("/", 1)[-1]) == key:
+                return zone_name
+        known = _CITY_ZONES.get(key)
+        if known and (not zones or known in zones):
+            return known
+    if len(zones) == 1:
+        return zones[0]
+    principal = _PRINCIPAL_ZONE.get((country or "").strip().upper())
+    if principal and principal in zones:
+        return principal
+    return None
+
+
+@cache
+def _all_zones() -> tuple[str, ...]:
+    return tuple(z for zones in _zones_by_country().values() for z in zones)
+
+
+# -- helpers -----------------------------------------------------------------------------
+
+
+def _kind(value: str) -> ArrivalKind:
+    try:
+        return ArrivalKind(value)
+    except ValueError:
+        raise IllegalTransition(
+            f"unknown arrival kind {value!r}; expected shipment or traveller"
+        ) from None
+
+
+def _state(value: str) -> ArrivalState:
+    try:
+        return ArrivalState(value)
+    except ValueError:
+        choices = ", ".join(s.value for s in ArrivalState)
+        raise IllegalTransition(
+            f"unknown arrival state {value!r}; expected one of {choices}"
+        ) from None
+
+
+_FLIGHT = re.compile(r"^\s*([A-Z0-9]{2})\s*-?\s*(\d{1,4}[A-Z]?)\s*$", re.I)
+
+
+def normalise_flight(text: str) -> str:
+    """'ca 934' / 'CA-934' → 'CA934'; anything else (a waybill) is kept as written."""
+    match = _FLIGHT.match(text)
+    if match:
+        return (match.group(1) + match.group(2)).upper()
+    return text.strip()

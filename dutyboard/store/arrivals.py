@@ -1,0 +1,630 @@
+"""Arrivals in the store: add, move an ETA, change state, hold-ups, reminders, the panel's list.
+
+Functions take the :class:`~dutyboard.store.Store` first and follow its rules: every
+write is one short ``BEGIN IMMEDIATE`` transaction that appends its ``events`` row(s)
+(entity ``arrival``) in the same transaction, and an edit carrying a stale ``version`` is
+refused. A changed ETA is an ``update`` event whose ``before`` holds the old ETA, so the
+arrival's history is its events.
+
+The panel's list is small by nature (what lands in the next hours), so it is one bounded
+query ordered by ETA, with a count of what did not fit — no keyset paging needed.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from dutyboard.domain.arrivals import (
+    FINAL_ARRIVAL_STATES,
+    IN_TRANSIT,
+    OPEN_ARRIVAL_STATES,
+    ArrivalKind,
+    ArrivalState,
+    Customs,
+    Permit,
+    check_arrival_transition,
+    done_state,
+    guess_zone,
+    state_after_eta_change,
+)
+from dutyboard.domain.clock import from_iso, to_iso
+from dutyboard.store.errors import NotFound, StaleEdit, ValidationError
+from dutyboard.store.rollcall import rollcall_counts
+from dutyboard.store.store import Row, Store
+
+ENTITY = "arrival"
+# Columns a caller may set. Anything else is refused, so a column name never comes from
+# outside. state, reminded_at and the *_at stamps change only through the functions here.
+FIELDS = frozenset(
+    {
+        "kind",
+        "reference",
+        "carrier",
+        "origin_country",
+        "origin_city",
+        "origin_tz",
+        "destination",
+        "eta",
+        "state",
+        "permit",
+        "customs",
+        "item",
+        "quantity",
+        "unit",
+        "traveller",
+        "arrangement",
+        "contact",
+        "lead_id",
+        "contact_id",
+        "notes",
+        "extra",
+        "source",
+        "external_id",
+        "content_hash",
+        "raw",
+    }
+)
+_OPEN = tuple(sorted(OPEN_ARRIVAL_STATES))
+_IN_TRANSIT = tuple(sorted(IN_TRANSIT))
+_FINAL = tuple(sorted(FINAL_ARRIVAL_STATES))
+
+# Called inside the transaction that marks a shipment received: (store, conn, row after).
+# The supplies ledger registers here (see docs/arrivals.md); nothing is registered by
+# default, so receiving never writes a ledger entry twice.
+ReceivedHook = Callable[[Store, sqlite3.Connection, Row], None]
+RECEIVED_HOOKS: list[ReceivedHook] = []
+
+
+def on_received(hook: ReceivedHook) -> ReceivedHook:
+    """Register ``hook`` to run when a shipment is received (usable as a decorator)."""
+    if hook not in RECEIVED_HOOKS:
+        RECEIVED_HOOKS.append(hook)
+    return hook
+
+
+# -- reading -----------------------------------------------------------------------------
+
+
+def get_arrival(store: Store, arrival_id: int) -> Row:
+    with store._lock:
+        row = store.conn.execute("SELECT * FROM arrivals WHERE id = ?", (arrival_id,)).fetchone()
+    if row is None:
+        raise NotFound(f"arrival #{arrival_id} does not exist")
+    return dict(row)
+
+
+def by_external_id(store: Store, source: str, external_id: str) -> Row:
+    """The arrival a source knows as ``external_id`` (a declaration number)."""
+    with store._lock:
+        row = store.conn.execute(
+            "SELECT * FROM arrivals WHERE source = ? AND external_id = ?", (source, external_id)
+        ).fetchone()
+    if row is None:
+        raise NotFound(f"no arrival from {source} has the id {external_id!r}")
+    return dict(row)
+
+
+def arrival_history(store: Store, arrival_id: int, limit: int = 200) -> list[Row]:
+    """The arrival's events, newest first (every ETA it had is in an update's ``before``)."""
+    return store.history(ENTITY, arrival_id, limit)
+
+
+@dataclass(frozen=True)
+class ArrivalsWindow:
+    """What the panel shows: rows by ETA, and how many more matched than fit."""
+
+    rows: list[Row]
+    more: int
+    start: str  # UTC ISO bounds the list was drawn for
+    horizon: str
+
+
+def upcoming(
+    store: Store,
+    now: datetime,
+    *,
+    hours: float = 24,
+    recent_hours: float = 6,
+    limit: int = 100,
+    kind: str | None = None,
+) -> ArrivalsWindow:
+    """Everything still open with an ETA before ``now + hours`` (overdue ones however old:
+    they need the desk), and what was finished with an ETA in the last ``recent_hours``.
+    Ordered by ETA; at most ``limit`` rows, ``more`` counts the rest.
+    """
+    horizon = to_iso(now + timedelta(hours=hours))
+    recent = to_iso(now - timedelta(hours=recent_hours))
+    where, params = _window_where(horizon, recent, kind)
+    with store._lock:
+        rows = [
+            dict(r)
+            for r in store.conn.execute(
+                f"SELECT * FROM arrivals WHERE {where} ORDER BY eta, id LIMIT ?",
+                (*params, limit),
+            )
+        ]
+        total = int(
+            store.conn.execute(f"SELECT count(*) FROM arrivals WHERE {where}", params).fetchone()[0]
+        )
+    return ArrivalsWindow(rows, max(0, total - len(rows)), recent, horizon)
+
+
+def _window_where(horizon: str, recent: str, kind: str | None) -> tuple[str, list[Any]]:
+    open_marks = ",".join("?" for _ in _OPEN)
+    final_marks = ",".join("?" for _ in _FINAL)
+    where = (
+        f"((state IN ({open_marks}) AND eta <= ?) "
+        f"OR (state IN ({final_marks}) AND eta >= ? AND eta <= ?))"
+    )
+    params: list[Any] = [*_OPEN, horizon, *_FINAL, recent, horizon]
+    if kind is not None:
+        where += " AND kind = ?"
+        params.append(ArrivalKind(kind).value)
+    return where, params
+
+
+def arrivals_between(store: Store, start: str, end: str, limit: int = 50) -> tuple[list[Row], int]:
+    """Open arrivals with an ETA in [start, end) — what lands in a shift — and the count."""
+    marks = ",".join("?" for _ in _OPEN)
+    where = f"state IN ({marks}) AND eta >= ? AND eta < ?"
+    params = (*_OPEN, start, end)
+    with store._lock:
+        rows = [
+            dict(r)
+            for r in store.conn.execute(
+                f"SELECT * FROM arrivals WHERE {where} ORDER BY eta, id LIMIT ?", (*params, limit)
+            )
+        ]
+        total = int(
+            store.conn.execute(f"SELECT count(*) FROM arrivals WHERE {where}", params).fetchone()[0]
+        )
+    return rows, total
+
+
+@dataclass(frozen=True)
+class ArrivalCounts:
+    """For the header: what lands soon and what is past its ETA unseen."""
+
+    soon: int  # in transit, ETA within the next ``soon_hours``
+    overdue: int  # in transit, ETA passed
+    landed: int  # landed, not yet received/met
+
+
+def arrival_counts(store: Store, now: datetime, soon_hours: float = 3) -> ArrivalCounts:
+    now_iso = to_iso(now)
+    soon_iso = to_iso(now + timedelta(hours=soon_hours))
+    marks = ",".join("?" for _ in _IN_TRANSIT)
+    with store._lock:
+        q = store.conn.execute
+        soon = q(
+            f"SELECT count(*) FROM arrivals WHERE state IN ({marks}) AND eta >= ? AND eta <= ?",
+            (*_IN_TRANSIT, now_iso, soon_iso),
+        ).fetchone()[0]
+        overdue = q(
+            f"SELECT count(*) FROM arrivals WHERE state IN ({marks}) AND eta < ?",
+            (*_IN_TRANSIT, now_iso),
+        ).fetchone()[0]
+        landed = q("SELECT count(*) FROM arrivals WHERE state = 'landed'").fetchone()[0]
+    return ArrivalCounts(int(soon), int(overdue), int(landed))
+
+
+@dataclass(frozen=True)
+class DeskCounts:
+    """The header's two counts (and what stands behind them)."""
+
+    arrivals_soon: int  # in transit, ETA within the next ``soon_hours``
+    arrivals_overdue: int
+    units_missing: int  # reporting units past their deadline with no report
+    units_due: int
+
+
+def desk_counts(store: Store, now: datetime, desk_zone: str, soon_hours: float = 3) -> DeskCounts:
+    """For the header attention line: arrivals in the next 3 h, units missing."""
+    arrivals = arrival_counts(store, now, soon_hours)
+    units = rollcall_counts(store, now, desk_zone)
+    return DeskCounts(arrivals.soon, arrivals.overdue, units.missing, units.due)
+
+
+# -- writing -----------------------------------------------------------------------------
+
+
+def add_arrival(store: Store, fields: Mapping[str, Any]) -> int:
+    """A new shipment or traveller. Needs kind and ETA (UTC ISO), and a traveller's name
+    or a shipment's item or reference. The origin's zone is guessed when not given."""
+    with store.transaction() as conn:
+        return insert_arrival(store, conn, fields)
+
+
+def insert_arrival(
+    store: Store, conn: sqlite3.Connection, fields: Mapping[str, Any], *, at: str | None = None
+) -> int:
+    """Insert inside an open transaction (ingest batches use this), with its event."""
+    values = _checked(fields)
+    kind = values.get("kind")
+    if kind not in (ArrivalKind.SHIPMENT, ArrivalKind.TRAVELLER):
+        raise ValidationError("arrival: kind must be shipment or traveller")
+    if not values.get("eta"):
+        raise ValidationError("arrival: eta is required")
+    if kind == ArrivalKind.TRAVELLER and not str(values.get("traveller") or "").strip():
+        raise ValidationError("traveller: the traveller's name is required")
+    if kind == ArrivalKind.SHIPMENT and not (
+        str(values.get("item") or "").strip() or str(values.get("reference") or "").strip()
+    ):
+        raise ValidationError("shipment: an item or a flight/waybill reference is required")
+    if not values.get("origin_tz") and (values.get("origin_country") or values.get("origin_city")):
+        guessed = guess_zone(values.get("origin_country"), values.get("origin_city"))
+        if guessed:
+            values["origin_tz"] = guessed
+    now = at or store.now()
+    values.setdefault("state", ArrivalState.EXPECTED.value)
+    values["first_eta"] = values["eta"]
+    values.setdefault("created_at", now)
+    values.setdefault("updated_at", now)
+    cols = ", ".join(values)
+    marks = ", ".join("?" for _ in values)
+    cur = conn.execute(f"INSERT INTO arrivals ({cols}) VALUES ({marks})", tuple(values.values()))
+    new_id = int(cur.lastrowid or 0)
+    audit = {k: v for k, v in values.items() if k not in ("raw", "created_at", "updated_at")}
+    store.log_event(conn, ENTITY, new_id, "create", None, audit, at=now)
+    return new_id
+
+
+def update_arrival(
+    store: Store,
+    arrival_id: int,
+    changes: Mapping[str, Any],
+    *,
+    expected_version: int | None = None,
+) -> Row:
+    """Edit fields (not the state: see :func:`set_arrival_state`). A new ETA keeps the old
+    one in the event, re-arms the reminder and makes something in transit *delayed* when
+    it moved later."""
+    if "state" in changes:
+        raise ValidationError("change an arrival's state with set_arrival_state")
+    with store.transaction() as conn:
+        return apply_changes(store, conn, arrival_id, changes, expected_version=expected_version)
+
+
+def apply_changes(
+    store: Store,
+    conn: sqlite3.Connection,
+    arrival_id: int,
+    changes: Mapping[str, Any],
+    *,
+    action: str = "update",
+    expected_version: int | None = None,
+    extra: Mapping[str, Any] | None = None,
+) -> Row:
+    """Apply ``changes`` inside an open transaction, with one event holding before/after.
+
+    ``extra`` carries columns only this module sets (state, reminded_at, the *_at stamps).
+    """
+    values = _checked(changes)
+    values.update(extra or {})
+    before = _row(conn, arrival_id)
+    if expected_version is not None and before["version"] != expected_version:
+        raise StaleEdit(
+            f"arrival #{arrival_id} was changed by someone else (version "
+            f"{before['version']}, you had {expected_version}); reload and retry"
+        )
+    if "eta" in values and values["eta"] != before["eta"] and "state" not in values:
+        state = state_after_eta_change(
+            before["state"], from_iso(before["eta"]), from_iso(values["eta"])
+        )
+        if state != before["state"]:
+            values["state"] = state.value
+        values["reminded_at"] = None  # a new ETA is reminded of again
+    changed = {k: v for k, v in values.items() if before.get(k) != v}
+    if not changed:
+        return before
+    now = store.now()
+    sets = ", ".join(f"{k} = ?" for k in changed)
+    conn.execute(
+        f"UPDATE arrivals SET {sets}, updated_at = ?, version = version + 1 WHERE id = ?",
+        (*changed.values(), now, arrival_id),
+    )
+    store.log_event(
+        conn,
+        ENTITY,
+        arrival_id,
+        action,
+        {k: before.get(k) for k in changed if k != "raw"},
+        {k: v for k, v in changed.items() if k != "raw"},
+        at=now,
+    )
+    return dict(before, **changed, updated_at=now, version=before["version"] + 1)
+
+
+def delay(
+    store: Store,
+    arrival_id: int,
+    new_eta: str,
+    *,
+    note: str | None = None,
+    expected_version: int | None = None,
+) -> Row:
+    """Move the ETA (the old one stays in the log) and mark the arrival delayed."""
+    new_eta = _iso(new_eta, "eta")
+    with store.transaction() as conn:
+        row = _row(conn, arrival_id)
+        check_arrival_transition(row["kind"], row["state"], ArrivalState.DELAYED)
+        extra: dict[str, Any] = {"state": ArrivalState.DELAYED.value, "reminded_at": None}
+        changes: dict[str, Any] = {"eta": new_eta}
+        if note and note.strip():
+            changes["notes"] = _append_note(store, row["notes"], f"delayed: {note}")
+        return apply_changes(
+            store,
+            conn,
+            arrival_id,
+            changes,
+            action="delay",
+            expected_version=expected_version,
+            extra=extra,
+        )
+
+
+def set_arrival_state(
+    store: Store,
+    arrival_id: int,
+    state: str,
+    *,
+    note: str | None = None,
+    expected_version: int | None = None,
+) -> Row:
+    """Move along the state machine. Landed stamps ``landed_at``; received/met stamp
+    ``done_at``; a received shipment runs the :data:`RECEIVED_HOOKS` in the same
+    transaction. Delaying needs a new ETA: use :func:`delay`."""
+    if state == ArrivalState.DELAYED:
+        raise ValidationError("a delay needs the new ETA")
+    with store.transaction() as conn:
+        row = _row(conn, arrival_id)
+        target = check_arrival_transition(row["kind"], row["state"], state)
+        now = store.now()
+        extra: dict[str, Any] = {"state": target.value}
+        if target is ArrivalState.LANDED or (
+            target in (ArrivalState.RECEIVED, ArrivalState.MET) and not row["landed_at"]
+        ):
+            extra["landed_at"] = now
+        if target in (ArrivalState.RECEIVED, ArrivalState.MET):
+            extra["done_at"] = now
+        if target is ArrivalState.CANCELLED:
+            extra["done_at"] = now
+        changes: dict[str, Any] = {}
+        if note and note.strip():
+            changes["notes"] = _append_note(store, row["notes"], f"{target.value}: {note}")
+        after = apply_changes(
+            store,
+            conn,
+            arrival_id,
+            changes,
+            action="state",
+            expected_version=expected_version,
+            extra=extra,
+        )
+        if target is ArrivalState.RECEIVED:
+            for hook in list(RECEIVED_HOOKS):
+                hook(store, conn, after)
+        return after
+
+
+def mark_done(store: Store, arrival_id: int, *, expected_version: int | None = None) -> Row:
+    """Received (a shipment) or met (a traveller): the one key that closes an arrival."""
+    row = get_arrival(store, arrival_id)
+    return set_arrival_state(
+        store, arrival_id, done_state(row["kind"]), expected_version=expected_version
+    )
+
+
+def set_holdup(
+    store: Store,
+    arrival_id: int,
+    *,
+    permit: str | None = "",
+    customs: str | None = "",
+    expected_version: int | None = None,
+) -> Row:
+    """Set (or clear with None) the flight permit and customs hold-ups; "" leaves one as is."""
+    changes: dict[str, Any] = {}
+    if permit != "":
+        changes["permit"] = permit
+    if customs != "":
+        changes["customs"] = customs
+    with store.transaction() as conn:
+        return apply_changes(
+            store,
+            conn,
+            arrival_id,
+            changes,
+            action="holdup",
+            expected_version=expected_version,
+        )
+
+
+def add_arrival_note(
+    store: Store, arrival_id: int, text: str, *, expected_version: int | None = None
+) -> Row:
+    text = text.strip()
+    if not text:
+        raise ValidationError("a note cannot be empty")
+    with store.transaction() as conn:
+        row = _row(conn, arrival_id)
+        return apply_changes(
+            store,
+            conn,
+            arrival_id,
+            {"notes": _append_note(store, row["notes"], text)},
+            action="note",
+            expected_version=expected_version,
+        )
+
+
+# -- reminders ---------------------------------------------------------------------------
+
+
+def reminders_pending(store: Store, now: datetime, before: timedelta) -> list[Row]:
+    """In transit, not reminded yet, ETA within ``before`` of ``now`` (or passed)."""
+    marks = ",".join("?" for _ in _IN_TRANSIT)
+    with store._lock:
+        return [
+            dict(r)
+            for r in store.conn.execute(
+                f"SELECT * FROM arrivals WHERE state IN ({marks}) AND reminded_at IS NULL "
+                "AND eta <= ? ORDER BY eta, id LIMIT 50",
+                (*_IN_TRANSIT, to_iso(now + before)),
+            )
+        ]
+
+
+def take_due_reminders(store: Store, now: datetime, before: timedelta) -> list[Row]:
+    """The reminders due now, each recorded (``reminded_at``) so it fires once.
+
+    Two processes asking at once cannot both take the same reminder: the claim is an
+    ``UPDATE … WHERE reminded_at IS NULL`` inside the write transaction.
+    """
+    due = reminders_pending(store, now, before)
+    if not due:
+        return []
+    taken: list[Row] = []
+    with store.transaction() as conn:
+        stamp = to_iso(now)
+        for row in due:
+            cur = conn.execute(
+                "UPDATE arrivals SET reminded_at = ? WHERE id = ? AND reminded_at IS NULL "
+                "AND eta = ?",
+                (stamp, row["id"], row["eta"]),
+            )
+            if cur.rowcount:
+                store.log_event(
+                    conn, ENTITY, row["id"], "remind", None, {"eta": row["eta"]}, at=stamp
+                )
+                taken.append(dict(row, reminded_at=stamp))
+    return taken
+
+
+def reminder_text(row: Row, local: Callable[[str], str]) -> str:
+    """'✈ CZ8421 1,900,000 masks lands 12:00 (in 60 min)' — plain text for a toast."""
+    what = describe(row)
+    return f"{row['kind']} {what} — ETA {local(row['eta'])}"
+
+
+def describe(row: Row) -> str:
+    """A short plain description: 'CZ8421 · 1,900,000 pcs medical masks' / 'Li Ming (CA934)'."""
+    if row["kind"] == ArrivalKind.TRAVELLER:
+        ref = f" ({row['reference']})" if row.get("reference") else ""
+        return f"{row.get('traveller') or '?'}{ref}"
+    parts = []
+    if row.get("reference"):
+        parts.append(str(row["reference"]))
+    goods = " ".join(
+        p
+        for p in (_qty(row.get("quantity")), str(row.get("unit") or ""), str(row.get("item") or ""))
+        if p
+    )
+    if goods:
+        parts.append(goods)
+    return " · ".join(parts) or "shipment"
+
+
+def _qty(value: object) -> str:
+    if value is None or value == "":
+        return ""
+    try:
+        number = float(str(value))
+    except ValueError:
+        return str(value)
+    return f"{int(number):,}" if number == int(number) else f"{number:,.2f}"
+
+
+# -- helpers -----------------------------------------------------------------------------
+
+
+def _row(conn: sqlite3.Connection, arrival_id: int) -> Row:
+    row = conn.execute("SELECT * FROM arrivals WHERE id = ?", (arrival_id,)).fetchone()
+    if row is None:
+        raise NotFound(f"arrival #{arrival_id} does not exist")
+    return dict(row)
+
+
+def _iso(value: object, name: str) -> str:
+    try:
+        return to_iso(from_iso(str(value)))
+    except (TypeError, ValueError):
+        raise ValidationError(f"arrival: {name} {value!r} is not an ISO date and time") from None
+
+
+def _checked(fields: Mapping[str, Any]) -> dict[str, Any]:
+    unknown = set(fields) - FIELDS
+    if unknown:
+        raise ValidationError(f"arrival: unknown field(s) {', '.join(sorted(unknown))}")
+    values = dict(fields)
+    if "kind" in values:
+        try:
+            values["kind"] = ArrivalKind(values["kind"]).value
+        except ValueError:
+            raise ValidationError("arrival: kind must be shipment or traveller") from None
+    if values.get("eta") is not None:
+        values["eta"] = _iso(values["eta"], "eta")
+    if "state" in values:
+        try:
+            values["state"] = ArrivalState(values["state"]).value
+        except ValueError:
+            raise ValidationError(f"arrival: unknown state {values['state']!r}") from None
+    for name, enum in (("permit", Permit), ("customs", Customs)):
+        if values.get(name) is not None:
+            try:
+                values[name] = enum(values[name]).value
+            except ValueError:
+                choices = ", ".join(e.value for e in enum)
+                raise ValidationError(
+                    f"arrival: {name} {values[name]!r} is not one of {choices}"
+                ) from None
+    if values.get("quantity") is not None:
+        try:
+            quantity = float(values["quantity"])
+        except (TypeError, ValueError):
+            raise ValidationError(
+                f"arrival: quantity {values['quantity']!r} is not a number"
+            ) from None
+        if quantity < 0:
+            raise ValidationError("arrival: quantity cannot be negative")
+    if "extra" in values and isinstance(values["extra"], Mapping):
+        values["extra"] = json.dumps(values["extra"], ensure_ascii=False, sort_keys=True)
+    return values
+
+
+def _append_note(store: Store, notes: str | None, text: str) -> str:
+    stamp = f"[{store.now()[:16].replace('T', ' ')} {store.actor}] {text.strip()}"
+    return f"{notes}\n{stamp}" if notes else stamp
+
+
+__all__ = [
+    "RECEIVED_HOOKS",
+    "ArrivalCounts",
+    "ArrivalsWindow",
+    "DeskCounts",
+    "add_arrival",
+    "add_arrival_note",
+    "apply_changes",
+    "arrival_counts",
+    "arrival_history",
+    "arrivals_between",
+    "by_external_id",
+    "delay",
+    "describe",
+    "desk_counts",
+    "get_arrival",
+    "insert_arrival",
+    "mark_done",
+    "on_received",
+    "reminders_pending",
+    "set_arrival_state",
+    "set_holdup",
+    "take_due_reminders",
+    "upcoming",
+    "update_arrival",
+]

@@ -1,0 +1,128 @@
+"""``dutyboard export``: requests, leads, contacts or the supplies ledger as CSV, xlsx or
+HXL-tagged CSV (requests and supplies). Reads the database read-only.
+
+Rows stream out a keyset page at a time; a file is written beside ``--out`` and renamed
+into place. CSV and xlsx show times in the desk's zone (``--utc`` keeps UTC); HXL always
+carries UTC ISO-8601 times with their offset, for other tools to read.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from dutyboard.commands import Context, Subparsers, UsageError, common_options
+from dutyboard.domain.status import LeadStatus, RequestStatus
+from dutyboard.i18n import _
+
+TABLES = ("requests", "leads", "contacts", "supplies")
+STATUSES: dict[str, tuple[str, ...]] = {
+    "requests": tuple(s.value for s in RequestStatus),
+    "leads": tuple(s.value for s in LeadStatus),
+}
+
+
+def register(sub: Subparsers) -> None:
+    parser = sub.add_parser(
+        "export",
+        help="export requests, leads, contacts or supplies (CSV, xlsx, HXL)",
+        description="Write a table as CSV, xlsx or HXL-tagged CSV (requests and supplies). "
+        "Cells a spreadsheet would run as formulas are neutralised. Reads the database "
+        "read-only.",
+    )
+    common_options(parser)
+    parser.add_argument("table", choices=TABLES, help="what to export")
+    parser.add_argument("--format", choices=("csv", "xlsx", "hxl"), default="csv")
+    parser.add_argument(
+        "--filter", default="", metavar="TEXT", help="only records matching these words"
+    )
+    parser.add_argument(
+        "--status",
+        action="append",
+        default=[],
+        metavar="STATUS",
+        help="only these statuses (repeat, or comma-separated); default: all",
+    )
+    parser.add_argument(
+        "--open", action="store_true", help="only open requests or leads (as the panels show)"
+    )
+    parser.add_argument(
+        "--direction",
+        choices=("received", "distributed"),
+        help="supplies: only what came in, or only what went out",
+    )
+    parser.add_argument(
+        "--utc", action="store_true", help="CSV/xlsx: times in UTC instead of the desk's zone"
+    )
+    parser.add_argument(
+        "--out", type=Path, metavar="FILE", help="write here (default: standard output)"
+    )
+    parser.set_defaults(func=run)
+
+
+def _statuses(table: str, given: list[str]) -> frozenset[str]:
+    wanted = {s.strip() for item in given for s in item.split(",") if s.strip()}
+    if not wanted:
+        return frozenset()
+    if table not in STATUSES:
+        hint = " (use --direction)" if table == "supplies" else ""
+        raise UsageError(f"{table} have no status to filter on{hint}")
+    unknown = wanted - set(STATUSES[table])
+    if unknown:
+        raise UsageError(
+            f"unknown {table} status {', '.join(sorted(unknown))} "
+            f"(known: {', '.join(STATUSES[table])})"
+        )
+    return frozenset(wanted)
+
+
+def run(args: argparse.Namespace, ctx: Context) -> int:
+    from dutyboard.reports import export
+    from dutyboard.store import Store
+    from dutyboard.store import supplies as ledger
+    from dutyboard.store import views as v
+
+    table: str = args.table
+    fmt: str = args.format
+    if fmt == "hxl" and table not in export.HXL_TABLES:
+        raise UsageError(f"HXL export is for {' and '.join(export.HXL_TABLES)}, not {table}")
+    if fmt == "xlsx" and args.out is None:
+        raise UsageError("an xlsx export needs --out FILE")
+    if args.direction and table != "supplies":
+        raise UsageError("--direction is for supplies only")
+    if args.open and table not in STATUSES:
+        raise UsageError(f"--open is for requests and leads, not {table}")
+    statuses = _statuses(table, args.status)
+    if not ctx.db_path.exists():
+        raise UsageError(f"database {ctx.db_path} does not exist")
+    zone = None if args.utc or fmt == "hxl" else ZoneInfo(ctx.config.timezone)
+    store = Store.open(ctx.db_path, readonly=True, actor=ctx.user)
+    try:
+        if table == "supplies":
+            rows = ledger.iter_ledger(store, direction=args.direction, text=args.filter)
+        else:
+            spec = v.ViewSpec(
+                table,  # type: ignore[arg-type]
+                text=args.filter,
+                open_only=args.open,
+                statuses=statuses,
+            )
+            rows = export.view_rows(store, spec)
+        if args.out is not None:
+            count = export.write_rows(rows, table, fmt, args.out, zone=zone)
+            print(
+                _("{count} {table} written to {path}").format(
+                    count=f"{count:,}", table=_(table), path=args.out
+                ),
+                file=sys.stderr,
+            )
+        else:
+            export.write_csv(rows, table, sys.stdout, zone=zone, hxl=fmt == "hxl")
+            sys.stdout.flush()
+    except export.ExportError as exc:
+        raise UsageError(str(exc)) from None
+    finally:
+        store.close()
+    return 0

@@ -1,0 +1,101 @@
+"""``dutyboard report``: the daily report (in, out, open needs, leads, notable events).
+
+Reads the database read-only. ``--date`` is a calendar day in the desk's zone (default:
+today there); ``--lang`` picks English or Simplified Chinese for this report only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from dutyboard.commands import Context, Subparsers, UsageError, common_options
+from dutyboard.i18n import LANGUAGES, _
+
+
+def register(sub: Subparsers) -> None:
+    parser = sub.add_parser(
+        "report",
+        help="the daily report: what came in, what went out, open needs, leads, events",
+        description="Make the daily report for one day in the desk's time zone: goods and "
+        "funds received, goods distributed, totals to date, open needs, the leads "
+        "pipeline and notable events. Reads the database read-only.",
+    )
+    common_options(parser)
+    parser.add_argument(
+        "--date",
+        default="today",
+        metavar="D",
+        help="the day: YYYY-MM-DD, 'today' or 'yesterday' in the desk's zone (default today)",
+    )
+    parser.add_argument("--format", choices=("md", "csv", "xlsx"), default="md")
+    parser.add_argument(
+        "--lang",
+        choices=LANGUAGES,
+        # SUPPRESS: never overwrite a global `dutyboard --lang X report` with None.
+        default=argparse.SUPPRESS,
+        help="the report's language (default: the interface language)",
+    )
+    parser.add_argument(
+        "--out", type=Path, metavar="FILE", help="write here (default: standard output)"
+    )
+    parser.set_defaults(func=run)
+
+
+def parse_day(text: str, today: date) -> date:
+    word = text.strip().lower()
+    if word == "today":
+        return today
+    if word == "yesterday":
+        return today - timedelta(days=1)
+    try:
+        return date.fromisoformat(word)
+    except ValueError:
+        raise UsageError(
+            f"--date {text!r} is not a day like 2020-02-03 (or 'today', 'yesterday')"
+        ) from None
+
+
+def run(args: argparse.Namespace, ctx: Context) -> int:
+    from dutyboard.domain.supplies import SuppliesConfigError, SupplyCatalog, load_catalog
+    from dutyboard.reports import daily
+    from dutyboard.store import Store
+
+    if args.format == "xlsx" and args.out is None:
+        raise UsageError("an xlsx report needs --out FILE")
+    if not ctx.db_path.exists():
+        raise UsageError(f"database {ctx.db_path} does not exist")
+    try:
+        catalog = (
+            load_catalog(ctx.config.source_path) if ctx.config.source_path else SupplyCatalog()
+        )
+    except SuppliesConfigError as exc:
+        raise UsageError(str(exc)) from None
+    store = Store.open(ctx.db_path, readonly=True, actor=ctx.user)
+    try:
+        today = store.clock().astimezone(ZoneInfo(ctx.config.timezone)).date()
+        day = parse_day(args.date, today)
+        report = daily.build_daily_report(
+            store,
+            day,
+            timezone=ctx.config.timezone,
+            desk_name=ctx.config.desk_name,
+            catalog=catalog,
+        )
+    finally:
+        store.close()
+    with daily.language(getattr(args, "lang", None)):
+        if args.out is not None:
+            daily.write_report(report, args.format, args.out)
+            print(
+                _("report for {day} written to {path}").format(day=day, path=args.out),
+                file=sys.stderr,
+            )
+            return 0
+        text = daily.render_csv(report) if args.format == "csv" else daily.render_markdown(report)
+    sys.stdout.write(text)
+    sys.stdout.flush()
+    return 0

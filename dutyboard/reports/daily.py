@@ -1,0 +1,808 @@
+"""The daily report: what came in, what went out, open needs, the leads pipeline and the
+day's notable events, for one calendar day in the desk's zone — ready to publish.
+
+:func:`build_daily_report` reads everything in one read snapshot (it works on a leader's
+read-only connection) into a :class:`DailyReport`; :func:`report_sections` turns it into
+titled tables in the interface language (every label goes through ``_()``, so call
+:func:`dutyboard.i18n.set_language` first, or use :func:`language`); the writers render
+those sections as Markdown (for the chat group), CSV or xlsx (cells made
+spreadsheet-safe), always through a temporary file and a rename.
+
+What the day covers: ledger entries whose time falls in ``[D 00:00, D+1 00:00)`` local
+time, and events logged in that window. Totals are cumulative to the end of the day.
+Open needs and the pipeline are as they stand when the report is made (the database
+keeps the current state; the events log says what moved that day).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from dutyboard import i18n
+from dutyboard.domain.clock import from_iso, to_iso
+from dutyboard.domain.status import OPEN_REQUEST_STATUSES, LeadStatus
+from dutyboard.domain.supplies import (
+    DEFAULT_CATALOG,
+    FUNDS,
+    Money,
+    Number,
+    SupplyCatalog,
+    Tally,
+    category_label,
+    format_money,
+    format_quantity,
+    unit_label,
+    unmet,
+)
+from dutyboard.i18n import _
+from dutyboard.ingest.sanitize import clean_text
+from dutyboard.reports.cells import spreadsheet_safe
+from dutyboard.reports.export import atomic_path, xlsx_sheet_title
+from dutyboard.store import Row, Store
+from dutyboard.store import supplies as ledger
+
+TOP = 20  # entries / needs / events listed per section; the rest are counted
+FORMATS = ("md", "csv", "xlsx")
+_OPEN = tuple(sorted(OPEN_REQUEST_STATUSES))
+_WEEKDAYS_ZH = "一二三四五六日"
+
+
+# -- the model ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Movement:
+    """One category's goods moved in the day, in one unit."""
+
+    category: str
+    unit: str | None
+    quantity: Number
+    entries: int
+
+
+@dataclass(frozen=True)
+class EntryLine:
+    id: int
+    at: str
+    direction: str
+    kind: str | None
+    item: str
+    quantity: Number
+    unit: str | None
+    category: str
+    counterparty: str | None
+    request_id: int | None
+    lead_id: int | None
+    amount: Number | None
+    currency: str | None
+
+
+@dataclass(frozen=True)
+class NeedLine:
+    id: int
+    org: str
+    item: str
+    outstanding: Number | None
+    unit: str | None
+    priority: str
+    status: str
+    due_by: str | None
+
+
+@dataclass(frozen=True)
+class Notable:
+    at: str
+    actor: str
+    kind: str  # request_urgent, request_status, lead_status, handover_sign, …
+    entity_id: int | None
+    label: str
+    status: str | None = None
+
+
+@dataclass(frozen=True)
+class DailyReport:
+    desk_name: str
+    timezone: str
+    day: date
+    start: str  # UTC ISO, inclusive
+    end: str  # UTC ISO, exclusive
+    generated_at: str
+    came_in: list[Movement]
+    funds_in: list[Money]
+    received: list[EntryLine]
+    received_count: int
+    went_out: list[Movement]
+    distributed: list[EntryLine]
+    distributed_count: int
+    totals: list[Tally]
+    funds_total: list[Money]
+    purchases_total: list[Money]
+    requests_new: int
+    requests_moved: dict[str, int]
+    open_requests: int
+    open_urgent: int
+    needs: list[NeedLine]
+    leads_by_status: dict[str, int]
+    leads_moved: dict[str, int]
+    notable: list[Notable]
+    notable_count: int
+    top: int = TOP
+
+
+# -- reading ------------------------------------------------------------------------------
+
+
+def _num(value: Any) -> Number:
+    return ledger._num(value)
+
+
+def _entry(row: Row) -> EntryLine:
+    return EntryLine(
+        id=int(row["id"]),
+        at=str(row["at"]),
+        direction=str(row["direction"]),
+        kind=row["kind"],
+        item=str(row["item"]),
+        quantity=_num(row["quantity"]),
+        unit=row["unit"],
+        category=str(row["category"] or "other"),
+        counterparty=row["counterparty"],
+        request_id=row["request_id"],
+        lead_id=row["lead_id"],
+        amount=None if row["amount"] is None else _num(row["amount"]),
+        currency=row["currency"],
+    )
+
+
+def _movements(store: Store, start: str, end: str) -> dict[str, list[Movement]]:
+    result: dict[str, list[Movement]] = {"received": [], "distributed": []}
+    rows = store.conn.execute(
+        "SELECT direction, category, base_unit, total(base_quantity) AS n, count(*) AS c "
+        "FROM supplies WHERE at >= ? AND at < ? AND category IS NOT ? "
+        "AND base_quantity IS NOT NULL GROUP BY direction, category, base_unit",
+        (start, end, FUNDS),
+    )
+    for row in rows:
+        result[row["direction"]].append(
+            Movement(str(row["category"]), row["base_unit"], _num(row["n"]), int(row["c"]))
+        )
+    return result
+
+
+def _entries(
+    store: Store, direction: str, start: str, end: str, top: int
+) -> tuple[list[EntryLine], int]:
+    rows = ledger.ledger_page(store, None, top, direction=direction, start=start, end=end)
+    return [_entry(r) for r in rows], ledger.ledger_count(
+        store, direction=direction, start=start, end=end
+    )
+
+
+def _needs(store: Store, catalog: SupplyCatalog, top: int) -> list[NeedLine]:
+    marks = ",".join("?" for _ in _OPEN)
+    rows = store.conn.execute(
+        f"SELECT * FROM requests WHERE status IN ({marks}) "
+        "ORDER BY priority_rank, COALESCE(due_by, '9999'), received_at, id LIMIT ?",
+        (*_OPEN, top),
+    ).fetchall()
+    needs = []
+    for row in rows:
+        outstanding: Number | None = None
+        unit = row["unit"]
+        quantity = row["quantity"]
+        if isinstance(quantity, int | float) and quantity > 0:
+            requested = catalog.classify(row["item"], quantity, row["unit"])
+            delivered = store.conn.execute(
+                "SELECT total(base_quantity) FROM supplies WHERE request_id = ? "
+                "AND direction = 'distributed' AND base_unit IS ?",
+                (row["id"], requested.unit),
+            ).fetchone()[0]
+            if delivered:
+                outstanding, unit = unmet(requested, float(delivered)), requested.unit
+            else:
+                outstanding = _num(quantity)
+        needs.append(
+            NeedLine(
+                id=int(row["id"]),
+                org=str(row["org"]),
+                item=str(row["item"]),
+                outstanding=outstanding,
+                unit=unit,
+                priority=str(row["priority"]),
+                status=str(row["status"]),
+                due_by=row["due_by"],
+            )
+        )
+    return needs
+
+
+def _moved(store: Store, entity: str, start: str, end: str) -> dict[str, int]:
+    rows = store.conn.execute(
+        "SELECT json_extract(after, '$.status') AS status, count(*) AS n FROM events "
+        "WHERE at >= ? AND at < ? AND entity = ? AND action IN ('status', 'acknowledge') "
+        "AND json_extract(after, '$.status') IS NOT NULL GROUP BY 1",
+        (start, end, entity),
+    )
+    return {str(r["status"]): int(r["n"]) for r in rows}
+
+
+_NOTABLE_WHERE = """
+e.at >= ? AND e.at < ? AND (
+    (e.entity = 'request' AND e.action = 'create'
+        AND json_extract(e.after, '$.priority') = 'urgent')
+    OR (e.entity = 'request' AND e.action = 'status'
+        AND json_extract(e.after, '$.status') IN ('fulfilled', 'rejected', 'closed'))
+    OR (e.entity = 'lead' AND e.action = 'status'
+        AND json_extract(e.after, '$.status') IN ('ordered', 'received', 'dropped'))
+    OR (e.entity = 'handover' AND e.action IN ('sign', 'acknowledge'))
+    OR (e.entity = 'shift' AND e.action IN ('start', 'takeover'))
+    OR (e.entity = 'arrival'
+        AND json_extract(e.after, '$.state') IN ('landed', 'received', 'delayed', 'cancelled'))
+)"""
+
+
+def _notable(store: Store, start: str, end: str, top: int) -> tuple[list[Notable], int]:
+    count = int(
+        store.conn.execute(
+            f"SELECT count(*) FROM events e WHERE {_NOTABLE_WHERE}", (start, end)
+        ).fetchone()[0]
+    )
+    rows = store.conn.execute(
+        "SELECT e.at, e.actor, e.entity, e.entity_id, e.action, "
+        "json_extract(e.after, '$.status') AS status, json_extract(e.after, '$.state') AS state, "
+        "json_extract(e.after, '$.officer') AS officer, "
+        "r.org AS r_org, r.item AS r_item, l.supplier AS l_supplier, l.item AS l_item, "
+        "a.reference AS a_ref, a.item AS a_item "
+        "FROM events e "
+        "LEFT JOIN requests r ON e.entity = 'request' AND r.id = e.entity_id "
+        "LEFT JOIN leads l ON e.entity = 'lead' AND l.id = e.entity_id "
+        "LEFT JOIN arrivals a ON e.entity = 'arrival' AND a.id = e.entity_id "
+        f"WHERE {_NOTABLE_WHERE} ORDER BY e.at, e.id LIMIT ?",
+        (start, end, top),
+    ).fetchall()
+    result = []
+    for row in rows:
+        entity, action = row["entity"], row["action"]
+        status: str | None = None
+        if entity == "request":
+            kind = "request_urgent" if action == "create" else "request_status"
+            label = _join(row["r_org"], row["r_item"])
+            status = None if action == "create" else row["status"]
+        elif entity == "lead":
+            kind, label, status = (
+                "lead_status",
+                _join(row["l_supplier"], row["l_item"]),
+                row["status"],
+            )
+        elif entity == "arrival":
+            kind, label, status = "arrival_state", _join(row["a_ref"], row["a_item"]), row["state"]
+        elif entity == "shift":
+            kind, label = f"shift_{action}", str(row["officer"] or row["actor"])
+        else:
+            kind, label = f"{entity}_{action}", str(row["actor"])
+        result.append(
+            Notable(
+                at=str(row["at"]),
+                actor=str(row["actor"]),
+                kind=kind,
+                entity_id=row["entity_id"],
+                label=label,
+                status=status,
+            )
+        )
+    return result, count
+
+
+def _join(*parts: object) -> str:
+    return " — ".join(str(p) for p in parts if p)
+
+
+def build_daily_report(
+    store: Store,
+    day: date,
+    *,
+    timezone: str = "Asia/Shanghai",
+    desk_name: str = "Duty desk",
+    now: datetime | None = None,
+    catalog: SupplyCatalog = DEFAULT_CATALOG,
+    top: int = TOP,
+) -> DailyReport:
+    """Read the day ``day`` (a calendar day in ``timezone``). Only reads."""
+    zone = ZoneInfo(timezone)
+    start, end = ledger.day_bounds(day, zone)
+    generated = to_iso(now or store.clock())
+    with ledger.reading(store) as conn:
+        moved = _movements(store, start, end)
+        received, received_count = _entries(store, "received", start, end, top)
+        distributed, distributed_count = _entries(store, "distributed", start, end, top)
+        marks = ",".join("?" for _ in _OPEN)
+        open_requests, open_urgent = conn.execute(
+            f"SELECT count(*), total(priority_rank = 0) FROM requests WHERE status IN ({marks})",
+            _OPEN,
+        ).fetchone()
+        notable, notable_count = _notable(store, start, end, top)
+        order = [s.value for s in LeadStatus]
+        leads = {
+            str(r[0]): int(r[1])
+            for r in conn.execute("SELECT status, count(*) FROM leads GROUP BY status")
+        }
+        return DailyReport(
+            desk_name=desk_name,
+            timezone=timezone,
+            day=day,
+            start=start,
+            end=end,
+            generated_at=generated,
+            came_in=moved["received"],
+            funds_in=ledger.money_totals(store, start=start, end=end).items(),
+            received=received,
+            received_count=received_count,
+            went_out=moved["distributed"],
+            distributed=distributed,
+            distributed_count=distributed_count,
+            totals=ledger.tallies(store, catalog=catalog, until=end),
+            funds_total=ledger.money_totals(store, end=end).items(),
+            purchases_total=ledger.money_totals(
+                store, funds=False, kind="purchase", end=end
+            ).items(),
+            requests_new=int(
+                conn.execute(
+                    "SELECT count(*) FROM requests WHERE received_at >= ? AND received_at < ?",
+                    (start, end),
+                ).fetchone()[0]
+            ),
+            requests_moved=_moved(store, "request", start, end),
+            open_requests=int(open_requests),
+            open_urgent=int(open_urgent or 0),
+            needs=_needs(store, catalog, top),
+            leads_by_status={s: leads[s] for s in order if s in leads},
+            leads_moved=_moved(store, "lead", start, end),
+            notable=notable,
+            notable_count=notable_count,
+            top=top,
+        )
+
+
+# -- sections in the interface language ---------------------------------------------------
+
+
+Cell = str | int | float | None
+
+
+@dataclass
+class Section:
+    """A titled table; ``note`` says what was left out ("… and 12 more")."""
+
+    key: str
+    title: str
+    headers: list[str]
+    rows: list[list[Cell]] = field(default_factory=list)
+    note: str = ""
+    empty: str = ""
+
+
+def _sorted_movements(items: Sequence[Movement]) -> list[Movement]:
+    order = {c: i for i, c in enumerate(DEFAULT_CATALOG.ordered(m.category for m in items))}
+    return sorted(items, key=lambda m: (order.get(m.category, 99), m.unit or ""))
+
+
+def day_label(day: date) -> str:
+    if i18n.language() == "zh_CN":
+        return f"{day.year}年{day.month}月{day.day}日 星期{_WEEKDAYS_ZH[day.weekday()]}"
+    return f"{day:%A} {day.day} {day:%B %Y}"
+
+
+def _status(value: str | None) -> str:
+    return _(value.replace("_", " ")) if value else ""
+
+
+def _amount(entry: EntryLine) -> str:
+    if entry.amount is None or not entry.currency:
+        return ""
+    return format_money(Money(Decimal(str(entry.amount)), entry.currency))
+
+
+def _kind(value: str | None) -> str:
+    return _(value) if value else ""
+
+
+def money_list(amounts: Sequence[Money]) -> str:
+    """'¥13,500,000.00 · $200,000.00' (one figure per currency), or '—'."""
+    return " · ".join(format_money(m) for m in amounts) or "—"
+
+
+def movements_phrase(items: Sequence[Movement]) -> str:
+    """'50,000 pcs masks, 1,000 pairs gloves' in the interface language."""
+    parts = []
+    for m in _sorted_movements(items):
+        parts.append(
+            _("{category} {quantity} {unit}")
+            .format(
+                quantity=format_quantity(m.quantity),
+                unit=unit_label(m.unit),
+                category=category_label(m.category),
+            )
+            .strip()
+        )
+    return _(", ").join(parts) if parts else "—"
+
+
+def _more(shown: int, total: int) -> str:
+    rest = total - shown
+    return _("… and {n} more").format(n=f"{rest:,}") if rest > 0 else ""
+
+
+def _notable_text(n: Notable) -> str:
+    ref = f"#{n.entity_id}" if n.entity_id is not None else ""
+    templates = {
+        "request_urgent": _("New urgent request {ref}: {label}"),
+        "request_status": _("Request {ref} {status}: {label}"),
+        "lead_status": _("Lead {ref} {status}: {label}"),
+        "arrival_state": _("Arrival {ref} {status}: {label}"),
+        "handover_sign": _("Handover {ref} signed by {who}"),
+        "handover_acknowledge": _("Handover {ref} acknowledged by {who}"),
+        "shift_start": _("{who} came on duty"),
+        "shift_takeover": _("{who} took over the shift"),
+    }
+    template = templates.get(n.kind, "{ref} {label}")
+    return template.format(ref=ref, status=_status(n.status), label=n.label, who=n.label)
+
+
+def report_title(report: DailyReport) -> str:
+    return _("{desk} — daily report for {day}").format(
+        desk=report.desk_name, day=day_label(report.day)
+    )
+
+
+def report_subtitle(report: DailyReport) -> str:
+    zone = ZoneInfo(report.timezone)
+    generated = from_iso(report.generated_at).astimezone(zone)
+    return _("Times in {zone}. Made {when}; open needs and stages are as of then.").format(
+        zone=report.timezone, when=f"{generated:%Y-%m-%d %H:%M}"
+    )
+
+
+def report_sections(report: DailyReport) -> list[Section]:
+    """The report as titled tables, labels in the current language. Numbers stay numbers
+    (the Markdown writer formats them; CSV and xlsx keep them as data)."""
+    zone = ZoneInfo(report.timezone)
+
+    def hm(iso: str | None) -> str:
+        return f"{from_iso(iso).astimezone(zone):%H:%M}" if iso else ""
+
+    def when(iso: str | None) -> str:
+        return f"{from_iso(iso).astimezone(zone):%m-%d %H:%M}" if iso else ""
+
+    fulfilled = report.requests_moved.get("fulfilled", 0)
+    summary = Section(
+        "summary",
+        _("Summary"),
+        [_("What"), _("Figure")],
+        [
+            [_("Requests received"), report.requests_new],
+            [_("Requests fulfilled"), fulfilled],
+            [_("Open requests now"), report.open_requests],
+            [_("of them urgent"), report.open_urgent],
+            [_("Goods in"), movements_phrase(report.came_in)],
+            [_("Goods out"), movements_phrase(report.went_out)],
+            [_("Funds received"), money_list(report.funds_in)],
+            [_("Funds received to date"), money_list(report.funds_total)],
+            [_("Spent on purchases to date"), money_list(report.purchases_total)],
+        ],
+    )
+
+    def movement_rows(items: Sequence[Movement]) -> list[list[Cell]]:
+        return [
+            [category_label(m.category), m.quantity, unit_label(m.unit), m.entries]
+            for m in _sorted_movements(items)
+        ]
+
+    movement_headers = [_("Category"), _("Quantity"), _("Unit"), _("Entries")]
+    came_in = Section(
+        "came_in",
+        _("What came in"),
+        movement_headers,
+        movement_rows(report.came_in),
+        empty=_("No goods came in."),
+    )
+    receipts = Section(
+        "receipts",
+        _("Receipts"),
+        [
+            _("Time"),
+            _("Item"),
+            _("Quantity"),
+            _("Unit"),
+            _("From"),
+            _("Kind"),
+            _("Lead"),
+            _("Amount"),
+        ],
+        [
+            [
+                hm(e.at),
+                category_label(FUNDS) if e.category == FUNDS else e.item,
+                e.quantity,
+                unit_label(e.unit),
+                e.counterparty or "",
+                _kind(e.kind),
+                f"#{e.lead_id}" if e.lead_id else "",
+                _amount(e),
+            ]
+            for e in report.received
+        ],
+        note=_more(len(report.received), report.received_count),
+        empty=_("Nothing was recorded as received."),
+    )
+    went_out = Section(
+        "went_out",
+        _("What went out"),
+        movement_headers,
+        movement_rows(report.went_out),
+        empty=_("No goods went out."),
+    )
+    deliveries = Section(
+        "deliveries",
+        _("Deliveries"),
+        [_("Time"), _("Item"), _("Quantity"), _("Unit"), _("To"), _("Request")],
+        [
+            [
+                hm(e.at),
+                e.item,
+                e.quantity,
+                unit_label(e.unit),
+                e.counterparty or "",
+                f"#{e.request_id}" if e.request_id else "",
+            ]
+            for e in report.distributed
+        ],
+        note=_more(len(report.distributed), report.distributed_count),
+        empty=_("Nothing was recorded as distributed."),
+    )
+    totals = Section(
+        "totals",
+        _("Totals to date"),
+        [
+            _("Category"),
+            _("Unit"),
+            _("Received"),
+            _("Distributed"),
+            _("In stock"),
+            _("Requested, not met"),
+        ],
+        [
+            [
+                category_label(t.category),
+                unit_label(t.unit),
+                t.received,
+                t.distributed,
+                t.in_stock,
+                t.unmet,
+            ]
+            for t in report.totals
+        ],
+        empty=_("The ledger is empty."),
+    )
+    needs = Section(
+        "needs",
+        _("Open needs"),
+        [
+            _("Request"),
+            _("Priority"),
+            _("Requesting unit"),
+            _("Item"),
+            _("Outstanding"),
+            _("Unit"),
+            _("Status"),
+            _("Due"),
+        ],
+        [
+            [
+                f"#{n.id}",
+                _(n.priority),
+                n.org,
+                n.item,
+                n.outstanding,
+                unit_label(n.unit),
+                _status(n.status),
+                when(n.due_by),
+            ]
+            for n in report.needs
+        ],
+        note=_more(len(report.needs), report.open_requests),
+        empty=_("No open requests."),
+    )
+    stages = list(report.leads_by_status) + [
+        s for s in report.leads_moved if s not in report.leads_by_status
+    ]
+    leads = Section(
+        "leads",
+        _("Leads pipeline"),
+        [_("Stage"), _("Leads now"), _("Moved here this day")],
+        [
+            [_status(s), report.leads_by_status.get(s, 0), report.leads_moved.get(s, 0)]
+            for s in stages
+        ],
+        empty=_("No leads."),
+    )
+    notable = Section(
+        "notable",
+        _("Notable events"),
+        [_("Time"), _("What"), _("Who")],
+        [[hm(n.at), _notable_text(n), n.actor] for n in report.notable],
+        note=_more(len(report.notable), report.notable_count),
+        empty=_("Nothing notable was logged."),
+    )
+    return [summary, came_in, receipts, went_out, deliveries, totals, needs, leads, notable]
+
+
+# -- writers ------------------------------------------------------------------------------
+
+
+def _md_escape(value: Cell) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return format_quantity(value)
+    text = clean_text(str(value), limit=500).replace("\n", " ")
+    out = []
+    for ch in text:
+        if ch in "\\`*_[]<>|~":
+            out.append("\\" + ch)
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def render_markdown(report: DailyReport) -> str:
+    """The report as Markdown, in the current language."""
+    sections = report_sections(report)
+    lines = [
+        f"# {_md_escape(report_title(report))}",
+        "",
+        f"*{_md_escape(report_subtitle(report))}*",
+    ]
+    for section in sections:
+        lines += ["", f"## {_md_escape(section.title)}", ""]
+        if section.key == "summary":
+            lines += [f"- **{_md_escape(k)}**: {_md_escape(v)}" for k, v in section.rows]
+            continue
+        if not section.rows:
+            lines.append(_md_escape(section.empty))
+            continue
+        lines.append("| " + " | ".join(_md_escape(h) for h in section.headers) + " |")
+        lines.append(
+            "|"
+            + "|".join(
+                "---:" if _numeric_column(section, i) else "---"
+                for i in range(len(section.headers))
+            )
+            + "|"
+        )
+        for row in section.rows:
+            lines.append("| " + " | ".join(_md_escape(c) for c in row) + " |")
+        if section.note:
+            lines += ["", _md_escape(section.note)]
+    return "\n".join(lines) + "\n"
+
+
+def _numeric_column(section: Section, index: int) -> bool:
+    values = [row[index] for row in section.rows if row[index] not in (None, "")]
+    return bool(values) and all(
+        isinstance(v, int | float) and not isinstance(v, bool) for v in values
+    )
+
+
+def _csv_cell(value: Cell) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, int):
+        return str(value)
+    return spreadsheet_safe(clean_text(str(value), limit=10_000))
+
+
+def render_csv(report: DailyReport) -> str:
+    """Every section as a block: its title, header row, rows, a blank line."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([_csv_cell(report_title(report))])
+    writer.writerow([_csv_cell(report_subtitle(report))])
+    for section in report_sections(report):
+        writer.writerow([])
+        writer.writerow([_csv_cell(section.title)])
+        writer.writerow([_csv_cell(h) for h in section.headers])
+        for row in section.rows:
+            writer.writerow([_csv_cell(c) for c in row])
+        if section.note:
+            writer.writerow([_csv_cell(section.note)])
+    return buffer.getvalue()
+
+
+def write_xlsx(report: DailyReport, path: Path) -> None:
+    """One sheet per section; numbers as numbers, text spreadsheet-safe."""
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    for section in report_sections(report):
+        sheet = workbook.create_sheet(title=xlsx_sheet_title(section.title))
+        if section.key == "summary":
+            sheet.append([_csv_cell(report_title(report))])
+            sheet.append([_csv_cell(report_subtitle(report))])
+            sheet.append([])
+        sheet.append([_csv_cell(h) for h in section.headers])
+        for row in section.rows:
+            sheet.append(
+                [
+                    c if isinstance(c, int | float) and not isinstance(c, bool) else _csv_cell(c)
+                    for c in row
+                ]
+            )
+        if section.note:
+            sheet.append([_csv_cell(section.note)])
+    workbook.save(path)
+
+
+def write_report(report: DailyReport, fmt: str, path: Path) -> None:
+    """Write ``report`` as ``fmt`` (md, csv, xlsx) to ``path`` via a temporary file."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown report format {fmt!r} (choose {', '.join(FORMATS)})")
+    with atomic_path(Path(path)) as tmp:
+        if fmt == "xlsx":
+            write_xlsx(report, tmp)
+        elif fmt == "csv":
+            tmp.write_text(render_csv(report), encoding="utf-8-sig", newline="")
+        else:
+            tmp.write_text(render_markdown(report), encoding="utf-8")
+
+
+@contextmanager
+def language(lang: str | None) -> Iterator[str]:
+    """Render in ``lang`` for the block, then put the previous language back."""
+    previous = i18n.language()
+    chosen = i18n.set_language(lang) if lang else previous
+    try:
+        yield chosen
+    finally:
+        i18n.set_language(previous)
+
+
+def to_json_dict(report: DailyReport) -> dict[str, Any]:
+    """The model as plain data (dates as ISO strings, money as text per currency)."""
+
+    def plain(value: Any) -> Any:
+        if isinstance(value, Money):
+            return {"amount": str(value.amount), "currency": value.currency}
+        if isinstance(value, Tally):
+            return {
+                "category": value.category,
+                "unit": value.unit,
+                "received": value.received,
+                "distributed": value.distributed,
+                "in_stock": value.in_stock,
+                "unmet": value.unmet,
+            }
+        if isinstance(value, date):
+            return value.isoformat()
+        if isinstance(value, list):
+            return [plain(v) for v in value]
+        if isinstance(value, dict):
+            return {k: plain(v) for k, v in value.items()}
+        if hasattr(value, "__dataclass_fields__"):
+            return {k: plain(getattr(value, k)) for k in value.__dataclass_fields__}
+        return value
+
+    result = plain(report)
+    json.dumps(result)  # fails loudly here, not in a caller, if something is not plain
+    return dict(result)

@@ -1,0 +1,1 @@
+"""The supplies panel: tallies per category, funds per currency, requests and deliveries."""

@@ -15,11 +15,13 @@ $(BIN)/.installed: pyproject.toml
 
 venv: $(BIN)/.installed
 
-# System packages some tests drive for real (tmux for end-to-end terminal checks).
+# System packages some tests drive for real: tmux for end-to-end terminal checks, OpenSSH
+# for the leader-over-SSH tests (package:program pairs).
 # Installed only when missing and when we are root (CI, fresh machines).
-SYSTEM_PACKAGES := tmux
+SYSTEM_PACKAGES := tmux:tmux openssh-server:/usr/sbin/sshd openssh-client:ssh
 system-deps:
-	@missing=""; for cmd in $(SYSTEM_PACKAGES); do command -v $$cmd >/dev/null 2>&1 || missing="$$missing $$cmd"; done; \
+	@missing=""; for spec in $(SYSTEM_PACKAGES); do pkg=$${spec%%:*}; cmd=$${spec#*:}; \
+	  command -v $$cmd >/dev/null 2>&1 || [ -x "$$cmd" ] || missing="$$missing $$pkg"; done; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    echo "installing:$$missing"; \
@@ -43,6 +45,11 @@ lint: venv
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/lint-imports
+
+# Every speed figure, with its baseline, into docs/benchmarks.md (1M requests; ~10 min on
+# 2 cores; generated databases are cached in bench/out/).
+bench: venv system-deps
+	$(BIN)/python bench/run.py
 
 test: venv system-deps lint
 	$(BIN)/pytest

@@ -1,0 +1,864 @@
+"""The desk at a glance: one read-only snapshot, rendered as plain text or JSON.
+
+``dutyboard status`` (and a leader's status-only SSH key) prints this. It is core code:
+no Textual, no Rich. Counts come from aggregate queries shaped for the indexes (never a
+table loaded into Python), all read inside one read transaction, so the numbers agree
+with each other even while the officer keeps writing.
+
+The JSON shape is versioned (``"schema": 1``) and documented in ``docs/ssh.md``; a change
+that removes or renames a key must bump :data:`SCHEMA`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from dutyboard.domain.clock import from_iso, to_iso
+from dutyboard.domain.status import (
+    OPEN_LEAD_STATUSES,
+    OPEN_REQUEST_STATUSES,
+    LeadStatus,
+    Priority,
+    RequestStatus,
+)
+from dutyboard.store import Store
+from dutyboard.store.supplies import tallies
+
+SCHEMA = 1
+TOP = 5  # records per list in the model (and the JSON)
+TEXT_TOP = 3  # records per list on the text screen, so it fits 80×24
+LANGS = ("en", "zh_CN")
+
+_OPEN_REQUESTS = tuple(sorted(OPEN_REQUEST_STATUSES))
+_OPEN_LEADS = tuple(sorted(OPEN_LEAD_STATUSES))
+_REQUEST_ORDER = [s.value for s in RequestStatus]
+_LEAD_ORDER = [s.value for s in LeadStatus]
+
+
+# -- the model ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RequestLine:
+    id: int
+    org: str
+    item: str
+    quantity: int | float | None
+    unit: str | None
+    priority: str
+    status: str
+    received_at: str
+    due_by: str | None
+
+
+@dataclass(frozen=True)
+class LeadLine:
+    id: int
+    supplier: str
+    country: str | None
+    item: str
+    quantity: int | float | None
+    unit: str | None
+    status: str
+    next_action_at: str | None
+
+
+@dataclass(frozen=True)
+class ShiftInfo:
+    officer: str
+    started_at: str
+    taken_over_from: int | None
+
+
+@dataclass(frozen=True)
+class HandoverInfo:
+    id: int
+    from_officer: str
+    to_officer: str | None
+    state: str
+    created_at: str
+    signed_at: str | None
+    signed_by: str | None
+    acknowledged_at: str | None
+    acknowledged_by: str | None
+    items: int
+    items_acknowledged: int
+
+
+@dataclass(frozen=True)
+class SourceHealth:
+    name: str
+    kind: str
+    state: str  # "ok", "error" (the last run failed) or "unknown" (never ran)
+    last_ok_at: str | None
+    last_error_at: str | None
+    last_error: str | None
+
+
+@dataclass(frozen=True)
+class SupplyTally:
+    category: str  # "masks", "gloves"… (dutyboard.domain.supplies)
+    unit: str | None  # the category's base unit; other units are tallied apart
+    received: int | float
+    distributed: int | float
+    in_stock: int | float
+
+
+@dataclass(frozen=True)
+class DeskStatus:
+    generated_at: str
+    desk_name: str
+    timezone: str
+    requests_by_status: dict[str, int]
+    open_by_priority: dict[str, int]
+    overdue: int
+    top_urgent: list[RequestLine]
+    top_overdue: list[RequestLine]
+    leads_by_status: dict[str, int]
+    awaiting_reply: int
+    top_awaiting: list[LeadLine]
+    shift: ShiftInfo | None
+    handover: HandoverInfo | None
+    sources: list[SourceHealth]
+    supplies: list[SupplyTally]
+
+    @property
+    def requests_total(self) -> int:
+        return sum(self.requests_by_status.values())
+
+    @property
+    def requests_open(self) -> int:
+        return sum(n for s, n in self.requests_by_status.items() if s in OPEN_REQUEST_STATUSES)
+
+    @property
+    def urgent_open(self) -> int:
+        return self.open_by_priority.get(Priority.URGENT.value, 0)
+
+    @property
+    def leads_total(self) -> int:
+        return sum(self.leads_by_status.values())
+
+    @property
+    def leads_open(self) -> int:
+        return sum(n for s, n in self.leads_by_status.items() if s in OPEN_LEAD_STATUSES)
+
+
+def build_status(
+    store: Store,
+    *,
+    desk_name: str = "Duty desk",
+    timezone: str = "Asia/Shanghai",
+    now: datetime | None = None,
+    top: int = TOP,
+) -> DeskStatus:
+    """Read the desk's state. Only reads: works on a leader's read-only connection."""
+    now_iso = to_iso(now or store.clock())
+    with store._lock:
+        conn = store.conn
+        own_txn = not conn.in_transaction
+        if own_txn:
+            # One snapshot for every query (WAL readers never block the writer).
+            conn.execute("BEGIN")
+        try:
+            return DeskStatus(
+                generated_at=now_iso,
+                desk_name=desk_name,
+                timezone=timezone,
+                requests_by_status=_by_status(store, "requests", _REQUEST_ORDER),
+                open_by_priority=_open_by_priority(store),
+                overdue=_overdue_count(store, now_iso),
+                top_urgent=_top_urgent(store, top),
+                top_overdue=_top_overdue(store, now_iso, top),
+                leads_by_status=_by_status(store, "leads", _LEAD_ORDER),
+                awaiting_reply=_awaiting_count(store, now_iso),
+                top_awaiting=_top_awaiting(store, now_iso, top),
+                shift=_shift(store),
+                handover=_handover(store),
+                sources=_sources(store),
+                supplies=_supplies(store),
+            )
+        finally:
+            if own_txn and conn.in_transaction:
+                conn.execute("COMMIT")
+
+
+def _marks(values: Sequence[str]) -> str:
+    return ",".join("?" for _ in values)
+
+
+def _by_status(store: Store, table: str, order: list[str]) -> dict[str, int]:
+    # A walk of the covering index (status, …): no table rows are read.
+    rows = store.conn.execute(f"SELECT status, count(*) FROM {table} GROUP BY status")
+    found = {str(status): int(n) for status, n in rows}
+    counts = {status: found.pop(status, 0) for status in order}
+    counts.update(sorted(found.items()))  # a status this version does not know, kept honest
+    return counts
+
+
+def _open_by_priority(store: Store) -> dict[str, int]:
+    # One index seek per (status, priority_rank): never touches the table rows.
+    where = f"status IN ({_marks(_OPEN_REQUESTS)}) AND priority_rank = ?"
+    counts: dict[str, int] = {}
+    for priority in Priority:
+        row = store.conn.execute(
+            f"SELECT count(*) FROM requests WHERE {where}", (*_OPEN_REQUESTS, priority.rank)
+        ).fetchone()
+        counts[priority.value] = int(row[0])
+    return counts
+
+
+_REQUEST_COLUMNS = "id, org, item, quantity, unit, priority, status, received_at, due_by"
+_OVERDUE = f"status IN ({_marks(_OPEN_REQUESTS)}) AND due_by IS NOT NULL AND due_by < ?"
+
+
+def _overdue_count(store: Store, now_iso: str) -> int:
+    # Served by an index on requests(status, due_by) when there is one (a covering range
+    # count); with only m002's indexes SQLite reads every open row for its due_by.
+    row = store.conn.execute(
+        f"SELECT count(*) FROM requests WHERE {_OVERDUE}", (*_OPEN_REQUESTS, now_iso)
+    ).fetchone()
+    return int(row[0])
+
+
+def _request_lines(rows: Iterable[Any]) -> list[RequestLine]:
+    return [
+        RequestLine(
+            id=int(r["id"]),
+            org=str(r["org"]),
+            item=str(r["item"]),
+            quantity=_number(r["quantity"]),
+            unit=r["unit"],
+            priority=str(r["priority"]),
+            status=str(r["status"]),
+            received_at=str(r["received_at"]),
+            due_by=r["due_by"],
+        )
+        for r in rows
+    ]
+
+
+def _top_urgent(store: Store, top: int) -> list[RequestLine]:
+    """Urgent open requests, the longest waiting first (the dashboard's own order)."""
+    rows = store.conn.execute(
+        f"SELECT {_REQUEST_COLUMNS} FROM requests "
+        f"WHERE status IN ({_marks(_OPEN_REQUESTS)}) AND priority_rank = 0 "
+        "ORDER BY received_at, id LIMIT ?",
+        (*_OPEN_REQUESTS, top),
+    )
+    return _request_lines(rows)
+
+
+def _top_overdue(store: Store, now_iso: str, top: int) -> list[RequestLine]:
+    """Overdue open requests, the most overdue first."""
+    # The ids come from an inner query an index on (status, due_by) fully covers, so only
+    # ``top`` table rows are read for the columns shown.
+    rows = store.conn.execute(
+        f"SELECT {_REQUEST_COLUMNS} FROM requests WHERE id IN ("
+        f"SELECT id FROM requests WHERE {_OVERDUE} ORDER BY due_by, id LIMIT ?) "
+        "ORDER BY due_by, id",
+        (*_OPEN_REQUESTS, now_iso, top),
+    )
+    return _request_lines(rows)
+
+
+_AWAITING = (
+    f"status IN ({_marks(_OPEN_LEADS)}) AND next_action_at IS NOT NULL AND next_action_at < ?"
+)
+
+
+def _awaiting_count(store: Store, now_iso: str) -> int:
+    row = store.conn.execute(
+        f"SELECT count(*) FROM leads WHERE {_AWAITING}", (*_OPEN_LEADS, now_iso)
+    ).fetchone()
+    return int(row[0])
+
+
+def _top_awaiting(store: Store, now_iso: str, top: int) -> list[LeadLine]:
+    """Open leads whose next action is past, the longest waiting first."""
+    rows = store.conn.execute(
+        "SELECT id, supplier, country, item, quantity, unit, status, next_action_at "
+        f"FROM leads WHERE {_AWAITING} ORDER BY next_action_at, id LIMIT ?",
+        (*_OPEN_LEADS, now_iso, top),
+    )
+    return [
+        LeadLine(
+            id=int(r["id"]),
+            supplier=str(r["supplier"]),
+            country=r["country"],
+            item=str(r["item"]),
+            quantity=_number(r["quantity"]),
+            unit=r["unit"],
+            status=str(r["status"]),
+            next_action_at=r["next_action_at"],
+        )
+        for r in rows
+    ]
+
+
+def _shift(store: Store) -> ShiftInfo | None:
+    row = store.conn.execute(
+        "SELECT officer, started_at, taken_over_from FROM shifts WHERE ended_at IS NULL "
+        "ORDER BY started_at DESC, id DESC LIMIT 1"
+    ).fetchone()
+    if row is None:
+        return None
+    return ShiftInfo(str(row["officer"]), str(row["started_at"]), row["taken_over_from"])
+
+
+def _handover(store: Store) -> HandoverInfo | None:
+    """The latest signed (or acknowledged) handover; a draft only when none was signed.
+
+    A draft the officer on duty is writing is not news for a leader yet; the last
+    sign-off and whether it was acknowledged is.
+    """
+    # Newest first by rowid: stops at the first signed one, whatever the table's size.
+    row = (
+        store.conn.execute(
+            "SELECT * FROM handovers WHERE state <> 'draft' ORDER BY id DESC LIMIT 1"
+        ).fetchone()
+        or store.conn.execute("SELECT * FROM handovers ORDER BY id DESC LIMIT 1").fetchone()
+    )
+    if row is None:
+        return None
+    handover = dict(row)
+    # Few items per handover; read them to skip ones taken off a draft ("removed").
+    items = [
+        dict(r)
+        for r in store.conn.execute(
+            "SELECT * FROM handover_items WHERE handover_id = ?", (handover["id"],)
+        )
+    ]
+    active = [i for i in items if not i.get("removed")]
+    return HandoverInfo(
+        id=int(handover["id"]),
+        from_officer=str(handover["from_officer"]),
+        to_officer=handover["to_officer"],
+        state=str(handover["state"]),
+        created_at=str(handover["created_at"]),
+        signed_at=handover["signed_at"],
+        signed_by=handover.get("signed_by"),
+        acknowledged_at=handover["acknowledged_at"],
+        acknowledged_by=handover["acknowledged_by"],
+        items=len(active),
+        items_acknowledged=sum(1 for i in active if i["acknowledged_at"]),
+    )
+
+
+def _sources(store: Store) -> list[SourceHealth]:
+    rows = store.conn.execute(
+        "SELECT name, kind, last_ok_at, last_error_at, last_error FROM sources ORDER BY name"
+    )
+    result = []
+    for r in rows:
+        ok, err = r["last_ok_at"], r["last_error_at"]
+        if err and (not ok or err >= ok):
+            state = "error"
+        elif ok:
+            state = "ok"
+        else:
+            state = "unknown"
+        result.append(SourceHealth(str(r["name"]), str(r["kind"]), state, ok, err, r["last_error"]))
+    return result
+
+
+def _supplies(store: Store) -> list[SupplyTally]:
+    """The same tallies as the supplies panel and the daily report (by category, in base
+    units), without the requested-but-unmet column: that one walks every open request."""
+    return [
+        SupplyTally(t.category, t.unit, t.received, t.distributed, t.in_stock)
+        for t in tallies(store, with_unmet=False)
+    ]
+
+
+def _number(value: Any) -> int | float | None:
+    """SQLite NUMERIC → int when whole (so JSON shows 2000, not 2000.0)."""
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else value
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return int(number) if number.is_integer() else number
+
+
+# -- JSON ------------------------------------------------------------------------------
+
+
+def to_json_dict(status: DeskStatus) -> dict[str, Any]:
+    """The documented, stable shape (see docs/ssh.md). Times are UTC ISO-8601."""
+    return {
+        "schema": SCHEMA,
+        "generated_at": status.generated_at,
+        "desk": {"name": status.desk_name, "timezone": status.timezone},
+        "requests": {
+            "total": status.requests_total,
+            "open": status.requests_open,
+            "by_status": dict(status.requests_by_status),
+            "open_by_priority": dict(status.open_by_priority),
+            "urgent_open": status.urgent_open,
+            "overdue": status.overdue,
+            "top_urgent": [asdict(r) for r in status.top_urgent],
+            "top_overdue": [asdict(r) for r in status.top_overdue],
+        },
+        "leads": {
+            "total": status.leads_total,
+            "open": status.leads_open,
+            "by_status": dict(status.leads_by_status),
+            "awaiting_reply": status.awaiting_reply,
+            "top_awaiting": [asdict(r) for r in status.top_awaiting],
+        },
+        "shift": asdict(status.shift) if status.shift else None,
+        "handover": asdict(status.handover) if status.handover else None,
+        "sources": [asdict(s) for s in status.sources],
+        "supplies": [asdict(s) for s in status.supplies],
+    }
+
+
+# C1 controls and DEL are legal raw inside JSON strings but an 8-bit terminal acts on
+# them; json.dumps already escapes C0 (ESC included) as \u00XX.
+_JSON_RAW_CONTROLS = re.compile("[\x7f-\x9f]")
+
+
+def render_json(status: DeskStatus, *, ascii_only: bool = False) -> str:
+    text = json.dumps(to_json_dict(status), ensure_ascii=ascii_only, indent=2)
+    return _JSON_RAW_CONTROLS.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+# -- text ------------------------------------------------------------------------------
+
+LABELS: dict[str, dict[str, str]] = {
+    "en": {
+        "title": "{desk} — status at {local} {zone} ({utc} UTC)",
+        "on_duty": "On duty: {officer} since {since} ({hours}h{minutes:02d}m)",
+        "on_duty_days": "On duty: {officer} since {since} ({days} days)",
+        "taken_over": "taken over",
+        "nobody": "On duty: nobody",
+        "handover": "Handover: {who} · {state} {when}",
+        "handover_by": "by {who}",
+        "handover_items": "{acked}/{items} items acknowledged",
+        "no_handover": "Handover: none yet",
+        "requests": "Requests: {open} open",
+        "leads": "Leads: {open} open",
+        "done": "done {done} of {total}",
+        "colon": ": ",
+        "by_priority": "open by priority",
+        "urgent": "Urgent open: {n} (longest waiting first)",
+        "overdue": "Overdue: {n} (past due, most overdue first)",
+        "awaiting": "Leads awaiting reply: {n} (next action past)",
+        "due": "due",
+        "since": "since",
+        "sources": "Sources",
+        "sources_ok": "{n} ok",
+        "sources_error": "{n} failing",
+        "sources_unknown": "{n} never run",
+        "more_failing": "+{n} more failing",
+        "no_sources": "Sources: none configured",
+        "supplies": "Supplies in/out",
+        "no_supplies": "Supplies: nothing recorded",
+        "more": "+{n} more",
+    },
+    "zh_CN": {
+        "title": "{desk} — 状态 {local} {zone}（UTC {utc}）",
+        "on_duty": "值班：{officer}，自 {since} 起（{hours}小时{minutes:02d}分）",
+        "on_duty_days": "值班：{officer}，自 {since} 起（{days}天）",
+        "taken_over": "接替",
+        "nobody": "值班：无人值班",
+        "handover": "交接：{who} · {state} {when}",
+        "handover_by": "确认人 {who}",
+        "handover_items": "已确认事项 {acked}/{items}",
+        "no_handover": "交接：暂无",
+        "requests": "需求：未办结 {open}",
+        "leads": "采购线索：未办结 {open}",
+        "done": "已办结 {done}/共 {total}",
+        "colon": "：",
+        "by_priority": "未办结按优先级",
+        "urgent": "特急未办结：{n}（等待最久的在前）",
+        "overdue": "已逾期：{n}（逾期最久的在前）",
+        "awaiting": "待回复线索：{n}（已过下一步时间）",
+        "due": "截止",
+        "since": "自",
+        "sources": "数据源",
+        "sources_ok": "正常 {n}",
+        "sources_error": "故障 {n}",
+        "sources_unknown": "未运行 {n}",
+        "more_failing": "另有 {n} 个故障",
+        "no_sources": "数据源：未配置",
+        "supplies": "物资 入/出",
+        "no_supplies": "物资：暂无记录",
+        "more": "另有 {n} 项",
+    },
+}
+
+# Values the store holds as codes, shown as words.
+VALUE_LABELS: dict[str, dict[str, str]] = {
+    "en": {
+        "new": "new",
+        "acknowledged": "acknowledged",
+        "in_progress": "in progress",
+        "partially_fulfilled": "partial",
+        "fulfilled": "fulfilled",
+        "closed": "closed",
+        "rejected": "rejected",
+        "urgent": "urgent",
+        "high": "high",
+        "normal": "normal",
+        "low": "low",
+        "verifying": "verifying",
+        "negotiating": "negotiating",
+        "ordered": "ordered",
+        "in_transit": "in transit",
+        "customs": "customs",
+        "received": "received",
+        "dropped": "dropped",
+        "draft": "draft",
+        "signed": "signed",
+    },
+    "zh_CN": {
+        "new": "新",
+        "acknowledged": "已确认",
+        "in_progress": "办理中",
+        "partially_fulfilled": "部分满足",
+        "fulfilled": "已满足",
+        "closed": "已关闭",
+        "rejected": "已拒绝",
+        "urgent": "特急",
+        "high": "急",
+        "normal": "一般",
+        "low": "低",
+        "verifying": "核实中",
+        "negotiating": "洽谈中",
+        "ordered": "已下单",
+        "in_transit": "运输中",
+        "customs": "清关中",
+        "received": "已收到",
+        "dropped": "已放弃",
+        "draft": "草稿",
+        "signed": "已签字",
+    },
+}
+# Supply categories (dutyboard.domain.supplies); one a desk configures shows its own name.
+CATEGORY_LABELS: dict[str, dict[str, str]] = {
+    "en": {
+        "masks": "masks",
+        "gloves": "gloves",
+        "protective_suits": "protective suits",
+        "goggles": "goggles",
+        "face_shields": "face shields",
+        "thermometers": "thermometers",
+        "disinfectant": "disinfectant",
+        "other": "other supplies",
+    },
+    "zh_CN": {
+        "masks": "口罩",
+        "gloves": "手套",
+        "protective_suits": "防护服",
+        "goggles": "护目镜",
+        "face_shields": "面屏",
+        "thermometers": "体温计",
+        "disinfectant": "消毒用品",
+        "other": "其他物资",
+    },
+}
+# A handover's "acknowledged" state reads differently from a request's.
+_HANDOVER_STATE = {"en": {"acknowledged": "acknowledged"}, "zh_CN": {"acknowledged": "已接收"}}
+
+# Every C0 and C1 control and DEL (ESC included). Layout characters become spaces: a
+# value prints on one line.
+_CONTROLS = dict.fromkeys([*range(0x20), *range(0x7F, 0xA0)])
+_CONTROLS.update({ord("\t"): " ", ord("\n"): " ", ord("\r"): " "})
+
+
+def safe(value: object) -> str:
+    """A value fit to print on a terminal: no control character can get through."""
+    return str(value).translate(_CONTROLS)
+
+
+def cells(text: str) -> int:
+    """Terminal columns ``text`` takes (CJK wide characters take two)."""
+    width = 0
+    for ch in text:
+        if unicodedata.combining(ch):
+            continue
+        width += 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+    return width
+
+
+def fit(text: str, width: int, *, pad: bool = False) -> str:
+    """Cut ``text`` to ``width`` columns with "…"; pad with spaces when asked."""
+    if cells(text) > width:
+        out, used = [], 0
+        for ch in text:
+            w = cells(ch)
+            if used + w > width - 1:
+                break
+            out.append(ch)
+            used += w
+        text = "".join(out) + "…"
+    if pad:
+        text += " " * (width - cells(text))
+    return text
+
+
+class _Text:
+    """Label lookup and time formatting for one language and zone."""
+
+    def __init__(self, lang: str, zone: ZoneInfo, now: datetime) -> None:
+        if lang not in LABELS:
+            raise ValueError(f"unknown language {lang!r} (known: {', '.join(LABELS)})")
+        self.lang = lang
+        self.zone = zone
+        self.year = now.astimezone(zone).year
+        self.labels = LABELS[lang]
+        self.values = VALUE_LABELS[lang]
+
+    def __call__(self, key: str, **values: Any) -> str:
+        return self.labels[key].format(**values)
+
+    def value(self, code: str) -> str:
+        return self.values.get(code, safe(code))
+
+    def category(self, code: str) -> str:
+        return CATEGORY_LABELS[self.lang].get(code) or safe(code.replace("_", " "))
+
+    def local(self, iso: str | None) -> str:
+        if not iso:
+            return "—"
+        try:
+            local = from_iso(iso).astimezone(self.zone)
+        except ValueError:
+            return fit(safe(iso), 16)
+        # Month-day is enough this year; an older (or far) date shows its year instead.
+        return local.strftime("%m-%d %H:%M" if local.year == self.year else "%Y-%m-%d")
+
+
+def _counts(t: _Text, counts: dict[str, int]) -> list[str]:
+    return [f"{t.value(k)} {n:,}" for k, n in counts.items()]
+
+
+def _wrap(
+    head: str,
+    parts: Sequence[str],
+    width: int,
+    *,
+    sep: str,
+    indent: str = "  ",
+    max_lines: int = 0,
+    more: str = "",
+) -> list[str]:
+    """``head``, then ``parts`` joined by " · " and wrapped at whole parts, so a count is
+    never cut in half. With ``max_lines``, what does not fit is summed up by ``more``
+    (a label with ``{n}``)."""
+    rows: list[list[str]] = [[]]
+
+    def text(index: int, row: list[str]) -> str:
+        if index == 0:
+            return head + (sep + " · ".join(row) if row else sep.rstrip() if parts else "")
+        return indent + " · ".join(row)
+
+    placed = 0
+    for part in parts:
+        index = len(rows) - 1
+        if cells(text(index, [*rows[index], part])) <= width or (index and not rows[index]):
+            rows[index].append(part)
+        elif max_lines and len(rows) >= max_lines:
+            break
+        else:
+            rows.append([part])
+        placed += 1
+    left = len(parts) - placed
+    if left and more:
+        last = rows[-1]
+        while last and cells(text(len(rows) - 1, [*last, more.format(n=left)])) > width:
+            last.pop()
+            left += 1
+        last.append(more.format(n=left))
+    return [text(i, row) for i, row in enumerate(rows)]
+
+
+def _rjust(text: str, width: int) -> str:
+    text = fit(text, width)
+    return " " * (width - cells(text)) + text
+
+
+def _quantity(quantity: int | float | None, unit: str | None) -> str:
+    if quantity is None:
+        return ""
+    text = f"{quantity:,}"
+    return f"{text} {safe(unit)}" if unit else text
+
+
+def _record_row(tag: str, first: str, second: str, tail: str, width: int) -> str:
+    """``  #id first second tail``: the two names share what the tail leaves."""
+    room = max(width - 4 - cells(tag) - cells(tail), 12)
+    first_w = max(room * 3 // 5, 6)
+    second_w = max(room - first_w, 5)
+    return f"  {tag} {fit(first, first_w, pad=True)} {fit(second, second_w, pad=True)}{tail}"
+
+
+def _tags(ids: Sequence[int]) -> list[str]:
+    """``#id`` labels padded to one width, so the columns of a list line up."""
+    tags = [f"#{i}" for i in ids]
+    width = max((len(tag) for tag in tags), default=0)
+    return [tag.ljust(width) for tag in tags]
+
+
+def _request_rows(t: _Text, rows: Sequence[RequestLine], width: int) -> list[str]:
+    return [
+        _record_row(
+            tag,
+            safe(r.org),
+            safe(r.item),
+            f" {_rjust(_quantity(r.quantity, r.unit), 13)} {t('due')} {t.local(r.due_by)}",
+            width,
+        )
+        for tag, r in zip(_tags([r.id for r in rows]), rows, strict=True)
+    ]
+
+
+def _lead_rows(t: _Text, rows: Sequence[LeadLine], width: int) -> list[str]:
+    return [
+        _record_row(
+            tag,
+            safe(r.supplier) + (f" ({safe(r.country)})" if r.country else ""),
+            safe(r.item),
+            f" {fit(t.value(r.status), 11, pad=True)} {t('due')} {t.local(r.next_action_at)}",
+            width,
+        )
+        for tag, r in zip(_tags([r.id for r in rows]), rows, strict=True)
+    ]
+
+
+def _minutes_since(now: datetime, iso: str) -> int:
+    try:
+        return max(int((now - from_iso(iso)).total_seconds() // 60), 0)
+    except ValueError:
+        return 0
+
+
+def render_text(status: DeskStatus, *, lang: str = "en", width: int = 80) -> str:
+    """One screen of plain text: 24 lines or fewer at 80 columns on an ordinary desk.
+
+    Every value from the database goes through :func:`safe`, so no control character
+    reaches the terminal; nothing is interpreted as markup (this is plain ``str``).
+    """
+    zone = ZoneInfo(status.timezone)
+    now = from_iso(status.generated_at)
+    t = _Text(lang, zone, now)
+    colon = t("colon")
+    lines = [
+        t(
+            "title",
+            desk=safe(status.desk_name),
+            local=now.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
+            zone=status.timezone,
+            utc=now.strftime("%H:%M"),
+        )
+    ]
+    if status.shift:
+        minutes = _minutes_since(now, status.shift.started_at)
+        line = t(
+            "on_duty" if minutes < 48 * 60 else "on_duty_days",
+            officer=safe(status.shift.officer),
+            since=t.local(status.shift.started_at),
+            hours=minutes // 60,
+            minutes=minutes % 60,
+            days=minutes // (24 * 60),
+        )
+        if status.shift.taken_over_from is not None:
+            line += f" · {t('taken_over')}"
+        lines.append(line)
+    else:
+        lines.append(t("nobody"))
+    lines.extend(_handover_lines(t, status.handover, width))
+
+    by_status = status.requests_by_status
+    open_counts = {k: n for k, n in by_status.items() if k in OPEN_REQUEST_STATUSES}
+    done_counts = {k: n for k, n in by_status.items() if k not in OPEN_REQUEST_STATUSES}
+    head = t("requests", open=f"{status.requests_open:,}")
+    lines.extend(_wrap(head, _counts(t, open_counts), width, sep=" — "))
+    done = t("done", done=f"{sum(done_counts.values()):,}", total=f"{status.requests_total:,}")
+    lines.extend(_wrap("  " + done, _counts(t, done_counts), width, sep=colon, indent="    "))
+    priority = "  " + t("by_priority")
+    lines.extend(
+        _wrap(priority, _counts(t, status.open_by_priority), width, sep=colon, indent="    ")
+    )
+    lines.append(t("urgent", n=f"{status.urgent_open:,}"))
+    lines.extend(_request_rows(t, status.top_urgent[:TEXT_TOP], width))
+    lines.append(t("overdue", n=f"{status.overdue:,}"))
+    lines.extend(_request_rows(t, status.top_overdue[:TEXT_TOP], width))
+
+    by_stage = status.leads_by_status
+    open_leads = {k: n for k, n in by_stage.items() if k in OPEN_LEAD_STATUSES}
+    done_leads = {k: n for k, n in by_stage.items() if k not in OPEN_LEAD_STATUSES}
+    done = t("done", done=f"{sum(done_leads.values()):,}", total=f"{status.leads_total:,}")
+    parts = [*_counts(t, open_leads), done + colon + ", ".join(_counts(t, done_leads))]
+    lines.extend(_wrap(t("leads", open=f"{status.leads_open:,}"), parts, width, sep=" — "))
+    lines.append(t("awaiting", n=f"{status.awaiting_reply:,}"))
+    lines.extend(_lead_rows(t, status.top_awaiting[:TEXT_TOP], width))
+
+    lines.extend(_source_lines(t, status.sources, width))
+    lines.extend(_supply_lines(t, status.supplies, width))
+    return "\n".join(fit(line, width) for line in lines) + "\n"
+
+
+def _handover_lines(t: _Text, h: HandoverInfo | None, width: int) -> list[str]:
+    if h is None:
+        return [t("no_handover")]
+    who = safe(h.from_officer) + (f" → {safe(h.to_officer)}" if h.to_officer else "")
+    when = {"acknowledged": h.acknowledged_at, "signed": h.signed_at}.get(h.state)
+    state = _HANDOVER_STATE[t.lang].get(h.state) or t.value(h.state)
+    head = t("handover", who=who, state=state, when=t.local(when or h.created_at))
+    parts = []
+    # Said only when someone other than the named recipient acknowledged it.
+    if h.state == "acknowledged" and h.acknowledged_by and h.acknowledged_by != h.to_officer:
+        parts.append(t("handover_by", who=safe(h.acknowledged_by)))
+    if h.items:
+        parts.append(t("handover_items", acked=h.items_acknowledged, items=h.items))
+    return _wrap(head, parts, width, sep=" · ")
+
+
+def _source_lines(t: _Text, sources: list[SourceHealth], width: int) -> list[str]:
+    """One line of counts and, if any source is failing, one line about the latest failure."""
+    if not sources:
+        return [t("no_sources")]
+    parts = []
+    for state in ("ok", "error", "unknown"):
+        n = sum(1 for s in sources if s.state == state)
+        if n:
+            parts.append(t(f"sources_{state}", n=n))
+    lines = _wrap(t("sources"), parts, width, sep=t("colon"))
+    failing = sorted(
+        (s for s in sources if s.state == "error"),
+        key=lambda s: s.last_error_at or "",
+        reverse=True,
+    )
+    if failing:
+        latest = failing[0]
+        more = f" ({t('more_failing', n=len(failing) - 1)})" if len(failing) > 1 else ""
+        error = fit(safe(latest.last_error or ""), max(width - 40, 20))
+        lines.append(f"  {safe(latest.name)} {t.local(latest.last_error_at)}: {error}{more}")
+    return lines
+
+
+def _supply_lines(t: _Text, supplies: list[SupplyTally], width: int) -> list[str]:
+    if not supplies:
+        return [t("no_supplies")]
+    # In the tallies' own order (masks, gloves, suits…); two lines at most.
+    parts = [
+        f"{t.category(s.category)} {s.received:,}/{s.distributed:,}"
+        + (f" {safe(s.unit)}" if s.unit else "")
+        for s in supplies
+    ]
+    more = t("more", n="{n}")
+    return _wrap(t("supplies"), parts, width, sep=t("colon"), max_lines=2, more=more)

@@ -15,13 +15,16 @@ from textual.containers import Grid
 from textual.dom import DOMNode
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer
+from textual.widgets import Footer, TabbedContent, TabPane
 
 from dutyboard.config import Config
 from dutyboard.domain.clock import Clock, from_iso, to_iso, utcnow
 from dutyboard.i18n import _
 from dutyboard.store import Store
+from dutyboard.store.arrivals import DeskCounts, desk_counts
 from dutyboard.store.attention import Attention, attention, new_urgent_requests, newly_overdue
+from dutyboard.store.rollcall import sync_units
+from widgets.arrivals.panel import ArrivalsPanel
 from widgets.common.fmt import day_hm
 from widgets.common.header import DeskHeader
 from widgets.common.virtual_table import VirtualTable
@@ -29,12 +32,14 @@ from widgets.contacts.panel import ContactsPanel
 from widgets.handover.panel import HandoverPanel
 from widgets.leads.panel import LeadsPanel
 from widgets.requests.panel import RequestsPanel
+from widgets.supplies.panel import SuppliesPanel
 
-PANELS = ("requests", "leads", "contacts", "handover")
+PANELS = ("requests", "leads", "contacts", "arrivals", "handover", "supplies")
 
 
 class DutyboardApp(App[None]):
-    """Four live panels over one SQLite file."""
+    """Live panels over one SQLite file: requests, leads, contacts, and a tabbed corner
+    for arrivals and roll-call, the shift and handover, and supplies."""
 
     TITLE = "dutyboard"
     CSS = """
@@ -49,6 +54,9 @@ class DutyboardApp(App[None]):
     Screen.-narrow #panels { grid-size: 1 1; grid-columns: 1fr; grid-rows: 1fr; }
     Screen.-narrow #panels > .panel { display: none; }
     Screen.-narrow #panels > .panel.-active { display: block; }
+    #corner { height: 1fr; border: none; }
+    #corner > ContentSwitcher { height: 1fr; }
+    #corner TabPane { padding: 0; height: 1fr; }
     """
     HORIZONTAL_BREAKPOINTS = [  # noqa: RUF012 (Textual declares it without ClassVar)
         (0, "-narrow"),
@@ -59,7 +67,9 @@ class DutyboardApp(App[None]):
         Binding("1", "focus_panel('requests')", _("Requests"), show=False, id="panel.requests"),
         Binding("2", "focus_panel('leads')", _("Leads"), show=False, id="panel.leads"),
         Binding("3", "focus_panel('contacts')", _("Contacts"), show=False, id="panel.contacts"),
-        Binding("4", "focus_panel('handover')", _("Handover"), show=False, id="panel.handover"),
+        Binding("4", "focus_panel('arrivals')", _("Arrivals"), show=False, id="panel.arrivals"),
+        Binding("5", "focus_panel('handover')", _("Handover"), show=False, id="panel.handover"),
+        Binding("6", "focus_panel('supplies')", _("Supplies"), show=False, id="panel.supplies"),
     ]
 
     def __init__(
@@ -88,13 +98,28 @@ class DutyboardApp(App[None]):
             yield RequestsPanel(id="requests", classes="panel -active")
             yield ContactsPanel(id="contacts", classes="panel")
             yield LeadsPanel(id="leads", classes="panel")
-            yield HandoverPanel(id="handover", classes="panel")
+            # The tab container is the grid cell (and the "panel" for narrow mode).
+            with TabbedContent(id="corner", classes="panel", initial="tab-handover"):
+                with TabPane(_("4 Arrivals"), id="tab-arrivals"):
+                    yield ArrivalsPanel(id="arrivals")
+                with TabPane(_("5 Handover"), id="tab-handover"):
+                    yield HandoverPanel(id="handover")
+                with TabPane(_("6 Supplies"), id="tab-supplies"):
+                    yield SuppliesPanel(id="supplies")
         yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#requests VirtualTable").focus()
+        self._arrivals = self.query_one(ArrivalsPanel)
         self.set_interval(1.0, self._tick)
+        self._sync_units()
         self._poll_changes()
+
+    @work(thread=True, exit_on_error=False, group="sync")
+    def _sync_units(self) -> None:
+        """Bring the reporting units in the config into the database (officers only)."""
+        if self.role == "officer" and not self.store.readonly and self.config.rollcall_units:
+            sync_units(self.store, self.config.rollcall_units)
 
     # -- time and live refresh ------------------------------------------------------
 
@@ -165,17 +190,25 @@ class DutyboardApp(App[None]):
             if self._attention_at is not None:
                 for row in newly_overdue(store, to_iso(self._attention_at), now_iso):
                     alerts.append(_("now LATE #{id}: {org} — {item}").format(**row))
+        desk = desk_counts(store, now, self.config.timezone, self.config.arrivals_soon_hours)
+        alerts += self._arrivals.reminders_due(now)
         self._attention, self._attention_at = counts, now
         self.call_from_thread(
-            self._after_poll, changed, shift.officer if shift else "", counts, alerts
+            self._after_poll, changed, shift.officer if shift else "", counts, alerts, desk
         )
 
     def _after_poll(
-        self, changed: bool, on_duty: str, counts: Attention, alerts: list[str]
+        self,
+        changed: bool,
+        on_duty: str,
+        counts: Attention,
+        alerts: list[str],
+        desk: DeskCounts | None = None,
     ) -> None:
         header = self.query_one(DeskHeader)
         header.on_duty = on_duty
         header.attention = counts
+        header.desk_counts = desk
         for alert in alerts:
             # Text from outside goes in as plain content, never parsed as markup.
             self.notify(alert, severity="warning", timeout=10, markup=False)
@@ -199,9 +232,16 @@ class DutyboardApp(App[None]):
 
     def action_focus_panel(self, panel: str) -> None:
         target = self.query_one(f"#{panel}")
-        self._activate(target)
+        for pane in target.ancestors:
+            if isinstance(pane, TabPane) and pane.id:
+                self.query_one(TabbedContent).active = pane.id
+        cell = next(
+            n for n in target.ancestors_with_self if isinstance(n, Widget) and n.has_class("panel")
+        )
+        self._activate(cell)
         tables = target.query(VirtualTable)
-        (tables.first() if tables else target).focus()
+        # A tab that was hidden must render before its panel can take focus.
+        self.call_after_refresh((tables.first() if tables else target).focus)
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         for node in event.widget.ancestors_with_self:

@@ -19,7 +19,7 @@ from dutyboard.config import ConfigError, load_config
 from dutyboard.domain.status import IllegalTransition
 from dutyboard.i18n import LANGUAGES, set_language
 from dutyboard.paths import default_db_path
-from dutyboard.store import StoreError
+from dutyboard.store import StoreError, arrivals, supplies
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -63,6 +63,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             db_path=(args.db or default_db_path()).expanduser(),
             user=args.user or config.user,
         )
+        # Receiving a shipment books its goods in the supplies ledger (same transaction).
+        arrivals.on_received(supplies.ledger_from_arrival)
         func = getattr(args, "func", None)
         if func is None:
             from dutyboard.commands.dashboard import open_dashboard

@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from dutyboard.domain.rollcall import UnitSpec, parse_units_config
+from dutyboard.domain.supplies import SuppliesConfigError, parse_catalog
 from dutyboard.paths import default_config_path
 
 
@@ -38,6 +40,10 @@ class Config:
     bell: bool = False
     rota: tuple[time, ...] = ()  # shift changes, desk time (e.g. 08:00 and 20:00)
     handover_remind_minutes: float = 30.0
+    arrivals_hours: float = 24.0  # how far ahead the arrivals panel looks
+    arrivals_remind_minutes: float = 60.0  # reminder this long before an ETA
+    arrivals_soon_hours: float = 3.0  # "landing in 3h" in the header
+    rollcall_units: tuple[UnitSpec, ...] = ()
     night_start: time = time(22, 0)
     night_end: time = time(7, 0)
     source_path: Path | None = None
@@ -132,6 +138,12 @@ _SCHEMA: dict[str, dict[str, tuple[str, Any]]] = {
         "rota": ("rota", _times),
         "remind_minutes": ("handover_remind_minutes", _minutes),
     },
+    "arrivals": {
+        "hours": ("arrivals_hours", _hours),
+        "remind_minutes": ("arrivals_remind_minutes", _minutes),
+        "soon_hours": ("arrivals_soon_hours", _hours),
+    },
+    "rollcall": {"units": ("rollcall_units", parse_units_config)},
     "contacts": {
         "night_start": ("night_start", _clock_time),
         "night_end": ("night_end", _clock_time),
@@ -140,7 +152,7 @@ _SCHEMA: dict[str, dict[str, tuple[str, Any]]] = {
 
 
 # Sections that belong to other modules, which read the same file themselves.
-OTHER_SECTIONS = frozenset({"sources"})
+OTHER_SECTIONS = frozenset({"sources", "supplies"})
 
 
 def load_config(path: Path | None = None) -> Config:
@@ -157,7 +169,13 @@ def load_config(path: Path | None = None) -> Config:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read: {exc}") from None
-    return parse_config(data, source=path)
+    config = parse_config(data, source=path)
+    try:
+        # Checked now so a bad [supplies] section stops dutyboard at start, naming the key.
+        parse_catalog(data.get("supplies", {}), where=str(path))
+    except SuppliesConfigError as exc:
+        raise ConfigError(str(exc)) from None
+    return config
 
 
 def parse_config(data: dict[str, Any], *, source: Path | None = None) -> Config:

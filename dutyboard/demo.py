@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from dutyboard.demo_arrivals import add_demo_arrivals
+from dutyboard.demo_supplies import add_demo_supplies
 from dutyboard.domain.clock import to_iso, utcnow
 from dutyboard.domain.status import ClosureReason, LeadStatus, RequestStatus
 from dutyboard.store import Store, StoreError
@@ -591,10 +593,12 @@ def build_demo(
         n_requests = _requests(store, rng, t, now, requests)
         n_leads = _leads(store, rng, t, now, leads)
         n_contacts = _contacts(store, rng, t, now)
+        add_demo_supplies(store, now, rng)
         store.actor = officer
         t[0] = now - timedelta(hours=5)
         store.start_shift(officer)
         t[0] = now
+        add_demo_arrivals(store, now, rng)
     finally:
         store.close()
     return DemoSummary(n_requests, n_leads, n_contacts, shifts=2, handovers=1)

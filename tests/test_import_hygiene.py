@@ -12,6 +12,15 @@ CORE = [
     "dutyboard.cli",
     "dutyboard.commands.demo",
     "dutyboard.commands.check",
+    "dutyboard.ingest.collector",
+    "dutyboard.ingest.store_sink",
+    "dutyboard.store.handovers",
+    "dutyboard.store.arrivals",
+    "dutyboard.store.rollcall",
+    "dutyboard.store.supplies",
+    "dutyboard.reports.status",
+    "dutyboard.reports.daily",
+    "dutyboard.reports.export",
 ]
 
 

@@ -213,7 +213,7 @@ MESSAGES: dict[str, str] = {
     "Times are yours (desk time zone).": "时间为本值班室时区。",
     # handover
     "  (ctrl+s saves)": "  （ctrl+s 保存）",
-    "4 Shift & handover": "4 值班与交接",
+    "5 Shift & handover": "5 值班与交接",
     "Acknowledge": "确认",
     "Acknowledge all": "全部确认",
     "Add item": "添加事项",
@@ -239,4 +239,27 @@ MESSAGES: dict[str, str] = {
     "Take over shift": "接班",
     "The handover notes are not saved.": "交接备注尚未保存。",
     "handover notes saved": "交接备注已保存",
+    # arrivals, roll-call, corner tabs
+    "Arrivals": "到达",
+    "Supplies": "物资台账",
+    "4 Arrivals": "4 到达",
+    "5 Handover": "5 交接班",
+    "Landed": "已落地",
+    "Received/met": "已接收/已接到",
+    "Delayed…": "延误…",
+    "State": "状态",
+    "Hold-up": "卡点",
+    "Reported": "已报",
+    "Reported…": "已报（附说明）…",
+    "Roll-call": "点名",
+    "next {hours}h": "未来 {hours} 小时",
+    "{count} more": "另有 {count} 条",
+    "in {span}": "{span}后",
+    "landing in 3h": "3小时内到达",
+    "units missing": "未报单位",
 }
+
+# Feature catalogs kept beside this one (each key appears in one file only).
+from dutyboard.locale.zh_CN_supplies import MESSAGES as _SUPPLIES  # noqa: E402
+
+MESSAGES.update(_SUPPLIES)

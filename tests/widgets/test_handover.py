@@ -95,7 +95,7 @@ async def test_whole_handover_between_two_officers_in_two_apps(
         assert "No handover yet" in panel_text(zhang)
 
         # Li Na drafts her handover from the record.
-        await lp.press("4", "H")
+        await lp.press("5", "H")
         await settle(li, lp)
         mine = screen(li)
         assert mine.state == "draft"
@@ -108,7 +108,7 @@ async def test_whole_handover_between_two_officers_in_two_apps(
 
         # Zhang Wei sees the draft appear, live, and cannot touch it.
         await until(zhang, zp, lambda: "Draft handover #1 Li Na → ?  draft" in panel_text(zhang))
-        await zp.press("4", "enter")
+        await zp.press("5", "enter")
         await settle(zhang, zp)
         theirs = screen(zhang)
         assert theirs.state == "draft" and not (WRITE_KEYS - {"M"}) & keys(zhang)
@@ -216,7 +216,7 @@ async def test_leader_reads_the_handover_with_no_write_key(db_path: Path, clock:
     app = make_app(db_path, "Wang Fang", clock, role="leader")
     async with app.run_test(size=(160, 45)) as pilot:
         await settle(app, pilot)
-        await pilot.press("4")
+        await pilot.press("5")
         assert not {"H", "T"} & keys(app)
         await pilot.press("H", "T", "enter")
         await settle(app, pilot)
@@ -243,7 +243,7 @@ async def test_take_over_key_and_history_browse(db_path: Path, clock: FakeClock)
     app = make_app(db_path, "Zhang Wei", clock)
     async with app.run_test(size=(160, 45)) as pilot:
         await settle(app, pilot)
-        await pilot.press("4", "T")
+        await pilot.press("5", "T")
         await settle(app, pilot)
         assert isinstance(app.screen, ChoiceDialog)
         await pilot.press("enter")
@@ -295,7 +295,7 @@ async def test_unsaved_notes_are_kept_on_leaving(db_path: Path, clock: FakeClock
     app = make_app(db_path, "Li Na", clock)
     async with app.run_test(size=(160, 45)) as pilot:
         await settle(app, pilot)
-        await pilot.press("4", "H")
+        await pilot.press("5", "H")
         await settle(app, pilot)
         shown = screen(app)
         shown.notes_area.focus()

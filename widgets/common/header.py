@@ -17,6 +17,7 @@ from textual.reactive import reactive
 from textual.widget import Widget
 
 from dutyboard.i18n import _
+from dutyboard.store.arrivals import DeskCounts
 from dutyboard.store.attention import Attention
 from widgets.common.fmt import weekday
 
@@ -34,6 +35,7 @@ class DeskHeader(Widget):
 
     on_duty: reactive[str] = reactive("")
     attention: reactive[Attention | None] = reactive(None)
+    desk_counts: reactive[DeskCounts | None] = reactive(None)
 
     def __init__(
         self, desk: str, zone: ZoneInfo, role: str, now: datetime, clocks: Sequence[str] = ()
@@ -96,6 +98,13 @@ class DeskHeader(Widget):
         ):
             text.append(f"{label} {count:,}", style=style if count else "dim")
             text.append("  ")
+        if (d := self.desk_counts) is not None:
+            for label, count, style in (
+                (_("landing in 3h"), d.arrivals_soon, "bold cyan"),
+                (_("units missing"), d.units_missing, "bold red"),
+            ):
+                text.append(f"{label} {count:,}", style=style if count else "dim")
+                text.append("  ")
         return text
 
     def clock_strip(self) -> Text:

@@ -76,6 +76,7 @@ class TablePanel(Vertical):
         Binding("s", "status", _("Status"), id="row.status"),
         Binding("n", "note", _("Note"), id="row.note"),
         Binding("N", "new", _("New"), id="panel.new"),
+        Binding("x", "export", _("Export"), id="panel.export"),
     ]
     # Actions that change data: absent for a leader.
     WRITE_ACTIONS: ClassVar[frozenset[str]] = frozenset(
@@ -230,6 +231,12 @@ class TablePanel(Vertical):
         if action in self.WRITE_ACTIONS:
             return self.dutyboard.role == "officer" and not self.store.readonly
         return True
+
+    def action_export(self) -> None:
+        """This panel's current (filtered, sorted) view to a CSV/xlsx file."""
+        from widgets.supplies.export_dialog import export_panel_view
+
+        export_panel_view(self, self.table.spec)
 
     def action_detail(self) -> None:
         record_id = self.selected_id()

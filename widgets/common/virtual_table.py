@@ -344,6 +344,8 @@ class VirtualTable(ScrollView, can_focus=True):
             cursor_row,
             top_row,
             self.cursor - self.first_visible,
+            # Read geometry here: in a worker thread it could trigger a layout pass.
+            max(self.body_height, 10),
         )
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="reload")
@@ -354,6 +356,7 @@ class VirtualTable(ScrollView, can_focus=True):
         cursor_row: Row | None,
         top_row: Row | None,
         cursor_line: int,
+        height: int,
     ) -> None:
         store = self.store
         total = v.count(store, spec)
@@ -369,7 +372,6 @@ class VirtualTable(ScrollView, can_focus=True):
             anchor_key = v.key_of(spec, top_row)
             cursor = v.position(store, spec, anchor_key)
         top = max(0, cursor - max(0, cursor_line))
-        height = max(self.body_height, 10)
         rows: dict[int, Row] = {}
         if anchor_key is None:
             for i, row in enumerate(v.page(store, spec, None, height + PAGE)):

@@ -56,7 +56,7 @@ class HandoverPanel(Static, can_focus=True):
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
-        self.border_title = _("4 Shift & handover")
+        self.border_title = _("5 Shift & handover")
         self.shift: Shift | None = None
         self.on_duty: Row | None = None
         self.handover: Row | None = None

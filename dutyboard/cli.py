@@ -9,20 +9,71 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import pkgutil
 import sys
 from collections.abc import Sequence
 
-from dutyboard import __version__, commands
+from dutyboard import __version__
 from dutyboard.commands import Context, UsageError, common_options
 from dutyboard.config import ConfigError, load_config
 from dutyboard.domain.status import IllegalTransition
 from dutyboard.i18n import LANGUAGES, set_language
 from dutyboard.paths import default_db_path
-from dutyboard.store import StoreError, arrivals, supplies
+from dutyboard.store import StoreError
+
+# Every subcommand: name → (module in dutyboard/commands, help line). Only the module of
+# the command being run is imported, so `dutyboard status` does not pay for the HTTP
+# client, the ingest stack or the UI (a leader's status over SSH should be quick).
+# tests/test_cli.py checks this table against what each module registers.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "arrivals": (
+        "arrivals",
+        "what lands in the next hours (shipments and travellers); import declarations",
+    ),
+    "rollcall": ("arrivals", "which units have reported today, which are due or missing"),
+    "backup": ("backup", "copy the live database to DEST, verified (safe while others write)"),
+    "check": (
+        "check",
+        "check the database (integrity, schema, WAL, collector lease); upgrade its schema",
+    ),
+    "collect": ("collect", "run the configured drop folders and HTTP feeds ([[sources]]) headless"),
+    "contacts": ("contacts", "export contacts (vCard or CSV)"),
+    "demo": ("demo", "build a realistic demo database"),
+    "export": ("export", "export requests, leads, contacts or supplies (CSV, xlsx, HXL)"),
+    "handover": (
+        "handover",
+        "show, export, list or (for scripts) draft, sign and acknowledge handovers",
+    ),
+    "ingest": (
+        "ingest",
+        "import request, lead or contact files once (CSV/TSV, xlsx, JSON, HXL, KoBo, ODK, vCard)",
+    ),
+    "report": (
+        "report",
+        "the daily report: what came in, what went out, open needs, leads, events",
+    ),
+    "shift": ("shift", "start, end or show the duty shift"),
+    "status": ("status", "the desk at a glance, as one screen of text or JSON (read-only)"),
+    "supplies": ("supplies", "the supplies ledger: record receipts and deliveries, print tallies"),
+}
+# Global options that take a value (their value is never the command name).
+_VALUED = frozenset({"--db", "--config", "--role", "--user", "--lang"})
 
 
-def build_parser() -> argparse.ArgumentParser:
+def command_in(argv: Sequence[str]) -> str | None:
+    """The subcommand named on the command line, if any."""
+    skip = False
+    for token in argv:
+        if skip:
+            skip = False
+        elif token in _VALUED:
+            skip = True
+        elif not token.startswith("-"):
+            return token if token in COMMANDS else None
+    return None
+
+
+def build_parser(argv: Sequence[str] = (), *, full: bool = False) -> argparse.ArgumentParser:
+    """The parser; only the chosen command (or, with ``full``, every one) in detail."""
     parser = argparse.ArgumentParser(
         prog="dutyboard",
         description="Terminal dashboard for a round-the-clock duty desk: incoming requests, "
@@ -44,15 +95,23 @@ def build_parser() -> argparse.ArgumentParser:
         help="interface language (default: desk.lang in the config, else the locale)",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
-        command = importlib.import_module(f"dutyboard.commands.{module.name}")
-        if hasattr(command, "register"):
-            command.register(sub)
+    chosen = command_in(argv)
+    modules = (
+        sorted({m for m, _ in COMMANDS.values()})
+        if full
+        else ([COMMANDS[chosen][0]] if chosen else [])
+    )
+    for module in modules:
+        importlib.import_module(f"dutyboard.commands.{module}").register(sub)
+    for name, (_, help_text) in COMMANDS.items():
+        if name not in sub.choices:
+            sub.add_parser(name, help=help_text)  # listed in --help, parsed when chosen
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(argv)
     args = parser.parse_args(argv)
     try:
         config = load_config(args.config)
@@ -63,8 +122,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             db_path=(args.db or default_db_path()).expanduser(),
             user=args.user or config.user,
         )
-        # Receiving a shipment books its goods in the supplies ledger (same transaction).
-        arrivals.on_received(supplies.ledger_from_arrival)
         func = getattr(args, "func", None)
         if func is None:
             from dutyboard.commands.dashboard import open_dashboard

@@ -67,3 +67,29 @@ def test_dashboard_refuses_without_a_terminal(tmp_path: Path) -> None:
     result = run("--db", str(tmp_path / "x.db"))
     assert result.returncode == 2
     assert "needs a terminal" in result.stderr
+
+
+def test_command_table_matches_what_each_module_registers() -> None:
+    import argparse
+
+    from dutyboard.cli import COMMANDS, build_parser, command_in
+
+    full = build_parser(full=True)
+    sub = next(a for a in full._actions if isinstance(a, argparse._SubParsersAction))
+    helps = {a.dest: a.help for a in sub._choices_actions}
+    assert helps == {name: help_text for name, (_, help_text) in COMMANDS.items()}
+    assert command_in(["--db", "status", "demo", "--force"]) == "demo"
+    assert command_in(["--lang", "zh_CN", "status", "--json"]) == "status"
+    assert command_in(["--role=leader"]) is None
+
+
+def test_status_does_not_import_the_ui_or_the_http_client(tmp_path: Path) -> None:
+    code = (
+        "import sys; from dutyboard.cli import main\n"
+        f"main(['status', '--db', {str(tmp_path / 'none.db')!r}])\n"
+        "bad = sorted({m.split('.')[0] for m in sys.modules} & {'textual', 'httpx', 'openpyxl'})\n"
+        "print('IMPORTED', ','.join(bad))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            timeout=60)  # fmt: skip
+    assert "IMPORTED \n" in result.stdout or result.stdout.strip().endswith("IMPORTED")

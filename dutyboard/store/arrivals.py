@@ -74,10 +74,18 @@ _IN_TRANSIT = tuple(sorted(IN_TRANSIT))
 _FINAL = tuple(sorted(FINAL_ARRIVAL_STATES))
 
 # Called inside the transaction that marks a shipment received: (store, conn, row after).
-# The supplies ledger registers here (see docs/arrivals.md); nothing is registered by
-# default, so receiving never writes a ledger entry twice.
 ReceivedHook = Callable[[Store, sqlite3.Connection, Row], None]
-RECEIVED_HOOKS: list[ReceivedHook] = []
+
+
+def _book_in_ledger(store: Store, conn: sqlite3.Connection, row: Row) -> None:
+    """The supplies ledger entry for a received shipment (imported only when needed).
+    The ledger's unique arrival_id index means a shipment is never booked twice."""
+    from dutyboard.store.supplies import ledger_from_arrival
+
+    ledger_from_arrival(store, conn, row)
+
+
+RECEIVED_HOOKS: list[ReceivedHook] = [_book_in_ledger]
 
 
 def on_received(hook: ReceivedHook) -> ReceivedHook:

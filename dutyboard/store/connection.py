@@ -6,10 +6,20 @@ import os
 import sqlite3
 from pathlib import Path
 
-from sqlite_utils import Database
-
 from dutyboard.store.errors import SchemaTooNew, SchemaTooOld, StoreError
-from dutyboard.store.schema import all_migration_names, migrations
+
+# The migrations this version ships, oldest first. Checked against schema.py by a test;
+# knowing them here means an up-to-date database opens without importing sqlite-utils
+# (a read-only `dutyboard status` over SSH starts that much faster).
+SCHEMA_VERSION = (
+    "m001_initial",
+    "m002_panel_indexes",
+    "m003_handover_workflow",
+    "m010_ingest_health_and_duplicates",
+    "m020_arrivals_rollcall",
+    "m030_supplies_ledger",
+    "m040_status_indexes",
+)
 
 BUSY_TIMEOUT_MS = 10_000
 
@@ -76,14 +86,29 @@ def _uri_path(path: Path) -> str:
     return str(path.resolve()).replace("?", "%3f").replace("#", "%23")
 
 
+def _applied(conn: sqlite3.Connection) -> list[str]:
+    has_table = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_sqlite_migrations'"
+    ).fetchone()
+    if not has_table:
+        return []
+    return [
+        r[0]
+        for r in conn.execute(
+            "SELECT name FROM _sqlite_migrations WHERE migration_set = 'dutyboard' ORDER BY rowid"
+        )
+    ]
+
+
 def _check_schema(conn: sqlite3.Connection, path: Path, *, readonly: bool) -> None:
-    db = Database(conn, execute_plugins=False, recursive_triggers=False)
     try:
-        applied = {m.name for m in migrations.applied(db)}
+        applied = set(_applied(conn))
     except sqlite3.DatabaseError as exc:
         conn.close()
         raise StoreError(f"{path} is not a dutyboard database ({exc})") from None
-    known = set(all_migration_names())
+    known = set(SCHEMA_VERSION)
+    if applied == known:
+        return
     if applied - known:
         conn.close()
         raise SchemaTooNew(
@@ -97,6 +122,11 @@ def _check_schema(conn: sqlite3.Connection, path: Path, *, readonly: bool) -> No
                 f"{path} needs a schema upgrade; open it once as officer "
                 "(dutyboard check --db …) before read-only use"
             )
+        from sqlite_utils import Database
+
+        from dutyboard.store.schema import migrations
+
+        db = Database(conn, execute_plugins=False, recursive_triggers=False)
         try:
             # One transaction holding the write lock from the start: two processes that
             # upgrade at once queue up, and the second finds nothing pending.
@@ -111,5 +141,4 @@ def _check_schema(conn: sqlite3.Connection, path: Path, *, readonly: bool) -> No
 
 
 def applied_migrations(conn: sqlite3.Connection) -> list[str]:
-    db = Database(conn, execute_plugins=False, recursive_triggers=False)
-    return [m.name for m in migrations.applied(db)]
+    return _applied(conn)

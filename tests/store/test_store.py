@@ -233,3 +233,9 @@ def test_assign_refuses_contacts_and_blank_means_unowned(store: Store) -> None:
     assert store.assign("requests", rid, "  ")["assignee"] is None
     with pytest.raises(ValidationError):
         store.assign("contacts", 1, "x")
+
+
+def test_schema_version_constant_matches_the_migrations() -> None:
+    from dutyboard.store.connection import SCHEMA_VERSION
+
+    assert list(SCHEMA_VERSION) == all_migration_names()

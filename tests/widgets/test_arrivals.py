@@ -49,7 +49,7 @@ class PanelApp(App[None]):
     def on_mount(self) -> None:
         self.query_one(ArrivalsPanel).focus()
 
-    def refresh_panels(self) -> None:
+    def changed_here(self) -> None:  # what the dashboard does after a write
         self.refreshes += 1
         self.query_one(ArrivalsPanel).reload()
 

@@ -4,7 +4,6 @@ history of one reporting unit (its streak and gaps)."""
 from __future__ import annotations
 
 import io
-import json
 from collections.abc import Callable
 from datetime import datetime
 from typing import ClassVar
@@ -25,6 +24,7 @@ from dutyboard.domain.rollcall import RollCallState
 from dutyboard.store import Row, Store
 from dutyboard.store import arrivals as arr
 from dutyboard.store import rollcall as rc
+from widgets.common.detail import load_json_object, pretty_json
 
 _HIDDEN = {"raw", "extra", "notes", "content_hash"}
 _TIMES = ("eta", "first_eta", "landed_at", "done_at", "reminded_at", "created_at", "updated_at")
@@ -102,7 +102,7 @@ class ArrivalDetail(_Modal):
             parts += [Text("\nNotes", style="bold underline"), Text(str(row["notes"]))]
         if row.get("extra"):
             parts += [Text("\nOther fields from the source", style="bold underline")]
-            parts.append(Text(_pretty(str(row["extra"]))))
+            parts.append(Text(pretty_json(str(row["extra"]))))
         if row.get("raw"):
             parts += [Text("\nOriginal record (as received)", style="bold underline")]
             parts.append(Text(str(row["raw"])))
@@ -119,7 +119,7 @@ class ArrivalDetail(_Modal):
             " ",
             (str(event["action"]), "cyan"),
         )
-        before, after = _load(event["before"]), _load(event["after"])
+        before, after = load_json_object(event["before"]), load_json_object(event["after"])
         for key in sorted(set(before) | set(after)):
             if key in ("notes", "raw", "content_hash", "extra"):
                 continue
@@ -179,20 +179,3 @@ class UnitHistoryScreen(_Modal):
             by = p.by + (f" — {p.note}" if p.note else "")
             table.add_row(Text(p.day.isoformat()), Text(state), Text(when), Text(by))
         self.show(Group(head, Text(""), table))
-
-
-def _load(text: object) -> dict[str, object]:
-    if not text:
-        return {}
-    try:
-        value = json.loads(str(text))
-    except ValueError:
-        return {}
-    return value if isinstance(value, dict) else {}
-
-
-def _pretty(text: str) -> str:
-    try:
-        return json.dumps(json.loads(text), ensure_ascii=False, indent=2)
-    except ValueError:
-        return text

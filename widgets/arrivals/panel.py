@@ -38,15 +38,15 @@ from dutyboard.domain.arrivals import (
 )
 from dutyboard.domain.clock import from_iso
 from dutyboard.domain.rollcall import RollCallState
-from dutyboard.domain.status import IllegalTransition
 from dutyboard.i18n import _
-from dutyboard.store import Row, StaleEdit, Store, StoreError
+from dutyboard.store import Row, Store, StoreError
 from dutyboard.store import arrivals as arr
 from dutyboard.store import rollcall as rc
 from widgets.arrivals.detail import ArrivalDetail, UnitHistoryScreen
 from widgets.common import forms
 from widgets.common.dialogs import ChoiceDialog, Field, FormDialog, text_dialog
 from widgets.common.fmt import day_hm
+from widgets.common.writes import StoreWriter
 
 DEFAULT_HOURS = 24.0
 DEFAULT_REMIND_MINUTES = 60
@@ -169,7 +169,7 @@ class RollCallTable(_WriteGuard, DataTable[Text]):
         self._panel().ask_reported_note()
 
 
-class ArrivalsPanel(Vertical):
+class ArrivalsPanel(StoreWriter, Vertical):
     """What lands in the next hours, and who has reported today."""
 
     DEFAULT_CSS = """
@@ -646,28 +646,6 @@ class ArrivalsPanel(Vertical):
         self.app.push_screen(
             text_dialog(f"{day.name} has reported", "How (note)", placeholder="by phone"), given
         )
-
-    @work(thread=True, exit_on_error=False, group="write")
-    def write(self, change: Callable[[], object], done: str) -> None:
-        """One store write off the event loop; errors become one clear notice."""
-        try:
-            change()
-        except StaleEdit as exc:
-            self.app.call_from_thread(
-                self.notify, str(exc), severity="warning", timeout=8, markup=False
-            )
-        except (StoreError, IllegalTransition) as exc:
-            self.app.call_from_thread(
-                self.notify, str(exc), severity="error", timeout=8, markup=False
-            )
-            return
-        else:
-            self.app.call_from_thread(self.notify, done, timeout=3, markup=False)
-        # The dashboard's changed_here() refreshes every panel and the header counts.
-        refresh = getattr(self.app, "changed_here", None) or getattr(
-            self.app, "refresh_panels", None
-        )
-        self.app.call_from_thread(refresh if callable(refresh) else self.reload)
 
     # -- the app's minute hook --------------------------------------------------------------
 

@@ -89,7 +89,7 @@ class DetailScreen(ModalScreen[None]):
         if row.get("extra"):
             parts += [
                 Text("\n" + _("Other fields from the source"), style="bold underline"),
-                Text(shown(_pretty(str(row["extra"])))),
+                Text(shown(pretty_json(str(row["extra"])))),
             ]
         if row.get("raw"):
             parts += [
@@ -122,8 +122,8 @@ class DetailScreen(ModalScreen[None]):
             " ",
             (str(event["action"]), "cyan"),
         )
-        before = _load(event["before"])
-        after = _load(event["after"])
+        before = load_json_object(event["before"])
+        after = load_json_object(event["after"])
         for key in sorted(set(before) | set(after)):
             if key in ("raw", "notes") and event["action"] != "note":
                 continue
@@ -136,7 +136,7 @@ class DetailScreen(ModalScreen[None]):
         self.dismiss(None)
 
 
-def _load(text: object) -> dict[str, object]:
+def load_json_object(text: object) -> dict[str, object]:
     if not text:
         return {}
     try:
@@ -146,7 +146,7 @@ def _load(text: object) -> dict[str, object]:
     return value if isinstance(value, dict) else {}
 
 
-def _pretty(text: str) -> str:
+def pretty_json(text: str) -> str:
     try:
         return json.dumps(json.loads(text), ensure_ascii=False, indent=2)
     except ValueError:

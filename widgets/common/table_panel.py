@@ -12,20 +12,20 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.timer import Timer
 from textual.widgets import Input
 
-from dutyboard.domain.status import IllegalTransition
 from dutyboard.i18n import _
-from dutyboard.store import Row, StaleEdit, Store, StoreError
+from dutyboard.store import Row, Store
 from dutyboard.store import views as v
 from widgets.common.detail import DetailScreen
 from widgets.common.dialogs import Field, FormDialog, text_dialog
 from widgets.common.virtual_table import ColumnSpec, VirtualTable
+from widgets.common.writes import StoreWriter
 
 if TYPE_CHECKING:
     from dutyboard.app import DutyboardApp
@@ -41,7 +41,7 @@ QUICK_FILTERS: dict[str, dict[str, Any]] = {
 }
 
 
-class TablePanel(Vertical):
+class TablePanel(StoreWriter, Vertical):
     """Base class: subclasses name the table, its columns and how a row looks."""
 
     DEFAULT_CSS = """
@@ -316,21 +316,3 @@ class TablePanel(Vertical):
         row = self.table.cursor_row
         if row is not None:
             self.write(lambda: change(row), f"#{row['id']} {done}")
-
-    @work(thread=True, exit_on_error=False, group="write")
-    def write(self, change: Callable[[], object], done: str) -> None:
-        """Run one store write off the event loop; errors become one clear notice."""
-        try:
-            change()
-        except StaleEdit as exc:
-            self.app.call_from_thread(
-                self.notify, str(exc), severity="warning", timeout=8, markup=False
-            )
-        except (StoreError, IllegalTransition) as exc:
-            self.app.call_from_thread(
-                self.notify, str(exc), severity="error", timeout=8, markup=False
-            )
-            return
-        else:
-            self.app.call_from_thread(self.notify, done, timeout=3, markup=False)
-        self.app.call_from_thread(self.dutyboard.changed_here)

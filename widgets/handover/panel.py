@@ -221,7 +221,9 @@ class HandoverPanel(Static, can_focus=True):
         try:
             handover_id = ho.draft_handover(self.dutyboard.store)
         except (StoreError, IllegalTransition) as exc:
-            self.app.call_from_thread(self.notify, str(exc), severity="error", timeout=8)
+            self.app.call_from_thread(
+                self.notify, str(exc), severity="error", timeout=8, markup=False
+            )
             return
         self.app.call_from_thread(self._opened_draft, handover_id)
 
@@ -256,12 +258,14 @@ class HandoverPanel(Static, can_focus=True):
         try:
             result = ho.take_over(self.dutyboard.store)
         except (StoreError, IllegalTransition) as exc:
-            self.app.call_from_thread(self.notify, str(exc), severity="error", timeout=8)
+            self.app.call_from_thread(
+                self.notify, str(exc), severity="error", timeout=8, markup=False
+            )
             return
         message = f"You are on duty (shift #{result.shift_id})"
         if result.taken_from:
             message += f"; {result.taken_from}'s shift ended (take-over logged)"
-        self.app.call_from_thread(self.notify, message, timeout=5)
+        self.app.call_from_thread(self.notify, message, timeout=5, markup=False)
         self.app.call_from_thread(self.dutyboard.refresh_panels)
         self.app.call_from_thread(sync_on_duty, self.dutyboard)
 

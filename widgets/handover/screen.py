@@ -412,13 +412,17 @@ class HandoverScreen(Screen[None]):
         try:
             result = change()
         except StaleEdit as exc:
-            self.app.call_from_thread(self.notify, str(exc), severity="warning", timeout=8)
+            self.app.call_from_thread(
+                self.notify, str(exc), severity="warning", timeout=8, markup=False
+            )
         except (StoreError, IllegalTransition) as exc:
-            self.app.call_from_thread(self.notify, str(exc), severity="error", timeout=8)
+            self.app.call_from_thread(
+                self.notify, str(exc), severity="error", timeout=8, markup=False
+            )
             return
         else:
             message = done(result) if callable(done) else done
-            self.app.call_from_thread(self.notify, message, timeout=4)
+            self.app.call_from_thread(self.notify, message, timeout=4, markup=False)
         self.app.call_from_thread(self._after_write)
 
     def _after_write(self) -> None:
@@ -526,7 +530,7 @@ class HandoverScreen(Screen[None]):
         if item is None or item.get("removed"):
             return
         if item.get("acknowledged_at"):
-            self.notify(f"{item_label(item)} is already acknowledged", timeout=3)
+            self.notify(f"{item_label(item)} is already acknowledged", timeout=3, markup=False)
             return
         item_id = int(item["id"])
 

@@ -89,6 +89,9 @@ class DutyboardApp(App[None]):
         self._data_version: int | None = None
         self._attention: Attention | None = None
         self._attention_at: datetime | None = None
+        if role == "leader":
+            # Leaders often watch over a thin SSH link or a phone: no animation frames.
+            self.animation_level = "none"
 
     def compose(self) -> ComposeResult:
         yield DeskHeader(

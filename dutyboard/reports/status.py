@@ -16,7 +16,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -112,6 +112,33 @@ class SupplyTally:
 
 
 @dataclass(frozen=True)
+class ArrivalLine:
+    id: int
+    kind: str
+    state: str
+    eta: str
+    what: str
+    overdue: bool
+
+
+@dataclass(frozen=True)
+class Arrivals:
+    hours: int
+    count: int  # open arrivals with an ETA in the next ``hours``
+    overdue: int  # past their ETA and not landed
+    top: list[ArrivalLine]
+
+
+@dataclass(frozen=True)
+class RollCall:
+    reported: int
+    late: int
+    due: int
+    missing: int
+    units_missing: list[str]
+
+
+@dataclass(frozen=True)
 class DeskStatus:
     generated_at: str
     desk_name: str
@@ -128,6 +155,8 @@ class DeskStatus:
     handover: HandoverInfo | None
     sources: list[SourceHealth]
     supplies: list[SupplyTally]
+    arrivals: Arrivals | None = None
+    rollcall: RollCall | None = None
 
     @property
     def requests_total(self) -> int:
@@ -183,10 +212,52 @@ def build_status(
                 handover=_handover(store),
                 sources=_sources(store),
                 supplies=_supplies(store),
+                arrivals=_arrivals(store, now_iso, top),
+                rollcall=_rollcall(store, now_iso, timezone),
             )
         finally:
             if own_txn and conn.in_transaction:
                 conn.execute("COMMIT")
+
+
+def _arrivals(store: Store, now_iso: str, top: int, hours: int = 24) -> Arrivals:
+    from dutyboard.domain.arrivals import is_overdue
+    from dutyboard.store import arrivals as arr
+
+    now = from_iso(now_iso)
+    end = to_iso(now + timedelta(hours=hours))
+    rows, count = arr.arrivals_between(store, now_iso, end, limit=top)
+    overdue = arr.arrival_counts(store, now).overdue
+    late_rows, _ = arr.arrivals_between(store, "0000", now_iso, limit=top)
+    lines = [
+        ArrivalLine(
+            int(r["id"]),
+            str(r["kind"]),
+            str(r["state"]),
+            str(r["eta"]),
+            arr.describe(r),
+            is_overdue(str(r["state"]), from_iso(str(r["eta"])), now),
+        )
+        for r in [*late_rows, *rows]
+    ]
+    # Overdue ones first: they are what the officer must chase.
+    lines = sorted(lines, key=lambda x: (not x.overdue, x.eta))[:top]  # fmt: skip
+    return Arrivals(hours=hours, count=count, overdue=overdue, top=lines)
+
+
+def _rollcall(store: Store, now_iso: str, zone: str) -> RollCall:
+    from dutyboard.domain.rollcall import RollCallState
+    from dutyboard.store import rollcall as rc
+
+    days = rc.roll_call(store, from_iso(now_iso), zone)
+    by_state = {state: [d for d in days if d.state is state] for state in RollCallState}
+    return RollCall(
+        reported=len(by_state.get(RollCallState.REPORTED, [])),
+        late=len(by_state.get(RollCallState.LATE, [])),
+        due=len(by_state.get(RollCallState.DUE, [])),
+        missing=len(by_state.get(RollCallState.MISSING, [])),
+        units_missing=[d.name for d in by_state.get(RollCallState.MISSING, [])],
+    )
 
 
 def _marks(values: Sequence[str]) -> str:
@@ -422,6 +493,8 @@ def to_json_dict(status: DeskStatus) -> dict[str, Any]:
         "handover": asdict(status.handover) if status.handover else None,
         "sources": [asdict(s) for s in status.sources],
         "supplies": [asdict(s) for s in status.supplies],
+        "arrivals": asdict(status.arrivals) if status.arrivals else None,
+        "rollcall": asdict(status.rollcall) if status.rollcall else None,
     }
 
 
@@ -466,6 +539,9 @@ LABELS: dict[str, dict[str, str]] = {
         "no_sources": "Sources: none configured",
         "supplies": "Supplies in/out",
         "no_supplies": "Supplies: nothing recorded",
+        "arrivals": "Arriving in the next {hours}h: {n} · overdue {late}",
+        "late_mark": "LATE",
+        "rollcall": "Roll-call: {missing} missing · {due} due · {late} late · {reported} reported",
         "more": "+{n} more",
     },
     "zh_CN": {
@@ -494,6 +570,9 @@ LABELS: dict[str, dict[str, str]] = {
         "sources_unknown": "未运行 {n}",
         "more_failing": "另有 {n} 个故障",
         "no_sources": "数据源：未配置",
+        "arrivals": "未来 {hours} 小时到达：{n} · 逾期 {late}",
+        "late_mark": "逾期",
+        "rollcall": "点名：未报 {missing} · 待报 {due} · 迟报 {late} · 已报 {reported}",
         "supplies": "物资 入/出",
         "no_supplies": "物资：暂无记录",
         "more": "另有 {n} 项",
@@ -807,9 +886,28 @@ def render_text(status: DeskStatus, *, lang: str = "en", width: int = 80) -> str
     lines.append(t("awaiting", n=f"{status.awaiting_reply:,}"))
     lines.extend(_lead_rows(t, status.top_awaiting[:TEXT_TOP], width))
 
+    lines.extend(_arrival_lines(t, status.arrivals, status.rollcall, width))
     lines.extend(_source_lines(t, status.sources, width))
     lines.extend(_supply_lines(t, status.supplies, width))
     return "\n".join(fit(line, width) for line in lines) + "\n"
+
+
+def _arrival_lines(t: _Text, a: Arrivals | None, r: RollCall | None, width: int) -> list[str]:
+    lines: list[str] = []
+    # One line each, so the status still fits one screen: the first thing to chase.
+    if a is not None and (a.count or a.overdue):
+        head = t("arrivals", n=f"{a.count:,}", hours=a.hours, late=f"{a.overdue:,}")
+        first = next(iter(a.top), None)
+        if first is not None:
+            mark = t("late_mark") + " " if first.overdue else ""
+            head += f" — {mark}{t.local(first.eta)} {safe(first.what)}"
+        lines.append(fit(head, width))
+    if r is not None and (r.reported + r.late + r.due + r.missing):
+        head = t("rollcall", missing=r.missing, due=r.due, late=r.late, reported=r.reported)
+        if r.units_missing:
+            head += " — " + ", ".join(safe(n) for n in r.units_missing)
+        lines.append(fit(head, width))
+    return lines
 
 
 def _handover_lines(t: _Text, h: HandoverInfo | None, width: int) -> list[str]:
@@ -854,11 +952,12 @@ def _source_lines(t: _Text, sources: list[SourceHealth], width: int) -> list[str
 def _supply_lines(t: _Text, supplies: list[SupplyTally], width: int) -> list[str]:
     if not supplies:
         return [t("no_supplies")]
-    # In the tallies' own order (masks, gloves, suits…); two lines at most.
+    # In the tallies' own order (masks, gloves, suits…); one line, so that arrivals and
+    # the roll-call fit on the same screen (the full tallies: `dutyboard supplies tally`).
     parts = [
         f"{t.category(s.category)} {s.received:,}/{s.distributed:,}"
         + (f" {safe(s.unit)}" if s.unit else "")
         for s in supplies
     ]
     more = t("more", n="{n}")
-    return _wrap(t("supplies"), parts, width, sep=t("colon"), max_lines=2, more=more)
+    return _wrap(t("supplies"), parts, width, sep=t("colon"), max_lines=1, more=more)

@@ -122,6 +122,7 @@ async def test_leader_has_no_write_keys_and_changes_nothing(demo_db: Path) -> No
         after = app.store.conn.execute("SELECT count(*) FROM events").fetchone()[0]
         assert after == before
         assert "READ-ONLY" in app.query_one(DeskHeader).render().plain
+        assert app.animation_level == "none"  # nothing to redraw over a thin link
 
 
 async def test_other_process_writes_appear_without_a_keypress(demo_db: Path) -> None:

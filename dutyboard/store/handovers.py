@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from dutyboard.domain.arrivals import OPEN_ARRIVAL_STATES
 from dutyboard.domain.clock import from_iso, to_iso
 from dutyboard.domain.handover import (
     LIST_CAP,
@@ -42,6 +43,10 @@ from dutyboard.domain.handover import (
 from dutyboard.domain.status import OPEN_LEAD_STATUSES, OPEN_REQUEST_STATUSES
 from dutyboard.store.errors import NotFound, StaleEdit, ValidationError
 from dutyboard.store.store import Row, Store
+
+# The brief looks this far past its end for arrivals: roughly the next shift.
+NEXT_SHIFT_HOURS = 12
+ARRIVAL_OPEN = tuple(sorted(OPEN_ARRIVAL_STATES))
 
 # Open items drafted per kind (requests, leads); the rest are counted, never hidden.
 ITEM_CAP = 20
@@ -1113,6 +1118,20 @@ def _brief(
             _source_line,
         )
     )
+    # What lands in the next shift (and what is already late): the incoming officer must
+    # know before it happens, not when the airport calls.
+    ahead = to_iso(from_iso(covers_to) + timedelta(hours=NEXT_SHIFT_HOURS))
+    landing = f"FROM arrivals WHERE state IN ({','.join('?' for _ in ARRIVAL_OPEN)}) AND eta < ?"
+    sections.append(
+        section(
+            "arrivals",
+            f"Arriving in the next {NEXT_SHIFT_HOURS} hours (and overdue)",
+            f"SELECT count(*) {landing}",
+            f"SELECT * {landing} ORDER BY eta, id",
+            (*ARRIVAL_OPEN, ahead),
+            _arrival_line,
+        )
+    )
     other = (
         f"FROM events e WHERE {window} AND e.entity NOT IN ('handover', 'shift', 'supply') "
         "AND NOT (e.entity IN ('request', 'lead') AND e.action IN ('create', 'status')) "
@@ -1204,6 +1223,14 @@ def _supply_line(r: Row) -> BriefLine:
         else ""
     )
     return BriefLine(f"{r['direction']}: {r['item']}{qty}{party}", "", r["at"], r["actor"])
+
+
+def _arrival_line(r: Row) -> BriefLine:
+    from dutyboard.store.arrivals import describe
+
+    holdups = [f"{k} {r[k]}" for k in ("permit", "customs") if r.get(k) == "pending"]
+    text = describe(r) + (f" ({', '.join(holdups)})" if holdups else "")
+    return BriefLine(text, ref=f"arrival #{r['id']}", at=str(r["eta"]))
 
 
 def _overdue_line(r: Row) -> BriefLine:

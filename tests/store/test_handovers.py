@@ -461,3 +461,22 @@ def test_history_search_and_markdown_export(
     assert [r["id"] for r in ho.handover_history(store, text="zhang")] == [handover_id]
     assert ho.handover_history(store, text="100%") == []
     assert ho.handover_history(store, before_id=handover_id) == []
+
+
+def test_the_brief_lists_what_lands_in_the_next_shift(tmp_path: Path) -> None:
+    from dutyboard.demo import build_demo
+
+    path = tmp_path / "demo.db"
+    build_demo(path, now=FIXED_NOW, officer="Zhang Wei", requests=20, leads=10)
+    store = Store.open(path, actor="Zhang Wei", clock=FakeClock())
+    try:
+        view = ho.handover_view(store, ho.draft_handover(store))
+        assert view.brief is not None
+        arrivals = view.brief.section("arrivals")
+        texts = [line.text for line in arrivals.lines]
+        # The charter waiting on its flight permit, and the overdue gloves from Colombo.
+        assert any("CZ8421" in t and "permit pending" in t for t in texts)
+        assert any("UL880" in t for t in texts)
+        assert arrivals.total >= len(arrivals.lines) > 0
+    finally:
+        store.close()

@@ -53,7 +53,7 @@ class ContactsPanel(TablePanel):
     OUTCOMES = ("reached", "no answer", "left message", "asked to call back", "wrong number")
     columns = (
         ColumnSpec(_("Now"), 4, sort="reach"),
-        ColumnSpec(_("Local"), 11),
+        ColumnSpec(_("Local"), 12),
         ColumnSpec(_("Name"), 12, flex=True, sort="name"),
         ColumnSpec(_("Next window"), 16),
         ColumnSpec(_("UTC±"), 6, sort="tz"),

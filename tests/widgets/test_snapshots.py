@@ -16,13 +16,29 @@ from textual.pilot import Pilot
 
 from dutyboard.app import DutyboardApp
 from tests.widgets.test_dashboard import make_app, settle
+from widgets.common.header import DeskHeader
+from widgets.common.table_panel import TablePanel
 
 
 def ready(app: DutyboardApp) -> Callable[[Pilot[None]], object]:
+    """Wait until every panel has loaded, the contacts are ranked, the header has its
+    counts, and no worker has run for a while: a loaded machine must not change the
+    picture, only the wait."""
+
     async def run_before(pilot: Pilot[None]) -> None:
-        await settle(app, pilot)
-        await pilot.pause(0.2)
-        await settle(app, pilot)
+        quiet = 0
+        for _ in range(300):
+            await settle(app, pilot)
+            await pilot.pause(0.05)
+            done = (
+                all(p.table.loaded for p in app.query(TablePanel))
+                and app.query_one("#contacts", TablePanel).table.spec.ranking
+                and app.query_one(DeskHeader).desk_counts is not None
+                and not any(w.is_running for w in app.workers)
+            )
+            quiet = quiet + 1 if done else 0
+            if quiet >= 6:
+                return
 
     return run_before
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import sqlite3
 import sys
 from collections.abc import Sequence
 
@@ -130,6 +131,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(func(args, ctx))
     except (ConfigError, StoreError, UsageError, IllegalTransition) as exc:
         print(f"dutyboard: {exc}", file=sys.stderr)
+        return 2
+    except sqlite3.Error as exc:
+        # A read that meets a damaged page, a full disk…: one line, never a traceback.
+        from dutyboard.store.connection import storage_error
+
+        problem = storage_error(exc, (args.db or default_db_path()).expanduser())
+        if problem is None:
+            raise
+        print(f"dutyboard: {problem}", file=sys.stderr)
         return 2
     except OSError as exc:
         # A wrong path or a permission problem: say which file and why, no traceback.

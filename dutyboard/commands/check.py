@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sqlite3
 from pathlib import Path
 
 from dutyboard.commands import Context, Subparsers, UsageError, common_options
@@ -27,7 +28,11 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     store = Store.open(ctx.db_path)
     try:
         conn = store.conn
-        result = conn.execute("PRAGMA integrity_check").fetchone()[0]
+        try:
+            rows = conn.execute("PRAGMA integrity_check").fetchall()
+            result = " ".join(" ".join(str(r[0]) for r in rows).split())[:300]
+        except sqlite3.DatabaseError as exc:
+            result = f"failed: {exc} (the database may be damaged: see dutyboard backup --help)"
         wal = Path(f"{ctx.db_path}-wal")
         lease = conn.execute(
             "SELECT holder, expires_at FROM leases WHERE name = 'collector'"

@@ -67,6 +67,10 @@ def backup(source: Path, dest: Path) -> BackupResult:
         src.close()
     if result != "ok" or copied != counts:
         tmp.unlink(missing_ok=True)
-        raise StoreError(f"backup copy failed verification ({result}; {copied} != {counts})")
+        detail = " ".join(str(result).split())[:300]
+        raise StoreError(
+            f"backup copy failed verification ({detail}); the database may be damaged: "
+            "run 'dutyboard check'"
+        )
     os.replace(tmp, dest)
     return BackupResult(dest, counts, dest.stat().st_size)

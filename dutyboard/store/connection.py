@@ -6,7 +6,7 @@ import os
 import sqlite3
 from pathlib import Path
 
-from dutyboard.store.errors import SchemaTooNew, SchemaTooOld, StoreError
+from dutyboard.store.errors import SchemaTooNew, SchemaTooOld, StorageError, StoreError
 
 # The migrations this version ships, oldest first. Checked against schema.py by a test;
 # knowing them here means an up-to-date database opens without importing sqlite-utils
@@ -23,6 +23,9 @@ SCHEMA_VERSION = (
 
 BUSY_TIMEOUT_MS = 10_000
 
+# SQLite primary result codes (the low byte of ``sqlite3.Error.sqlite_errorcode``).
+_BUSY, _LOCKED, _READONLY, _IOERR, _CORRUPT, _FULL, _CANTOPEN, _NOTADB = 5, 6, 8, 10, 11, 13, 14, 26
+
 
 def connect(path: Path, *, readonly: bool = False) -> sqlite3.Connection:
     """Open ``path`` with dutyboard's settings and bring its schema up to date.
@@ -35,7 +38,13 @@ def connect(path: Path, *, readonly: bool = False) -> sqlite3.Connection:
     if readonly:
         if not path.exists():
             raise StoreError(f"database {path} does not exist (a leader cannot create it)")
-        conn = _open(f"file:{_uri_path(path)}?mode=ro", uri=True)
+        target = f"file:{_uri_path(path)}?mode=ro"
+        if _read_only_file_system(path):
+            # Nobody can change a file on a read-only file system, so SQLite may read it
+            # as immutable: without that, a WAL database there cannot be opened at all
+            # (its -shm file cannot be created beside it).
+            target += "&immutable=1"
+        conn = _open(target, path, uri=True)
         conn.execute("PRAGMA query_only = ON")
         _check_schema(conn, path, readonly=True)
         return conn
@@ -43,12 +52,12 @@ def connect(path: Path, *, readonly: bool = False) -> sqlite3.Connection:
         raise StoreError(f"cannot create database {path}: folder {path.parent} does not exist")
     if not path.exists():
         _create_private(path)
-    conn = _open(str(path), uri=False)
+    conn = _open(str(path), path, uri=False)
     try:
         mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
     except sqlite3.DatabaseError as exc:
         conn.close()
-        raise StoreError(f"{path} is not a dutyboard database ({exc})") from None
+        raise _not_usable(exc, path) from None
     if mode.lower() != "wal":
         conn.close()
         raise StoreError(f"cannot switch {path} to WAL mode (got {mode})")
@@ -57,7 +66,9 @@ def connect(path: Path, *, readonly: bool = False) -> sqlite3.Connection:
     return conn
 
 
-def _open(target: str, *, uri: bool) -> sqlite3.Connection:
+def _open(target: str, path: Path, *, uri: bool) -> sqlite3.Connection:
+    if path.is_dir():
+        raise StoreError(f"cannot open database {path}: it is a folder, not a database file")
     try:
         # isolation_level=None: we issue BEGIN IMMEDIATE ourselves, so a transaction
         # never starts implicitly and locks are taken up front (no upgrade deadlocks).
@@ -65,7 +76,7 @@ def _open(target: str, *, uri: bool) -> sqlite3.Connection:
             target, uri=uri, isolation_level=None, check_same_thread=False, timeout=10
         )
     except sqlite3.OperationalError as exc:
-        raise StoreError(f"cannot open database {target}: {exc}") from None
+        raise StoreError(f"cannot open database {path}: {exc}") from None
     conn.row_factory = sqlite3.Row
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA foreign_keys = ON")
@@ -105,7 +116,7 @@ def _check_schema(conn: sqlite3.Connection, path: Path, *, readonly: bool) -> No
         applied = set(_applied(conn))
     except sqlite3.DatabaseError as exc:
         conn.close()
-        raise StoreError(f"{path} is not a dutyboard database ({exc})") from None
+        raise _not_usable(exc, path) from None
     known = set(SCHEMA_VERSION)
     if applied == known:
         return
@@ -142,3 +153,68 @@ def _check_schema(conn: sqlite3.Connection, path: Path, *, readonly: bool) -> No
 
 def applied_migrations(conn: sqlite3.Connection) -> list[str]:
     return _applied(conn)
+
+
+def storage_error(exc: sqlite3.Error, path: Path) -> StorageError | None:
+    """One line a person can act on when the disk or the file failed, else None.
+
+    A full disk, a read-only file or folder, an I/O error, a damaged file, a write lock
+    held past the busy timeout: none is a bug, none should reach anyone as a traceback.
+    Other errors (a constraint, a bad statement) are returned as None: they are bugs.
+    """
+    code = getattr(exc, "sqlite_errorcode", None)
+    primary = code & 0xFF if isinstance(code, int) else None
+    text = str(exc).replace("\n", " ")
+    if primary == _FULL or "disk is full" in text:
+        return StorageError(
+            f"cannot write {path}: the disk is full ({text}); nothing was changed, "
+            "free some space and try again"
+        )
+    if primary == _READONLY or "readonly database" in text:
+        return StorageError(f"cannot write {path}: {_unwritable(path)}")
+    if primary == _CANTOPEN:
+        return StorageError(f"cannot open {path}: {_unwritable(path)}")
+    if primary == _IOERR or "disk I/O error" in text:
+        return StorageError(
+            f"cannot use {path}: disk I/O error ({text}); check the disk, then run "
+            "'dutyboard check'"
+        )
+    if primary == _CORRUPT or "malformed" in text:
+        return StorageError(
+            f"{path} is damaged ({text}); run 'dutyboard check' and restore the last "
+            "backup (see 'dutyboard backup --help')"
+        )
+    if primary == _NOTADB:
+        return StorageError(f"{path} is not a dutyboard database ({text})")
+    if primary in (_BUSY, _LOCKED) or "database is locked" in text:
+        return StorageError(
+            f"{path} stayed locked by another process for over {BUSY_TIMEOUT_MS // 1000} s "
+            f"({text}); nothing was changed, try again"
+        )
+    return None
+
+
+def _not_usable(exc: sqlite3.DatabaseError, path: Path) -> StoreError:
+    return storage_error(exc, path) or StoreError(f"{path} is not a dutyboard database ({exc})")
+
+
+def _read_only_file_system(path: Path) -> bool:
+    try:
+        return bool(os.statvfs(path).f_flag & os.ST_RDONLY)
+    except OSError:
+        return False
+
+
+def _unwritable(path: Path) -> str:
+    """Why SQLite could not write ``path`` (or create its -wal/-shm files), in words."""
+    folder = path.parent
+    if _read_only_file_system(path if path.exists() else folder):
+        return "it is on a read-only file system (a leader can still read it: --role leader)"
+    if path.exists() and not os.access(path, os.W_OK):
+        return "the file is read-only for you (a leader can still read it: --role leader)"
+    if not os.access(folder, os.W_OK | os.X_OK):
+        return (
+            f"its folder {folder} is not writable for you (SQLite keeps the -wal and -shm "
+            "files beside the database)"
+        )
+    return "SQLite could not open it"

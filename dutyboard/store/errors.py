@@ -29,3 +29,11 @@ class SchemaTooNew(StoreError):
 
 class ValidationError(StoreError):
     """A value a person entered is not acceptable; the message names the field."""
+
+
+class StorageError(StoreError):
+    """The disk or the file failed (full, read-only, I/O error, damaged, locked too long).
+
+    Raised instead of the raw ``sqlite3`` error so that it reaches a person as one line;
+    whatever transaction met it was rolled back.
+    """

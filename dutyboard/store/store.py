@@ -11,7 +11,7 @@ import json
 import sqlite3
 import threading
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,8 +27,14 @@ from dutyboard.domain.status import (
     check_lead_transition,
     check_request_transition,
 )
-from dutyboard.store.connection import applied_migrations, connect
-from dutyboard.store.errors import NotFound, ReadOnlyError, StaleEdit, ValidationError
+from dutyboard.store.connection import applied_migrations, connect, storage_error
+from dutyboard.store.errors import (
+    NotFound,
+    ReadOnlyError,
+    StaleEdit,
+    StoreError,
+    ValidationError,
+)
 
 Row = dict[str, Any]
 
@@ -185,15 +191,43 @@ class Store:
         """A short write transaction that holds the write lock from its first statement."""
         if self.readonly:
             raise ReadOnlyError("this session is read-only: nothing can be changed here")
+        conn = self.conn
+
+        def rollback() -> None:
+            # SQLite has already rolled back after some errors (a full disk, an I/O
+            # error); a second ROLLBACK would fail and hide the error that matters.
+            if conn.in_transaction:
+                with suppress(sqlite3.Error):
+                    conn.execute("ROLLBACK")
+
+        def storage(exc: sqlite3.Error) -> StoreError | None:
+            # A full disk, a read-only or damaged file… is one line for a person.
+            return storage_error(exc, self.path)
+
         with self._lock:
-            self.conn.execute("BEGIN IMMEDIATE")
             try:
-                yield self.conn
-            except BaseException:
-                self.conn.execute("ROLLBACK")
-                raise
-            else:
-                self.conn.execute("COMMIT")
+                conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.Error as exc:
+                problem = storage(exc)
+                if problem is None:
+                    raise
+                raise problem from exc
+            try:
+                yield conn
+            except BaseException as exc:
+                rollback()
+                problem = storage(exc) if isinstance(exc, sqlite3.Error) else None
+                if problem is None:
+                    raise
+                raise problem from exc
+            try:
+                conn.execute("COMMIT")
+            except sqlite3.Error as exc:
+                rollback()
+                problem = storage(exc)
+                if problem is None:
+                    raise
+                raise problem from exc
 
     def log_event(
         self,

@@ -89,6 +89,7 @@ class DutyboardApp(App[None]):
         self._data_version: int | None = None
         self._attention: Attention | None = None
         self._attention_at: datetime | None = None
+        self._stale: set[str] = set()  # hidden panels to re-query when shown
         if role == "leader":
             # Leaders often watch over a thin SSH link or a phone: no animation frames.
             self.animation_level = "none"
@@ -228,8 +229,25 @@ class DutyboardApp(App[None]):
         self._poll_changes()
 
     def refresh_panels(self) -> None:
+        """Re-query the panels on screen; a hidden one (another tab, narrow mode) is only
+        marked stale and re-queried when shown, so it never delays what the officer sees
+        (they share one connection, and the supplies tallies are heavy on a large desk)."""
         for panel_id in PANELS:
-            self.query_one(f"#{panel_id}").reload()  # type: ignore[attr-defined]
+            panel = self.query_one(f"#{panel_id}")
+            if shown(panel):
+                panel.reload()  # type: ignore[attr-defined]
+            else:
+                self._stale.add(panel_id)
+
+    def _reload_stale(self) -> None:
+        for panel_id in sorted(self._stale):
+            panel = self.query_one(f"#{panel_id}")
+            if shown(panel):
+                self._stale.discard(panel_id)
+                panel.reload()  # type: ignore[attr-defined]
+
+    def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        self.call_after_refresh(self._reload_stale)
 
     # -- actions --------------------------------------------------------------------
 
@@ -256,3 +274,9 @@ class DutyboardApp(App[None]):
         """Mark the panel in use; on a narrow screen it is the only one shown."""
         for other in self.query(".panel"):
             other.set_class(other is panel, "-active")
+        self.call_after_refresh(self._reload_stale)
+
+
+def shown(widget: Widget) -> bool:
+    """Is the widget displayed (no hidden tab or narrow-mode panel above it)?"""
+    return all(node.display for node in widget.ancestors_with_self if isinstance(node, Widget))

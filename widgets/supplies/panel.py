@@ -20,6 +20,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.widget import Widget
 from textual.widgets import Sparkline, Static
 
 from dutyboard.domain.status import IllegalTransition
@@ -120,7 +121,13 @@ class SuppliesPanel(Vertical, can_focus=True):
         yield Static("", id="supplies-money")
 
     def on_mount(self) -> None:
-        self.reload()
+        # In the dashboard this panel sits on a tab that is usually hidden; the app
+        # re-queries it when the tab is shown. Standing alone, it loads now.
+        self.call_after_refresh(self._first_load)
+
+    def _first_load(self) -> None:
+        if all(n.display for n in self.ancestors_with_self if isinstance(n, Widget)):
+            self.reload()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in self.WRITE_ACTIONS:

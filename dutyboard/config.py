@@ -57,7 +57,8 @@ def _default_user() -> str:
 
 
 # section → key → (field name, parser)
-def _zone(value: Any) -> str:
+def zone_value(value: Any) -> str:
+    """A config value that must be an IANA zone name (shared with [[sources]])."""
     if not isinstance(value, str):
         raise ValueError("must be a string such as 'Asia/Shanghai'")
     try:
@@ -69,7 +70,8 @@ def _zone(value: Any) -> str:
     return value
 
 
-def _text(value: Any) -> str:
+def text_value(value: Any) -> str:
+    """A config value that must be a non-empty string (shared with [[sources]])."""
     if not isinstance(value, str) or not value.strip():
         raise ValueError("must be a non-empty string")
     return value.strip()
@@ -90,7 +92,7 @@ def _hours(value: Any) -> float:
 def _zones(value: Any) -> tuple[str, ...]:
     if not isinstance(value, list):
         raise ValueError("must be a list of IANA time zones")
-    return tuple(_zone(v) for v in value)
+    return tuple(zone_value(v) for v in value)
 
 
 def _bool(value: Any) -> bool:
@@ -124,9 +126,9 @@ def _minutes(value: Any) -> float:
 
 _SCHEMA: dict[str, dict[str, tuple[str, Any]]] = {
     "desk": {
-        "name": ("desk_name", _text),
-        "timezone": ("timezone", _zone),
-        "user": ("user", _text),
+        "name": ("desk_name", text_value),
+        "timezone": ("timezone", zone_value),
+        "user": ("user", text_value),
         "lang": ("lang", _lang),
     },
     "display": {

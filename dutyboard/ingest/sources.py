@@ -25,9 +25,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from dutyboard.config import Config, ConfigError
+from dutyboard.config import Config, ConfigError, text_value, zone_value
 from dutyboard.ingest.aliases import CANONICAL_FIELDS, EXTERNAL_ID
 from dutyboard.ingest.records import KINDS, Kind
 from dutyboard.paths import default_config_path
@@ -116,14 +115,8 @@ def resolve_headers(
 # ----------------------------------------------------------------------- parsing
 
 
-def _text(value: Any) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise ValueError("must be a non-empty string")
-    return value.strip()
-
-
 def _name(value: Any) -> str:
-    text = _text(value)
+    text = text_value(value)
     if not _NAME.match(text):
         raise ValueError(
             f"{text[:40]!r} is not a usable name (letters, digits, space and . : @ + - _, "
@@ -152,20 +145,8 @@ def _format(value: Any) -> str:
     return str(value)
 
 
-def _zone(value: Any) -> str:
-    if not isinstance(value, str):
-        raise ValueError("must be a string such as 'Asia/Shanghai'")
-    try:
-        ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError(
-            f"{value!r} is not a known IANA time zone (e.g. 'Asia/Shanghai')"
-        ) from None
-    return value
-
-
 def _url(value: Any) -> str:
-    text = _text(value)
+    text = text_value(value)
     if not re.match(r"^https?://[^\s/]+", text, re.I):
         raise ValueError(f"{text[:60]!r} must start with http:// or https:// and name a host")
     if any(ch.isspace() for ch in text):
@@ -202,7 +183,7 @@ def _bool(value: Any) -> bool:
 
 
 def _env_name(value: Any) -> str:
-    text = _text(value)
+    text = text_value(value)
     if not _ENV_NAME.match(text):
         raise ValueError(
             f"{text[:40]!r} is not an environment variable name (put the variable's NAME "
@@ -212,7 +193,7 @@ def _env_name(value: Any) -> str:
 
 
 def _scheme(value: Any) -> str:
-    text = _text(value)
+    text = text_value(value)
     if not re.match(r"^[A-Za-z][A-Za-z0-9_-]{0,31}$", text):
         raise ValueError(f"{text[:40]!r} is not an authorization scheme such as Bearer or Token")
     return text
@@ -245,7 +226,7 @@ _ONLY = {
 }
 _PARSERS: dict[str, Callable[[Any], Any]] = {
     "format": _format,
-    "zone": _zone,
+    "zone": zone_value,
     "interval_seconds": _number(0),
     "settle_seconds": _number(0, strict=False),
     "duplicate_window_hours": _number(0, strict=False),
@@ -332,7 +313,7 @@ def parse_sources(
             if "path" not in entry:
                 raise fail("path", 'is required for type = "folder"')
             try:
-                text = _text(entry["path"])
+                text = text_value(entry["path"])
             except ValueError as exc:
                 raise fail("path", str(exc)) from None
             path = Path(text).expanduser()
@@ -402,7 +383,7 @@ def load_sources(
         desk = data.get("desk")
         zone_name = desk.get("timezone") if isinstance(desk, dict) else None
         try:
-            default_zone = _zone(zone_name) if zone_name is not None else Config().timezone
+            default_zone = zone_value(zone_name) if zone_name is not None else Config().timezone
         except ValueError:
             default_zone = Config().timezone  # config.py reports the bad desk.timezone
     return parse_sources(

@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -759,8 +759,8 @@ def acknowledge_item(
         target = _target(store, pass_to)
         passed = _ack_items(store, conn, h, [item], target)
         completed, more = _complete_if_done(store, conn, h, target)
-    if completed:
-        _change_shift(store, h)
+        if completed:
+            _change_shift(store, conn, h)
     return Acknowledgement(handover_id, 1, completed, passed + more)
 
 
@@ -780,8 +780,8 @@ def acknowledge_all(
         )
         passed = _ack_items(store, conn, h, items, target)
         completed, more = _complete_if_done(store, conn, h, target)
-    if completed:
-        _change_shift(store, h)
+        if completed:
+            _change_shift(store, conn, h)
     return Acknowledgement(handover_id, len(items), completed, passed + more)
 
 
@@ -936,14 +936,18 @@ def _complete_if_done(
     return True, moved
 
 
-def _change_shift(store: Store, h: Row) -> None:
+def _change_shift(store: Store, conn: sqlite3.Connection, h: Row) -> None:
     """The acknowledging officer now has the desk: the handed-over shift ends, theirs
-    starts (each through the store's own shift commands, each logged)."""
-    shift = store.current_shift()
-    if shift is not None and shift.id == h["shift_id"] and shift.officer != store.actor:
-        with suppress(NotFound):  # someone ended it a moment ago
-            store.end_shift(shift.id)
-    store.start_shift(store.actor)
+    starts, in the acknowledging transaction (a crash between the two would leave the
+    handover acknowledged and the outgoing officer still on duty)."""
+    shift = _row(
+        conn,
+        "SELECT id, officer FROM shifts WHERE ended_at IS NULL "
+        "ORDER BY started_at DESC, id DESC LIMIT 1",
+    )
+    if shift is not None and shift["id"] == h["shift_id"] and shift["officer"] != store.actor:
+        store.end_shift_in(conn, int(shift["id"]))
+    store.start_shift_in(conn, store.actor)
 
 
 def _item_and_handover(conn: sqlite3.Connection, item_id: int) -> tuple[Row, Row]:

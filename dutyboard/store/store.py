@@ -567,41 +567,50 @@ class Store:
         if not officer:
             raise ValidationError("a shift needs an officer name")
         with self.transaction() as conn:
-            now = self.now()
-            open_row = conn.execute(
-                "SELECT id, officer FROM shifts WHERE ended_at IS NULL ORDER BY id DESC LIMIT 1"
-            ).fetchone()
-            taken_from = None
-            if open_row is not None:
-                if open_row["officer"] == officer:
-                    return int(open_row["id"])
-                taken_from = int(open_row["id"])
-                conn.execute("UPDATE shifts SET ended_at = ? WHERE id = ?", (now, taken_from))
-                self.log_event(conn, "shift", taken_from, "end", None, {"ended_at": now})
-            cur = conn.execute(
-                "INSERT INTO shifts (officer, started_at, taken_over_from) VALUES (?, ?, ?)",
-                (officer, now, taken_from),
-            )
-            shift_id = int(cur.lastrowid or 0)
-            self.log_event(
-                conn,
-                "shift",
-                shift_id,
-                "takeover" if taken_from else "start",
-                None,
-                {"officer": officer, "started_at": now, "taken_over_from": taken_from},
-            )
-            return shift_id
+            return self.start_shift_in(conn, officer)
+
+    def start_shift_in(self, conn: sqlite3.Connection, officer: str) -> int:
+        """`start_shift` inside a caller's transaction, so a handover's acknowledgement
+        and the change of officer commit together."""
+        now = self.now()
+        open_row = conn.execute(
+            "SELECT id, officer FROM shifts WHERE ended_at IS NULL ORDER BY id DESC LIMIT 1"
+        ).fetchone()
+        taken_from = None
+        if open_row is not None:
+            if open_row["officer"] == officer:
+                return int(open_row["id"])
+            taken_from = int(open_row["id"])
+            conn.execute("UPDATE shifts SET ended_at = ? WHERE id = ?", (now, taken_from))
+            self.log_event(conn, "shift", taken_from, "end", None, {"ended_at": now})
+        cur = conn.execute(
+            "INSERT INTO shifts (officer, started_at, taken_over_from) VALUES (?, ?, ?)",
+            (officer, now, taken_from),
+        )
+        shift_id = int(cur.lastrowid or 0)
+        self.log_event(
+            conn,
+            "shift",
+            shift_id,
+            "takeover" if taken_from else "start",
+            None,
+            {"officer": officer, "started_at": now, "taken_over_from": taken_from},
+        )
+        return shift_id
 
     def end_shift(self, shift_id: int) -> None:
         with self.transaction() as conn:
-            now = self.now()
-            cur = conn.execute(
-                "UPDATE shifts SET ended_at = ? WHERE id = ? AND ended_at IS NULL", (now, shift_id)
-            )
-            if cur.rowcount == 0:
-                raise NotFound(f"shift #{shift_id} is not open")
-            self.log_event(conn, "shift", shift_id, "end", None, {"ended_at": now})
+            self.end_shift_in(conn, shift_id)
+
+    def end_shift_in(self, conn: sqlite3.Connection, shift_id: int) -> None:
+        """`end_shift` inside a caller's transaction."""
+        now = self.now()
+        cur = conn.execute(
+            "UPDATE shifts SET ended_at = ? WHERE id = ? AND ended_at IS NULL", (now, shift_id)
+        )
+        if cur.rowcount == 0:
+            raise NotFound(f"shift #{shift_id} is not open")
+        self.log_event(conn, "shift", shift_id, "end", None, {"ended_at": now})
 
     def last_handover(self) -> Row | None:
         return self._one("SELECT * FROM handovers ORDER BY id DESC LIMIT 1")

@@ -114,6 +114,10 @@ class DutyboardApp(App[None]):
 
     def on_mount(self) -> None:
         self.query_one("#requests VirtualTable").focus()
+        # Held from here on: timers and workers call back while a modal is on top or the
+        # app is closing, when a query of the current screen finds none of them.
+        self._header = self.query_one(DeskHeader)
+        self._panels: dict[str, Widget] = {p: self.query_one(f"#{p}") for p in PANELS}
         self._arrivals = self.query_one(ArrivalsPanel)
         self.set_interval(1.0, self._tick)
         self._sync_units()
@@ -163,8 +167,7 @@ class DutyboardApp(App[None]):
         self.run_worker(self.run_action(action, node), exit_on_error=False)
 
     def _tick(self) -> None:
-        header = self.query_one(DeskHeader)
-        header.tick(self.clock())
+        self._header.tick(self.clock())
         self._poll_changes()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="poll")
@@ -209,7 +212,7 @@ class DutyboardApp(App[None]):
         alerts: list[str],
         desk: DeskCounts | None = None,
     ) -> None:
-        header = self.query_one(DeskHeader)
+        header = self._header
         header.on_duty = on_duty
         header.attention = counts
         header.desk_counts = desk
@@ -232,8 +235,7 @@ class DutyboardApp(App[None]):
         """Re-query the panels on screen; a hidden one (another tab, narrow mode) is only
         marked stale and re-queried when shown, so it never delays what the officer sees
         (they share one connection, and the supplies tallies are heavy on a large desk)."""
-        for panel_id in PANELS:
-            panel = self.query_one(f"#{panel_id}")
+        for panel_id, panel in self._panels.items():
             if shown(panel):
                 panel.reload()  # type: ignore[attr-defined]
             else:
@@ -241,7 +243,7 @@ class DutyboardApp(App[None]):
 
     def _reload_stale(self) -> None:
         for panel_id in sorted(self._stale):
-            panel = self.query_one(f"#{panel_id}")
+            panel = self._panels[panel_id]
             if shown(panel):
                 self._stale.discard(panel_id)
                 panel.reload()  # type: ignore[attr-defined]

@@ -34,6 +34,7 @@ from widgets.leads.panel import LeadsPanel
 from widgets.requests.panel import RequestsPanel
 from widgets.supplies.panel import SuppliesPanel
 
+POLL_S = 0.25  # how often PRAGMA data_version is read: a change is on screen within this
 PANELS = ("requests", "leads", "contacts", "arrivals", "handover", "supplies")
 
 
@@ -120,6 +121,7 @@ class DutyboardApp(App[None]):
         self._panels: dict[str, Widget] = {p: self.query_one(f"#{p}") for p in PANELS}
         self._arrivals = self.query_one(ArrivalsPanel)
         self.set_interval(1.0, self._tick)
+        self.set_interval(POLL_S, self._poll_changes)
         self._sync_units()
         self._poll_changes()
 
@@ -168,11 +170,10 @@ class DutyboardApp(App[None]):
 
     def _tick(self) -> None:
         self._header.tick(self.clock())
-        self._poll_changes()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="poll")
     def _poll_changes(self) -> None:
-        """Once a second: has anyone written? Then refresh panels and the attention line.
+        """Every POLL_S: has anyone written? Then refresh panels and the attention line.
 
         ``PRAGMA data_version`` is cheap; the counts run only on a change, or once a
         minute since "overdue" changes with the clock alone.
@@ -184,6 +185,10 @@ class DutyboardApp(App[None]):
         # between the panels' first load and this poll is never missed.
         changed = version != self._data_version
         self._data_version = version
+        if changed:
+            # The panels first: they re-query on their own connections while the header's
+            # counts run here, so a change reaches the screen without waiting for them.
+            self.call_from_thread(self.refresh_panels)
         due = self._attention_at is None or (now - self._attention_at).total_seconds() >= 60
         if not (changed or due):
             return
@@ -201,12 +206,11 @@ class DutyboardApp(App[None]):
         alerts += self._arrivals.reminders_due(now)
         self._attention, self._attention_at = counts, now
         self.call_from_thread(
-            self._after_poll, changed, shift.officer if shift else "", counts, alerts, desk
+            self._after_poll, shift.officer if shift else "", counts, alerts, desk
         )
 
     def _after_poll(
         self,
-        changed: bool,
         on_duty: str,
         counts: Attention,
         alerts: list[str],
@@ -221,8 +225,6 @@ class DutyboardApp(App[None]):
             self.notify(alert, severity="warning", timeout=10, markup=False)
         if alerts and self.config.bell:
             self.bell()
-        if changed:
-            self.refresh_panels()
 
     def changed_here(self) -> None:
         """This session wrote: ``data_version`` only moves for *other* connections, so

@@ -155,3 +155,16 @@ def test_propagation_memory_status_scaling_ingest(report: str) -> None:
     assert re.search(r"From [\d,]+ to [\d,]+ requests", section(report, "## Scaling"))
     ingest = section(report, "## Ingest")
     assert "Not measured" in ingest or re.search(r"\| baseline: .* \| \d[\d,]* \|", ingest)
+
+
+def test_the_harness_times_the_apps_own_poll_and_debounce() -> None:
+    """bench/run.py describes and baselines the dashboard's poll interval and filter
+    debounce; it keeps its own copies, so they must not drift from the app's."""
+    from dutyboard.app import POLL_S
+    from widgets.common.table_panel import FILTER_DEBOUNCE_S
+
+    harness = (REPO / "bench" / "run.py").read_text(encoding="utf-8")
+    baseline = (REPO / "bench" / "baseline_datatable.py").read_text(encoding="utf-8")
+    assert f"\nPOLL_S = {POLL_S}  " in harness
+    assert f"\nDEBOUNCE_MS = {round(FILTER_DEBOUNCE_S * 1000)}  " in harness
+    assert f"self.set_timer({FILTER_DEBOUNCE_S}," in baseline

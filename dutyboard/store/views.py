@@ -69,6 +69,17 @@ OPEN_STATUSES: dict[str, frozenset[str]] = {
 }
 
 
+def open_status_sql(table: str) -> str:
+    """``status IN ('…', …)`` for the open statuses of ``table``, written as literals.
+
+    SQLite uses a partial index only when the query repeats the index's WHERE term, and
+    never for a term with bound parameters; the schema's open-record indexes are built
+    from this same text (the statuses are the domain's constants, never user input).
+    """
+    return "status IN (" + ", ".join(f"'{s}'" for s in sorted(OPEN_STATUSES[table])) + ")"
+
+
+
 @dataclass(frozen=True)
 class ViewSpec:
     """What a panel shows: table, sort, and filters. Immutable; compare to detect change."""
@@ -124,9 +135,7 @@ def _where(store: Store, spec: ViewSpec) -> tuple[str, list[Any]]:
         clauses.append(f"status IN ({','.join('?' for _ in spec.statuses)})")
         params.extend(sorted(spec.statuses))
     elif spec.open_only and spec.table in OPEN_STATUSES:
-        statuses = sorted(OPEN_STATUSES[spec.table])
-        clauses.append(f"status IN ({','.join('?' for _ in statuses)})")
-        params.extend(statuses)
+        clauses.append(open_status_sql(spec.table))
     if spec.assignee is not None and spec.table != "contacts":
         clauses.append("assignee = ?")
         params.append(spec.assignee)

@@ -9,6 +9,8 @@ cursor, so selection and scroll position stay put and nothing flickers.
 
 from __future__ import annotations
 
+import sqlite3
+import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -25,7 +27,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.worker import get_current_worker
 
-from dutyboard.store import Row, Store
+from dutyboard.store import Row, Store, StoreError
 from dutyboard.store import views as v
 
 PAGE = 200  # rows fetched around the viewport in one query
@@ -116,12 +118,14 @@ class VirtualTable(ScrollView, can_focus=True):
             self.column = column
 
     class Loaded(Message):
-        """A fetch landed: the total may have changed."""
+        """A fetch landed: the total may have changed (``exact`` is False while a large
+        view's count is still running: ``total`` is then the rows found so far)."""
 
-        def __init__(self, table: VirtualTable, total: int) -> None:
+        def __init__(self, table: VirtualTable, total: int, exact: bool = True) -> None:
             super().__init__()
             self.table = table
             self.total = total
+            self.exact = exact
 
     def __init__(
         self,
@@ -138,8 +142,11 @@ class VirtualTable(ScrollView, can_focus=True):
         self.columns = list(columns)
         self.render_cells = render_cells
         self.total = 0
+        self.counted = False  # False while a large view's count runs: total is a floor
         self.cursor = 0
-        self.loaded = False  # True once the first count has landed
+        self.loaded = False  # True once the first rows (or the count) have landed
+        self._reader: Store | None = None
+        self._reader_lock = threading.Lock()
         self._rows: OrderedDict[int, Row] = OrderedDict()  # index → row, LRU-bounded
         self._anchors: list[v.Key] | None = None
         self._generation = 0  # bumped on every reset; late results of older ones are dropped
@@ -320,6 +327,35 @@ class VirtualTable(ScrollView, can_focus=True):
 
     # -- data -----------------------------------------------------------------------
 
+    def _reading(self) -> Store:
+        """This table's own read-only connection. Its long queries (a filter's count
+        over a year of requests) never hold up another panel or a write, and a newer
+        view interrupts them instead of queueing behind them."""
+        with self._reader_lock:
+            if self._reader is None:
+                store = self.store
+                try:
+                    self._reader = Store.open(
+                        store.path, readonly=True, actor=store.actor, clock=lambda: store.clock()
+                    )
+                except StoreError:  # e.g. an in-memory database: share the app's
+                    self._reader = store
+            return self._reader
+
+    def on_unmount(self) -> None:
+        with self._reader_lock:
+            if self._reader is not None and self._reader is not self.store:
+                self._reader.conn.interrupt()
+                with self._reader._lock:
+                    self._reader.close()
+            self._reader = None
+
+    def _interrupt(self) -> None:
+        """Stop this table's running query: its result would be thrown away."""
+        reader = self._reader
+        if reader is not None and reader is not self.store:
+            reader.conn.interrupt()
+
     def set_spec(self, spec: v.ViewSpec) -> None:
         """Show another sort or filter: start again from the top."""
         self.spec = spec
@@ -329,6 +365,7 @@ class VirtualTable(ScrollView, can_focus=True):
         """Re-query after a change. With ``keep_position`` the record under the cursor
         stays under the cursor, on the same screen line."""
         self._generation += 1
+        self._interrupt()
         self._anchors = None
         self._line_cache.clear()
         cursor_row = self.cursor_row if keep_position else None
@@ -358,7 +395,33 @@ class VirtualTable(ScrollView, can_focus=True):
         cursor_line: int,
         height: int,
     ) -> None:
-        store = self.store
+        try:
+            self._load(generation, spec, cursor_row, top_row, cursor_line, height)
+        except sqlite3.OperationalError as exc:
+            if "interrupt" not in str(exc):
+                raise  # an interrupted query was replaced by a newer one; others are real
+
+    def _load(
+        self,
+        generation: int,
+        spec: v.ViewSpec,
+        cursor_row: Row | None,
+        top_row: Row | None,
+        cursor_line: int,
+        height: int,
+    ) -> None:
+        store = self._reading()
+        if cursor_row is None and top_row is None:
+            # A new view (first load, sort, filter): its first rows go on screen at once;
+            # on a large table the count is what takes time, so it follows on its own.
+            want = height + PAGE
+            first = dict(enumerate(v.page(store, spec, None, want)))
+            exact = len(first) < want
+            if not get_current_worker().is_cancelled:
+                self.app.call_from_thread(
+                    self._apply_reload, generation, len(first), first, 0, 0, exact
+                )
+            return
         total = v.count(store, spec)
         anchor_key: v.Key | None = None
         cursor = 0
@@ -387,12 +450,19 @@ class VirtualTable(ScrollView, can_focus=True):
             self.app.call_from_thread(self._apply_reload, generation, total, rows, cursor, top)
 
     def _apply_reload(
-        self, generation: int, total: int, rows: dict[int, Row], cursor: int, top: int
+        self,
+        generation: int,
+        total: int,
+        rows: dict[int, Row],
+        cursor: int,
+        top: int,
+        exact: bool = True,
     ) -> None:
         if generation != self._generation:
             return
         self.loaded = True
         self.total = total
+        self.counted = exact
         self._rows = OrderedDict(sorted(rows.items()))
         self.cursor = max(0, min(cursor, total - 1))
         self._update_virtual_size()
@@ -401,7 +471,31 @@ class VirtualTable(ScrollView, can_focus=True):
         self._ensure_visible_loaded()
         self._last_highlight = None
         self._announce()
-        self.post_message(self.Loaded(self, total))
+        self.post_message(self.Loaded(self, total, exact))
+        if not exact:
+            self._count(generation, self.spec)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="count")
+    def _count(self, generation: int, spec: v.ViewSpec) -> None:
+        try:
+            total = v.count(self._reading(), spec)
+        except sqlite3.OperationalError as exc:
+            if "interrupt" not in str(exc):
+                raise
+            return
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._apply_count, generation, total)
+
+    def _apply_count(self, generation: int, total: int) -> None:
+        if generation != self._generation:
+            return
+        self.total = total
+        self.counted = True
+        self.cursor = min(self.cursor, max(0, self.total - 1))
+        self._update_virtual_size()
+        self.refresh()
+        self._ensure_visible_loaded()
+        self.post_message(self.Loaded(self, self.total))
 
     def _ensure_visible_loaded(self) -> None:
         if not self.loaded or self.total == 0:
@@ -418,14 +512,19 @@ class VirtualTable(ScrollView, can_focus=True):
         end = min(self.total, last + PAGE // 2)
         known = dict(self._rows)  # a snapshot: the UI thread may trim the cache meanwhile
         walk = self._plan(spec, known, start, end, self.total)
-        fetched = v.page(
-            self.store,
-            spec,
-            walk.key,
-            walk.limit,
-            backward=walk.backward,
-            inclusive=walk.inclusive,
-        )
+        try:
+            fetched = v.page(
+                self._reading(),
+                spec,
+                walk.key,
+                walk.limit,
+                backward=walk.backward,
+                inclusive=walk.inclusive,
+            )
+        except sqlite3.OperationalError as exc:
+            if "interrupt" not in str(exc):
+                raise
+            return
         if walk.backward:
             rows = {walk.index - len(fetched) + i: row for i, row in enumerate(fetched)}
         else:
@@ -453,7 +552,7 @@ class VirtualTable(ScrollView, can_focus=True):
         if best.limit > 2 * ANCHOR_EVERY:
             # A long jump (scrollbar drag, a far search hit): walk from the nearest anchor.
             if self._anchors is None:
-                self._anchors = v.anchors(self.store, spec, ANCHOR_EVERY)
+                self._anchors = v.anchors(self._reading(), spec, ANCHOR_EVERY)
             slot = min(start // ANCHOR_EVERY, len(self._anchors) - 1)
             if slot >= 0:
                 index = slot * ANCHOR_EVERY

@@ -1,0 +1,125 @@
+"""A view larger than a screenful: its first rows come before its count, and a newer view
+interrupts the older one's query instead of queueing behind it."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from pathlib import Path
+
+from textual.message import Message
+
+from dutyboard.store import views as v
+from tests.widgets.test_dashboard import make_app, panel, settle
+from widgets.common.virtual_table import PAGE, VirtualTable
+
+EXTRA = 1500  # open requests added to the demo: several times what one screen fetches
+
+
+def add_open_requests(db: Path, n: int = EXTRA) -> None:
+    conn = sqlite3.connect(db)
+    with conn:
+        conn.executemany(
+            "INSERT INTO requests (received_at, org, item, quantity, unit, priority, status, "
+            "source, external_id, created_at, updated_at) "
+            "VALUES (?, ?, 'KN95 masks', 100, 'pcs', 'normal', 'new', 'bulk', ?, ?, ?)",
+            [
+                (stamp, f"Bulk unit {i}", f"X-{i}", stamp, stamp)
+                for i in range(n)
+                for stamp in [f"2020-02-0{1 + i % 3}T0{i % 10}:00:00Z"]
+            ],
+        )
+    conn.close()
+
+
+async def test_first_rows_land_before_the_count_and_the_count_follows(demo_db: Path) -> None:
+    add_open_requests(demo_db)
+    app = make_app(demo_db)
+    seen: list[tuple[int, bool]] = []
+    subtitles: list[str] = []
+    hooked: list[Message] = []  # kept alive, so no two are ever the same object
+
+    def hook(message: Message) -> None:
+        # The hook sees a message again at each node it bubbles through: count it once.
+        if (
+            isinstance(message, VirtualTable.Loaded)
+            and all(m is not message for m in hooked)
+            and message.table is app.query_one("#requests VirtualTable")
+        ):
+            hooked.append(message)
+            seen.append((message.total, message.exact))
+
+    async with app.run_test(size=(160, 45), message_hook=hook) as pilot:
+        await settle(app, pilot)
+        requests = panel(app, "requests")
+        table = requests.table
+        update_subtitle = requests._update_subtitle
+
+        def recording() -> None:
+            update_subtitle()
+            subtitles.append(str(requests.border_subtitle))
+
+        requests._update_subtitle = recording  # type: ignore[method-assign]
+        store = app.store
+        open_count = v.count(store, table.spec)
+        assert open_count > EXTRA
+        assert table.counted and table.total == open_count
+        seen.clear()
+        subtitles.clear()
+
+        spec = table.spec.with_(text="Bulk")
+        table.set_spec(spec)
+        await settle(app, pilot)
+        # First a screenful and a page of rows, the total marked as "at least" (+);
+        # then the exact count, and the subtitle says it without the "+".
+        first = table.body_height + PAGE
+        assert seen == [(first, False), (EXTRA, True)]
+        assert subtitles[0].startswith(f"{first:,}+ · “Bulk”")
+        assert subtitles[-1].startswith(f"{EXTRA:,} · “Bulk”")
+        assert table.total == EXTRA and table.counted
+        # Every row the cursor can reach is a real row of the view once counted.
+        await pilot.press("G")
+        await settle(app, pilot)
+        assert table.cursor == EXTRA - 1 and table.cursor_row is not None
+        assert table.cursor_row["org"].startswith("Bulk unit")
+
+        # A view that fits on one screen is exact at once: no second query.
+        seen.clear()
+        table.set_spec(table.spec.with_(text="Bulk unit 1499"))
+        await settle(app, pilot)
+        assert seen == [(1, True)]
+
+
+async def test_a_newer_view_interrupts_the_tables_running_query(demo_db: Path) -> None:
+    app = make_app(demo_db)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(app, pilot)
+        table = panel(app, "requests").table
+        reader = table._reading()
+        assert reader is not app.store  # its own connection: the app's is never interrupted
+        outcome: list[str] = []
+        started = threading.Event()
+
+        def endless() -> None:
+            started.set()
+            try:
+                with reader._lock:
+                    reader.conn.execute(
+                        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) "
+                        "SELECT count(*) FROM n"
+                    ).fetchone()
+                outcome.append("finished")
+            except sqlite3.OperationalError as exc:
+                outcome.append(str(exc))
+
+        worker = threading.Thread(target=endless)
+        worker.start()
+        started.wait(5)
+        await pilot.pause(0.1)
+        table.set_spec(table.spec.with_(text="Jilin"))  # what typing in the filter does
+        worker.join(10)
+        assert not worker.is_alive() and outcome == ["interrupted"]
+        await settle(app, pilot)
+        assert table.counted and table.total == v.count(app.store, table.spec) > 0
+        # The app's own connection was not touched.
+        assert app.store.conn.execute("SELECT count(*) FROM requests").fetchone()[0] > 0

@@ -19,6 +19,7 @@ SCHEMA_VERSION = (
     "m020_arrivals_rollcall",
     "m030_supplies_ledger",
     "m040_status_indexes",
+    "m050_open_record_indexes",
 )
 
 BUSY_TIMEOUT_MS = 10_000

@@ -498,3 +498,22 @@ CREATE INDEX IF NOT EXISTS requests_status_due ON requests(status, due_by);
 CREATE INDEX IF NOT EXISTS supplies_tally ON supplies(category, base_unit, direction, base_quantity)
 """,
     )
+
+
+@migrations()
+def m050_open_record_indexes(db: Database) -> None:
+    """The panels' default views, open requests most pressing first and open leads by next
+    action, read in order from partial indexes over the open records alone: without them
+    SQLite sorts every open request for each page (0.35 s on a desk of 1M requests).
+
+    The WHERE terms are those of ``dutyboard.store.views.open_status_sql`` (SQLite uses a
+    partial index only for a query repeating its terms; tests/store check they agree)."""
+    _run(
+        db,
+        """
+CREATE INDEX IF NOT EXISTS requests_open_pressing ON requests(priority_rank, received_at, id)
+WHERE status IN ('acknowledged', 'in_progress', 'new', 'partially_fulfilled');
+CREATE INDEX IF NOT EXISTS leads_open_next ON leads(COALESCE(next_action_at, '9999'), id)
+WHERE status IN ('customs', 'in_transit', 'negotiating', 'new', 'ordered', 'verifying')
+""",
+    )

@@ -104,9 +104,12 @@ def build_parser(argv: Sequence[str] = (), *, full: bool = False) -> argparse.Ar
     )
     for module in modules:
         importlib.import_module(f"dutyboard.commands.{module}").register(sub)
-    for name, (_, help_text) in COMMANDS.items():
-        if name not in sub.choices:
-            sub.add_parser(name, help=help_text)  # listed in --help, parsed when chosen
+    # The other commands are only listed (in --help, or in the error for an unknown one):
+    # a parser each is not free, so a chosen command skips them unless help is asked for.
+    if full or not chosen or any(token in ("-h", "--help") for token in argv):
+        for name, (_, help_text) in COMMANDS.items():
+            if name not in sub.choices:
+                sub.add_parser(name, help=help_text)  # listed in --help, parsed when chosen
     return parser
 
 

@@ -11,10 +11,23 @@ from __future__ import annotations
 
 import os
 
-from dutyboard.locale import zh_CN
-
 LANGUAGES = ("en", "zh_CN")
-_CATALOGS: dict[str, dict[str, str]] = {"en": {}, "zh_CN": zh_CN.MESSAGES}
+
+
+class _Catalogs(dict[str, dict[str, str]]):
+    """Language → catalog; the Chinese one is imported the first time it is asked for,
+    so a process working in English (``dutyboard status`` over SSH) never loads it."""
+
+    def __missing__(self, lang: str) -> dict[str, str]:
+        if lang != "zh_CN":
+            raise KeyError(lang)
+        from dutyboard.locale import zh_CN
+
+        self[lang] = zh_CN.MESSAGES
+        return zh_CN.MESSAGES
+
+
+_CATALOGS: dict[str, dict[str, str]] = _Catalogs(en={})
 
 
 def _from_environment() -> str:

@@ -93,3 +93,62 @@ def test_status_does_not_import_the_ui_or_the_http_client(tmp_path: Path) -> Non
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             timeout=60)  # fmt: skip
     assert "IMPORTED \n" in result.stdout or result.stdout.strip().endswith("IMPORTED")
+
+
+# What `dutyboard status` may never load: the UI, the HTTP client, spreadsheets, holiday
+# tables, the migration library (the schema is current), the ingest stack, the Chinese
+# catalog in an English run, and the sections' modules when the desk has nothing there.
+STATUS_NEVER_LOADS = (
+    "textual",
+    "rich",
+    "widgets",
+    "httpx",
+    "openpyxl",
+    "holidays",
+    "sqlite_utils",
+    "dutyboard.app",
+    "dutyboard.ingest",
+    "dutyboard.locale.zh_CN",
+    "dutyboard.store.arrivals",
+    "dutyboard.store.rollcall",
+    "dutyboard.store.supplies",
+    "dutyboard.store.handovers",
+    "dutyboard.commands.dashboard",
+)
+
+
+@pytest.mark.parametrize("extra", [[], ["--json"]])
+def test_status_imports_only_what_it_uses(tmp_path: Path, extra: list[str]) -> None:
+    from dutyboard.store import Store
+
+    db = tmp_path / "desk.db"
+    store = Store.open(db, actor="officer")
+    store.add_request({"org": "Jilin University", "item": "KN95 masks", "priority": "urgent"})
+    store.close()
+    code = (
+        "import io, sys; from dutyboard.cli import main\n"
+        "out, sys.stdout = sys.stdout, io.TextIOWrapper(io.BytesIO(), encoding='utf-8')\n"
+        f"code = main(['--lang', 'en', 'status', '--db', {str(db)!r}, *{extra!r}])\n"
+        "sys.stdout = out\n"
+        f"bad = sorted(m for m in sys.modules if m.startswith({STATUS_NEVER_LOADS!r}))\n"
+        "print(code, 'IMPORTED', ','.join(bad))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            timeout=60)  # fmt: skip
+    assert result.stdout.strip() == "0 IMPORTED", result.stdout + result.stderr
+
+
+def test_a_chosen_command_builds_only_its_own_parser() -> None:
+    import argparse
+
+    from dutyboard.cli import COMMANDS, build_parser
+
+    def commands(parser: argparse.ArgumentParser) -> set[str]:
+        sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+        return set(sub.choices)
+
+    assert commands(build_parser(["status", "--json"])) == {"status"}
+    # Help (and a command that does not exist) still list every command.
+    assert commands(build_parser(["--help", "status"])) == set(COMMANDS)
+    assert commands(build_parser(["nonsense"])) == set(COMMANDS)
+    assert commands(build_parser([])) == set(COMMANDS)

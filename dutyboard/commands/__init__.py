@@ -9,9 +9,8 @@ fix: the CLI prints them as one line and exits 2.
 from __future__ import annotations
 
 import argparse
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from dutyboard.config import Config
 
@@ -23,8 +22,10 @@ class UsageError(Exception):
     """A problem with how the command was called."""
 
 
-@dataclass(frozen=True)
-class Context:
+class Context(NamedTuple):
+    """What every command gets. A named tuple, not a dataclass: a dataclass compiles its
+    methods at import, ~0.7 ms, paid by every command (a leader's SSH ``status`` too)."""
+
     config: Config
     db_path: Path
     user: str

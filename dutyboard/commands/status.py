@@ -87,7 +87,8 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
                 "dutyboard: this key only shows the status; the rest of the command was ignored",
                 file=sys.stderr,
             )
-    # Imported here, not at the top: every dutyboard command imports every command module.
+    # Imported here, not at the top: `dutyboard --help` builds every command's parser, and
+    # that needs none of the report.
     from dutyboard.reports.status import build_status, render_json, render_text
     from dutyboard.store import Store
 

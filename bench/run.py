@@ -774,6 +774,9 @@ def app_env(work_dir: Path) -> dict[str, str]:
     config.touch()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DUTYBOARD_", "TEXTUAL_"))}
     env.pop("NO_COLOR", None)  # a cursor move changes only colours: we need them
+    # As installed: pip compiles bytecode, and warm_up() must be able to write it, or
+    # every launch timed would compile every module again.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     env.update(
         TEXTUAL_ANIMATIONS="none",
         DUTYBOARD_CONFIG=str(config),

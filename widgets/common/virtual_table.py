@@ -12,7 +12,8 @@ from __future__ import annotations
 import sqlite3
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -45,6 +46,17 @@ class ColumnSpec:
 
 
 CellRenderer = Callable[[Row], Sequence[Text]]
+
+
+@contextmanager
+def quiet_if_interrupted() -> Iterator[None]:
+    """A table's query interrupted because a newer view replaced it ends quietly; any
+    other error is real and propagates."""
+    try:
+        yield
+    except sqlite3.OperationalError as exc:
+        if "interrupt" not in str(exc):
+            raise
 
 
 @dataclass(frozen=True)
@@ -395,59 +407,41 @@ class VirtualTable(ScrollView, can_focus=True):
         cursor_line: int,
         height: int,
     ) -> None:
-        try:
-            self._load(generation, spec, cursor_row, top_row, cursor_line, height)
-        except sqlite3.OperationalError as exc:
-            if "interrupt" not in str(exc):
-                raise  # an interrupted query was replaced by a newer one; others are real
-
-    def _load(
-        self,
-        generation: int,
-        spec: v.ViewSpec,
-        cursor_row: Row | None,
-        top_row: Row | None,
-        cursor_line: int,
-        height: int,
-    ) -> None:
-        store = self._reading()
-        if cursor_row is None and top_row is None:
-            # A new view (first load, sort, filter): its first rows go on screen at once;
-            # on a large table the count is what takes time, so it follows on its own.
-            want = height + PAGE
-            first = dict(enumerate(v.page(store, spec, None, want)))
-            exact = len(first) < want
-            if not get_current_worker().is_cancelled:
-                self.app.call_from_thread(
-                    self._apply_reload, generation, len(first), first, 0, 0, exact
-                )
-            return
-        total = v.count(store, spec)
-        anchor_key: v.Key | None = None
-        cursor = 0
-        if cursor_row is not None:
-            found = v.find(store, spec, int(cursor_row["id"]))
-            anchor_key = found or v.key_of(spec, cursor_row)
-            cursor = v.position(store, spec, anchor_key)
-            if found is None:  # the row left the view: stay at the same place
-                cursor = min(cursor, max(0, total - 1))
-        elif top_row is not None:
-            anchor_key = v.key_of(spec, top_row)
-            cursor = v.position(store, spec, anchor_key)
-        top = max(0, cursor - max(0, cursor_line))
-        rows: dict[int, Row] = {}
-        if anchor_key is None:
-            for i, row in enumerate(v.page(store, spec, None, height + PAGE)):
-                rows[i] = row
-        else:
+        with quiet_if_interrupted():
+            store = self._reading()
+            if cursor_row is None and top_row is None:
+                # A new view (first load, sort, filter): its first rows go on screen at once;
+                # on a large table the count is what takes time, so it follows on its own.
+                want = height + PAGE
+                first = dict(enumerate(v.page(store, spec, None, want)))
+                exact = len(first) < want
+                if not get_current_worker().is_cancelled:
+                    self.app.call_from_thread(
+                        self._apply_reload, generation, len(first), first, 0, 0, exact
+                    )
+                return
+            # A refresh: the record under the cursor (or the top row) stays where it was.
+            total = v.count(store, spec)
+            if cursor_row is not None:
+                found = v.find(store, spec, int(cursor_row["id"]))
+                anchor_key = found or v.key_of(spec, cursor_row)
+                cursor = v.position(store, spec, anchor_key)
+                if found is None:  # the row left the view: stay at the same place
+                    cursor = min(cursor, max(0, total - 1))
+            else:
+                assert top_row is not None
+                anchor_key = v.key_of(spec, top_row)
+                cursor = v.position(store, spec, anchor_key)
+            top = max(0, cursor - max(0, cursor_line))
+            rows: dict[int, Row] = {}
             before = v.page(store, spec, anchor_key, PAGE, backward=True)
             for i, row in enumerate(reversed(before)):
                 rows[cursor - 1 - i] = row
             after = v.page(store, spec, anchor_key, height + PAGE, inclusive=True)
             for i, row in enumerate(after):
                 rows[cursor + i] = row
-        if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._apply_reload, generation, total, rows, cursor, top)
+            if not get_current_worker().is_cancelled:
+                self.app.call_from_thread(self._apply_reload, generation, total, rows, cursor, top)
 
     def _apply_reload(
         self,
@@ -477,14 +471,10 @@ class VirtualTable(ScrollView, can_focus=True):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="count")
     def _count(self, generation: int, spec: v.ViewSpec) -> None:
-        try:
+        with quiet_if_interrupted():
             total = v.count(self._reading(), spec)
-        except sqlite3.OperationalError as exc:
-            if "interrupt" not in str(exc):
-                raise
-            return
-        if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._apply_count, generation, total)
+            if not get_current_worker().is_cancelled:
+                self.app.call_from_thread(self._apply_count, generation, total)
 
     def _apply_count(self, generation: int, total: int) -> None:
         if generation != self._generation:
@@ -512,7 +502,7 @@ class VirtualTable(ScrollView, can_focus=True):
         end = min(self.total, last + PAGE // 2)
         known = dict(self._rows)  # a snapshot: the UI thread may trim the cache meanwhile
         walk = self._plan(spec, known, start, end, self.total)
-        try:
+        with quiet_if_interrupted():
             fetched = v.page(
                 self._reading(),
                 spec,
@@ -521,16 +511,12 @@ class VirtualTable(ScrollView, can_focus=True):
                 backward=walk.backward,
                 inclusive=walk.inclusive,
             )
-        except sqlite3.OperationalError as exc:
-            if "interrupt" not in str(exc):
-                raise
-            return
-        if walk.backward:
-            rows = {walk.index - len(fetched) + i: row for i, row in enumerate(fetched)}
-        else:
-            rows = {walk.index + i: row for i, row in enumerate(fetched)}
-        if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._apply_fetch, generation, rows)
+            if walk.backward:
+                rows = {walk.index - len(fetched) + i: row for i, row in enumerate(fetched)}
+            else:
+                rows = {walk.index + i: row for i, row in enumerate(fetched)}
+            if not get_current_worker().is_cancelled:
+                self.app.call_from_thread(self._apply_fetch, generation, rows)
 
     def _plan(
         self, spec: v.ViewSpec, known: dict[int, Row], start: int, end: int, total: int

@@ -9,8 +9,8 @@ process, on fresh databases with the same schema:
   transaction: the least any importer can do;
 * **dutyboard** — ``ingest_bytes``: format and encoding detection, header aliases, value
   parsing (numbers, times in the source's zone, priorities), sanitising, identity and
-  content hash, one ``insert_record`` per row with its ``events`` row, all in one
-  transaction; shown whole, and split into its parse and store halves;
+  content hash, new rows and their ``events`` rows in batches (``insert_records``), all
+  in one transaction; shown whole, and split into its parse and store halves;
 * **again** — the same file a second time (every row found unchanged, nothing written).
 
 Prints a Markdown table. The figures in docs/ingest.md come from this script.
@@ -179,7 +179,7 @@ def main(argv: list[str] | None = None) -> int:
         ("baseline: csv.reader + executemany", base_seconds),
         ("dutyboard ingest (parse + store)", whole),
         ("… parse only (detect, aliases, values, sanitise)", parse_seconds),
-        ("… store only (identity, insert_record + event)", store_seconds),
+        ("… store only (identity, insert_records + events)", store_seconds),
         ("dutyboard ingest, same file again (all unchanged)", again),
     ):
         rate = rows / seconds

@@ -13,6 +13,7 @@ import csv
 import io
 from collections import Counter
 from collections.abc import Iterator
+from itertools import islice
 
 from dutyboard.ingest.source import GridRow
 
@@ -50,43 +51,33 @@ def sniff_delimiter(text: str, prefer_tab: bool = False) -> str:
     return chosen
 
 
-class _Lines:
-    """Feeds csv.reader line by line and remembers the lines of the current record."""
-
-    def __init__(self, text: str) -> None:
-        self._lines = iter(io.StringIO(text, newline=""))
-        self.count = 0
-        self.pending: list[str] = []
-
-    def __iter__(self) -> _Lines:
-        return self
-
-    def __next__(self) -> str:
-        line = next(self._lines)
-        self.count += 1
-        self.pending.append(line)
-        return line
-
-    def take(self) -> str:
-        raw = "".join(self.pending)
-        self.pending = []
-        if raw.endswith("\r\n"):
-            return raw[:-2]
-        return raw[:-1] if raw.endswith(("\n", "\r")) else raw
+def _record_text(lines: Iterator[str], count: int) -> str:
+    """The next ``count`` lines joined, without the last line's end (``raw``)."""
+    raw = next(lines, "") if count == 1 else "".join(islice(lines, count))
+    if raw.endswith("\r\n"):
+        return raw[:-2]
+    return raw[:-1] if raw.endswith(("\n", "\r")) else raw
 
 
 def csv_rows(text: str, delimiter: str) -> Iterator[GridRow]:
-    """Every record with the 1-based line it starts on; a broken record becomes an error row."""
-    lines = _Lines(text)
-    reader = csv.reader(lines, delimiter=delimiter, strict=False)
+    """Every record with the 1-based line it starts on; a broken record becomes an error row.
+
+    ``csv.reader`` reads one copy of the lines; a second copy, advanced by as many lines
+    as the reader consumed for each record (``line_num``), gives the record's text.
+    """
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
+    lines = iter(io.StringIO(text, newline=""))
+    done = 0  # lines consumed by the records so far
     while True:
-        start = lines.count + 1
+        start = done + 1
         try:
             record = next(reader)
         except StopIteration:
             return
         except csv.Error as error:
-            raw = lines.take()
+            count, done = reader.line_num - done, reader.line_num
+            raw = _record_text(lines, count)
             yield GridRow(start, [], raw, error=f"line {start} is not valid CSV ({error})")
             continue
-        yield GridRow(start, list(record), lines.take())
+        count, done = reader.line_num - done, reader.line_num
+        yield GridRow(start, list(record), _record_text(lines, count))

@@ -16,6 +16,7 @@ Values that cannot be read:
 from __future__ import annotations
 
 from collections.abc import Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import tzinfo
 
@@ -33,7 +34,7 @@ from dutyboard.ingest.aliases import (
     target_for_tag,
 )
 from dutyboard.ingest.records import Kind, ParsedRow, ParseResult, RowProblem
-from dutyboard.ingest.sanitize import clean_text, clean_text_checked, quote
+from dutyboard.ingest.sanitize import MAX_FIELD_CHARS, clean_text, clean_text_checked, quote
 from dutyboard.ingest.source import Column, SourceRecord, cell_text
 from dutyboard.ingest.values import (
     parse_contact_kind,
@@ -54,11 +55,19 @@ SYSTEM_LABELS = {"kobo": "KoBoToolbox", "odk": "ODK Central"}
 
 
 @dataclass
-class _Claim:
-    index: int
-    column: Column
-    value: object
-    target: Target
+class _Plan:
+    """How the records of one column layout are read, worked out once per layout.
+
+    ``claims`` lists, in the order fields are read (external id, then the kind's fields),
+    each claimed field, whether it is plain text, and the columns that claim it, strongest
+    (then earliest) first; ``loose`` are the columns that claim nothing; ``present`` the
+    fields some column stands for (to tell "not in the file" from "empty in this record").
+    """
+
+    columns: list[Column]
+    claims: list[tuple[str, bool, list[tuple[int, Column, Target]]]]
+    loose: list[int]
+    present: frozenset[str]
 
 
 @dataclass
@@ -101,6 +110,8 @@ class Normaliser:
             self._mapping[source] = canonical
             self._mapping_loose.setdefault(header_key(source), source)
         self._mapped_nothing_warned: set[str] = set()
+        self._plan: _Plan | None = None
+        self._extra_keys: dict[str, str] = {}
 
     # ----------------------------------------------------------------- messages
 
@@ -199,37 +210,78 @@ class Normaliser:
             )
         )
 
-    def _fill(self, record: SourceRecord, state: _RowState) -> None:
-        claims: dict[str, list[_Claim]] = {}
-        leftovers: list[tuple[int, Column, object]] = []
-        present: set[str] = set()  # fields some column of this record stands for
-        for index, (column, value) in enumerate(record.cells):
+    def _make_plan(self, columns: list[Column]) -> _Plan:
+        claimed: dict[str, list[tuple[int, Column, Target]]] = {}
+        loose: list[int] = []
+        for index, column in enumerate(columns):
             target = self.target(column)
-            if target is not None:
-                present.add(target.field)
-            if _empty(value):
-                continue
             if target is None:
-                leftovers.append((index, column, value))
-                continue
-            claims.setdefault(target.field, []).append(_Claim(index, column, value, target))
-        chosen: dict[str, _Claim] = {}
-        for name, candidates in claims.items():
-            candidates.sort(key=lambda claim: (claim.target.rank, claim.index))
-            chosen[name] = candidates[0]
-            leftovers.extend((claim.index, claim.column, claim.value) for claim in candidates[1:])
-
+                loose.append(index)
+            else:
+                claimed.setdefault(target.field, []).append((index, column, target))
+        claims = []
         for name in (EXTERNAL_ID, *CANONICAL_FIELDS[self.kind]):
-            claim = chosen.get(name)
-            if claim is not None:
-                self._read_value(state, name, claim)
+            candidates = claimed.get(name)
+            if candidates:
+                candidates.sort(key=lambda claim: (claim[2].rank, claim[0]))
+                text = name != EXTERNAL_ID and FIELD_TYPES.get(name, "text") == "text"
+                claims.append((name, text, candidates))
+        return _Plan(list(columns), claims, loose, frozenset(claimed))
 
-        for _, column, value in sorted(leftovers, key=lambda item: item[0]):
-            self._keep_extra(state, column, value)
-        self._check_required(state, present)
+    def _fill(self, record: SourceRecord, state: _RowState) -> None:
+        cells = record.cells
+        columns = [cell[0] for cell in cells]
+        plan = self._plan
+        if plan is None or plan.columns != columns:
+            plan = self._plan = self._make_plan(columns)
+        # Non-empty cells of no field, and of a field a stronger column already filled,
+        # go to extra (in column order) once the fields are read.
+        leftovers = [index for index in plan.loose if not _empty(cells[index][1])]
+        fields = state.fields
+        for name, text, candidates in plan.claims:
+            chosen = False
+            for index, column, target in candidates:
+                value = cells[index][1]
+                plain = value if type(value) is str else None
+                stripped = None
+                if plain is not None:
+                    stripped = plain.strip()
+                    if not stripped:
+                        continue
+                elif _empty(value):
+                    continue
+                if chosen:
+                    leftovers.append(index)
+                    continue
+                chosen = True
+                if (
+                    text
+                    and plain is not None
+                    and stripped is not None
+                    and len(stripped) <= MAX_FIELD_CHARS
+                    and plain.isprintable()
+                ):
+                    # What _set_text does with printable text (see clean_text_checked):
+                    # strip it, keep it unless it must be cut.
+                    fields[name] = stripped
+                    continue
+                self._read_value(state, name, column, target, value)
+        if leftovers:
+            leftovers.sort()
+            for index in leftovers:
+                column, value = cells[index]
+                self._keep_extra(state, column, value)
+        self._check_required(state, plan.present)
+
+    def _extra_key(self, column: Column) -> str:
+        key = self._extra_keys.get(column.name)
+        if key is None:
+            key = clean_text(column.name, limit=MAX_KEY_CHARS) or "column"
+            self._extra_keys[column.name] = key
+        return key
 
     def _keep_extra(self, state: _RowState, column: Column, value: object) -> None:
-        key = clean_text(column.name, limit=MAX_KEY_CHARS) or "column"
+        key = self._extra_key(column)
         base, counter = key, 2
         while key in state.extra:
             key = f"{base} ({counter})"
@@ -247,26 +299,31 @@ class Normaliser:
         if text:
             state.fields[name] = text
 
-    def _soft_fail(self, state: _RowState, name: str, claim: _Claim, error: ValueError) -> None:
+    def _soft_fail(
+        self, state: _RowState, name: str, column: Column, value: object, error: ValueError
+    ) -> None:
         self.warn(
-            f"row {state.number}: {name} {quote(cell_text(claim.value))} {error}; "
-            f"kept as text in extra[{clean_text(claim.column.name, limit=80)!r}]"
+            f"row {state.number}: {name} {quote(cell_text(value))} {error}; "
+            f"kept as text in extra[{clean_text(column.name, limit=80)!r}]"
         )
-        self._keep_extra(state, claim.column, claim.value)
+        self._keep_extra(state, column, value)
 
-    def _read_value(self, state: _RowState, name: str, claim: _Claim) -> None:
-        value = claim.value
-        kind = FIELD_TYPES.get(name, "text")
-        column = claim.column.name
+    def _read_value(
+        self, state: _RowState, name: str, column: Column, target: Target, value: object
+    ) -> None:
         if name == EXTERNAL_ID:
             text = clean_text(cell_text(value), limit=MAX_KEY_CHARS * 2)
             state.external_id = text or None
+            return
+        kind = FIELD_TYPES.get(name, "text")
+        if kind == "text":  # most fields: no parsing, cleaning only
+            self._set_text(state, name, value)
             return
         try:
             if kind == "quantity":
                 number, unit = parse_quantity(value)
                 state.fields[name] = number
-                unit = unit or claim.target.hint
+                unit = unit or target.hint
                 if unit and "unit" in self.fields:
                     state.fields.setdefault("unit", clean_text(unit, limit=50))
             elif kind == "price":
@@ -274,22 +331,22 @@ class Normaliser:
                 if amount is None:
                     raise ValueError("has no amount")
                 state.fields[name] = float(amount)
-                if currency is None and claim.target.hint:
+                if currency is None and target.hint:
                     try:
-                        currency = parse_currency(claim.target.hint)
+                        currency = parse_currency(target.hint)
                     except ValueError:
                         currency = None
                 if currency is not None:
                     state.fields.setdefault("currency", currency)
                 if leftover:  # "/pc", "FOB": keep the whole price as written
-                    self._keep_extra(state, claim.column, value)
+                    self._keep_extra(state, column, value)
             elif kind == "days":
                 days, note = parse_lead_time_days(value)
                 state.fields[name] = days
                 if note:
                     self.warn(f"row {state.number}: {name}: {note}")
             elif kind == "datetime":
-                zone = "UTC" if claim.target.utc_naive else self.zone
+                zone = "UTC" if target.utc_naive else self.zone
                 state.fields[name] = parse_datetime(value, zone)
             elif kind == "priority":
                 state.fields[name] = parse_priority(value)
@@ -331,11 +388,11 @@ class Normaliser:
                 self._set_text(state, name, value)
         except ValueError as error:
             if kind in ("quantity", "price", "days"):
-                self._problem(state, column, f"{name} {quote(cell_text(value))} {error}")
+                self._problem(state, column.name, f"{name} {quote(cell_text(value))} {error}")
             else:
-                self._soft_fail(state, name, claim, error)
+                self._soft_fail(state, name, column, value, error)
 
-    def _check_required(self, state: _RowState, present: set[str]) -> None:
+    def _check_required(self, state: _RowState, present: AbstractSet[str]) -> None:
         missing = [name for name in REQUIRED_FIELDS[self.kind] if name not in state.fields]
         if not missing:
             return

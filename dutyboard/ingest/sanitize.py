@@ -41,14 +41,21 @@ for _code in (0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF):
 
 def clean_text_checked(text: str, limit: int = MAX_FIELD_CHARS) -> tuple[str, bool]:
     """Clean ``text``; also say whether it had to be cut to ``limit`` characters."""
+    # Printable text has nothing to strip: every character ``_DROP`` or an escape
+    # sequence removes (C0, DEL, C1, bidi, zero-width, BOM), and "\r", is of category Cc
+    # or Cf, which ``str.isprintable`` rejects. Most cells take this short path.
+    text = text.strip() if text.isprintable() else _strip_controls(text)
+    if len(text) > limit:
+        return text[: limit - 1].rstrip() + ELLIPSIS, True
+    return text, False
+
+
+def _strip_controls(text: str) -> str:
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     if _ESCAPE_START.search(text):
         text = _ESCAPE_SEQUENCE.sub("", text)
-    text = text.translate(_DROP).strip()
-    if len(text) > limit:
-        return text[: limit - 1].rstrip() + ELLIPSIS, True
-    return text, False
+    return text.translate(_DROP).strip()
 
 
 def clean_text(text: str, limit: int = MAX_FIELD_CHARS) -> str:

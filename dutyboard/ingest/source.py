@@ -12,6 +12,7 @@ import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from itertools import chain
 
 from dutyboard.ingest.aliases import is_hxl_tag, known_bare_tag, normalise_tag
 
@@ -80,7 +81,13 @@ def safe_json(value: object) -> str:
 
 
 def is_blank(cells: Iterable[object]) -> bool:
-    return all(cell_text(cell).strip() == "" for cell in cells)
+    for cell in cells:
+        if type(cell) is str:  # most cells: cell_text would return them as they are
+            if cell.strip():
+                return False
+        elif cell_text(cell).strip():
+            return False
+    return True
 
 
 def unique_name(name: str, taken: set[str]) -> str:
@@ -219,7 +226,7 @@ def _data_records(
     for row in errors:
         yield _error_record(row)
     width = len(columns)
-    for row in _chain(head, rest):
+    for row in chain(head, rest):
         if row.error:
             yield _error_record(row)
             continue
@@ -242,8 +249,3 @@ def _data_records(
                 continue
             cells = cells[:width]
         yield SourceRecord(row.number, list(zip(columns, cells, strict=False)), row.raw)
-
-
-def _chain(first: list[GridRow], rest: Iterator[GridRow]) -> Iterator[GridRow]:
-    yield from first
-    yield from rest

@@ -12,19 +12,22 @@ its occurrence number), so re-reading the file still finds each of them again.
 * same identity, same content (canonical fields and ``extra``) → unchanged, nothing written;
 * same external id, new content → ``update_record`` (events keep before/after); lines the
   desk added to ``notes`` (``[2020-02-03 14:00 name] …``) are kept;
-* otherwise → ``insert_record``.
+* otherwise → a new record: ``Store.insert_records`` stores them (and their ``create``
+  events) 500 at a time, in file order, before any later row of the file updates one.
 
 Fields the source stops sending are left as they are: silence is not deletion.
 """
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import re
 import sqlite3
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -43,6 +46,8 @@ MAX_ORIGINAL_CHARS = 1_000_000
 MAX_MESSAGE_WARNINGS = 20
 _CHUNK = 500
 _PROGRESS_EVERY = 500
+_BIG_FILE_ROWS = 5_000  # files with this many rows get a bigger page cache while written
+_BULK_CACHE_KIB = 64 * 1024
 # A line ``Store.add_note`` wrote: "[2020-02-03 14:00 li.wei] called back".
 _DESK_NOTE = re.compile(r"^\[\d{4}-\d{2}-\d{2} \d{2}:\d{2} [^\]\n]*\] ")
 
@@ -96,10 +101,14 @@ def content_hash(kind: str, fields: dict[str, object], occurrence: int = 1) -> s
     payload: list[object] = [kind, fields]
     if occurrence > 1:
         payload.append(occurrence)
-    text = json.dumps(
-        payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str
-    )
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+    return hashlib.sha256(_HASH_JSON(payload).encode("utf-8")).hexdigest()[:32]
+
+
+# What ``json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"),
+# default=str)`` writes, without building an encoder per record: hashes stay the same.
+_HASH_JSON = json.JSONEncoder(
+    sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str
+).encode
 
 
 def bytes_digest(data: bytes) -> str:
@@ -144,8 +153,11 @@ class _Writer:
         self.summary = summary
         self.table = table
         self.window = timedelta(hours=window_hours) if window_hours > 0 else None
-        # identity → (id or None when only the hash is known, content_hash, extra text)
-        self.by_external: dict[str, tuple[int, str | None, str | None]] = {}
+        # external id → (record id, content_hash, extra text); the id is None while the
+        # record waits in ``pending`` to be inserted
+        self.by_external: dict[str, tuple[int | None, str | None, str | None]] = {}
+        # new records not inserted yet: (row, values); ``flush`` inserts them in one go
+        self.pending: list[tuple[ParsedRow, dict[str, Any]]] = []
         self.by_hash: set[str] = set()
         self.failed: list[RowProblem] = []
         # One timestamp for the whole file: it is one transaction, one moment.
@@ -219,15 +231,21 @@ class _Writer:
             self.by_hash.add(digest)
             return
         known = self.by_external.get(row.external_id)
+        if known is not None and known[0] is None:
+            # The same id earlier in this file, not inserted yet: insert it now, so that
+            # this row sees it as stored (or, if it was refused, as absent).
+            self.flush()
+            known = self.by_external.get(row.external_id)
         if known is None:
-            new_id = self._insert(row, digest, extra)
-            if new_id is not None:
-                self.by_external[row.external_id] = (new_id, digest, extra)
+            self._insert(row, digest, extra)
+            self.by_external[row.external_id] = (None, digest, extra)
             return
         record_id, old_digest, old_extra = known
         if old_digest == digest and old_extra == extra:
             self.summary.unchanged += 1
             return
+        assert record_id is not None
+        self.flush()  # the rows before this one go in (and are logged) before it changes
         changes: dict[str, Any] = dict(row.fields)
         if "notes" in changes:
             current = self.conn.execute(
@@ -243,7 +261,7 @@ class _Writer:
         self.by_external[row.external_id] = (record_id, digest, extra)
         self.summary.updated += 1
 
-    def _insert(self, row: ParsedRow, digest: str, extra: str | None) -> int | None:
+    def _insert(self, row: ParsedRow, digest: str, extra: str | None) -> None:
         values: dict[str, Any] = dict(row.fields)
         values.update(
             source=self.summary.source,
@@ -252,16 +270,34 @@ class _Writer:
             raw=row.raw,
             extra=extra,
         )
+        self.pending.append((row, values))
+        if len(self.pending) >= _CHUNK:
+            self.flush()
+
+    def flush(self) -> None:
+        """Insert the pending new records (each with its ``create`` event) in one batch."""
+        pending, self.pending = self.pending, []
+        if not pending:
+            return
         now = self.now
-        try:
-            new_id = self.store.insert_record(self.conn, self.table, values, at=now)
-        except (StoreError, sqlite3.IntegrityError) as error:
-            self._failed(row, f"the record could not be stored: {error}")
-            return None
-        self.summary.added += 1
-        if self.others:
-            self._flag_duplicates(new_id, values, now)
-        return new_id
+        results = self.store.insert_records(
+            self.conn, self.table, [values for _, values in pending], at=now
+        )
+        for (row, values), result in zip(pending, results, strict=True):
+            if not isinstance(result, int):
+                if row.external_id is not None:
+                    del self.by_external[row.external_id]  # not stored after all
+                self._failed(row, f"the record could not be stored: {result}")
+                continue
+            if row.external_id is not None:
+                self.by_external[row.external_id] = (
+                    result,
+                    values["content_hash"],
+                    values["extra"],
+                )
+            self.summary.added += 1
+            if self.others:
+                self._flag_duplicates(result, values, now)
 
     def _failed(self, row: ParsedRow, reason: str) -> None:
         self.failed.append(RowProblem(row.row_number, None, clean_text(reason, 1000), row.raw))
@@ -371,6 +407,53 @@ class _Writer:
             )
 
 
+@contextmanager
+def _page_cache(store: Store, rows: int) -> Iterator[None]:
+    """A page cache big enough for a large file's transaction, while it runs.
+
+    Each new row also goes into indexes at random places (content hash, due time,
+    org/item); with SQLite's default 2 MB cache those pages are evicted and read back
+    again and again. The connection's own setting is restored afterwards.
+    """
+    if rows < _BIG_FILE_ROWS:
+        yield
+        return
+    with store._lock:
+        before = store.conn.execute("PRAGMA cache_size").fetchone()[0]
+        kib = (
+            -before
+            if before < 0
+            else before * store.conn.execute("PRAGMA page_size").fetchone()[0] // 1024
+        )
+        if kib < _BULK_CACHE_KIB:
+            store.conn.execute(f"PRAGMA cache_size = -{_BULK_CACHE_KIB}")
+        try:
+            yield
+        finally:
+            if kib < _BULK_CACHE_KIB:
+                with suppress(sqlite3.Error):
+                    store.conn.execute(f"PRAGMA cache_size = {int(before)}")
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection while one file is read and written.
+
+    A file's parsed rows stay alive until its transaction commits, and every full
+    collection walks all of them again (about a tenth of a large file's time) to free
+    nothing. Reference counting still frees everything else at once; the collector is
+    switched back on (if it was on) as soon as the file is done, and catches up then.
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
 def _hashed(result: ParseResult) -> list[tuple[ParsedRow, str]]:
     seen: Counter[str] = Counter()
     rows = []
@@ -408,14 +491,16 @@ def write_result(
     )
     rows = _hashed(result)
     total = len(rows)
-    with store.transaction() as conn:
+    with _page_cache(store, len(rows)), store.transaction() as conn:
         writer = _Writer(store, conn, summary, result.kind, duplicate_window_hours)
         writer.start_run(content_sha256)
         writer.load_existing(rows)
         for done, (row, digest) in enumerate(rows, 1):
             writer.write(row, digest)
             if progress is not None and (done % _PROGRESS_EVERY == 0 or done == total):
+                writer.flush()  # what the progress counts is in the database
                 progress(done, total)
+        writer.flush()
         writer.quarantine([*result.problems, *writer.failed])
         writer.finish_run()
     return summary
@@ -470,26 +555,29 @@ def ingest_bytes(
 
     where = location or name
     digest = bytes_digest(data)
-    try:
-        result = parse_bytes(data, name, kind, mapping=mapping, default_zone=zone, fmt=fmt)
-    except UnreadableFile as error:
-        return record_unreadable(
-            store,
-            source=source,
-            location=where,
-            kind=kind,
-            message=str(error),
-            original=_original(data),
-            content_sha256=digest,
-        )
-    return write_result(
+    with _gc_paused():
+        try:
+            result = parse_bytes(data, name, kind, mapping=mapping, default_zone=zone, fmt=fmt)
+        except UnreadableFile as error:
+            message = str(error)
+        else:
+            return write_result(
+                store,
+                result,
+                source=source,
+                location=where,
+                content_sha256=digest,
+                duplicate_window_hours=duplicate_window_hours,
+                progress=progress,
+            )
+    return record_unreadable(
         store,
-        result,
         source=source,
         location=where,
+        kind=kind,
+        message=message,
+        original=_original(data),
         content_sha256=digest,
-        duplicate_window_hours=duplicate_window_hours,
-        progress=progress,
     )
 
 

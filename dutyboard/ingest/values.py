@@ -24,6 +24,8 @@ from dutyboard.ingest.reference import (
 )
 
 Number = int | float
+# Texts up to this long are remembered by the parsers that cache their results.
+_CACHED_CHARS = 100
 MAX_NUMBER = 1e12
 PRIORITIES = ("urgent", "high", "normal", "low")
 
@@ -71,12 +73,20 @@ _APPROX_PREFIX = re.compile(
     r"^(?:约|大约|大概|approx(?:imately)?\.?|about|around|ca\.|circa|~|≈|≥|>=|>)\s*", re.I
 )
 _APPROX_SUFFIX = re.compile(r"\s*(?:左右|余|多|以上|\+|or more)$", re.I)
+_DECIMAL_COMMA = re.compile(r"\d+,\d{1,2}")
+_UNIT_WORD = re.compile(r"[a-z]{3,20}")
+_NOT_FINITE = re.compile(r"\b(?:nan|inf|infinity)\b", re.I)
+_RANGE_REST = re.compile(r"^(?:-|~|到|至|to\b)\s*\d")
+_MULTIPLIER = re.compile(r"^(万|萬|千|仟|百|亿|億|k|K|M|mn|thousand|million)(?![a-z])")
+# A whole number as most cells write it ("1200", "16,717"): ASCII digits only, at most 15
+# of them, so ``int`` reads it exactly as the general path (``Decimal``) would.
+_PLAIN_INT = re.compile(r"[0-9]{1,15}|[0-9]{1,3}(?:,[0-9]{3}){1,4}")
 
 
 def _decimal(text: str, exponent: str | None = None) -> Decimal:
     if exponent:  # "1.2E+13", as spreadsheets export big numbers
         return _decimal(text) * (Decimal(10) ** int(exponent[1:]))
-    if "," in text and "." not in text and re.fullmatch(r"\d+,\d{1,2}", text):
+    if "," in text and "." not in text and _DECIMAL_COMMA.fullmatch(text):
         text = text.replace(",", ".")  # decimal comma: "0,95"
     text = text.replace(",", "").replace(" ", "")
     try:
@@ -115,25 +125,29 @@ def _is_unit(text: str) -> bool:
     if key in KNOWN_UNITS:
         return True
     # Other words of three or more letters ("masks", "gowns"), but never "12x".
-    return bool(re.fullmatch(r"[a-z]{3,20}", key))
+    return bool(_UNIT_WORD.fullmatch(key))
 
 
 def parse_quantity(value: object) -> tuple[Number, str | None]:
     """'1,200' → (1200, None); '5万' → (50000, None); '500 pcs' → (500, 'pcs')."""
+    if type(value) is str and _PLAIN_INT.fullmatch(value):
+        # The common case, read directly: NFKC leaves ASCII digits and commas as they are,
+        # and the general path below would find one number, no unit and no multiplier.
+        return _finish_number(int(value.replace(",", ""))), None
     plain = _plain_number(value)
     if plain is not None:
         return plain, None
     text = halfwidth(str(value))
     if not text:
         raise ValueError("is empty")
-    if re.search(r"\b(?:nan|inf|infinity)\b", text, re.I):
+    if _NOT_FINITE.search(text):
         raise ValueError("is not a finite number")
     text = _APPROX_SUFFIX.sub("", _APPROX_PREFIX.sub("", text))
     match = _NUMBER.match(text)
     if not match:
         raise ValueError("is not a number")
     rest = text[match.end() :].strip()
-    if re.match(r"^(?:-|~|到|至|to\b)\s*\d", rest):
+    if _RANGE_REST.match(rest):
         raise ValueError("is a range, not one number")
     try:
         number = _decimal(match.group("num"), match.group("exp"))
@@ -141,7 +155,7 @@ def parse_quantity(value: object) -> tuple[Number, str | None]:
         raise ValueError("is not a number") from None
     if match.group("sign") == "-":
         number = -number
-    multiplier = re.match(r"^(万|萬|千|仟|百|亿|億|k|K|M|mn|thousand|million)(?![a-z])", rest)
+    multiplier = _MULTIPLIER.match(rest)
     if multiplier:
         word = multiplier.group(1)
         number *= _MULTIPLIERS[word.lower() if word != "M" else "m"]
@@ -189,7 +203,7 @@ def split_price(value: object) -> tuple[Number | None, str | None, str]:
     text = halfwidth(str(value))
     if not text:
         raise ValueError("is empty")
-    if re.search(r"\b(?:nan|inf|infinity)\b", text, re.I):
+    if _NOT_FINITE.search(text):
         raise ValueError("is not a finite number")
     numbers = list(_NUMBER.finditer(text))
     if len(numbers) > 1:
@@ -276,14 +290,26 @@ _PRIORITY_WORDS: dict[str, str] = {
 }
 
 
+_PRIORITY_SUFFIX = re.compile(r"(priority|优先级?)$")
+
+
 def parse_priority(value: object) -> str:
     """'特急'/'紧急' → urgent, '高'/'急' → high, '一般'/'普通' → normal, '低' → low."""
-    key = name_key(halfwidth(str(value)))
-    key = re.sub(r"(priority|优先级?)$", "", key) or key
+    text = str(value)
+    return _priority_cached(text) if len(text) <= _CACHED_CHARS else _priority_text(text)
+
+
+def _priority_text(text: str) -> str:
+    key = name_key(halfwidth(text))
+    key = _PRIORITY_SUFFIX.sub("", key) or key
     found = _PRIORITY_WORDS.get(key)
     if found is None:
         raise ValueError("is not a priority I know (urgent, high, normal or low)")
     return found
+
+
+# A column holds a handful of distinct words: each is read once (errors are not cached).
+_priority_cached = lru_cache(maxsize=1024)(_priority_text)
 
 
 # --------------------------------------------------------------------------- time zones
@@ -339,7 +365,7 @@ def parse_tz(value: object) -> tuple[str, str | None]:
     if word:
         return word, None
     compact = text.replace(" ", "")
-    compact = re.sub(r"^东八区$", "+8", compact)
+    compact = "+8" if compact == "东八区" else compact
     match = _OFFSET.match(compact)
     if match and (match.group("sign") or compact.upper().startswith(("UTC", "GMT"))):
         sign = -1 if match.group("sign") in ("-", "西") else 1
@@ -398,6 +424,9 @@ _TZ_SUFFIX = re.compile(
     re.I,
 )
 _EXCEL_EPOCH = datetime(1899, 12, 30)
+_OFFSET_TEXT = re.compile(r"([+-])(\d{1,2}):?(\d{2})?")
+_NO_YEAR_CN = re.compile(r"^\d{1,2}\s*月\s*\d{1,2}\s*[日号]")
+_NO_YEAR = re.compile(r"^\d{1,2}[/-]\d{1,2}(?:\s|$)")
 
 
 def _excel_serial(number: float) -> datetime:
@@ -413,7 +442,7 @@ def _offset(text: str | None) -> tzinfo | None:
     text = text.removeprefix("UTC").removeprefix("GMT")
     if text in ("", "Z"):
         return UTC
-    match = re.fullmatch(r"([+-])(\d{1,2}):?(\d{2})?", text)
+    match = _OFFSET_TEXT.fullmatch(text)
     if not match:
         raise ValueError("has an offset I cannot read")
     hours, minutes = int(match.group(2)), int(match.group(3) or 0)
@@ -497,9 +526,7 @@ def _parse_datetime_text(text: str) -> datetime:
         else:
             raise ValueError("is ambiguous (day/month or month/day?); write it as 2020-02-03")
         return _build(year, month, day, text[match.end() :])
-    if re.match(r"^\d{1,2}\s*月\s*\d{1,2}\s*[日号]", text) or re.match(
-        r"^\d{1,2}[/-]\d{1,2}(?:\s|$)", text
-    ):
+    if _NO_YEAR_CN.match(text) or _NO_YEAR.match(text):
         raise ValueError("has no year")
     raise ValueError("is not a date and time I can read")
 
@@ -522,7 +549,23 @@ def parse_datetime(value: object, zone_name: str | tzinfo = "UTC") -> str:
             raise ValueError("is not a date")
         moment = _excel_serial(float(value))
     else:
-        moment = _parse_datetime_text(str(value))
+        text = str(value)
+        if len(text) <= _CACHED_CHARS:
+            return _datetime_text_cached(text, local_zone)
+        return _datetime_text_in(text, local_zone)
+    return _utc_iso(moment, local_zone)
+
+
+def _datetime_text_in(text: str, local_zone: tzinfo) -> str:
+    return _utc_iso(_parse_datetime_text(text), local_zone)
+
+
+# Times repeat (a report's hour, a day's date): each distinct text is read once per zone.
+# Only results are cached; a text that fails is read (and fails) every time.
+_datetime_text_cached = lru_cache(maxsize=4096)(_datetime_text_in)
+
+
+def _utc_iso(moment: datetime, local_zone: tzinfo) -> str:
     if moment.tzinfo is None or moment.utcoffset() is None:
         moment = moment.replace(tzinfo=local_zone)
     if not 1970 <= moment.year <= 2100:

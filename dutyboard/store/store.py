@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -274,21 +274,65 @@ class Store:
         at: str | None = None,
     ) -> int:
         """Insert into requests/leads/contacts inside an open transaction, with its event."""
-        values = _checked(table, fields)
-        for name in REQUIRED[table]:
-            if not str(values.get(name) or "").strip():
-                raise ValidationError(f"{ENTITY[table]}: {name} is required")
         now = at or self.now()
-        values.setdefault("created_at", now)
-        values.setdefault("updated_at", now)
-        if table == "requests":
-            values.setdefault("received_at", now)
+        values = _prepared(table, fields, now)
         cols = ", ".join(values)
         marks = ", ".join("?" for _ in values)
         cur = conn.execute(f"INSERT INTO {table} ({cols}) VALUES ({marks})", tuple(values.values()))
         new_id = int(cur.lastrowid or 0)
         self.log_event(conn, ENTITY[table], new_id, "create", None, _audit(values), at=now)
         return new_id
+
+    def insert_records(
+        self,
+        conn: sqlite3.Connection,
+        table: str,
+        records: Sequence[Mapping[str, Any]],
+        *,
+        at: str | None = None,
+    ) -> list[int | StoreError | sqlite3.IntegrityError]:
+        """``insert_record`` for many records inside an open transaction.
+
+        Each record is checked as ``insert_record`` checks it and stored with the same
+        values, the same id (the next one, in order) and the same ``create`` event. The
+        result holds, per record, its new id or the error that kept it out
+        (``ValidationError``, ``sqlite3.IntegrityError``); a record that fails has no event
+        and does not stop the others. Any other error propagates (the caller's
+        transaction rolls back).
+
+        Rows go in by ``executemany`` with their ids given; if the database refuses one,
+        the batch is rolled back to a savepoint and inserted row by row instead, so only
+        that row is left out. The events follow in one ``executemany``, in record order.
+        """
+        entity = ENTITY[_table(table)]
+        now = at or self.now()
+        prepared: list[dict[str, Any] | StoreError] = []
+        for fields in records:
+            try:
+                prepared.append(_prepared(table, fields, now))
+            except StoreError as error:
+                prepared.append(error)
+        conn.execute("SAVEPOINT insert_records")
+        try:
+            results = _insert_many(conn, table, prepared)
+        except sqlite3.IntegrityError:
+            conn.execute("ROLLBACK TO insert_records")
+            results = _insert_each(conn, table, prepared)
+        conn.execute("RELEASE insert_records")
+        actor = self.actor
+        events = []
+        for stored, result in zip(prepared, results, strict=True):
+            if isinstance(result, int) and isinstance(stored, dict):
+                events.append(
+                    (now, actor, entity, result, "create", None, _EVENT_JSON(_audit(stored)))
+                )
+        if events:
+            conn.executemany(
+                "INSERT INTO events (at, actor, entity, entity_id, action, before, after) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                events,
+            )
+        return results
 
     def update_record(
         self,
@@ -683,6 +727,69 @@ def _checked(table: str, fields: Mapping[str, Any]) -> dict[str, Any]:
     return values
 
 
+def _prepared(table: str, fields: Mapping[str, Any], now: str) -> dict[str, Any]:
+    """A new record's checked values, with its required fields and its times."""
+    values = _checked(table, fields)
+    for name in REQUIRED[table]:
+        if not str(values.get(name) or "").strip():
+            raise ValidationError(f"{ENTITY[table]}: {name} is required")
+    values.setdefault("created_at", now)
+    values.setdefault("updated_at", now)
+    if table == "requests":
+        values.setdefault("received_at", now)
+    return values
+
+
+_MAX_ROWID = 2**63 - 1
+
+
+def _insert_sql(table: str, columns: Sequence[str]) -> str:
+    return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})"
+
+
+def _insert_many(
+    conn: sqlite3.Connection, table: str, prepared: list[dict[str, Any] | StoreError]
+) -> list[int | StoreError | sqlite3.IntegrityError]:
+    """Insert the checked records, giving each the id SQLite would: one past the largest.
+
+    The caller holds the write lock (``BEGIN IMMEDIATE``), so nobody else takes an id
+    in between. Records with the same columns go in by one ``executemany``.
+    """
+    last = conn.execute(f"SELECT max(id) FROM {table}").fetchone()[0] or 0
+    if last + len(prepared) >= _MAX_ROWID:  # SQLite would pick ids at random here
+        return _insert_each(conn, table, prepared)
+    results: list[int | StoreError | sqlite3.IntegrityError] = []
+    groups: dict[tuple[str, ...], list[tuple[Any, ...]]] = {}
+    for values in prepared:
+        if not isinstance(values, dict):
+            results.append(values)
+            continue
+        last += 1
+        results.append(last)
+        groups.setdefault(tuple(values), []).append((last, *values.values()))
+    for columns, rows in groups.items():
+        conn.executemany(_insert_sql(table, ("id", *columns)), rows)
+    return results
+
+
+def _insert_each(
+    conn: sqlite3.Connection, table: str, prepared: list[dict[str, Any] | StoreError]
+) -> list[int | StoreError | sqlite3.IntegrityError]:
+    """Insert the checked records one by one; a refused record keeps its error."""
+    results: list[int | StoreError | sqlite3.IntegrityError] = []
+    for values in prepared:
+        if not isinstance(values, dict):
+            results.append(values)
+            continue
+        try:
+            cur = conn.execute(_insert_sql(table, tuple(values)), tuple(values.values()))
+        except sqlite3.IntegrityError as error:
+            results.append(error)
+            continue
+        results.append(int(cur.lastrowid or 0))
+    return results
+
+
 def _check_priority(value: Any) -> None:
     if value is None:
         return
@@ -694,17 +801,20 @@ def _check_priority(value: Any) -> None:
         ) from None
 
 
+_NOT_AUDITED = frozenset({"raw", "created_at", "updated_at"})
+
+
 def _audit(values: Mapping[str, Any]) -> dict[str, Any]:
     # The raw payload is kept on the row itself; the event need not copy it.
-    return {k: v for k, v in values.items() if k not in ("raw", "created_at", "updated_at")}
+    return {k: v for k, v in values.items() if k not in _NOT_AUDITED}
+
+
+# ``_dump`` of a mapping, without building an encoder per call (same text).
+_EVENT_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True, default=str).encode
 
 
 def _dump(value: Mapping[str, Any] | None) -> str | None:
-    return (
-        None
-        if value is None
-        else json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
-    )
+    return None if value is None else _EVENT_JSON(value)
 
 
 __all__ = ["Row", "Shift", "Store"]

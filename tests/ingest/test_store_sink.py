@@ -361,18 +361,37 @@ def test_unreadable_file_is_recorded(store: Store) -> None:
 def test_a_file_is_all_or_nothing(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
     data = "".join(["org,item,quantity\n", *(f"U{n},masks,{n}\n" for n in range(1, 50))])
     result = parse_bytes(data.encode(), "x.csv", "requests")
-    real = store.insert_record
-    calls = {"n": 0}
+    real = store.insert_records
 
-    def failing(*args: Any, **kwargs: Any) -> int:
-        calls["n"] += 1
-        if calls["n"] == 30:
-            raise RuntimeError("power cut")
-        return real(*args, **kwargs)
+    def failing(conn: Any, table: str, records: Any, **kwargs: Any) -> Any:
+        real(conn, table, records[:29], **kwargs)  # 29 rows and their events are written …
+        raise RuntimeError("power cut")  # … then the 30th never is
 
-    monkeypatch.setattr(store, "insert_record", failing)
+    monkeypatch.setattr(store, "insert_records", failing)
     with pytest.raises(RuntimeError):
         write_result(store, result, source="s", location="x.csv")
+    for table in ("requests", "ingest_runs", "quarantine", "events"):
+        assert count(store, table) == 0, table
+
+
+def test_a_crash_after_some_batches_leaves_nothing(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = "".join(["org,item,quantity\n", *(f"U{n},masks,{n}\n" for n in range(1, 1400))])
+    result = parse_bytes(data.encode(), "x.csv", "requests")
+    real = store.insert_records
+    batches: list[int] = []
+
+    def failing(conn: Any, table: str, records: Any, **kwargs: Any) -> Any:
+        batches.append(len(records))
+        if len(batches) == 3:
+            raise RuntimeError("power cut")
+        return real(conn, table, records, **kwargs)
+
+    monkeypatch.setattr(store, "insert_records", failing)
+    with pytest.raises(RuntimeError):
+        write_result(store, result, source="s", location="x.csv")
+    assert batches == [500, 500, 399]
     for table in ("requests", "ingest_runs", "quarantine", "events"):
         assert count(store, table) == 0, table
 

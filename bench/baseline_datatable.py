@@ -5,8 +5,9 @@
 What a generic table viewer does: read every open request (the dashboard's own query and
 order, most pressing first) in a thread, format each row with the dashboard's own cell
 helpers, hand them all to ``DataTable.add_rows`` on the UI thread. ``/`` filters like the
-dashboard (same words, same SQL, same 40 ms debounce) by clearing the table and adding
-the matching rows. ``home``/``end`` go to the first/last row, as on the dashboard.
+dashboard (same words, same SQL) by clearing the table and adding the matching rows,
+after a 40 ms debounce (bench/run.py BASELINE_DEBOUNCE_MS; the dashboard needs none).
+``home``/``end`` go to the first/last row, as on the dashboard.
 
 A line above the table says how many rows are shown and the filter in “quotes”, so a
 benchmark can tell when a filter has landed.

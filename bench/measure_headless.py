@@ -11,7 +11,7 @@ colour the other's). Writes raw samples in seconds, keyed by figure name:
   the exact total lands too (the count runs after the first page, on the table's own
   connection; a small view is exact at once); baseline: the same words
   until the ``DataTable`` holds the rows (query all, format, ``clear`` + ``add_rows``).
-  Neither includes the debounce nor the terminal. The baseline's "all open" load is its
+  Neither includes the baseline's debounce nor the terminal. The baseline's "all open" load is its
   ``mount`` (reloading every row would only repeat it).
 * ``render_line:cold`` / ``render_line:warm`` — one ``render_line`` call for a visible
   row, with the widget's line caches cleared first (cold) or just filled (warm).

@@ -123,3 +123,56 @@ async def test_a_newer_view_interrupts_the_tables_running_query(demo_db: Path) -
         assert table.counted and table.total == v.count(app.store, table.spec) > 0
         # The app's own connection was not touched.
         assert app.store.conn.execute("SELECT count(*) FROM requests").fetchone()[0] > 0
+
+
+async def test_a_new_filter_keeps_the_old_rows_until_its_own_land(demo_db: Path) -> None:
+    add_open_requests(demo_db)
+    app = make_app(demo_db)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(app, pilot)
+        table = panel(app, "requests").table
+        before = table.render_line(1).text
+        table.set_spec(table.spec.with_(text="Bulk"))
+        # Nothing has come back yet (the UI thread has not yielded): the old rows stay
+        # on screen rather than a screenful of placeholders per keystroke.
+        assert table.render_line(1).text == before and before.strip() != "…"
+        await settle(app, pilot)
+        assert "Bulk unit" in table.render_line(1).text
+
+
+async def test_paging_finds_the_next_screen_already_loaded(demo_db: Path) -> None:
+    add_open_requests(demo_db)
+    app = make_app(demo_db)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(app, pilot)
+        table = panel(app, "requests").table
+        table.focus()
+        height = table.body_height
+        for _ in range(12):  # well past the first fetch's rows
+            await pilot.press("pagedown")
+            await settle(app, pilot)
+            first = table.first_visible
+            ahead = range(first, min(table.total, first + 2 * height))
+            assert all(table.row_at(i) is not None for i in ahead), first
+        assert table.first_visible > PAGE + height
+
+
+async def test_a_refresh_while_a_new_view_is_pending_still_starts_it_at_the_top(
+    demo_db: Path,
+) -> None:
+    add_open_requests(demo_db)
+    app = make_app(demo_db)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(app, pilot)
+        table = panel(app, "requests").table
+        table.focus()
+        for _ in range(3):
+            await pilot.press("pagedown")
+        await settle(app, pilot)
+        assert table.cursor > 0
+        table.set_spec(table.spec.with_(text="Bulk"))
+        table.reset()  # another process wrote: the live refresh, before the view landed
+        await settle(app, pilot)
+        assert (table.cursor, table.first_visible) == (0, 0)
+        row = table.row_at(0)
+        assert row is not None and row["org"].startswith("Bulk unit")

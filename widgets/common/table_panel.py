@@ -16,7 +16,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.timer import Timer
 from textual.widgets import Input
 
 from dutyboard.i18n import _
@@ -39,9 +38,6 @@ QUICK_FILTERS: dict[str, dict[str, Any]] = {
     "new": {"statuses": frozenset({"new"})},
     "all": {"open_only": False},
 }
-
-
-FILTER_DEBOUNCE_S = 0.04  # bench/run.py and bench/baseline_datatable.py use the same
 
 
 class TablePanel(StoreWriter, Vertical):
@@ -97,7 +93,6 @@ class TablePanel(StoreWriter, Vertical):
         super().__init__(id=id, classes=classes)
         self.border_title = self.title
         self.quick = self.quick_filters[0]
-        self._filter_timer: Timer | None = None
 
     @property
     def dutyboard(self) -> DutyboardApp:
@@ -191,14 +186,9 @@ class TablePanel(StoreWriter, Vertical):
         self.screen.set_focus(field)
 
     @on(Input.Changed, "Input.filter")
-    def _filter_changed(self, event: Input.Changed) -> None:
-        # Debounced only enough to coalesce a paste or key repeat: a newer filter
-        # interrupts the table's running query, so typed keys never queue up.
-        if self._filter_timer is not None:
-            self._filter_timer.stop()
-        self._filter_timer = self.set_timer(FILTER_DEBOUNCE_S, self._apply_filter)
-
     def _apply_filter(self) -> None:
+        # Every keystroke, no debounce: the table's first page of a filter is one index
+        # walk, and a newer filter interrupts the older one's query, so keys never queue.
         text = self.filter_input.value.strip()
         if text != self.table.spec.text:
             self.table.set_spec(self.make_spec(text))

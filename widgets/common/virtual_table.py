@@ -158,6 +158,7 @@ class VirtualTable(ScrollView, can_focus=True):
         self.cursor = 0
         self.loaded = False  # True once the first rows (or the count) have landed
         self._reader: Store | None = None
+        self._awaiting_view = False  # a new sort/filter was asked for; its rows not here yet
         self._reader_lock = threading.Lock()
         self._rows: OrderedDict[int, Row] = OrderedDict()  # index → row, LRU-bounded
         self._anchors: list[v.Key] | None = None
@@ -376,17 +377,19 @@ class VirtualTable(ScrollView, can_focus=True):
     def reset(self, *, keep_position: bool = True) -> None:
         """Re-query after a change. With ``keep_position`` the record under the cursor
         stays under the cursor, on the same screen line."""
+        # A view still waiting for its first rows has no position of its own to keep: the
+        # rows on screen are the old view's.
+        keep_position = keep_position and not self._awaiting_view
         self._generation += 1
         self._interrupt()
         self._anchors = None
         self._line_cache.clear()
         cursor_row = self.cursor_row if keep_position else None
         top_row = self._rows.get(self.first_visible) if keep_position else None
-        if not keep_position:
-            self._rows.clear()
-            self.cursor = 0
-            self.scroll_to(y=0, animate=False)
-            self.refresh()
+        # A new view keeps the old rows on screen until its own land (milliseconds; a
+        # blank table per keystroke of a filter would flicker); no page is fetched for
+        # them meanwhile, since their keys belong to the old view.
+        self._awaiting_view = not keep_position
         self._reload(
             self._generation,
             self.spec,
@@ -455,6 +458,7 @@ class VirtualTable(ScrollView, can_focus=True):
         if generation != self._generation:
             return
         self.loaded = True
+        self._awaiting_view = False
         self.total = total
         self.counted = exact
         self._rows = OrderedDict(sorted(rows.items()))
@@ -488,11 +492,16 @@ class VirtualTable(ScrollView, can_focus=True):
         self.post_message(self.Loaded(self, self.total))
 
     def _ensure_visible_loaded(self) -> None:
-        if not self.loaded or self.total == 0:
+        """Fetch what is on screen, and a screen ahead either way before it is needed: a
+        PageDown then finds its rows already here instead of drawing placeholders."""
+        if not self.loaded or self.total == 0 or self._awaiting_view:
             return
         first = self.first_visible
         last = min(self.total, first + self.body_height + 1)
-        if all(i in self._rows for i in range(first, last)):
+        ahead = self.body_height
+        if all(
+            i in self._rows for i in range(max(0, first - ahead), min(self.total, last + ahead))
+        ):
             return
         self._fetch(self._generation, self.spec, first, last)
 

@@ -176,3 +176,24 @@ async def test_a_refresh_while_a_new_view_is_pending_still_starts_it_at_the_top(
         assert (table.cursor, table.first_visible) == (0, 0)
         row = table.row_at(0)
         assert row is not None and row["org"].startswith("Bulk unit")
+
+
+async def test_a_running_count_never_holds_up_the_next_rows(demo_db: Path) -> None:
+    add_open_requests(demo_db)
+    app = make_app(demo_db)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(app, pilot)
+        table = panel(app, "requests").table
+        counter = table._reading("count")
+        assert counter is not table._reading() and counter is not app.store
+        with counter._lock:  # a long count holds the count connection meanwhile
+            table.set_spec(table.spec.with_(text="Bulk"))
+            for _ in range(200):
+                await pilot.pause(0.01)
+                if not table._awaiting_view:
+                    break
+            row = table.row_at(0)
+            assert row is not None and row["org"].startswith("Bulk unit")
+            assert not table.counted
+        await settle(app, pilot)
+        assert table.counted and table.total == EXTRA

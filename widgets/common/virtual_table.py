@@ -157,9 +157,9 @@ class VirtualTable(ScrollView, can_focus=True):
         self.counted = False  # False while a large view's count runs: total is a floor
         self.cursor = 0
         self.loaded = False  # True once the first rows (or the count) have landed
-        self._reader: Store | None = None
+        self._readers: dict[str, Store] = {}
         self._awaiting_view = False  # a new sort/filter was asked for; its rows not here yet
-        self._reader_lock = threading.Lock()
+        self._readers_lock = threading.Lock()
         self._rows: OrderedDict[int, Row] = OrderedDict()  # index → row, LRU-bounded
         self._anchors: list[v.Key] | None = None
         self._generation = 0  # bumped on every reset; late results of older ones are dropped
@@ -340,34 +340,38 @@ class VirtualTable(ScrollView, can_focus=True):
 
     # -- data -----------------------------------------------------------------------
 
-    def _reading(self) -> Store:
-        """This table's own read-only connection. Its long queries (a filter's count
-        over a year of requests) never hold up another panel or a write, and a newer
-        view interrupts them instead of queueing behind them."""
-        with self._reader_lock:
-            if self._reader is None:
+    def _reading(self, purpose: str = "rows") -> Store:
+        """This table's own read-only connections, one for its rows and one for its
+        counts. A long query (a filter's count over a year of requests) never holds up
+        another panel, a write, or this table's next page, and a newer view interrupts it
+        instead of queueing behind it."""
+        with self._readers_lock:
+            reader = self._readers.get(purpose)
+            if reader is None:
                 store = self.store
                 try:
-                    self._reader = Store.open(
+                    reader = Store.open(
                         store.path, readonly=True, actor=store.actor, clock=lambda: store.clock()
                     )
                 except StoreError:  # e.g. an in-memory database: share the app's
-                    self._reader = store
-            return self._reader
+                    reader = store
+                self._readers[purpose] = reader
+            return reader
 
     def on_unmount(self) -> None:
-        with self._reader_lock:
-            if self._reader is not None and self._reader is not self.store:
-                self._reader.conn.interrupt()
-                with self._reader._lock:
-                    self._reader.close()
-            self._reader = None
+        with self._readers_lock:
+            for reader in self._readers.values():
+                if reader is not self.store:
+                    reader.conn.interrupt()
+                    with reader._lock:
+                        reader.close()
+            self._readers.clear()
 
     def _interrupt(self) -> None:
-        """Stop this table's running query: its result would be thrown away."""
-        reader = self._reader
-        if reader is not None and reader is not self.store:
-            reader.conn.interrupt()
+        """Stop this table's running queries: their results would be thrown away."""
+        for reader in list(self._readers.values()):
+            if reader is not self.store:
+                reader.conn.interrupt()
 
     def set_spec(self, spec: v.ViewSpec) -> None:
         """Show another sort or filter: start again from the top."""
@@ -475,8 +479,10 @@ class VirtualTable(ScrollView, can_focus=True):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="count")
     def _count(self, generation: int, spec: v.ViewSpec) -> None:
+        if generation != self._generation:
+            return  # a newer view came before this count could start
         with quiet_if_interrupted():
-            total = v.count(self._reading(), spec)
+            total = v.count(self._reading("count"), spec)
             if not get_current_worker().is_cancelled:
                 self.app.call_from_thread(self._apply_count, generation, total)
 

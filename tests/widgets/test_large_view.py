@@ -5,10 +5,14 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from textual.message import Message
+from textual.pilot import Pilot
 
+from dutyboard.app import DutyboardApp
 from dutyboard.store import views as v
 from tests.widgets.test_dashboard import make_app, panel, settle
 from widgets.common.virtual_table import PAGE, VirtualTable
@@ -30,6 +34,16 @@ def add_open_requests(db: Path, n: int = EXTRA) -> None:
             ],
         )
     conn.close()
+
+
+@asynccontextmanager
+async def large_desk(db: Path) -> AsyncIterator[tuple[DutyboardApp, Pilot[None], VirtualTable]]:
+    """The demo desk with EXTRA more open requests, its dashboard settled."""
+    add_open_requests(db)
+    app = make_app(db)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(app, pilot)
+        yield app, pilot, panel(app, "requests").table
 
 
 async def test_first_rows_land_before_the_count_and_the_count_follows(demo_db: Path) -> None:
@@ -126,11 +140,7 @@ async def test_a_newer_view_interrupts_the_tables_running_query(demo_db: Path) -
 
 
 async def test_a_new_filter_keeps_the_old_rows_until_its_own_land(demo_db: Path) -> None:
-    add_open_requests(demo_db)
-    app = make_app(demo_db)
-    async with app.run_test(size=(160, 45)) as pilot:
-        await settle(app, pilot)
-        table = panel(app, "requests").table
+    async with large_desk(demo_db) as (app, pilot, table):
         before = table.render_line(1).text
         table.set_spec(table.spec.with_(text="Bulk"))
         # Nothing has come back yet (the UI thread has not yielded): the old rows stay
@@ -141,11 +151,7 @@ async def test_a_new_filter_keeps_the_old_rows_until_its_own_land(demo_db: Path)
 
 
 async def test_paging_finds_the_next_screen_already_loaded(demo_db: Path) -> None:
-    add_open_requests(demo_db)
-    app = make_app(demo_db)
-    async with app.run_test(size=(160, 45)) as pilot:
-        await settle(app, pilot)
-        table = panel(app, "requests").table
+    async with large_desk(demo_db) as (app, pilot, table):
         table.focus()
         height = table.body_height
         for _ in range(12):  # well past the first fetch's rows
@@ -160,11 +166,7 @@ async def test_paging_finds_the_next_screen_already_loaded(demo_db: Path) -> Non
 async def test_a_refresh_while_a_new_view_is_pending_still_starts_it_at_the_top(
     demo_db: Path,
 ) -> None:
-    add_open_requests(demo_db)
-    app = make_app(demo_db)
-    async with app.run_test(size=(160, 45)) as pilot:
-        await settle(app, pilot)
-        table = panel(app, "requests").table
+    async with large_desk(demo_db) as (app, pilot, table):
         table.focus()
         for _ in range(3):
             await pilot.press("pagedown")
@@ -179,11 +181,7 @@ async def test_a_refresh_while_a_new_view_is_pending_still_starts_it_at_the_top(
 
 
 async def test_a_running_count_never_holds_up_the_next_rows(demo_db: Path) -> None:
-    add_open_requests(demo_db)
-    app = make_app(demo_db)
-    async with app.run_test(size=(160, 45)) as pilot:
-        await settle(app, pilot)
-        table = panel(app, "requests").table
+    async with large_desk(demo_db) as (app, pilot, table):
         counter = table._reading("count")
         assert counter is not table._reading() and counter is not app.store
         with counter._lock:  # a long count holds the count connection meanwhile

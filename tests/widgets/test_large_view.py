@@ -8,6 +8,7 @@ import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 from textual.message import Message
 from textual.pilot import Pilot
@@ -20,7 +21,7 @@ from widgets.common.virtual_table import PAGE, VirtualTable
 EXTRA = 1500  # open requests added to the demo: several times what one screen fetches
 
 
-def add_open_requests(db: Path, n: int = EXTRA) -> None:
+def add_open_requests(db: Path, n: int = EXTRA, first: int = 0) -> None:
     conn = sqlite3.connect(db)
     with conn:
         conn.executemany(
@@ -29,7 +30,7 @@ def add_open_requests(db: Path, n: int = EXTRA) -> None:
             "VALUES (?, ?, 'KN95 masks', 100, 'pcs', 'normal', 'new', 'bulk', ?, ?, ?)",
             [
                 (stamp, f"Bulk unit {i}", f"X-{i}", stamp, stamp)
-                for i in range(n)
+                for i in range(first, first + n)
                 for stamp in [f"2020-02-0{1 + i % 3}T0{i % 10}:00:00Z"]
             ],
         )
@@ -195,3 +196,46 @@ async def test_a_running_count_never_holds_up_the_next_rows(demo_db: Path) -> No
             assert not table.counted
         await settle(app, pilot)
         assert table.counted and table.total == EXTRA
+
+
+async def test_a_refresh_of_a_filtered_view_shows_rows_before_its_count(demo_db: Path) -> None:
+    async with large_desk(demo_db) as (app, pilot, table):
+        table.set_spec(table.spec.with_(text="Bulk"))
+        await settle(app, pilot)
+        assert table.counted and table.total == EXTRA
+        totals: list[tuple[int, bool]] = []
+        apply_reload = table._apply_reload
+
+        def recording(*args: Any) -> None:
+            apply_reload(*args)
+            totals.append((table.total, table.counted))
+
+        table._apply_reload = recording  # type: ignore[method-assign]
+        add_open_requests(demo_db, 1, first=EXTRA)  # another process adds a match
+        table.reset()  # what the live refresh does
+        await settle(app, pilot)
+        # The refreshed rows came first, with the old total as a floor; the count after.
+        assert totals == [(EXTRA, False)]
+        assert table.counted and table.total == EXTRA + 1
+
+
+async def test_the_last_row_leaving_the_view_leaves_the_rows_in_their_places(
+    demo_db: Path,
+) -> None:
+    async with large_desk(demo_db) as (app, pilot, table):
+        table.set_spec(table.spec.with_(text="Bulk"))
+        await settle(app, pilot)
+        table.focus()
+        await pilot.press("G")
+        await settle(app, pilot)
+        last = table.cursor_row
+        assert last is not None and table.cursor == EXTRA - 1
+        conn = sqlite3.connect(demo_db)
+        with conn:  # another officer closes it: it leaves the open view
+            conn.execute("UPDATE requests SET status = 'closed' WHERE id = ?", (last["id"],))
+        conn.close()
+        table.reset()
+        await settle(app, pilot)
+        assert table.total == EXTRA - 1 and table.cursor == EXTRA - 2
+        ends = v.page(app.store, table.spec, None, 2, backward=True)
+        assert [table.row_at(EXTRA - 3), table.row_at(EXTRA - 2)] == ends

@@ -428,27 +428,36 @@ class VirtualTable(ScrollView, can_focus=True):
                     )
                 return
             # A refresh: the record under the cursor (or the top row) stays where it was.
-            total = v.count(store, spec)
+            # A filter's count scans every open record, so on a filtered view it follows
+            # on the count connection; any other view's count is one index range.
+            total = None if spec.text else v.count(store, spec)
+            found = None
             if cursor_row is not None:
                 found = v.find(store, spec, int(cursor_row["id"]))
                 anchor_key = found or v.key_of(spec, cursor_row)
-                cursor = v.position(store, spec, anchor_key)
-                if found is None:  # the row left the view: stay at the same place
-                    cursor = min(cursor, max(0, total - 1))
             else:
                 assert top_row is not None
                 anchor_key = v.key_of(spec, top_row)
-                cursor = v.position(store, spec, anchor_key)
-            top = max(0, cursor - max(0, cursor_line))
+            position = v.position(store, spec, anchor_key)  # rows before the anchor
             rows: dict[int, Row] = {}
             before = v.page(store, spec, anchor_key, PAGE, backward=True)
             for i, row in enumerate(reversed(before)):
-                rows[cursor - 1 - i] = row
-            after = v.page(store, spec, anchor_key, height + PAGE, inclusive=True)
+                rows[position - 1 - i] = row
+            want = height + PAGE
+            after = v.page(store, spec, anchor_key, want, inclusive=True)
             for i, row in enumerate(after):
-                rows[cursor + i] = row
+                rows[position + i] = row
+            exact = total is not None or len(after) < want  # short: the view's end is here
+            if total is None:
+                total = position + len(after) if exact else max(self.total, position + want)
+            cursor = position
+            if cursor_row is not None and found is None:  # it left the view: stay put
+                cursor = min(cursor, max(0, total - 1))
+            top = max(0, cursor - max(0, cursor_line))
             if not get_current_worker().is_cancelled:
-                self.app.call_from_thread(self._apply_reload, generation, total, rows, cursor, top)
+                self.app.call_from_thread(
+                    self._apply_reload, generation, total, rows, cursor, top, exact
+                )
 
     def _apply_reload(
         self,

@@ -20,6 +20,7 @@ SCHEMA_VERSION = (
     "m030_supplies_ledger",
     "m040_status_indexes",
     "m050_open_record_indexes",
+    "m060_contact_profile_index",
 )
 
 BUSY_TIMEOUT_MS = 10_000

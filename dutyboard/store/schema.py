@@ -517,3 +517,20 @@ CREATE INDEX IF NOT EXISTS leads_open_next ON leads(COALESCE(next_action_at, '99
 WHERE status IN ('customs', 'in_transit', 'negotiating', 'new', 'ordered', 'verifying')
 """,
     )
+
+
+@migrations()
+def m060_contact_profile_index(db: Database) -> None:
+    """Contacts by zone profile, then name: the contacts panel's "reachable first" order
+    walks it profile by profile instead of sorting every contact per page. The expression
+    is ``dutyboard.store.views.PROFILE_KEY_SQL`` (SQLite uses an index on an expression
+    only for the same expression; tests/store check they agree)."""
+    _run(
+        db,
+        """
+CREATE INDEX IF NOT EXISTS contacts_profile_name ON contacts(
+    (COALESCE(tz, '') || '|' || COALESCE(country, '') || '|' || COALESCE(subdivision, '')
+     || '|' || COALESCE(work_hours, '') || '|' || COALESCE(weekend, '')),
+    name, id)
+""",
+    )

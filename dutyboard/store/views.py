@@ -204,6 +204,8 @@ def page(
     includes the row whose key is ``after``. Backward pages are returned in display order
     too, ending just before ``after``.
     """
+    if _by_profile(spec):
+        return _profile_page(store, spec, after, limit, backward=backward, inclusive=inclusive)
     where, params = _where(store, spec)
     exprs = spec.sort_exprs
     forward = not backward
@@ -244,6 +246,8 @@ def anchors(store: Store, spec: ViewSpec, every: int) -> list[Key]:
 
 def position(store: Store, spec: ViewSpec, key: Key) -> int:
     """How many rows of the view come before ``key``."""
+    if _by_profile(spec):
+        return _profile_position(store, spec, key)
     where, params = _where(store, spec)
     where += " AND " + _key_compare(spec.sort_exprs, spec.descending)
     with store._lock:
@@ -262,6 +266,80 @@ def find(store: Store, spec: ViewSpec, record_id: int) -> Key | None:
             f"SELECT {keys} FROM {spec.table} WHERE id = ? AND {where}", (record_id, *params)
         ).fetchone()
     return tuple(row) if row is not None else None
+
+
+# -- contacts, reachable first -----------------------------------------------------------
+#
+# The "reach" order ranks each contact's zone profile (a few dozen at most) and then sorts
+# by name. As one ORDER BY over a CASE that is a sort of every contact for every page, so
+# a page walks the profiles in rank order instead, each an ordered range of the index on
+# (profile key, name, id) (schema m060); the last group holds every unranked profile.
+
+
+# Named outright: without statistics SQLite would rather walk the name index in order.
+_PROFILE_SOURCE = "contacts INDEXED BY contacts_profile_name"
+
+
+def _by_profile(spec: ViewSpec) -> bool:
+    return spec.table == "contacts" and spec.sort == "reach" and bool(spec.ranking)
+
+
+def _profile_groups(spec: ViewSpec) -> list[tuple[int, str, list[Any]]]:
+    """(rank, WHERE term, its parameters) per profile group, in ascending rank."""
+    groups: list[tuple[int, str, list[Any]]] = [
+        (rank, f"{PROFILE_KEY_SQL} = ?", [key]) for rank, key in enumerate(spec.ranking)
+    ]
+    marks = ",".join("?" for _ in spec.ranking)
+    groups.append((len(spec.ranking), f"{PROFILE_KEY_SQL} NOT IN ({marks})", list(spec.ranking)))
+    return groups
+
+
+def _profile_page(
+    store: Store, spec: ViewSpec, after: Key | None, limit: int, *, backward: bool, inclusive: bool
+) -> list[Row]:
+    where, params = _where(store, spec)
+    ascending = (not backward) != spec.descending
+    direction = "ASC" if ascending else "DESC"
+    groups = _profile_groups(spec)
+    rows: list[Row] = []
+    with store._lock:
+        for rank, term, term_params in groups if ascending else reversed(groups):
+            if after is not None and (rank < after[0] if ascending else rank > after[0]):
+                continue
+            sql_where, sql_params = f"{where} AND {term}", [*params, *term_params]
+            if after is not None and rank == after[0]:
+                sql_where += " AND " + _key_compare(("name", "id"), ascending, inclusive=inclusive)
+                sql_params += [after[1], after[2]]
+            sql = (
+                f"SELECT *, {rank} AS _k0, name AS _k1, id AS _k2 FROM {_PROFILE_SOURCE} "
+                f"WHERE {sql_where} ORDER BY name {direction}, id {direction} LIMIT ?"
+            )
+            rows += [dict(r) for r in store.conn.execute(sql, (*sql_params, limit - len(rows)))]
+            if len(rows) >= limit:
+                break
+    if backward:
+        rows.reverse()
+    return rows
+
+
+def _profile_position(store: Store, spec: ViewSpec, key: Key) -> int:
+    where, params = _where(store, spec)
+    ahead = 0
+    with store._lock:
+        for rank, term, term_params in _profile_groups(spec):
+            if rank == key[0]:
+                compare = _key_compare(("name", "id"), spec.descending)
+                sql = (
+                    f"SELECT count(*) FROM {_PROFILE_SOURCE} WHERE {where} AND {term} AND {compare}"
+                )
+                sql_params = [*params, *term_params, key[1], key[2]]
+            elif (rank < key[0]) != spec.descending:
+                sql = f"SELECT count(*) FROM {_PROFILE_SOURCE} WHERE {where} AND {term}"
+                sql_params = [*params, *term_params]
+            else:
+                continue
+            ahead += int(store.conn.execute(sql, sql_params).fetchone()[0])
+    return ahead
 
 
 def contact_profiles(store: Store) -> list[Row]:

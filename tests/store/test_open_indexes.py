@@ -84,7 +84,7 @@ def test_an_older_database_gains_the_indexes_in_place(tmp_path: Path) -> None:
             r[0] for r in store.conn.execute("SELECT name FROM sqlite_master WHERE type='index'")
         }
         assert {"requests_open_pressing", "leads_open_next"} <= names
-        assert store.schema_version()[-1] == "m050_open_record_indexes"
+        assert "m050_open_record_indexes" in store.schema_version()
         assert v.page(store, v.ViewSpec("requests"), None, 10) == []
     finally:
         store.close()

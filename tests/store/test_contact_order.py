@@ -7,7 +7,6 @@ the profile index instead of sorting every contact."""
 from __future__ import annotations
 
 import random
-from pathlib import Path
 
 import pytest
 
@@ -16,6 +15,7 @@ from dutyboard.domain.contact_groups import ContactProfile, rank_profiles
 from dutyboard.store import Store
 from dutyboard.store import views as v
 from tests.conftest import FIXED_NOW
+from tests.store.query_plans import plans
 
 PAGE = 7  # small pages: every walk crosses several profile groups
 
@@ -88,43 +88,14 @@ def test_walks_give_the_one_sort_order(
 
 def test_each_walk_reads_the_profile_index_without_sorting(store: Store) -> None:
     spec = v.ViewSpec("contacts", ranking=ranking(store, 1))
-    sent: list[str] = []
-    store.conn.set_trace_callback(sent.append)
-    try:
-        first = v.page(store, spec, None, 500)
-        v.position(store, spec, v.key_of(spec, first[-1]))
-    finally:
-        store.conn.set_trace_callback(None)
-    plans = [
-        (
-            " NOT IN " in sql,
-            " ".join(str(r[3]) for r in store.conn.execute(f"EXPLAIN QUERY PLAN {sql}")),
-        )
-        for sql in sent
-        if sql.lstrip().upper().startswith("SELECT")
-    ]
-    assert len(plans) > 2
-    for unranked, plan in plans:
+    steps = plans(
+        store,
+        lambda: v.position(store, spec, v.key_of(spec, v.page(store, spec, None, 500)[-1])),
+    )
+    assert len(steps) > 2
+    for sql, plan in steps:
         assert "contacts_profile_name" in plan, plan
         # A ranked profile is one ordered index range. The unranked rest (profiles that
         # appeared since the ranking, minutes at most) is the one group read whole.
-        if not unranked:
+        if " NOT IN " not in sql:
             assert "SEARCH" in plan and "TEMP B-TREE" not in plan, plan
-
-
-def test_an_older_database_gains_the_profile_index(tmp_path: Path) -> None:
-    from sqlite_utils import Database
-
-    from dutyboard.store.schema import migrations
-
-    path = tmp_path / "desk.db"
-    db = Database(path)
-    migrations.apply(db, stop_before="m060_contact_profile_index")
-    db.close()
-    store = Store.open(path, actor="Zhang Wei")
-    try:
-        assert "m060_contact_profile_index" in store.schema_version()
-        names = {r[0] for r in store.conn.execute("SELECT name FROM sqlite_master")}
-        assert "contacts_profile_name" in names
-    finally:
-        store.close()

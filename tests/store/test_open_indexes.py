@@ -1,4 +1,4 @@
-"""The panels' default views read open records in order from partial indexes.
+"""The panels' default views read in order from their indexes, never sorting a table.
 
 SQLite uses a partial index only when the query repeats the index's WHERE term, so the
 migration's literal terms and ``views.open_status_sql`` must agree; a status added to the
@@ -15,21 +15,7 @@ from sqlite_utils import Database
 from dutyboard.store import Store
 from dutyboard.store import views as v
 from dutyboard.store.schema import migrations
-
-
-def plans(store: Store, run: object) -> list[str]:
-    """The query plan of every statement ``run()`` sends, as SQLite would run it."""
-    sent: list[str] = []
-    store.conn.set_trace_callback(sent.append)
-    try:
-        run()  # type: ignore[operator]
-    finally:
-        store.conn.set_trace_callback(None)
-    return [
-        " ".join(str(r[3]) for r in store.conn.execute(f"EXPLAIN QUERY PLAN {sql}"))
-        for sql in sent
-        if sql.lstrip().upper().startswith(("SELECT", "WITH"))
-    ]
+from tests.store.query_plans import plans
 
 
 @pytest.mark.parametrize(
@@ -49,16 +35,19 @@ def test_default_view_pages_come_from_the_partial_index(
         spec = v.ViewSpec(table)
         key = (0, "2020-02-04T00:00:00Z", 1) if table == "requests" else ("2020-02-04", 1)
         for view in (spec, spec.with_(text="Jilin"), spec.with_(descending=True)):
-            steps = plans(
-                store,
-                lambda view=view: (
-                    v.page(store, view, None, 50),
-                    v.page(store, view, key, 50),
-                    v.page(store, view, key, 50, backward=True),
-                    v.position(store, view, key),
-                    v.anchors(store, view, 500),
-                ),
-            )
+            steps = [
+                plan
+                for _, plan in plans(
+                    store,
+                    lambda view=view: (
+                        v.page(store, view, None, 50),
+                        v.page(store, view, key, 50),
+                        v.page(store, view, key, 50, backward=True),
+                        v.position(store, view, key),
+                        v.anchors(store, view, 500),
+                    ),
+                )
+            ]
             assert len(steps) == 5
             for plan in steps:
                 assert f"{table} USING INDEX {index}" in plan, plan
@@ -68,23 +57,32 @@ def test_default_view_pages_come_from_the_partial_index(
                 assert "TEMP B-TREE" not in plan, plan
         # "Mine" keeps the planner's choice: one officer's records, by the assignee index.
         mine = plans(store, lambda: v.page(store, spec.with_(assignee="Li Na"), None, 50))
-        assert index not in mine[0]
+        assert index not in mine[0][1]
     finally:
         store.close()
 
 
-def test_an_older_database_gains_the_indexes_in_place(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("migration", "indexes"),
+    [
+        ("m050_open_record_indexes", {"requests_open_pressing", "leads_open_next"}),
+        ("m060_contact_profile_index", {"contacts_profile_name"}),
+    ],
+)
+def test_an_older_database_gains_the_indexes_in_place(
+    tmp_path: Path, migration: str, indexes: set[str]
+) -> None:
     path = tmp_path / "desk.db"
     db = Database(path)
-    migrations.apply(db, stop_before="m050_open_record_indexes")
+    migrations.apply(db, stop_before=migration)
     db.close()
     store = Store.open(path, actor="Zhang Wei")
     try:
         names = {
             r[0] for r in store.conn.execute("SELECT name FROM sqlite_master WHERE type='index'")
         }
-        assert {"requests_open_pressing", "leads_open_next"} <= names
-        assert "m050_open_record_indexes" in store.schema_version()
+        assert indexes <= names
+        assert migration in store.schema_version()
         assert v.page(store, v.ViewSpec("requests"), None, 10) == []
     finally:
         store.close()

@@ -21,19 +21,23 @@ from widgets.common.virtual_table import PAGE, VirtualTable
 EXTRA = 1500  # open requests added to the demo: several times what one screen fetches
 
 
+def insert_open_requests(conn: sqlite3.Connection, n: int = EXTRA, first: int = 0) -> None:
+    conn.executemany(
+        "INSERT INTO requests (received_at, org, item, quantity, unit, priority, status, "
+        "source, external_id, created_at, updated_at) "
+        "VALUES (?, ?, 'KN95 masks', 100, 'pcs', 'normal', 'new', 'bulk', ?, ?, ?)",
+        [
+            (stamp, f"Bulk unit {i}", f"X-{i}", stamp, stamp)
+            for i in range(first, first + n)
+            for stamp in [f"2020-02-0{1 + i % 3}T0{i % 10}:00:00Z"]
+        ],
+    )
+
+
 def add_open_requests(db: Path, n: int = EXTRA, first: int = 0) -> None:
     conn = sqlite3.connect(db)
     with conn:
-        conn.executemany(
-            "INSERT INTO requests (received_at, org, item, quantity, unit, priority, status, "
-            "source, external_id, created_at, updated_at) "
-            "VALUES (?, ?, 'KN95 masks', 100, 'pcs', 'normal', 'new', 'bulk', ?, ?, ?)",
-            [
-                (stamp, f"Bulk unit {i}", f"X-{i}", stamp, stamp)
-                for i in range(first, first + n)
-                for stamp in [f"2020-02-0{1 + i % 3}T0{i % 10}:00:00Z"]
-            ],
-        )
+        insert_open_requests(conn, n, first)
     conn.close()
 
 
@@ -187,7 +191,7 @@ async def test_a_running_count_never_holds_up_the_next_rows(demo_db: Path) -> No
         assert counter is not table._reading() and counter is not app.store
         with counter._lock:  # a long count holds the count connection meanwhile
             table.set_spec(table.spec.with_(text="Bulk"))
-            for _ in range(200):
+            for _ in range(1000):  # up to 10 s on a loaded machine; milliseconds here
                 await pilot.pause(0.01)
                 if not table._awaiting_view:
                     break
@@ -211,8 +215,12 @@ async def test_a_refresh_of_a_filtered_view_shows_rows_before_its_count(demo_db:
             totals.append((table.total, table.counted))
 
         table._apply_reload = recording  # type: ignore[method-assign]
-        add_open_requests(demo_db, 1, first=EXTRA)  # another process adds a match
-        table.reset()  # what the live refresh does
+        # A matching request is added, and the table refreshed as the live poll would
+        # on another process's write. Written through the app's own connection so that
+        # the poll (which sees only other connections' writes) does not refresh it too.
+        with app.store.transaction() as conn:
+            insert_open_requests(conn, 1, first=EXTRA)
+        table.reset()
         await settle(app, pilot)
         # The refreshed rows came first, with the old total as a floor; the count after.
         assert totals == [(EXTRA, False)]
@@ -230,11 +238,9 @@ async def test_the_last_row_leaving_the_view_leaves_the_rows_in_their_places(
         await settle(app, pilot)
         last = table.cursor_row
         assert last is not None and table.cursor == EXTRA - 1
-        conn = sqlite3.connect(demo_db)
-        with conn:  # another officer closes it: it leaves the open view
+        with app.store.transaction() as conn:  # closed: it leaves the open view
             conn.execute("UPDATE requests SET status = 'closed' WHERE id = ?", (last["id"],))
-        conn.close()
-        table.reset()
+        table.reset()  # the refresh (the poll sees only other connections' writes)
         await settle(app, pilot)
         assert table.total == EXTRA - 1 and table.cursor == EXTRA - 2
         ends = v.page(app.store, table.spec, None, 2, backward=True)

@@ -286,8 +286,12 @@ def _by_profile(spec: ViewSpec) -> bool:
 
 def _profile_groups(spec: ViewSpec) -> list[tuple[int, str, list[Any]]]:
     """(rank, WHERE term, its parameters) per profile group, in ascending rank."""
+    # A key listed twice keeps its first rank, as the CASE's first WHEN would.
+    first_rank = {key: rank for rank, key in reversed(list(enumerate(spec.ranking)))}
     groups: list[tuple[int, str, list[Any]]] = [
-        (rank, f"{PROFILE_KEY_SQL} = ?", [key]) for rank, key in enumerate(spec.ranking)
+        (rank, f"{PROFILE_KEY_SQL} = ?", [key])
+        for rank, key in enumerate(spec.ranking)
+        if first_rank[key] == rank
     ]
     marks = ",".join("?" for _ in spec.ranking)
     groups.append((len(spec.ranking), f"{PROFILE_KEY_SQL} NOT IN ({marks})", list(spec.ranking)))

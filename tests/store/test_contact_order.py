@@ -41,6 +41,8 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Store:
 def ranking(store: Store, leave_out: int = 0) -> tuple[str, ...]:
     profiles = [ContactProfile.of(r) for r in v.contact_profiles(store)]
     ranked = tuple(rank_profiles(profiles, FIXED_NOW))
+    if leave_out < 0:  # a key twice (two profiles may spell the same key): first rank wins
+        return (*ranked[:3], ranked[1], *ranked[3:])
     return ranked[: len(ranked) - leave_out]  # left out: the unranked group at the end
 
 
@@ -54,7 +56,7 @@ def sorted_at_once(store: Store, spec: v.ViewSpec) -> list[int]:
 
 @pytest.mark.parametrize("descending", [False, True])
 @pytest.mark.parametrize("text", ["", "Chen"])
-@pytest.mark.parametrize("leave_out", [0, 3])
+@pytest.mark.parametrize("leave_out", [0, 3, -1])  # -1: one profile listed twice
 def test_walks_give_the_one_sort_order(
     store: Store, descending: bool, text: str, leave_out: int
 ) -> None:

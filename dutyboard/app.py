@@ -236,7 +236,7 @@ class DutyboardApp(App[None]):
     def refresh_panels(self) -> None:
         """Re-query the panels on screen; a hidden one (another tab, narrow mode) is only
         marked stale and re-queried when shown, so it never delays what the officer sees
-        (they share one connection, and the supplies tallies are heavy on a large desk)."""
+        (two cores, and the supplies tallies are heavy on a large desk)."""
         for panel_id, panel in self._panels.items():
             if shown(panel):
                 panel.reload()  # type: ignore[attr-defined]

@@ -940,13 +940,9 @@ def _change_shift(store: Store, conn: sqlite3.Connection, h: Row) -> None:
     """The acknowledging officer now has the desk: the handed-over shift ends, theirs
     starts, in the acknowledging transaction (a crash between the two would leave the
     handover acknowledged and the outgoing officer still on duty)."""
-    shift = _row(
-        conn,
-        "SELECT id, officer FROM shifts WHERE ended_at IS NULL "
-        "ORDER BY started_at DESC, id DESC LIMIT 1",
-    )
-    if shift is not None and shift["id"] == h["shift_id"] and shift["officer"] != store.actor:
-        store.end_shift_in(conn, int(shift["id"]))
+    shift = store.current_shift()  # the same connection: read inside this transaction
+    if shift is not None and shift.id == h["shift_id"] and shift.officer != store.actor:
+        store.end_shift_in(conn, shift.id)
     store.start_shift_in(conn, store.actor)
 
 

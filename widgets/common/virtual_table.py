@@ -414,12 +414,12 @@ class VirtualTable(ScrollView, can_focus=True):
         cursor_line: int,
         height: int,
     ) -> None:
+        want = height + PAGE
         with quiet_if_interrupted():
             store = self._reading()
             if cursor_row is None and top_row is None:
                 # A new view (first load, sort, filter): its first rows go on screen at once;
                 # on a large table the count is what takes time, so it follows on its own.
-                want = height + PAGE
                 first = dict(enumerate(v.page(store, spec, None, want)))
                 exact = len(first) < want
                 if not get_current_worker().is_cancelled:
@@ -443,7 +443,6 @@ class VirtualTable(ScrollView, can_focus=True):
             before = v.page(store, spec, anchor_key, PAGE, backward=True)
             for i, row in enumerate(reversed(before)):
                 rows[position - 1 - i] = row
-            want = height + PAGE
             after = v.page(store, spec, anchor_key, want, inclusive=True)
             for i, row in enumerate(after):
                 rows[position + i] = row

@@ -36,6 +36,7 @@ from dutyboard.domain.clock import from_iso, to_iso
 from dutyboard.ingest.records import Kind, ParsedRow, ParseResult, RowProblem, UnreadableFile
 from dutyboard.ingest.sanitize import clean_text
 from dutyboard.store import Store, StoreError
+from dutyboard.store.jsontext import canonical_bytes
 
 Progress = Callable[[int, int], None]
 
@@ -101,14 +102,7 @@ def content_hash(kind: str, fields: dict[str, object], occurrence: int = 1) -> s
     payload: list[object] = [kind, fields]
     if occurrence > 1:
         payload.append(occurrence)
-    return hashlib.sha256(_HASH_JSON(payload).encode("utf-8")).hexdigest()[:32]
-
-
-# What ``json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"),
-# default=str)`` writes, without building an encoder per record: hashes stay the same.
-_HASH_JSON = json.JSONEncoder(
-    sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str
-).encode
+    return hashlib.sha256(canonical_bytes(payload)).hexdigest()[:32]
 
 
 def bytes_digest(data: bytes) -> str:

@@ -35,6 +35,7 @@ from dutyboard.store.errors import (
     StoreError,
     ValidationError,
 )
+from dutyboard.store.jsontext import canonical_text
 
 Row = dict[str, Any]
 
@@ -324,7 +325,7 @@ class Store:
         for stored, result in zip(prepared, results, strict=True):
             if isinstance(result, int) and isinstance(stored, dict):
                 events.append(
-                    (now, actor, entity, result, "create", None, _EVENT_JSON(_audit(stored)))
+                    (now, actor, entity, result, "create", None, canonical_text(_audit(stored)))
                 )
         if events:
             conn.executemany(
@@ -809,12 +810,8 @@ def _audit(values: Mapping[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in values.items() if k not in _NOT_AUDITED}
 
 
-# ``_dump`` of a mapping, without building an encoder per call (same text).
-_EVENT_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True, default=str).encode
-
-
 def _dump(value: Mapping[str, Any] | None) -> str | None:
-    return None if value is None else _EVENT_JSON(value)
+    return None if value is None else canonical_text(value)
 
 
 __all__ = ["Row", "Shift", "Store"]

@@ -3,6 +3,7 @@ acknowledged item by item with ownership passing on, history across shifts."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterator
 from datetime import timedelta
@@ -220,7 +221,8 @@ def test_acknowledge_item_by_item_passes_ownership_and_the_desk(
     assert request["assignee"] == "Zhang Wei"
     last = zhang.history("request", desk["urgent"])[0]
     assert (last["action"], last["actor"]) == ("handover", "Zhang Wei")
-    assert (last["before"], last["after"]) == ('{"assignee": "Li Na"}', '{"assignee": "Zhang Wei"}')
+    assert json.loads(last["before"]) == {"assignee": "Li Na"}
+    assert json.loads(last["after"]) == {"assignee": "Zhang Wei"}
     row = ho.get_handover(zhang, handover_id)
     assert (row["state"], row["to_officer"]) == ("signed", "Zhang Wei")
     with pytest.raises(ValidationError, match="already acknowledged by Zhang Wei"):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from pathlib import Path
 
@@ -27,7 +28,7 @@ async def test_contact_attempt_in_one_key(demo_db: Path) -> None:
         await settle(app, pilot)
         history = app.store.history("contact", contact_id)  # type: ignore[arg-type]
         assert history[0]["action"] == "contact_attempt"
-        assert '"outcome": "no answer"' in str(history[0]["after"])
+        assert json.loads(str(history[0]["after"]))["outcome"] == "no answer"
         assert app.store.get("contacts", contact_id)["last_contacted"]  # type: ignore[arg-type]
 
 

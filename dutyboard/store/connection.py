@@ -21,6 +21,7 @@ SCHEMA_VERSION = (
     "m040_status_indexes",
     "m050_open_record_indexes",
     "m060_contact_profile_index",
+    "m070_ingest_partial_indexes",
 )
 
 BUSY_TIMEOUT_MS = 10_000

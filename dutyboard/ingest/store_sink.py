@@ -46,6 +46,21 @@ DUPLICATE_KEYS = {"requests": ("org", "received_at"), "leads": ("supplier", "cre
 MAX_ORIGINAL_CHARS = 1_000_000
 MAX_MESSAGE_WARNINGS = 20
 _CHUNK = 500
+# Up to five earlier records of other sources per new record (new id, org, item, quantity,
+# window start, window end in the JSON array ?1), each new record's in id order. CROSS JOIN
+# keeps the new records outside, so each is one seek in the duplicate-key index.
+_DUPLICATES_SQL = """
+SELECT new_id, other_id, other_source FROM (
+    SELECT k.value ->> 0 AS new_id, r.id AS other_id, r.source AS other_source,
+           row_number() OVER (PARTITION BY k.value ->> 0 ORDER BY r.id) AS n
+    FROM json_each(?1) AS k CROSS JOIN {table} AS r
+    WHERE r.{org} = k.value ->> 1 AND r.item = k.value ->> 2 AND r.quantity = k.value ->> 3
+      AND r.{at} BETWEEN k.value ->> 4 AND k.value ->> 5
+      AND r.source <> ?2 AND r.id <> k.value ->> 0
+)
+WHERE n <= 5
+ORDER BY new_id, other_id
+"""
 _PROGRESS_EVERY = 500
 _BIG_FILE_ROWS = 5_000  # files with this many rows get a bigger page cache while written
 _BULK_CACHE_KIB = 64 * 1024
@@ -157,6 +172,8 @@ class _Writer:
         # One timestamp for the whole file: it is one transaction, one moment.
         self.now = store.now()
         self.others = self.window is not None and table in DUPLICATE_KEYS and self._others()
+        # record time → (start, end) of its duplicate window
+        self.windows: dict[str, tuple[str, str]] = {}
 
     def _others(self) -> bool:
         """Does any other source have records in this table? (Two index seeks.)"""
@@ -277,6 +294,7 @@ class _Writer:
         results = self.store.insert_records(
             self.conn, self.table, [values for _, values in pending], at=now
         )
+        added: list[tuple[int, dict[str, Any]]] = []
         for (row, values), result in zip(pending, results, strict=True):
             if not isinstance(result, int):
                 if row.external_id is not None:
@@ -290,48 +308,65 @@ class _Writer:
                     values["extra"],
                 )
             self.summary.added += 1
-            if self.others:
-                self._flag_duplicates(result, values, now)
+            added.append((result, values))
+        if self.others and added:
+            self._flag_duplicates(added)
 
     def _failed(self, row: ParsedRow, reason: str) -> None:
         self.failed.append(RowProblem(row.row_number, None, clean_text(reason, 1000), row.raw))
 
-    def _flag_duplicates(self, new_id: int, values: dict[str, Any], now: str) -> None:
+    def _flag_duplicates(self, added: list[tuple[int, dict[str, Any]]]) -> None:
+        """Flag and link the new records that look like another source's (same org, item
+        and quantity within the window); one query for the whole batch.
+
+        Only other sources' records can match, and this file adds none, so the batch
+        finds what a query per record would, in record order.
+        """
         assert self.window is not None
         org_column, time_column = DUPLICATE_KEYS[self.table]
-        org, item, quantity = values.get(org_column), values.get("item"), values.get("quantity")
-        if org is None or item is None or quantity is None:
+        keys = []
+        windows = self.windows
+        for new_id, values in added:
+            org, item, quantity = values.get(org_column), values.get("item"), values.get("quantity")
+            if org is None or item is None or quantity is None:
+                continue
+            stamp = str(values.get(time_column) or self.now)
+            window = windows.get(stamp)
+            if window is None:  # a file's records often share a few times: each read once
+                try:
+                    moment = from_iso(stamp)
+                except ValueError:
+                    continue
+                window = windows[stamp] = (
+                    to_iso(moment - self.window),
+                    to_iso(moment + self.window),
+                )
+            keys.append((new_id, org, item, quantity, *window))
+        if not keys:
             return
-        stamp = values.get(time_column) or now
-        try:
-            moment = from_iso(str(stamp))
-        except ValueError:
-            return
-        low, high = to_iso(moment - self.window), to_iso(moment + self.window)
-        matches = self.conn.execute(
-            f"SELECT id, source FROM {self.table} WHERE {org_column} = ? AND item = ? "
-            f"AND quantity = ? AND {time_column} BETWEEN ? AND ? AND source <> ? AND id <> ? "
-            "ORDER BY id LIMIT 5",
-            (org, item, quantity, low, high, self.summary.source, new_id),
-        ).fetchall()
-        if not matches:
-            return
-        self.summary.flagged += 1
-        entity = ENTITY[self.table]
+        found: dict[int, list[tuple[int, str]]] = {}
+        for new_id, other_id, other_source in self.conn.execute(
+            _DUPLICATES_SQL.format(table=self.table, org=org_column, at=time_column),
+            (canonical_bytes(keys).decode("utf-8"), self.summary.source),
+        ):
+            found.setdefault(int(new_id), []).append((int(other_id), str(other_source)))
+        now, entity = self.now, ENTITY[self.table]
         hours = self.window.total_seconds() / 3600
-        for other_id, other_source in matches:
-            reason = (
-                f"same {org_column}, item and quantity as {entity} #{other_id} from source "
-                f"{other_source!r} within {hours:g} h"
-            )
-            self.conn.execute(
-                "INSERT OR IGNORE INTO possible_duplicates "
-                "(entity, record_id, other_id, reason, detected_at) VALUES (?, ?, ?, ?, ?)",
-                (entity, new_id, other_id, reason, now),
-            )
-            link = {"record_id": new_id, "other_id": other_id, "reason": reason}
-            self.store.log_event(self.conn, entity, new_id, "possible_duplicate", None, link)
-            self.store.log_event(self.conn, entity, other_id, "possible_duplicate", None, link)
+        for new_id, matches in found.items():
+            self.summary.flagged += 1
+            for other_id, other_source in matches:
+                reason = (
+                    f"same {org_column}, item and quantity as {entity} #{other_id} from source "
+                    f"{other_source!r} within {hours:g} h"
+                )
+                self.conn.execute(
+                    "INSERT OR IGNORE INTO possible_duplicates "
+                    "(entity, record_id, other_id, reason, detected_at) VALUES (?, ?, ?, ?, ?)",
+                    (entity, new_id, other_id, reason, now),
+                )
+                link = {"record_id": new_id, "other_id": other_id, "reason": reason}
+                self.store.log_event(self.conn, entity, new_id, "possible_duplicate", None, link)
+                self.store.log_event(self.conn, entity, other_id, "possible_duplicate", None, link)
 
     def quarantine(self, problems: Iterable[RowProblem]) -> None:
         summary = self.summary

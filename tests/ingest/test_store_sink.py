@@ -492,3 +492,39 @@ def test_empty_result_writes_a_run(store: Store) -> None:
     )
     assert summary.clean and summary.run_id is not None
     assert rows(store, "ingest_runs")[0]["result"] == "ok"
+
+
+def test_a_batch_flags_each_record_as_a_query_per_record_would(store: Store) -> None:
+    earlier = [
+        *({"org": "一中", "item": "口罩", "qty": 500, "received_at": "2020-02-03T08:00:00Z"},) * 7,
+        {"org": "二中", "item": "手套", "qty": 2.5, "received_at": "2020-02-03T08:00:00Z"},
+        {"org": "三中", "item": "口罩", "qty": 100, "received_at": "2020-02-03T08:00:00Z"},
+    ]
+    ingest_bytes(store, json.dumps(earlier).encode(), "a.json", kind="requests", source="phone")
+    ids = [row["id"] for row in rows(store, "requests")]
+    later = [
+        {"org": "一中", "item": "口罩", "qty": 500, "received_at": "2020-02-03T20:00:00Z"},
+        {"org": "二中", "item": "手套", "qty": 2.5, "received_at": "2020-02-03T10:00:00Z"},
+        {"org": "三中", "item": "口罩", "qty": 100, "received_at": "2020-02-05T09:00:00Z"},
+        {"org": "四中", "item": "口罩", "qty": 500, "received_at": "2020-02-03T08:00:00Z"},
+        {"org": "一中", "item": "口罩", "qty": 500, "received_at": "2020-02-03T08:00:00Z"},
+    ]
+    summary = ingest_bytes(
+        store, json.dumps(later).encode(), "b.json", kind="requests", source="kobo"
+    )
+    assert (summary.added, summary.flagged) == (5, 3)
+    new = [row["id"] for row in rows(store, "requests", "source = 'kobo'")]
+    links = {(link["record_id"], link["other_id"]) for link in rows(store, "possible_duplicates")}
+    # At most five links a record, to the earliest matches; none within the same source.
+    expected = {(new[0], other) for other in ids[:5]} | {(new[1], ids[7])}
+    expected |= {(new[4], other) for other in ids[:5]}
+    assert links == expected
+    assert len(rows(store, "events", "action = 'possible_duplicate'")) == 2 * len(expected)
+
+
+def test_leads_are_flagged_by_supplier_item_and_quantity(store: Store) -> None:
+    lead = [{"supplier": "Acme GmbH", "item": "FFP2", "quantity": 10000}]
+    ingest_bytes(store, json.dumps(lead).encode(), "a.json", kind="leads", source="wechat")
+    summary = ingest_bytes(store, json.dumps(lead).encode(), "b.json", kind="leads", source="mail")
+    assert summary.flagged == 1
+    assert count(store, "possible_duplicates") == 1

@@ -806,8 +806,12 @@ _NOT_AUDITED = frozenset({"raw", "created_at", "updated_at"})
 
 
 def _audit(values: Mapping[str, Any]) -> dict[str, Any]:
-    # The raw payload is kept on the row itself; the event need not copy it.
-    return {k: v for k, v in values.items() if k not in _NOT_AUDITED}
+    # The raw payload is kept on the row itself; the event need not copy it. (A copy less
+    # three keys: cheaper than a comprehension over every field, once per imported row.)
+    audited = dict(values)
+    for key in _NOT_AUDITED:
+        audited.pop(key, None)
+    return audited
 
 
 def _dump(value: Mapping[str, Any] | None) -> str | None:

@@ -6,7 +6,8 @@ Generates a CSV of request rows (Chinese headers, as units send them), then, in 
 process, on fresh databases with the same schema:
 
 * **baseline** — ``csv.reader`` + one ``sqlite3.executemany`` into ``requests`` in one
-  transaction: the least any importer can do;
+  transaction, every column of the file in its column (the priority word looked up, the
+  time stored as written): the least any importer can do;
 * **dutyboard** — ``ingest_bytes``: format and encoding detection, header aliases, value
   parsing (numbers, times in the source's zone, priorities), sanitising, identity and
   content hash, new rows and their ``events`` rows in batches (``insert_records``), all
@@ -38,6 +39,8 @@ UNITS = [f"第{n}人民医院" for n in range(1, 15)] + ["市疾控中心", "外
 ITEMS = [("N95口罩", "只"), ("医用外科口罩", "只"), ("医用手套", "双"), ("防护服", "套")]
 ITEMS += [("护目镜", "副"), ("测温枪", "把"), ("消毒液", "瓶")]
 PRIORITIES = ["特急", "紧急", "一般", "一般", "低"]
+# What the baseline stores for each priority word (the schema allows only these values).
+PRIORITY_VALUES = {"特急": "urgent", "紧急": "high", "一般": "normal", "低": "low"}
 ZONE = "Asia/Shanghai"
 
 
@@ -72,7 +75,12 @@ def _fresh(path: Path) -> Store:
 
 
 def baseline(data: bytes, path: Path) -> float:
-    """csv.reader + one executemany into the same schema, one transaction."""
+    """csv.reader + one executemany into the same schema, one transaction.
+
+    Every column of the file is stored, as dutyboard stores it: a baseline that dropped
+    the priority and the time (as this one did until 2026-12-02) writes lighter rows
+    into fewer index positions than the importer it is compared with.
+    """
     store = _fresh(path)
     try:
         started = time.perf_counter()
@@ -90,6 +98,8 @@ def baseline(data: bytes, path: Path) -> float:
                 row[4],
                 row[5],
                 row[6],
+                PRIORITY_VALUES[row[7]],
+                row[8],
                 row[9] or None,
                 ",".join(row),
                 now,
@@ -101,8 +111,8 @@ def baseline(data: bytes, path: Path) -> float:
         conn.execute("BEGIN IMMEDIATE")
         conn.executemany(
             "INSERT INTO requests (source, external_id, received_at, org, item, quantity, "
-            "unit, requester, phone, notes, raw, created_at, updated_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "unit, requester, phone, priority, due_by, notes, raw, created_at, updated_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             records,
         )
         conn.execute("COMMIT")

@@ -12,7 +12,11 @@ process, on fresh databases with the same schema:
   parsing (numbers, times in the source's zone, priorities), sanitising, identity and
   content hash, new rows and their ``events`` rows in batches (``insert_records``), all
   in one transaction; shown whole, and split into its parse and store halves;
-* **again** — the same file a second time (every row found unchanged, nothing written).
+* **again** — the same file a second time (every row found unchanged, nothing written);
+* **SQLite alone** — the rows and ``create`` events dutyboard stored, read back and
+  inserted again into a fresh database by ``executemany`` in batches of 500, nothing
+  parsed or checked: what the database's own work costs, the floor under any importer
+  that keeps dutyboard's schema and its event per record.
 
 Prints a Markdown table. The figures in docs/ingest.md come from this script.
 """
@@ -30,7 +34,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from dutyboard.ingest.parse import parse_bytes
-from dutyboard.ingest.store_sink import bytes_digest, ingest_bytes, write_result
+from dutyboard.ingest.store_sink import _BULK_CACHE_KIB, bytes_digest, ingest_bytes, write_result
 from dutyboard.store import Store
 
 HEADER = ["编号", "单位名称", "物资名称", "数量", "计量单位", "联系人", "联系电话", "紧急程度"]
@@ -121,6 +125,48 @@ def baseline(data: bytes, path: Path) -> float:
         store.close()
 
 
+def sqlite_alone(stored: Path, path: Path) -> float:
+    """The rows and create events in ``stored`` inserted again, timed; nothing else."""
+    source = Store.open(stored, actor="bench")
+    try:
+        columns = [
+            str(info[1])
+            for info in source.conn.execute("PRAGMA table_xinfo(requests)")
+            if info[6] == 0  # not a generated column
+        ]
+        rows = [tuple(r) for r in source.conn.execute(f"SELECT {', '.join(columns)} FROM requests")]
+        event_columns = ("at", "actor", "entity", "entity_id", "action", "before", "after")
+        events = [
+            tuple(r)
+            for r in source.conn.execute(
+                f"SELECT {', '.join(event_columns)} FROM events "
+                "WHERE entity = 'request' AND action = 'create' ORDER BY id"
+            )
+        ]
+    finally:
+        source.close()
+    insert_rows = (
+        f"INSERT INTO requests ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+    )
+    insert_events = (
+        f"INSERT INTO events ({', '.join(event_columns)}) "
+        f"VALUES ({', '.join('?' * len(event_columns))})"
+    )
+    store = _fresh(path)
+    try:
+        conn = store.conn
+        conn.execute(f"PRAGMA cache_size = -{_BULK_CACHE_KIB}")  # as the importer sets it
+        started = time.perf_counter()
+        conn.execute("BEGIN IMMEDIATE")
+        for start in range(0, len(rows), 500):
+            conn.executemany(insert_rows, rows[start : start + 500])
+            conn.executemany(insert_events, events[start : start + 500])
+        conn.execute("COMMIT")
+        return time.perf_counter() - started
+    finally:
+        store.close()
+
+
 def _timed(action: Callable[[], object]) -> tuple[float, object]:
     started = time.perf_counter()
     result = action()
@@ -156,6 +202,7 @@ def main(argv: list[str] | None = None) -> int:
             )
         finally:
             store.close()
+        floor_seconds = sqlite_alone(folder / "dutyboard.db", folder / "sqlite-alone.db")
         parse_seconds, parsed = _timed(
             lambda: parse_bytes(data, "requests.csv", "requests", default_zone=ZONE)
         )
@@ -191,6 +238,7 @@ def main(argv: list[str] | None = None) -> int:
         ("… parse only (detect, aliases, values, sanitise)", parse_seconds),
         ("… store only (identity, insert_records + events)", store_seconds),
         ("dutyboard ingest, same file again (all unchanged)", again),
+        ("… SQLite alone (the stored rows and events, executemany)", floor_seconds),
     ):
         rate = rows / seconds
         lines.append(f"| {label} | {seconds:.2f} | {rate:,.0f} | {rate / base_rate:.2f} |")

@@ -44,7 +44,7 @@ ITEMS = [("N95口罩", "只"), ("医用外科口罩", "只"), ("医用手套", "
 ITEMS += [("护目镜", "副"), ("测温枪", "把"), ("消毒液", "瓶")]
 PRIORITIES = ["特急", "紧急", "一般", "一般", "低"]
 # What the baseline stores for each priority word (the schema allows only these values).
-PRIORITY_VALUES = {"特急": "urgent", "紧急": "high", "一般": "normal", "低": "low"}
+PRIORITY_VALUES = {"特急": "urgent", "紧急": "urgent", "一般": "normal", "低": "low"}
 ZONE = "Asia/Shanghai"
 
 

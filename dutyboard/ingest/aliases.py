@@ -314,7 +314,7 @@ _ALIAS_INDEX: dict[str, str] = {
     for spelling in spellings
 }
 _BRACKETED = re.compile(r"^(?P<base>.*?)\s*[(\[【〔](?P<hint>[^()\[\]【】〔〕]{1,12})[)\]】〕]\s*$")
-_MEASURE_WORDS = frozenset("个只件箱盒包双副套瓶袋台把顶片支桶卷张吨条份")
+MEASURE_WORDS = frozenset("个只件箱盒包双副套瓶袋台把顶片支桶卷张吨条份")
 
 
 def concept_for_header(text: str) -> tuple[str, str | None] | None:
@@ -328,7 +328,7 @@ def concept_for_header(text: str) -> tuple[str, str | None] | None:
     bracketed = _BRACKETED.match(normal)
     if bracketed:
         base, hint = header_key(bracketed.group("base")), bracketed.group("hint").strip()
-        if base == "单位" and (hint in _MEASURE_WORDS or "计量" in hint or hint == "件/个"):
+        if base == "单位" and (hint in MEASURE_WORDS or "计量" in hint or hint == "件/个"):
             return "unit", None
         concept = _ALIAS_INDEX.get(base)
         if concept:

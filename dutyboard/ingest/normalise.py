@@ -24,6 +24,7 @@ from dutyboard.ingest.aliases import (
     CANONICAL_FIELDS,
     EXTERNAL_ID,
     FIELD_TYPES,
+    MEASURE_WORDS,
     REQUIRED_FIELDS,
     Target,
     header_key,
@@ -210,7 +211,8 @@ class Normaliser:
             )
         )
 
-    def _make_plan(self, columns: list[Column]) -> _Plan:
+    def _make_plan(self, cells: list[tuple[Column, object]]) -> _Plan:
+        columns = [cell[0] for cell in cells]
         claimed: dict[str, list[tuple[int, Column, Target]]] = {}
         loose: list[int] = []
         for index, column in enumerate(columns):
@@ -219,6 +221,8 @@ class Normaliser:
                 loose.append(index)
             else:
                 claimed.setdefault(target.field, []).append((index, column, target))
+        if "org" in self.fields and "org" not in claimed:
+            self._unit_as_org(claimed, cells)
         claims = []
         for name in (EXTERNAL_ID, *CANONICAL_FIELDS[self.kind]):
             candidates = claimed.get(name)
@@ -228,12 +232,42 @@ class Normaliser:
                 claims.append((name, text, candidates))
         return _Plan(list(columns), claims, loose, frozenset(claimed))
 
+    def _unit_as_org(
+        self,
+        claimed: dict[str, list[tuple[int, Column, Target]]],
+        cells: list[tuple[Column, object]],
+    ) -> None:
+        """Read an English "Unit" column as the requesting unit when nothing else names one.
+
+        单位 (the requesting work unit) is often translated "Unit", which in English reads
+        as the unit of measure. In a requests file with no other column for the unit, and
+        whose first value is not a unit of measure, it can only be the requester; otherwise
+        every record would be refused for want of one. A mapping always wins.
+        """
+        claims = claimed.get("unit", [])
+        if len(claims) != 1:
+            return
+        index, column, target = claims[0]
+        if target.rank != 1 or header_key(column.header or column.name) not in _AMBIGUOUS_UNIT:
+            return
+        first = cell_text(cells[index][1]).strip()
+        if not first or _measure_word(first):
+            return
+        del claimed["unit"]
+        claimed["org"] = [(index, column, Target("org", 1))]
+        self.warn(
+            f"column {quote(column.name)} is read as the requesting unit (org): no other "
+            f"column names one, and its first value {quote(first)} is not a unit of measure; "
+            f"if it is one, map it in the source's config: "
+            f'mapping = {{ "{column.name}" = "unit" }}'
+        )
+
     def _fill(self, record: SourceRecord, state: _RowState) -> None:
         cells = record.cells
         columns = [cell[0] for cell in cells]
         plan = self._plan
         if plan is None or plan.columns != columns:
-            plan = self._plan = self._make_plan(columns)
+            plan = self._plan = self._make_plan(cells)
         # Non-empty cells of no field, and of a field a stronger column already filled,
         # go to extra (in column order) once the fields are read.
         leftovers = [index for index in plan.loose if not _empty(cells[index][1])]
@@ -425,3 +459,22 @@ class Normaliser:
                 f"… and {self._warning_count - MAX_WARNINGS} more warnings not shown"
             )
         return self.result
+
+
+# English headers that may mean the unit of measure or the requesting unit (单位).
+_AMBIGUOUS_UNIT = frozenset({"unit", "units"})
+# Units of measure as English files write them (Chinese measure words are in aliases).
+_MEASURES = frozenset(
+    {
+        *("pc", "pcs", "piece", "pieces", "box", "boxes", "pair", "pairs", "set", "sets"),
+        *("bottle", "bottles", "carton", "cartons", "pack", "packs", "bag", "bags", "roll"),
+        *("rolls", "kg", "g", "t", "ton", "tons", "tonne", "tonnes", "l", "litre", "litres"),
+        *("liter", "liters", "ml", "each", "ea", "unit", "units", "item", "items", "dozen"),
+    }
+)
+
+
+def _measure_word(text: str) -> bool:
+    """Is ``text`` a unit of measure ("pcs", "boxes", "只", "个/箱")?"""
+    word = text.casefold().rstrip(".")
+    return word in _MEASURES or all(ch in MEASURE_WORDS or ch in "/()" for ch in word)

@@ -328,3 +328,49 @@ def test_untagged_file_falls_back_to_headers(interop: Path) -> None:
     # The header row has 8 cells; the 001 row has a 9th ("1 March 2015") under none.
     (problem,) = result.problems
     assert problem.row_number == 3 and "9 cells" in problem.reason
+
+
+UNIT_AS_ORG = "Unit,Item,Quantity,Contact\nJilin Provincial Hospital,N95 masks,1200,Dr. Li\n"
+
+
+def test_an_english_unit_column_names_the_requester_when_nothing_else_does() -> None:
+    text = UNIT_AS_ORG + "Changchun FAO,gloves,500,Ms. Wang\n"
+    result = parse_bytes(text.encode(), "units.csv", "requests")
+    assert not result.problems
+    assert [row.fields.get("org") for row in result.rows] == [
+        "Jilin Provincial Hospital",
+        "Changchun FAO",
+    ]
+    assert all("unit" not in row.fields for row in result.rows)
+    (warning,) = [w for w in result.warnings if "'Unit'" in w]
+    assert "requesting unit" in warning and 'mapping = { "Unit" = "unit" }' in warning
+
+
+@pytest.mark.parametrize(
+    ("text", "mapping"),
+    [
+        ("Unit,Item,Quantity,Org\npcs,masks,100,Jilin Hospital\n", None),  # org has a column
+        ("Units,Item,Quantity,单位\nboxes,masks,100,卫健委\n", None),  # so has 单位
+        ("UOM,Item,Quantity,Org\nJilin Hospital,masks,100,A\n", None),  # not the word "unit"
+        (UNIT_AS_ORG, {"Unit": "unit"}),  # the source's mapping says so
+    ],
+)
+def test_a_unit_column_stays_the_unit_of_measure(text: str, mapping: dict[str, str] | None) -> None:
+    result = parse_bytes(text.encode(), "x.csv", "requests", mapping=mapping)
+    assert not any("requesting unit" in warning for warning in result.warnings)
+    for row in result.rows:
+        assert "unit" in row.fields
+
+
+@pytest.mark.parametrize("first", ["pcs", "Boxes", "只", "个/箱", "PAIRS."])
+def test_units_of_measure_are_not_taken_for_a_requester(first: str) -> None:
+    result = parse_bytes(f"Unit,Item,Quantity\n{first},masks,100\n".encode(), "x.csv", "requests")
+    assert not result.rows
+    (problem,) = result.problems
+    assert "missing required field org" in problem.reason
+
+
+def test_leads_keep_unit_as_the_unit_of_measure() -> None:
+    text = "Supplier,Item,Quantity,Unit\nAcme GmbH,FFP2,10000,Jilin\n"
+    (row,) = parse_bytes(text.encode(), "x.csv", "leads").rows
+    assert row.fields["unit"] == "Jilin"

@@ -230,6 +230,8 @@ def key_of(spec: ViewSpec, row: Row) -> Key:
 
 def anchors(store: Store, spec: ViewSpec, every: int) -> list[Key]:
     """Keys of rows 0, every, 2·every, … — a sparse index for jumps. One ordered scan."""
+    if _by_profile(spec):
+        return _profile_anchors(store, spec, every)
     where, params = _where(store, spec)
     exprs = spec.sort_exprs
     direction = "DESC" if spec.descending else "ASC"
@@ -344,6 +346,31 @@ def _profile_position(store: Store, spec: ViewSpec, key: Key) -> int:
                 continue
             ahead += int(store.conn.execute(sql, sql_params).fetchone()[0])
     return ahead
+
+
+def _profile_anchors(store: Store, spec: ViewSpec, every: int) -> list[Key]:
+    """``anchors`` walked group by group: each group numbers its rows in index order, and
+    the rows before it (counted on the same index) place its numbers in the whole view."""
+    where, params = _where(store, spec)
+    direction = "DESC" if spec.descending else "ASC"
+    groups = _profile_groups(spec)
+    keys: list[Key] = []
+    before = 0
+    with store._lock:
+        for rank, term, term_params in reversed(groups) if spec.descending else groups:
+            sql_params = [*params, *term_params]
+            sql = (
+                f"SELECT {rank}, name, id FROM (SELECT name, id, row_number() OVER "
+                f"(ORDER BY name {direction}, id {direction}) AS _rn FROM {_PROFILE_SOURCE} "
+                f"WHERE {where} AND {term}) WHERE (? + _rn - 1) % ? = 0 ORDER BY _rn"
+            )
+            keys += [tuple(r) for r in store.conn.execute(sql, (*sql_params, before, every))]
+            before += int(
+                store.conn.execute(
+                    f"SELECT count(*) FROM {_PROFILE_SOURCE} WHERE {where} AND {term}", sql_params
+                ).fetchone()[0]
+            )
+    return keys
 
 
 def contact_profiles(store: Store) -> list[Row]:

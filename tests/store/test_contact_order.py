@@ -101,3 +101,40 @@ def test_each_walk_reads_the_profile_index_without_sorting(store: Store) -> None
         # appeared since the ranking, minutes at most) is the one group read whole.
         if " NOT IN " not in sql:
             assert "SEARCH" in plan and "TEMP B-TREE" not in plan, plan
+
+
+def anchors_at_once(store: Store, spec: v.ViewSpec, every: int) -> list[tuple[object, ...]]:
+    ids = sorted_at_once(store, spec)
+    keys = ", ".join(spec.sort_exprs)
+    return [
+        tuple(store.conn.execute(f"SELECT {keys} FROM contacts WHERE id = ?", (i,)).fetchone())
+        for i in ids[::every]
+    ]
+
+
+@pytest.mark.parametrize("descending", [False, True])
+@pytest.mark.parametrize("text", ["", "Chen"])
+@pytest.mark.parametrize("leave_out", [0, 3, -1])
+@pytest.mark.parametrize("every", [1, 4, 500])
+def test_jump_anchors_give_the_one_sort_order(
+    store: Store, descending: bool, text: str, leave_out: int, every: int
+) -> None:
+    spec = v.ViewSpec(
+        "contacts", descending=descending, text=text, ranking=ranking(store, leave_out)
+    )
+    found = v.anchors(store, spec, every)
+    assert found == anchors_at_once(store, spec, every)
+    for index, key in enumerate(found):  # each anchor is where a jump lands
+        assert v.position(store, spec, key) == index * every
+
+
+def test_jump_anchors_read_the_profile_index_without_sorting(store: Store) -> None:
+    spec = v.ViewSpec("contacts", ranking=ranking(store, 1))
+    steps = plans(store, lambda: v.anchors(store, spec, 10))
+    assert steps
+    for sql, plan in steps:
+        assert "contacts_profile_name" in plan, plan
+        if " NOT IN " not in sql:
+            # Numbered in index order; only the final ORDER BY (one row in ten) is sorted.
+            numbering = plan.split("SCAN (subquery-1)")[0]
+            assert "SEARCH" in numbering and "TEMP B-TREE" not in numbering, plan

@@ -133,6 +133,7 @@ def test_headless_pilot_figures(report: str) -> None:
     for name in ("mount", "load:Jilin", "load:口罩", "render_line:cold", "pilot:pagedown"):
         assert re.match(NUMBER, rows[name][1]) and re.match(NUMBER, rows[name][2]), name
     assert re.match(NUMBER, rows["load:all open"][1])  # the baseline's is its mount
+    assert re.match(NUMBER, rows["anchors:contacts"][1])  # the baseline has no contacts
 
 
 def test_propagation_memory_status_scaling_ingest(report: str) -> None:

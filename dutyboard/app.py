@@ -6,6 +6,7 @@ import gc
 from collections.abc import Iterable
 from datetime import datetime
 from functools import partial
+from pathlib import Path
 from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
 
@@ -18,6 +19,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, TabbedContent, TabPane
 
+from dutyboard import files
 from dutyboard.config import Config
 from dutyboard.domain.clock import Clock, from_iso, to_iso, utcnow
 from dutyboard.i18n import _
@@ -95,6 +97,9 @@ class DutyboardApp(App[None]):
         if role == "leader":
             # Leaders often watch over a thin SSH link or a phone: no animation frames.
             self.animation_level = "none"
+            # Read-only for the whole process: no export, screenshot or save, whatever
+            # the key or palette entry (ROUND2, hardening #1).
+            files.forbid_writes(_("a leader's session writes no files"))
 
     def compose(self) -> ComposeResult:
         yield DeskHeader(
@@ -139,6 +144,8 @@ class DutyboardApp(App[None]):
         # Hand them back on the way out: a process that runs several apps in turn (the
         # tests, an embedding tool) must not keep every finished app's objects for good.
         gc.unfreeze()
+        if self.role == "leader":
+            files.allow_writes()
 
     @work(thread=True, exit_on_error=False, group="sync")
     def _sync_units(self) -> None:
@@ -167,7 +174,20 @@ class DutyboardApp(App[None]):
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """Every key binding active here is also a palette entry."""
-        yield from super().get_system_commands(screen)
+        for command in super().get_system_commands(screen):
+            if command.title == "Screenshot":
+                # Textual's saves into ~/Downloads (or fails when it is missing); ours goes
+                # to the export folder and says where, and a leader has none.
+                if self.role == "officer":
+                    yield SystemCommand(
+                        _("Screenshot"),
+                        _("Save an SVG picture of the screen in {folder}").format(
+                            folder=self.config.export_dir
+                        ),
+                        lambda: self.set_timer(0.1, self.action_screenshot),
+                    )
+                continue
+            yield command
         seen: set[str] = set()
         for key, active in screen.active_bindings.items():
             binding = active.binding
@@ -179,6 +199,47 @@ class DutyboardApp(App[None]):
                 f"key: {key}",
                 partial(self._run_binding, active.node, binding.action),
             )
+
+    def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
+        """An SVG of the screen into the export folder (created if missing), never over a
+        file; refused in a leader's session."""
+        name = filename or f"dutyboard-{self.clock().astimezone(self.zone):%Y%m%d-%H%M%S}.svg"
+        try:
+            target = files.export_target(
+                Path(path) / name if path else name,
+                export_dir=self.config.export_dir,
+                protected=files.desk_files(self.store.path, self.config.source_path),
+            )
+            svg = self.export_screenshot()
+            with files.atomic_output(target, replace=False) as tmp:
+                tmp.write_text(svg, encoding="utf-8")
+        except (files.WriteRefused, OSError) as exc:
+            self.notify(_("no screenshot: {why}").format(why=exc), severity="warning", markup=False)
+            return
+        self.notify(_("screenshot saved to {path}").format(path=target), markup=False)
+
+    def save_screenshot(
+        self, filename: str | None = None, path: str | None = None, time_format: str | None = None
+    ) -> str:
+        refused = files.writes_forbidden()
+        if refused is not None:
+            raise files.WriteRefused(refused)
+        return super().save_screenshot(filename, path, time_format)
+
+    def deliver_text(self, *args: Any, **kwargs: Any) -> str | None:
+        return self._deliver_if_allowed(super().deliver_text, *args, **kwargs)
+
+    def deliver_binary(self, *args: Any, **kwargs: Any) -> str | None:
+        return self._deliver_if_allowed(super().deliver_binary, *args, **kwargs)
+
+    def _deliver_if_allowed(self, deliver: Any, *args: Any, **kwargs: Any) -> str | None:
+        """Textual's file delivery (a download in the browser, a file in a terminal): none
+        in a leader's session."""
+        refused = files.writes_forbidden()
+        if refused is not None:
+            self.notify(refused, severity="warning", markup=False)
+            return None
+        return deliver(*args, **kwargs)
 
     def _run_binding(self, node: DOMNode, action: str) -> None:
         self.run_worker(self.run_action(action, node), exit_on_error=False)

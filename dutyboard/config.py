@@ -7,6 +7,7 @@ default file simply means defaults; a missing file that was asked for is an erro
 from __future__ import annotations
 
 import getpass
+import math
 import os
 import tomllib
 from dataclasses import dataclass, field
@@ -17,7 +18,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dutyboard.domain.rollcall import UnitSpec, parse_units_config
 from dutyboard.domain.supplies import SuppliesConfigError, parse_catalog
-from dutyboard.paths import default_config_path
+from dutyboard.paths import default_config_path, default_export_dir
 
 
 class ConfigError(Exception):
@@ -46,6 +47,7 @@ class Config:
     rollcall_units: tuple[UnitSpec, ...] = ()
     night_start: time = time(22, 0)
     night_end: time = time(7, 0)
+    export_dir: Path = field(default_factory=default_export_dir)
     source_path: Path | None = None
 
 
@@ -83,10 +85,24 @@ def _lang(value: Any) -> str:
     return str(value)
 
 
+MAX_HOURS = 24 * 366  # a year: any longer is a typo (1e308 overflowed the date maths)
+
+
 def _hours(value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
-        raise ValueError("must be a positive number of hours")
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or not math.isfinite(value)
+        or not 0 < value <= MAX_HOURS
+    ):
+        raise ValueError(f"must be a number of hours between 0 and {MAX_HOURS:,}")
     return float(value)
+
+
+def _folder(value: Any) -> Path:
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError("must be a folder path such as '~/dutyboard-exports'")
+    return Path(value.strip()).expanduser()
 
 
 def _zones(value: Any) -> tuple[str, ...]:
@@ -135,6 +151,7 @@ _SCHEMA: dict[str, dict[str, tuple[str, Any]]] = {
         "stale_after_hours": ("stale_after_hours", _hours),
         "clocks": ("clocks", _zones),
         "bell": ("bell", _bool),
+        "export_dir": ("export_dir", _folder),
     },
     "handover": {
         "rota": ("rota", _times),

@@ -22,3 +22,8 @@ def default_db_path() -> Path:
     if env:
         return Path(env).expanduser()
     return Path(platformdirs.user_data_dir(APP)) / "dutyboard.db"
+
+
+def default_export_dir() -> Path:
+    """Where exports, reports and screenshots go unless ``display.export_dir`` says."""
+    return Path(platformdirs.user_data_dir(APP)) / "exports"

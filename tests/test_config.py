@@ -40,6 +40,10 @@ def test_explicit_missing_file_is_an_error(tmp_path: Path) -> None:
         ("[desk]\ntimezone = 'Mars/Base'\n", r"desk\.timezone: 'Mars/Base' is not a known IANA"),
         ("[desk]\nlang = 'fr'\n", r"desk\.lang: 'fr' is not a supported language"),
         ("[display]\nstale_after_hours = -1\n", r"display\.stale_after_hours"),
+        ("[display]\nstale_after_hours = nan\n", r"display\.stale_after_hours: must be a"),
+        ("[display]\nstale_after_hours = inf\n", r"display\.stale_after_hours: must be a"),
+        ("[arrivals]\nhours = 1e308\n", r"arrivals\.hours: must be a number of hours between"),
+        ("[display]\nexport_dir = ''\n", r"display\.export_dir: must be a folder"),
         ("[contacts]\nnight_start = '25:00'\n", r"contacts\.night_start"),
         ("[desk\n", "not valid TOML"),
     ],
@@ -55,3 +59,13 @@ def test_env_var_points_at_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     monkeypatch.setenv("DUTYBOARD_CONFIG", str(path))
     config = load_config()
     assert (config.desk_name, config.user) == ("侨联 24h desk", "Li Na")
+
+
+def test_export_dir_defaults_to_the_user_data_dir_and_can_be_set(tmp_path: Path) -> None:
+    from dutyboard.paths import default_export_dir
+
+    assert Config().export_dir == default_export_dir()
+    assert default_export_dir().name == "exports"
+    path = tmp_path / "c.toml"
+    path.write_text("[display]\nexport_dir = '~/desk-exports'\n", encoding="utf-8")
+    assert load_config(path).export_dir == Path("~/desk-exports").expanduser()

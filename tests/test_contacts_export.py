@@ -47,7 +47,7 @@ def test_cli_export_csv_is_safe_for_spreadsheets(tmp_path: Path) -> None:
     out = tmp_path / "c.csv"
     result = subprocess.run(
         [sys.executable, "-m", "dutyboard", "contacts", "export", "--db", str(db),
-         "--format", "csv", "--out", str(out)],
+         "--format", "csv", "--force", "--out", str(out)],
         capture_output=True, text=True, env=env, timeout=60,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr

@@ -40,7 +40,8 @@ def language(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 @pytest.fixture
 def cfg(tmp_path: Path) -> Path:
     path = tmp_path / "config.toml"
-    path.write_text(CONFIG, encoding="utf-8")
+    # The test folder is the desk's export folder: exports land there without --force.
+    path.write_text(CONFIG + f'[display]\nexport_dir = "{tmp_path}"\n', encoding="utf-8")
     return path
 
 

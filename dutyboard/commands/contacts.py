@@ -7,10 +7,11 @@ import csv
 import io
 import sys
 from collections.abc import Iterator
-from pathlib import Path
 from typing import TextIO
 
+from dutyboard import files
 from dutyboard.commands import Context, Subparsers, UsageError, common_options
+from dutyboard.commands.output import output_options, output_path, refused_error
 from dutyboard.store import Row, Store
 from dutyboard.store import views as v
 
@@ -52,9 +53,7 @@ def register(sub: Subparsers) -> None:
         metavar="TEXT",
         help="only contacts matching these words (name, org, city, …)",
     )
-    export.add_argument(
-        "--out", type=Path, metavar="FILE", help="write here (default: standard output)"
-    )
+    output_options(export)
     export.set_defaults(func=run_export)
 
 
@@ -76,9 +75,10 @@ def run_export(args: argparse.Namespace, ctx: Context) -> int:
 
     if not ctx.db_path.exists():
         raise UsageError(f"database {ctx.db_path} does not exist")
+    target = output_path(args, ctx)
     store = Store.open(ctx.db_path, readonly=True)
     buffer = io.StringIO()
-    out: TextIO = buffer if args.out else sys.stdout
+    out: TextIO = buffer if target else sys.stdout
     count = 0
     try:
         if args.format == "vcard":
@@ -93,9 +93,11 @@ def run_export(args: argparse.Namespace, ctx: Context) -> int:
                 count += 1
     finally:
         store.close()
-    if args.out:
-        tmp = args.out.with_name(args.out.name + ".tmp")
-        tmp.write_text(buffer.getvalue(), encoding="utf-8")
-        tmp.replace(args.out)  # never a half-written file
-        print(f"{count} contacts written to {args.out}", file=sys.stderr)
+    if target:
+        try:
+            with files.atomic_output(target, replace=args.force) as tmp:
+                tmp.write_text(buffer.getvalue(), encoding="utf-8")
+        except files.WriteRefused as refused:
+            raise refused_error(refused) from None
+        print(f"{count} contacts written to {target}", file=sys.stderr)
     return 0

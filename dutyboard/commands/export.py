@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from dutyboard import files
 from dutyboard.commands import Context, Subparsers, UsageError, common_options
+from dutyboard.commands.output import output_options, output_path, refused_error
 from dutyboard.domain.status import LeadStatus, RequestStatus
 from dutyboard.i18n import _
 
@@ -56,9 +57,7 @@ def register(sub: Subparsers) -> None:
     parser.add_argument(
         "--utc", action="store_true", help="CSV/xlsx: times in UTC instead of the desk's zone"
     )
-    parser.add_argument(
-        "--out", type=Path, metavar="FILE", help="write here (default: standard output)"
-    )
+    output_options(parser)
     parser.set_defaults(func=run)
 
 
@@ -97,6 +96,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     statuses = _statuses(table, args.status)
     if not ctx.db_path.exists():
         raise UsageError(f"database {ctx.db_path} does not exist")
+    target = output_path(args, ctx)
     zone = None if args.utc or fmt == "hxl" else ZoneInfo(ctx.config.timezone)
     store = Store.open(ctx.db_path, readonly=True, actor=ctx.user)
     try:
@@ -110,11 +110,14 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
                 statuses=statuses,
             )
             rows = export.view_rows(store, spec)
-        if args.out is not None:
-            count = export.write_rows(rows, table, fmt, args.out, zone=zone)
+        if target is not None:
+            try:
+                count = export.write_rows(rows, table, fmt, target, zone=zone, replace=args.force)
+            except files.WriteRefused as refused:
+                raise refused_error(refused) from None
             print(
                 _("{count} {table} written to {path}").format(
-                    count=f"{count:,}", table=_(table), path=args.out
+                    count=f"{count:,}", table=_(table), path=target
                 ),
                 file=sys.stderr,
             )

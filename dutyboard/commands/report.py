@@ -9,10 +9,11 @@ from __future__ import annotations
 import argparse
 import sys
 from datetime import date, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from dutyboard import files
 from dutyboard.commands import Context, Subparsers, UsageError, common_options
+from dutyboard.commands.output import output_options, output_path, refused_error
 from dutyboard.i18n import LANGUAGES, _
 
 
@@ -39,9 +40,7 @@ def register(sub: Subparsers) -> None:
         default=argparse.SUPPRESS,
         help="the report's language (default: the interface language)",
     )
-    parser.add_argument(
-        "--out", type=Path, metavar="FILE", help="write here (default: standard output)"
-    )
+    output_options(parser)
     parser.set_defaults(func=run)
 
 
@@ -68,6 +67,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         raise UsageError("an xlsx report needs --out FILE")
     if not ctx.db_path.exists():
         raise UsageError(f"database {ctx.db_path} does not exist")
+    target = output_path(args, ctx)
     try:
         catalog = (
             load_catalog(ctx.config.source_path) if ctx.config.source_path else SupplyCatalog()
@@ -88,10 +88,13 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     finally:
         store.close()
     with daily.language(getattr(args, "lang", None)):
-        if args.out is not None:
-            daily.write_report(report, args.format, args.out)
+        if target is not None:
+            try:
+                daily.write_report(report, args.format, target, replace=args.force)
+            except files.WriteRefused as refused:
+                raise refused_error(refused) from None
             print(
-                _("report for {day} written to {path}").format(day=day, path=args.out),
+                _("report for {day} written to {path}").format(day=day, path=target),
                 file=sys.stderr,
             )
             return 0

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from dutyboard import i18n
+from dutyboard import files, i18n
 from dutyboard.domain.clock import from_iso, to_iso
 from dutyboard.domain.status import OPEN_REQUEST_STATUSES, LeadStatus
 from dutyboard.domain.supplies import (
@@ -47,7 +47,7 @@ from dutyboard.domain.supplies import (
 from dutyboard.i18n import _
 from dutyboard.ingest.sanitize import clean_text
 from dutyboard.reports.cells import spreadsheet_safe
-from dutyboard.reports.export import atomic_path, xlsx_sheet_title
+from dutyboard.reports.export import xlsx_sheet_title
 from dutyboard.store import Row, Store
 from dutyboard.store import supplies as ledger
 
@@ -754,11 +754,12 @@ def write_xlsx(report: DailyReport, path: Path) -> None:
     workbook.save(path)
 
 
-def write_report(report: DailyReport, fmt: str, path: Path) -> None:
-    """Write ``report`` as ``fmt`` (md, csv, xlsx) to ``path`` via a temporary file."""
+def write_report(report: DailyReport, fmt: str, path: Path, *, replace: bool = False) -> None:
+    """Write ``report`` as ``fmt`` (md, csv, xlsx) to ``path`` via a temporary file; an
+    existing file is replaced only with ``replace`` (see :mod:`dutyboard.files`)."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown report format {fmt!r} (choose {', '.join(FORMATS)})")
-    with atomic_path(Path(path)) as tmp:
+    with files.atomic_output(Path(path), replace=replace) as tmp:
         if fmt == "xlsx":
             write_xlsx(report, tmp)
         elif fmt == "csv":

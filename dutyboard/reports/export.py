@@ -19,14 +19,13 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import Any, Literal, TextIO
 
+from dutyboard import files
 from dutyboard.domain.clock import from_iso
 from dutyboard.i18n import _
 from dutyboard.reports.cells import spreadsheet_safe
@@ -165,22 +164,6 @@ _HARMLESS_NUMBER = re.compile(r"^[+-]?[0-9][0-9 ().-]*$")
 
 class ExportError(ValueError):
     """An export that cannot be made as asked (format/table mismatch …)."""
-
-
-# -- files --------------------------------------------------------------------------------
-
-
-@contextmanager
-def atomic_path(path: Path) -> Iterator[Path]:
-    """A temporary path beside ``path``, renamed onto it only if the block succeeds."""
-    path = Path(path)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        yield tmp
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
 
 
 # -- cells ---------------------------------------------------------------------------------
@@ -331,13 +314,15 @@ def write_rows(
     path: Path,
     *,
     zone: tzinfo | None = None,
+    replace: bool = False,
 ) -> int:
-    """Write ``rows`` as ``fmt`` to ``path`` through a temporary file and a rename."""
+    """Write ``rows`` as ``fmt`` to ``path`` through a temporary file and a rename; an
+    existing file is replaced only with ``replace`` (see :mod:`dutyboard.files`)."""
     if fmt not in FORMATS:
         raise ExportError(f"unknown format {fmt!r} (choose {', '.join(FORMATS)})")
     if fmt == "hxl" and table not in HXL_TABLES:
         raise ExportError(f"{table} cannot be exported as HXL (only {', '.join(HXL_TABLES)})")
-    with atomic_path(path) as tmp:
+    with files.atomic_output(path, replace=replace) as tmp:
         if fmt == "xlsx":
             return write_xlsx(rows, table, tmp, zone=zone)
         # A BOM so spreadsheet programs read UTF-8 (Chinese) correctly; importers skip it.
@@ -366,12 +351,15 @@ def export_view(
     fmt: str = "csv",
     *,
     zone: tzinfo | None = None,
+    replace: bool = False,
 ) -> int:
     """A panel's current (filtered, sorted) view to ``path``; returns how many rows.
 
     ``zone``: times as wall-clock time there (header says which); None keeps UTC ISO.
     """
-    return write_rows(view_rows(store, spec), spec.table, fmt, Path(path), zone=zone)
+    return write_rows(
+        view_rows(store, spec), spec.table, fmt, Path(path), zone=zone, replace=replace
+    )
 
 
 def export_supplies(
@@ -384,10 +372,11 @@ def export_supplies(
     start: str | None = None,
     end: str | None = None,
     zone: tzinfo | None = None,
+    replace: bool = False,
 ) -> int:
     """The supplies ledger (optionally one direction, matching words, a time window)."""
     rows = ledger.iter_ledger(store, direction=direction, text=text, start=start, end=end)
-    return write_rows(rows, "supplies", fmt, Path(path), zone=zone)
+    return write_rows(rows, "supplies", fmt, Path(path), zone=zone, replace=replace)
 
 
 def csv_text(rows: Sequence[Row] | Iterable[Row], table: str, *, hxl: bool = False) -> str:

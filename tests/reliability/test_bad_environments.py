@@ -124,7 +124,9 @@ def test_read_only_file_system_refuses_officers_and_serves_leaders(
     # Leaders read it: the CLI's read-only commands and the store's leader connection.
     shown = cli("--db", str(db), "--role", "leader", "shift", "show")
     assert shown.returncode == 0 and "On duty: Li Na" in shown.stdout, shown.stderr
-    exported = cli("--db", str(db), "export", "requests", "--out", str(tmp_path / "e.csv"))
+    exported = cli(
+        "--db", str(db), "export", "requests", "--force", "--out", str(tmp_path / "e.csv")
+    )  # fmt: skip
     assert exported.returncode == 0, exported.stderr
     assert f"{SMALL_ROWS} requests written" in exported.stdout + exported.stderr
     leader = Store.open(db, readonly=True, actor="leader")
@@ -240,7 +242,7 @@ def clean_desk(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 WRITES = [["shift", "start", "--user", "Zhang Wei"], ["ingest", "--kind", "requests", "DATA"]]
-READS = [["export", "requests", "--out", "OUT"], ["report"], ["supplies", "tally"]]
+READS = [["export", "requests", "--force", "--out", "OUT"], ["report"], ["supplies", "tally"]]
 
 
 def _run(db: Path, tmp_path: Path, command: list[str]) -> subprocess.CompletedProcess[str]:

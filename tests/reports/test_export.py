@@ -195,8 +195,8 @@ def test_supplies_export_streams_pages_and_filters(store: Store, tmp_path: Path)
     rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
     assert len(rows) == 2_101
     assert [int(r[0]) for r in rows[1:]] == list(range(1, 2_101))  # time order, none lost
-    assert export.export_supplies(store, path, "csv", text="masks") == 701
-    assert export.export_supplies(store, path, "xlsx", direction="distributed") == 1
+    assert export.export_supplies(store, path, "csv", text="masks", replace=True) == 701
+    assert export.export_supplies(store, path, "xlsx", direction="distributed", replace=True) == 1
 
 
 def test_files_appear_whole_or_not_at_all(store: Store, tmp_path: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 from collections.abc import Iterator
 from pathlib import Path
@@ -163,26 +164,41 @@ async def test_leader_has_no_write_keys(demo_store: Store, tmp_path: Path) -> No
             await settle(app, pilot)
             panel = app.query_one(SuppliesPanel)
             shown = {b.binding.key for b in app.active_bindings.values() if b.enabled}
-            assert {"r", "d", "F"}.isdisjoint(shown) and "x" in shown
-            for action in ("receive", "distribute", "funds"):
+            # Export writes a file: a leader's session writes none (hardening #1).
+            assert {"r", "d", "F", "x"}.isdisjoint(shown)
+            for action in ("receive", "distribute", "funds", "export"):
                 assert panel.check_action(action, ()) is False
             await pilot.press("r", "d", "F")
             await settle(app, pilot)
             assert not isinstance(app.screen, FormDialog)
             assert "masks (pcs)" in plain(panel)  # reading works on the read-only store
-            # Exporting writes a file, not the database: a leader may.
             await pilot.press("x")
             await pilot.pause()
-            assert isinstance(app.screen, ExportDialog)
-            target = tmp_path / "ledger.csv"
-            app.screen.query_one(Input).value = str(target)
-            await pilot.press("enter")
-            await settle(app, pilot)
-            rows = list(csv.reader(io.StringIO(target.read_text(encoding="utf-8-sig"))))
-            assert len(rows) == ledger.ledger_count(leader) + 1
-            assert rows[0][1] == "Time (Asia/Shanghai)"
+            assert not isinstance(app.screen, ExportDialog)
     finally:
         leader.close()
+
+
+async def test_officer_exports_the_ledger_into_the_export_folder(
+    demo_store: Store, tmp_path: Path
+) -> None:
+    app = SuppliesApp(demo_store)
+    folder = tmp_path / "exports"
+    app.config = dataclasses.replace(app.config, export_dir=folder)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("x")
+        await pilot.pause()
+        assert isinstance(app.screen, ExportDialog)
+        proposed = Path(app.screen.query_one(Input).value)
+        assert proposed.parent == folder and not folder.exists()
+        await pilot.press("enter")
+        await settle(app, pilot)
+        rows = list(csv.reader(io.StringIO(proposed.read_text(encoding="utf-8-sig"))))
+        assert len(rows) == ledger.ledger_count(demo_store) + 1
+        assert rows[0][1] == "Time (Asia/Shanghai)"
+        assert folder.stat().st_mode & 0o777 == 0o700
+        assert proposed.stat().st_mode & 0o777 == 0o600
 
 
 def test_chinese_columns_line_up(monkeypatch: pytest.MonkeyPatch, demo_store: Store) -> None:

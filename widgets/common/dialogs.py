@@ -71,6 +71,31 @@ class ChoiceDialog(ModalScreen[str | None]):
         self.dismiss(None)
 
 
+class ConfirmDialog(ModalScreen[bool]):
+    """A yes/no question: ``y`` yes; ``n`` or ``esc`` no (the safe answer is the easy one)."""
+
+    DEFAULT_CSS = DIALOG_CSS.format(name="ConfirmDialog")
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("y", "answer(True)", _("Yes"), id="confirm.yes"),
+        Binding("n", "answer(False)", _("No"), id="confirm.no"),
+        Binding("escape", "answer(False)", _("No"), show=False),
+    ]
+
+    def __init__(self, title: str, question: str) -> None:
+        super().__init__()
+        self.title_text = title
+        self.question = question
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(Text(self.title_text), classes="dialog--title")
+            yield Label(Text(self.question))
+            yield Label(_("y yes · n or esc no"), classes="dialog--hint")
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)
+
+
 @dataclass(frozen=True)
 class Field:
     """One form field. ``check`` turns the typed text into a value or raises ValueError."""

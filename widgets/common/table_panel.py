@@ -18,6 +18,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widgets import Input
 
+from dutyboard import files
 from dutyboard.i18n import _
 from dutyboard.store import Row, Store
 from dutyboard.store import views as v
@@ -225,6 +226,8 @@ class TablePanel(StoreWriter, Vertical):
             return False
         if action in self.WRITE_ACTIONS:
             return self.dutyboard.role == "officer" and not self.store.readonly
+        if action == "export":  # writes a file: absent in a leader's session
+            return self.dutyboard.role == "officer" and files.writes_forbidden() is None
         return True
 
     def action_export(self) -> None:

@@ -13,7 +13,7 @@ desk's zone. A panel binds it like this::
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -27,15 +27,18 @@ from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Input, Label, Static
 
+from dutyboard import files
 from dutyboard.i18n import _
+from dutyboard.paths import default_export_dir
 from dutyboard.store import views as v
-from widgets.common.dialogs import DIALOG_CSS
+from widgets.common.dialogs import DIALOG_CSS, ConfirmDialog
 
 
 @dataclass(frozen=True)
 class ExportChoice:
     path: Path
     fmt: str  # "csv" or "xlsx"
+    replace: bool = False  # the officer confirmed writing over a file there
 
 
 def format_for(path: Path) -> str:
@@ -43,7 +46,12 @@ def format_for(path: Path) -> str:
 
 
 class ExportDialog(ModalScreen[ExportChoice | None]):
-    """Where to write the export; ``enter`` writes, ``esc`` cancels."""
+    """Where to write the export; ``enter`` writes, ``esc`` cancels.
+
+    The file goes into the export folder unless the officer types another path; a path
+    outside it, or a file that exists, is written only after a y/n question; the desk's
+    database and config never (:func:`dutyboard.files.export_target` decides).
+    """
 
     DEFAULT_CSS = (
         DIALOG_CSS.format(name="ExportDialog")
@@ -53,10 +61,14 @@ class ExportDialog(ModalScreen[ExportChoice | None]):
     )
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", _("Cancel"))]
 
-    def __init__(self, title: str, default_path: Path) -> None:
+    def __init__(
+        self, title: str, default_path: Path, export_dir: Path, protected: Sequence[Path] = ()
+    ) -> None:
         super().__init__()
         self.title_text = title
         self.default_path = default_path
+        self.export_dir = export_dir
+        self.protected = tuple(protected)
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -72,18 +84,31 @@ class ExportDialog(ModalScreen[ExportChoice | None]):
         self.query_one(Input).focus()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        text = event.value.strip()
-        if not text:
-            self._error(_("give a file name"))
+        self._choose(event.value.strip(), force=False)
+
+    def _choose(self, text: str, *, force: bool) -> None:
+        try:
+            path = files.export_target(
+                text, export_dir=self.export_dir, protected=self.protected, force=force
+            )
+        except files.WriteRefused as refused:
+            why = str(refused)
+            if not refused.confirmable:
+                self._error(why)
+                return
+
+            def answered(yes: bool | None) -> None:
+                if yes:
+                    self._choose(text, force=True)
+                else:
+                    self._error(why)
+
+            self.app.push_screen(
+                ConfirmDialog(self.title_text, _("{why}. Write there anyway?").format(why=why)),
+                answered,
+            )
             return
-        path = Path(text).expanduser()
-        if not path.parent.is_dir():
-            self._error(_("folder {folder} does not exist").format(folder=path.parent))
-            return
-        if path.is_dir():
-            self._error(_("{path} is a folder").format(path=path))
-            return
-        self.dismiss(ExportChoice(path, format_for(path)))
+        self.dismiss(ExportChoice(path, format_for(path), replace=force))
 
     def _error(self, message: str) -> None:
         self.query_one("#export-error", Static).update(Text(message))
@@ -92,8 +117,15 @@ class ExportDialog(ModalScreen[ExportChoice | None]):
         self.dismiss(None)
 
 
-def default_export_path(table: str, now: datetime, folder: Path | None = None) -> Path:
-    return (folder or Path.cwd()) / f"{table}-{now:%Y%m%d-%H%M}.csv"
+def default_export_path(table: str, now: datetime, folder: Path) -> Path:
+    return folder / f"{table}-{now:%Y%m%d-%H%M}.csv"
+
+
+def desk_files(app: Any) -> list[Path]:
+    """The database (with -wal/-shm) and config of the running dashboard."""
+    config = getattr(app, "config", None)
+    store = getattr(app, "store", None)
+    return files.desk_files(getattr(store, "path", None), getattr(config, "source_path", None))
 
 
 def export_panel_view(panel: Widget, spec: v.ViewSpec | None, *, table: str | None = None) -> None:
@@ -102,6 +134,10 @@ def export_panel_view(panel: Widget, spec: v.ViewSpec | None, *, table: str | No
     from dutyboard.reports import export
 
     app: Any = panel.app
+    refused = files.writes_forbidden()
+    if refused is not None:  # a leader's session: the key is absent, this is the backstop
+        app.notify(refused, severity="warning", timeout=5, markup=False)
+        return
     name = spec.table if spec is not None else (table or "supplies")
     zone = getattr(app, "zone", None)
     now = app.clock() if hasattr(app, "clock") else datetime.now()
@@ -113,9 +149,13 @@ def export_panel_view(panel: Widget, spec: v.ViewSpec | None, *, table: str | No
         def job() -> None:
             try:
                 if spec is not None:
-                    count = export.export_view(app.store, spec, choice.path, choice.fmt, zone=zone)
+                    count = export.export_view(
+                        app.store, spec, choice.path, choice.fmt, zone=zone, replace=choice.replace
+                    )
                 else:
-                    count = export.export_supplies(app.store, choice.path, choice.fmt, zone=zone)
+                    count = export.export_supplies(
+                        app.store, choice.path, choice.fmt, zone=zone, replace=choice.replace
+                    )
             except Exception as exc:  # a full disk, a permission: one clear notice
                 app.call_from_thread(
                     app.notify,
@@ -138,4 +178,10 @@ def export_panel_view(panel: Widget, spec: v.ViewSpec | None, *, table: str | No
         if choice is not None:
             panel.run_worker(write(choice), thread=True, exit_on_error=False, group="export")
 
-    app.push_screen(ExportDialog(title, default_export_path(name, now.astimezone(zone))), chosen)
+    folder = getattr(getattr(app, "config", None), "export_dir", None) or default_export_dir()
+    app.push_screen(
+        ExportDialog(
+            title, default_export_path(name, now.astimezone(zone), folder), folder, desk_files(app)
+        ),
+        chosen,
+    )

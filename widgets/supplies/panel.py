@@ -23,6 +23,7 @@ from textual.containers import Vertical
 from textual.widget import Widget
 from textual.widgets import Sparkline, Static
 
+from dutyboard import files
 from dutyboard.domain.status import IllegalTransition
 from dutyboard.domain.supplies import (
     RECEIVED_KINDS,
@@ -133,6 +134,9 @@ class SuppliesPanel(Vertical, can_focus=True):
         if action in self.WRITE_ACTIONS:
             app: Any = self.app
             return getattr(app, "role", "leader") == "officer" and not app.store.readonly
+        if action == "export":  # writes a file: absent in a leader's session
+            app = self.app
+            return getattr(app, "role", "leader") == "officer" and files.writes_forbidden() is None
         return True
 
     # -- reading ----------------------------------------------------------------------

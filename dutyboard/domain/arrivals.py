@@ -252,27 +252,78 @@ def _zones_by_country() -> dict[str, tuple[str, ...]]:
 
 
 def guess_zone(country: str | None, city: str | None) -> str | None:
-    """The origin's IANA zone from its country code and city, when that is unambiguous.
+    """The IANA zone of a country code and city, when that is unambiguous (see
+    :func:`zone_guess`, which also says what settled it)."""
+    return zone_guess(country, city)[0]
 
-    A country with one zone gives it; a city naming a zone ('New York', 'São Paulo') or a
-    known city ('Seattle') settles a country with several; otherwise None — better no
-    local time than a wrong one.
+
+def zone_guess(
+    country: str | None,
+    city: str | None,
+    *,
+    offset: timedelta | None = None,
+    at: datetime | None = None,
+) -> tuple[str | None, str]:
+    """The one place that infers a zone: ``(zone or None, what settled it)``.
+
+    In this order (ROUND2): a UTC ``offset`` together with the country, when the country's
+    zones that keep that offset at ``at`` all keep the same clock for the coming year;
+    then a city naming a zone ('New York', 'São Paulo') or known to the app's own table
+    ('Seattle'); then the country's only (or principal) zone. Otherwise None — better no
+    local time than a wrong one. The second value is "offset", "city", "country" or
+    why nothing fits ("offset unsettled", "several zones", "unknown country",
+    "no country").
     """
-    zones = _zones_by_country().get((country or "").strip().upper(), ())
-    key = _city_key(city or "")
-    if key:
-        for zone_name in zones or _all_zones():
-            if _city_key(zone_name.rsplit("/", 1)[-1]) == key:
-                return zone_name
-        known = _CITY_ZONES.get(key)
-        if known and (not zones or known in zones):
-            return known
+    code = (country or "").strip().upper()
+    zones = _zones_by_country().get(code, ())
+    at = at or datetime.now(ZoneInfo("UTC"))
+    by_city = _city_zone(zones, city)
+    if offset is not None and zones:
+        # A city whose clock keeps that offset for part of the year agrees with it (a
+        # New York contact written "-05:00" in July): the city, which knows the DST.
+        if by_city and offset in _year_of_offsets(by_city, at):
+            return by_city, "city"
+        found = _zone_with_offset(zones, offset, at)
+        # Two zones on that clock, or none: the offset and the country disagree or do
+        # not settle it, and a guess from the country alone would hide that.
+        return (found, "offset") if found else (None, "offset unsettled")
+    if by_city:
+        return by_city, "city"
     if len(zones) == 1:
-        return zones[0]
-    principal = _PRINCIPAL_ZONE.get((country or "").strip().upper())
+        return zones[0], "country"
+    principal = _PRINCIPAL_ZONE.get(code)
     if principal and principal in zones:
-        return principal
-    return None
+        return principal, "country"
+    if zones:
+        return None, "several zones"
+    return None, "unknown country" if code else "no country"
+
+
+def _city_zone(zones: tuple[str, ...], city: str | None) -> str | None:
+    key = _city_key(city or "")
+    if not key:
+        return None
+    for zone_name in zones or _all_zones():
+        if _city_key(zone_name.rsplit("/", 1)[-1]) == key:
+            return zone_name
+    known = _CITY_ZONES.get(key)
+    return known if known and (not zones or known in zones) else None
+
+
+def _year_of_offsets(zone: str, at: datetime) -> tuple[timedelta | None, ...]:
+    """The zone's UTC offset at ``at`` and about every month for the year after it."""
+    info = ZoneInfo(zone)
+    return tuple((at + timedelta(days=30 * m)).astimezone(info).utcoffset() for m in range(13))
+
+
+def _zone_with_offset(zones: tuple[str, ...], offset: timedelta, at: datetime) -> str | None:
+    """The zone of ``zones`` on ``offset`` at ``at`` — if every such zone keeps the same
+    clock over the next year (US Eastern's many names), the first as tzdata lists it."""
+    matching = [z for z in zones if at.astimezone(ZoneInfo(z)).utcoffset() == offset]
+    if not matching:
+        return None
+    clocks = {_year_of_offsets(z, at) for z in matching}
+    return matching[0] if len(clocks) == 1 else None
 
 
 @cache

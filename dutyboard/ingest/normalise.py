@@ -18,8 +18,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
-from datetime import tzinfo
+from datetime import timedelta, tzinfo
 
+from dutyboard.domain.arrivals import zone_guess
 from dutyboard.ingest.aliases import (
     CANONICAL_FIELDS,
     EXTERNAL_ID,
@@ -43,6 +44,7 @@ from dutyboard.ingest.values import (
     parse_currency,
     parse_datetime,
     parse_lead_time_days,
+    parse_offset,
     parse_priority,
     parse_quantity,
     parse_tz,
@@ -79,6 +81,7 @@ class _RowState:
     extra: dict[str, str] = field(default_factory=dict)
     problems: list[RowProblem] = field(default_factory=list)
     external_id: str | None = None
+    offset: timedelta | None = None  # a bare UTC offset given as the zone (contacts)
 
 
 def _empty(value: object) -> bool:
@@ -113,6 +116,7 @@ class Normaliser:
         self._mapped_nothing_warned: set[str] = set()
         self._plan: _Plan | None = None
         self._extra_keys: dict[str, str] = {}
+        self._inferred: dict[str, int] = {}  # contacts' zones inferred, by what settled them
 
     # ----------------------------------------------------------------- messages
 
@@ -305,7 +309,50 @@ class Normaliser:
             for index in leftovers:
                 column, value = cells[index]
                 self._keep_extra(state, column, value)
+        if self.kind == "contacts" and "tz" not in fields:
+            self._infer_zone(state)
         self._check_required(state, plan.present)
+
+    def _infer_zone(self, state: _RowState) -> None:
+        """A contact with no IANA zone: from the offset with the country, the city or the
+        country (``zone_guess``), marked in ``extra`` as inferred; else a warning, so no
+        one is left "? no zone" unnoticed."""
+        fields = state.fields
+        country = fields.get("country")
+        code = country if isinstance(country, str) and len(country) == 2 else None
+        city = fields.get("city")
+        zone_name, basis = zone_guess(
+            code, city if isinstance(city, str) else None, offset=state.offset
+        )
+        who = quote(fields.get("name") or f"row {state.number}")
+        offset_text = _offset_text(state.offset) if state.offset is not None else None
+        if zone_name is not None:
+            fields["tz"] = zone_name
+            source = {"offset": f"{offset_text} in {code}", "city": str(city)}.get(basis, str(code))
+            state.extra[INFERRED_ZONE_KEY] = f"{basis}: {clean_text(source, limit=80)}"
+            self._inferred[basis] = self._inferred.get(basis, 0) + 1
+            return
+        if state.offset is not None and basis != "offset unsettled":
+            # No country to pin it to: a whole-hour offset is still better than no clock.
+            try:
+                zone_name, note = parse_tz(offset_text)
+            except ValueError:
+                self.warn(
+                    f"row {state.number}: {who} has no time zone (the offset {offset_text} "
+                    "names none on its own; add the country or a TZ column)"
+                )
+                return
+            fields["tz"] = zone_name
+            state.extra[INFERRED_ZONE_KEY] = f"offset: {offset_text}"
+            self.warn(f"row {state.number}: {note or zone_name}")
+            return
+        why = {
+            "offset unsettled": f"the offset {offset_text} matches no single zone of {code}",
+            "several zones": f"country {code} has several zones; add a city or a TZ column",
+            "unknown country": f"country {quote(country)} is not one I recognise",
+            "no country": "no country, city or TZ given",
+        }.get(basis, basis)
+        self.warn(f"row {state.number}: {who} has no time zone ({why})")
 
     def _extra_key(self, column: Column) -> str:
         key = self._extra_keys.get(column.name)
@@ -404,6 +451,12 @@ class Normaliser:
                 else:
                     state.fields[name] = code
             elif kind == "tz":
+                state.offset = parse_offset(value)
+                if state.offset is not None and self.kind == "contacts":
+                    # The country may know its zone (settled in _infer_zone); the offset
+                    # as written stays in extra.
+                    self._keep_extra(state, column, value)
+                    return
                 zone_name, note = parse_tz(value)
                 state.fields[name] = zone_name
                 if note:
@@ -451,6 +504,14 @@ class Normaliser:
     # ----------------------------------------------------------------- the end
 
     def finish(self) -> ParseResult:
+        if self._inferred:
+            # One line per file, not per contact: a 5,000-card export has no TZ at all.
+            count = sum(self._inferred.values())
+            how = ", ".join(f"{n:,} from the {basis}" for basis, n in self._inferred.items())
+            self.warn(
+                f"the time zone of {count:,} contact{'s' if count > 1 else ''} was inferred "
+                f"({how}), marked '{INFERRED_ZONE_KEY}' in each; a TZ column makes it sure"
+            )
         for source in self._mapping:
             if source not in self._mapping_used:
                 self.warn(f"the mapping entry {source!r} matched no column in this file")
@@ -478,3 +539,13 @@ def _measure_word(text: str) -> bool:
     """Is ``text`` a unit of measure ("pcs", "boxes", "只", "个/箱")?"""
     word = text.casefold().rstrip(".")
     return word in _MEASURES or all(ch in MEASURE_WORDS or ch in "/()" for ch in word)
+
+
+# The key in a contact's ``extra`` saying its zone was inferred, and from what.
+INFERRED_ZONE_KEY = "tz inferred from"
+
+
+def _offset_text(offset: timedelta) -> str:
+    minutes = int(offset.total_seconds() // 60)
+    sign = "-" if minutes < 0 else "+"
+    return f"UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"

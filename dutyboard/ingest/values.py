@@ -351,6 +351,20 @@ def zone(name: str) -> tzinfo:
     return ZoneInfo(canonical)
 
 
+def parse_offset(value: object) -> timedelta | None:
+    """A bare UTC offset ('+05:30', 'UTC-5', '东八区') as a timedelta; None if it is not one."""
+    compact = halfwidth(str(value)).replace(" ", "")
+    compact = "+8" if compact == "东八区" else compact
+    match = _OFFSET.match(compact)
+    if not match or not (match.group("sign") or compact.upper().startswith(("UTC", "GMT"))):
+        return None
+    sign = -1 if match.group("sign") in ("-", "西") else 1
+    hours, minutes = int(match.group("h")), int(match.group("m") or 0)
+    if hours > 14 or minutes >= 60:
+        return None
+    return sign * timedelta(hours=hours, minutes=minutes)
+
+
 def parse_tz(value: object) -> tuple[str, str | None]:
     """IANA zone from 'America/New_York', 'asia/shanghai', '北京时间', '-05:00', 'UTC+8'.
 

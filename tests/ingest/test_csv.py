@@ -199,9 +199,15 @@ def test_contacts_tz_and_hours() -> None:
     ali, bob, eve = result.rows
     assert ali.fields["tz"] == "Asia/Karachi" and ali.fields["work_hours"] == "09:00-17:00"
     assert ali.fields["wechat"] == "ali_wx" and ali.fields["country"] == "PK"
-    assert bob.fields["tz"] == "Etc/GMT+5"
-    assert any("Etc/GMT+5" in warning for warning in result.warnings)
-    assert "tz" not in eve.fields and eve.extra == {"时区": "Mars/Base", "工作时间": "all day"}
+    # "-05:00" beside a New York address: the city's zone, which knows daylight saving.
+    assert bob.fields["tz"] == "America/New_York" and bob.extra["时区"] == "-05:00"
+    # An unknown zone is kept as written; the city still gives the clock, marked inferred.
+    assert eve.fields["tz"] == "America/New_York"
+    assert eve.extra == {
+        "时区": "Mars/Base",
+        "工作时间": "all day",
+        "tz inferred from": "city: Boston",
+    }
 
 
 def test_a_few_broken_bytes_in_utf8_are_replaced_with_a_warning() -> None:

@@ -80,7 +80,9 @@ def test_several_cards_one_broken_and_offsets() -> None:
     nimal, ana = result.rows
     assert nimal.fields["country"] == "LK" and nimal.fields["city"] == "Colombo"
     assert nimal.fields["wechat"] == "nimal_wx"
-    assert "tz" not in nimal.fields and nimal.extra["TZ"] == "+05:30"  # no IANA zone for it
+    # An offset with the country names the zone (night #10); the offset itself is kept.
+    assert nimal.fields["tz"] == "Asia/Colombo" and nimal.extra["TZ"] == "+05:30"
+    assert nimal.extra["tz inferred from"] == "city: Colombo"  # the city agrees with it
     assert ana.fields["tz"] == "Etc/GMT+5"
     assert ana.row_number == 14
     assert any("Etc/GMT+5" in warning for warning in result.warnings)

@@ -54,6 +54,13 @@ DEFAULT_CATEGORIES: dict[str, tuple[str, ...]] = {
         "体温枪", "测温仪"),
     "disinfectant": ("disinfect", "sanitiser", "sanitizer", "alcohol", "bleach", "chlorine",
         "消毒", "酒精", "洗手液"),
+    # Seen in the seeds' tallies (Hunan: "4800 pairs of medical shoe covers, 8743 bottles
+    # of detergent, 185800 medical caps"). Caps are named whole: "cap" is in "capsule".
+    "shoe_covers": ("shoe cover", "boot cover", "overshoe", "鞋套", "脚套"),
+    "caps": ("medical cap", "surgical cap", "disposable cap", "nurse cap", "scrub cap",
+        "bouffant", "hair cover", "医用帽", "手术帽", "一次性帽", "圆帽", "帽子"),
+    "detergent": ("detergent", "laundry", "washing liquid", "washing powder", "dish soap",
+        "soap", "洗涤剂", "洗衣液", "洗衣粉", "洗洁精", "肥皂", "香皂"),
     "masks": ("mask", "respirator", "n95", "kn95", "ffp2", "ffp3", "口罩"),
     FUNDS: ("funds", "cash", "money", "捐款", "资金", "善款", "现金"),
 }
@@ -66,6 +73,9 @@ CATEGORY_LABELS: dict[str, str] = {
     "face_shields": "face shields",
     "thermometers": "thermometers",
     "disinfectant": "disinfectant",
+    "shoe_covers": "shoe covers",
+    "caps": "medical caps",
+    "detergent": "detergent",
     FUNDS: "funds",
     OTHER: "other supplies",
 }
@@ -78,6 +88,9 @@ DISPLAY_ORDER = (
     "face_shields",
     "thermometers",
     "disinfectant",
+    "shoe_covers",
+    "caps",
+    "detergent",
 )
 
 # Canonical unit → spellings. A spelling not listed stays as written (normalised).
@@ -108,6 +121,9 @@ DEFAULT_BASE_UNITS: dict[str, str] = {
     "face_shields": "pcs",
     "thermometers": "pcs",
     "disinfectant": "litres",
+    "shoe_covers": "pairs",
+    "caps": "pcs",
+    "detergent": "bottles",
     OTHER: "pcs",
 }
 

@@ -14,6 +14,9 @@ MESSAGES: dict[str, str] = {
     "face shields": "防护面屏",
     "thermometers": "体温计",
     "disinfectant": "消毒用品",
+    "shoe covers": "鞋套",
+    "medical caps": "医用帽",
+    "detergent": "洗涤剂",
     "funds": "资金",
     "other supplies": "其他物资",
     # base units (dutyboard.domain.supplies.UNIT_SPELLINGS)

@@ -40,6 +40,14 @@ from dutyboard.domain.supplies import (
         ("额温枪", "thermometers"),
         ("75% alcohol", "disinfectant"),
         ("84消毒液", "disinfectant"),
+        # Items in the seeds' tallies (night, should-work): each gets its category.
+        ("medical shoe covers", "shoe_covers"),
+        ("医用鞋套", "shoe_covers"),
+        ("medical caps", "caps"),
+        ("一次性医用帽", "caps"),
+        ("detergent", "detergent"),
+        ("洗衣液", "detergent"),
+        ("vitamin capsules", "other"),  # "cap" alone would have caught these
         ("ventilators", "other"),
         ("", "other"),
     ],

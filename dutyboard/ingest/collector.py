@@ -13,24 +13,39 @@ The collector opens its own ``Store`` connection.
   not changed for ``settle_seconds``. Events come from ``watchfiles.awatch``, and the
   folder is rescanned at start and every ``interval_seconds`` since events can be missed.
   Each file is one transaction (``store_sink``); only after it commits does the file move
-  to ``processed/`` (or to ``quarantine/`` with ``NAME.error.txt`` when it cannot be read
+  to ``processed/`` (or to ``quarantine/`` with an error note when it cannot be read
   at all). A crash in between leaves the file in the inbox: it is read again, finds
   everything unchanged and moves on.
+* **A drop-folder writer is not trusted.** Entries are opened with ``O_NOFOLLOW`` and
+  ``O_NONBLOCK`` and ``fstat``-ed, and only what was opened is read: symlinks, FIFOs,
+  devices and folders are skipped with a logged reason. ``processed/`` and
+  ``quarantine/`` must be real folders in the inbox (made 0700 when missing; a symlink
+  there stops the source with an error); files are moved into them through a folder fd,
+  and error notes are new 0600 files (``O_EXCL``) under a name made here, never the
+  input's name as given. A settled file is read twice, ``settle_seconds`` apart (twice
+  that when it ends mid-line or is not a complete zip): it is imported only when both
+  reads saw the same bytes of the same file, so a writer that pauses is caught before
+  anything is written; one still changing after ``max_wait_seconds`` is quarantined as
+  incomplete.
 * **HTTP feeds** — ``httpx.AsyncClient``; conditional requests (ETag / Last-Modified, kept
   in ``sources``), a total deadline per request, retries with exponential backoff and
   jitter on network errors, timeouts, 429 and 5xx, pages followed through ``next`` (KoBo),
   ``@odata.nextLink`` (OData) or a ``Link: rel="next"`` header, on the same origin only
   (credentials never leave it). Each page is one transaction. Health goes to ``sources``.
+  A 200 answer that is an HTML page (a login or error page) is a failed fetch.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
 import functools
+import hashlib
 import json
 import os
 import random
+import re
 import socket
 import sqlite3
 import stat
@@ -43,7 +58,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
 from dutyboard.domain.clock import Clock, from_iso, to_iso, utcnow
-from dutyboard.ingest.sanitize import clean_text
+from dutyboard.ingest.sanitize import clean_text, quote
 from dutyboard.ingest.sources import MissingSecret, SourceConfig, resolve_headers
 from dutyboard.ingest.store_sink import (
     IngestSummary,
@@ -218,6 +233,10 @@ class CollectReport:
     unreadable: int = 0
     failures: int = 0  # fetches or scans that failed
     not_modified: int = 0
+    # files found changing after they were read (nothing written from that read, or, if
+    # they changed during the import, left in the inbox to be read again) and files
+    # quarantined as still changing after max_wait_seconds
+    incomplete: int = 0
     lease_lost: bool = False
     summaries: list[IngestSummary] = field(default_factory=list)
 
@@ -232,7 +251,13 @@ class CollectReport:
 
     @property
     def clean(self) -> bool:
-        return not (self.quarantined or self.unreadable or self.failures or self.lease_lost)
+        return not (
+            self.quarantined
+            or self.unreadable
+            or self.failures
+            or self.incomplete
+            or self.lease_lost
+        )
 
 
 async def _sleep_or_stop(stop: asyncio.Event, seconds: float) -> bool:
@@ -246,6 +271,35 @@ async def _sleep_or_stop(stop: asyncio.Event, seconds: float) -> bool:
 
 # ------------------------------------------------------------------------- drop folders
 
+# Opening an inbox entry: never through a symlink (ELOOP instead), never blocking on a
+# FIFO (it opens at once and ``fstat`` says what it is), never as a controlling terminal.
+_OPEN_INPUT = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC
+_OPEN_FOLDER = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
+# An error note is always a new file: O_EXCL fails on anything already there, a dangling
+# symlink included, so a note is never written through a link someone planted.
+_OPEN_NOTE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
+FOLDER_MODE = 0o700  # processed/ and quarantine/: owner-only, like the database
+NOTE_MODE = 0o600
+NOTE_SUFFIX = ".error.txt"
+NOTE_NAME_BYTES = 150  # of the input's name (UTF-8), in its note's name
+NAME_MAX_BYTES = 255  # the longest file name on common file systems
+_UNSAFE_NAME_CHARS = re.compile(r"[^\w.()+-]")  # \w is Unicode: 需求表 stays readable
+_READ_CHUNK = 1 << 20
+_ZIP_START = b"PK\x03\x04"
+_ZIP_END = b"PK\x05\x06"  # end of central directory: the last record of a zip (xlsx)
+_ZIP_TAIL = 22 + 65_535  # that record is within this many bytes of the end
+# Line-based formats: a file of one of these that does not end with a line end may be
+# cut mid-record, so it is watched longer before it is trusted.
+_LINE_FORMATS = ("csv", "tsv", "jsonl", "hxl")
+_LINE_SUFFIXES = (".csv", ".tsv", ".txt", ".jsonl", ".ndjson")
+
+# (st_dev, st_ino, st_size, st_mtime_ns): the same file, unchanged
+_Shape = tuple[int, int, int, int]
+
+
+def _shape(info: os.stat_result) -> _Shape:
+    return (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns)
+
 
 def is_candidate_name(name: str) -> bool:
     """Could a file of this name be finished data (not a temporary or partial file)?"""
@@ -255,28 +309,172 @@ def is_candidate_name(name: str) -> bool:
     return not lowered.endswith(IGNORED_SUFFIXES)
 
 
-def _free_name(folder: Path, name: str) -> Path:
-    target = folder / name
-    counter = 2
-    while target.exists() or Path(f"{target}.error.txt").exists():
-        stem, dot, suffix = name.rpartition(".")
-        target = folder / (f"{stem} ({counter}).{suffix}" if dot else f"{name} ({counter})")
-        counter += 1
-    return target
+class UnsafeFolder(Exception):
+    """processed/ or quarantine/ is a symlink or not a folder: nothing is moved into it."""
+
+
+class _Skip(Exception):
+    """An inbox entry that is not a regular file; the message says what it is."""
+
+
+def _what_is(mode: int) -> str:
+    if stat.S_ISREG(mode):
+        return "a regular file"
+    if stat.S_ISLNK(mode):
+        return "a symbolic link"
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO (named pipe)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a regular file"
+
+
+def _open_input(path: Path) -> tuple[int, os.stat_result]:
+    """Open an inbox entry and ``fstat`` it: what is read is what was checked.
+
+    Raises ``_Skip`` for a symlink, FIFO, device, socket or folder (a FIFO is opened
+    non-blocking, so it never hangs the collector, and closed unread).
+    """
+    try:
+        fd = os.open(path, _OPEN_INPUT)
+    except OSError as error:
+        if error.errno == errno.ELOOP:  # O_NOFOLLOW met a symlink
+            raise _Skip("a symbolic link") from None
+        raise
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise _Skip(_what_is(info.st_mode))
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd, info
+
+
+def _read_fd(fd: int, limit: int) -> bytes:
+    """Everything up to end of file, but never more than ``limit + 1`` bytes."""
+    chunks: list[bytes] = []
+    size = 0
+    while size <= limit:
+        chunk = os.read(fd, min(_READ_CHUNK, limit + 1 - size))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    return b"".join(chunks)
+
+
+def _note_name(name: str, counter: int) -> str:
+    """The error note's name, made here: no separators, controls or newlines, capped."""
+    safe = _UNSAFE_NAME_CHARS.sub("_", name)  # surrogate-escaped bytes become "_" too
+    safe = safe.encode("utf-8")[:NOTE_NAME_BYTES].decode("utf-8", "ignore").lstrip(".")
+    safe = safe or "file"
+    return f"{safe}{NOTE_SUFFIX}" if counter == 1 else f"{safe} ({counter}){NOTE_SUFFIX}"
+
+
+def _numbered(name: str, counter: int) -> str:
+    """``needs (2).csv``: the stem is cut so the name still fits the file system's limit."""
+    stem, dot, suffix = name.rpartition(".")
+    if not dot or not stem or len(suffix) > 16:
+        stem, dot, suffix = name, "", ""
+    tail = f" ({counter}){dot}{suffix}"
+    room = NAME_MAX_BYTES - len(os.fsencode(tail))
+    return os.fsdecode(os.fsencode(stem)[:room]) + tail
+
+
+def _taken(name: str, folder_fd: int) -> bool:
+    try:
+        os.stat(name, dir_fd=folder_fd, follow_symlinks=False)
+    except FileNotFoundError:
+        return False
+    return True  # something is there (a dangling link counts), or the name is unusable
+
+
+def _free_name(folder_fd: int, name: str, *, note: bool) -> str:
+    """A name in the folder that nothing (not even a dangling symlink) holds yet."""
+    for counter in range(1, 10_000):
+        target = name if counter == 1 else _numbered(name, counter)
+        if not (_taken(target, folder_fd) or (note and _taken(_note_name(target, 1), folder_fd))):
+            return target
+    raise FileExistsError(errno.EEXIST, "no free name left for it")
+
+
+def _write_note(folder_fd: int, target: str, text: str) -> str:
+    """Create the error note for ``target`` as a new owner-only file; return its name."""
+    data = text.encode("utf-8")
+    for counter in range(1, 101):
+        name = _note_name(target, counter)
+        try:
+            fd = os.open(name, _OPEN_NOTE, NOTE_MODE, dir_fd=folder_fd)
+        except FileExistsError:
+            continue  # someone's file, link or an earlier note: never reused
+        try:
+            os.fchmod(fd, NOTE_MODE)  # whatever the umask
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view) :]
+        finally:
+            os.close(fd)
+        return name
+    raise FileExistsError(errno.EEXIST, "no free name for the error note")
+
+
+@dataclass
+class _Pending:
+    """A file seen in the inbox and not yet imported."""
+
+    shape: _Shape
+    since: float  # monotonic time since when it has looked like this
+    first_seen: float  # when it was first seen unfinished; max_wait_seconds counts from here
+
+
+@dataclass(frozen=True)
+class _Look:
+    """A settled file as first read: which file, what it held, does it look unfinished."""
+
+    shape: _Shape
+    digest: bytes | None  # sha256 of its bytes; None when over max_bytes (not read)
+    unfinished: str | None = None  # why it may still be being written
+
+
+@dataclass
+class _Done:
+    """What reading a file again after the hold came to."""
+
+    summary: IngestSummary | None = None  # what was committed, if anything
+    changed: str | None = None  # it changed: why it stays in the inbox
 
 
 class FolderWatcher:
-    """One drop folder: find finished files, ingest each, move it out of the inbox."""
+    """One drop folder: find finished files, ingest each, move it out of the inbox.
+
+    A file is read in two passes (``_first_look``, then ``_ingest``) with a hold of
+    ``settle_seconds`` between them (twice that when it looks unfinished); it is
+    imported only when both passes saw the same file with the same bytes and the path
+    still names it, so a writer that pauses longer than the settle time is caught
+    before anything is written. A file that keeps changing for ``max_wait_seconds`` is
+    quarantined as incomplete.
+    """
 
     def __init__(self, collector: Collector, source: SourceConfig) -> None:
         assert source.path is not None
         self.collector = collector
         self.source = source
         self.inbox = Path(os.path.abspath(source.path))
-        # path → (size, mtime_ns, monotonic time since when it looked like that)
-        self.pending: dict[Path, tuple[int, int, float]] = {}
+        self.pending: dict[Path, _Pending] = {}
         # files that failed to be read: left alone until they change
-        self.failed: dict[Path, tuple[int, int]] = {}
+        self.failed: dict[Path, _Shape] = {}
+        # files still changing after max_wait_seconds: to be quarantined
+        self.overdue: set[Path] = set()
+        # inbox entries that are not regular files, by name → what they are (logged once)
+        self.skipped: dict[str, str] = {}
+        # False while processed/ or quarantine/ is unsafe: nothing is read then, since
+        # nothing read could be moved out of the inbox
+        self.folders_ok = True
         self.hints: set[Path] = set()
         self.wake = asyncio.Event()
 
@@ -285,25 +483,88 @@ class FolderWatcher:
 
     # -- runs in a worker thread -------------------------------------------------------
 
-    def _scan(self) -> list[Path]:
+    def _folder(self, name: str) -> int:
+        """An open fd of ``inbox/name``, created owner-only if missing.
+
+        Raises ``UnsafeFolder`` when it is a symlink or not a folder: files moved
+        through a link would leave the inbox for wherever it points.
+        """
+        path = self.inbox / name
+        created = False
+        try:
+            return os.open(path, _OPEN_FOLDER)
+        except FileNotFoundError:
+            with contextlib.suppress(FileExistsError):  # another process made it meanwhile
+                os.mkdir(path, FOLDER_MODE)
+                created = True
+        except OSError as error:
+            if error.errno not in (errno.ELOOP, errno.ENOTDIR):
+                raise
+            raise self._unsafe(path) from None
+        try:
+            fd = os.open(path, _OPEN_FOLDER)
+        except OSError as error:
+            if error.errno not in (errno.ELOOP, errno.ENOTDIR):
+                raise
+            raise self._unsafe(path) from None
+        try:
+            # Through the fd, not the path: a link swapped in meanwhile is not followed.
+            if created and stat.S_IMODE(os.fstat(fd).st_mode) != FOLDER_MODE:
+                os.fchmod(fd, FOLDER_MODE)  # the umask may have widened or narrowed it
+        except BaseException:
+            os.close(fd)
+            raise
+        return fd
+
+    def _unsafe(self, path: Path) -> UnsafeFolder:
+        try:
+            what = _what_is(os.lstat(path).st_mode)
+        except OSError:
+            what = "not a folder"
+        return UnsafeFolder(
+            f"{path.name}/ in {_say(self.inbox)} is {what}, not a folder; nothing is read "
+            f"or moved until it is replaced by a real folder (or removed)"
+        )
+
+    def _scan(self) -> tuple[list[Path], list[str]]:
+        """The candidate files, and a line for each new entry skipped as not a file."""
         if not self.inbox.is_dir():
             raise FileNotFoundError(f"folder {self.inbox} does not exist")
         for sub in (PROCESSED, QUARANTINE):
-            (self.inbox / sub).mkdir(exist_ok=True)
+            os.close(self._folder(sub))
         found = []
+        skipped: dict[str, str] = {}
         with os.scandir(self.inbox) as entries:
             for entry in entries:
-                if is_candidate_name(entry.name) and entry.is_file(follow_symlinks=False):
+                name = entry.name
+                if not is_candidate_name(name) or name in (PROCESSED, QUARANTINE):
+                    continue
+                if entry.is_file(follow_symlinks=False):
                     found.append(Path(entry.path))
-        return found
+                    continue
+                try:
+                    skipped[name] = _what_is(entry.stat(follow_symlinks=False).st_mode)
+                except OSError:
+                    continue  # gone meanwhile
+        notes = [
+            f"{_say(name)} is {what}; skipped (only regular files are read)"
+            for name, what in skipped.items()
+            if self.skipped.get(name) != what
+        ]
+        self.skipped = skipped  # bounded by what is in the folder now
+        return found, notes
 
     def _check(self, seen: list[Path], settle: float) -> list[Path]:
-        """Note what ``seen`` looks like now; return the files stable for ``settle`` s."""
+        """Note what ``seen`` looks like now; return the files stable for ``settle`` s.
+
+        Files changing for longer than ``max_wait_seconds`` go to ``self.overdue``.
+        """
         now = time.monotonic()
+        max_wait = self.source.max_wait_seconds
         ready = []
         for path in {*seen, *self.pending}:
             try:
-                info = path.lstat()
+                info = os.stat(path, follow_symlinks=False)
             except OSError:
                 self.pending.pop(path, None)
                 self.failed.pop(path, None)
@@ -311,28 +572,104 @@ class FolderWatcher:
             if not stat.S_ISREG(info.st_mode):
                 self.pending.pop(path, None)
                 continue
-            shape = (info.st_size, info.st_mtime_ns)
+            shape = _shape(info)
             if self.failed.get(path) == shape:
                 continue
             self.failed.pop(path, None)
-            before = self.pending.get(path)
-            if before is None or before[:2] != shape:
-                self.pending[path] = (*shape, now)
-                if settle > 0:
-                    continue
-                before = self.pending[path]
-            if now - before[2] >= settle:
+            entry = self.pending.get(path)
+            if entry is None or entry.shape != shape:
+                first_seen = now if entry is None else entry.first_seen
+                entry = self.pending[path] = _Pending(shape, now, first_seen)
+            if now - entry.since >= settle:
                 ready.append(path)
-        return sorted(ready, key=lambda p: (self.pending[p][1], p.name))
+            elif now - entry.first_seen >= max_wait:
+                self.overdue.add(path)
+        return sorted(ready, key=lambda p: (self.pending[p].shape[3], p.name))
 
-    def _ingest(self, path: Path) -> IngestSummary | None:
+    def _restart_wait(self, path: Path) -> None:
+        """It changed after it looked settled: wait for it again (max_wait keeps counting)."""
+        entry = self.pending.get(path)
+        try:
+            shape = _shape(os.stat(path, follow_symlinks=False))
+        except OSError:
+            self.pending.pop(path, None)
+            return
+        first_seen = entry.first_seen if entry is not None else time.monotonic()
+        self.pending[path] = _Pending(shape, time.monotonic(), first_seen)
+
+    def _unfinished(self, name: str, head: bytes, tail: bytes) -> str | None:
+        """Why the bytes read may be a file still being written (None: they look whole)."""
+        if head.startswith(_ZIP_START):
+            return None if _ZIP_END in tail else "it is not a complete zip archive"
+        fmt = self.source.format
+        line_based = fmt in _LINE_FORMATS or (fmt is None and name.lower().endswith(_LINE_SUFFIXES))
+        if line_based and tail and not tail.endswith(b"\n"):
+            return "its last line has no line end"
+        return None
+
+    def _read_error(self, path: Path, error: OSError) -> FeedError:
+        entry = self.pending.pop(path, None)
+        if entry is not None:
+            self.failed[path] = entry.shape  # tried again once the file changes
+        return FeedError(
+            f"{_say(path.name)}: cannot be read ({error.strerror or error}); it stays in the inbox"
+        )
+
+    def _first_look(self, path: Path) -> _Look | None:
+        """First pass: hash the settled file through an fd; None when it changed or went."""
+        try:
+            fd, info = _open_input(path)
+        except FileNotFoundError:
+            self.pending.pop(path, None)
+            return None  # taken away meanwhile
+        except _Skip:
+            self.pending.pop(path, None)
+            raise
+        except OSError as error:
+            raise self._read_error(path, error) from None
+        try:
+            expected = self.pending.get(path)
+            if expected is not None and _shape(info) != expected.shape:
+                self._restart_wait(path)  # swapped or changed since it settled
+                return None
+            if info.st_size > self.source.max_bytes:
+                return _Look(_shape(info), None)
+            digest = hashlib.sha256()
+            head = tail = b""
+            while chunk := os.read(fd, _READ_CHUNK):
+                digest.update(chunk)
+                head = head or chunk[:4]
+                tail = (tail + chunk)[-_ZIP_TAIL:]
+            after = os.fstat(fd)
+        except OSError as error:
+            raise self._read_error(path, error) from None
+        finally:
+            os.close(fd)
+        if _shape(after) != _shape(info):
+            self._restart_wait(path)
+            return None
+        return _Look(_shape(info), digest.digest(), self._unfinished(path.name, head, tail))
+
+    def _ingest(self, path: Path, look: _Look) -> _Done | None:
+        """Second pass, after the hold: read again, check it is the same, import, move."""
         source, store = self.source, self.collector.store
         assert store is not None
         try:
-            info = path.stat()
-            if info.st_size > source.max_bytes:
+            fd, info = _open_input(path)
+        except FileNotFoundError:
+            self.pending.pop(path, None)
+            return None
+        except _Skip:
+            self.pending.pop(path, None)
+            raise
+        except OSError as error:
+            raise self._read_error(path, error) from None
+        try:
+            if _shape(info) != look.shape:
+                data = None
+            elif look.digest is None:
                 message = (
-                    f"{path.name} is {info.st_size:,} bytes, more than max_bytes "
+                    f"{_say(path.name)} is {info.st_size:,} bytes, more than max_bytes "
                     f"({source.max_bytes:,}); it was not read"
                 )
                 summary = record_unreadable(
@@ -344,24 +681,24 @@ class FolderWatcher:
                     original=None,
                 )
                 self._move(path, summary)
-                return summary
-            data = path.read_bytes()
-        except FileNotFoundError:
-            self.pending.pop(path, None)
-            return None  # taken away meanwhile
+                return _Done(summary)
+            else:
+                data = _read_fd(fd, source.max_bytes)
+                if _shape(os.fstat(fd)) != look.shape:
+                    data = None
         except OSError as error:
-            shape = self.pending.pop(path, None)
-            if shape is not None:
-                self.failed[path] = shape[:2]  # tried again once the file changes
-            raise FeedError(
-                f"{_say(path.name)}: cannot be read ({error.strerror or error}); "
-                "it stays in the inbox"
-            ) from None
-        expected = self.pending.get(path)
-        if expected is not None and (len(data), info.st_mtime_ns) != expected[:2]:
-            # It changed while we looked: wait for it to settle again.
-            self.pending[path] = (len(data), info.st_mtime_ns, time.monotonic())
-            return None
+            raise self._read_error(path, error) from None
+        finally:
+            os.close(fd)
+        reason = look.unfinished or "it was still being written"
+        if (
+            data is None
+            or len(data) != look.shape[2]
+            or hashlib.sha256(data).digest() != look.digest
+            or not self._still(path, look.shape)
+        ):
+            self._restart_wait(path)
+            return _Done(changed=f"changed while or after it was read ({reason})")
         summary = ingest_bytes(
             store,
             data,
@@ -374,66 +711,186 @@ class FolderWatcher:
             fmt=source.format,
             duplicate_window_hours=source.duplicate_window_hours,
         )
+        if not self._still(path, look.shape):
+            # It changed while it was imported: what was read is in, but the file now on
+            # disk is another; it stays in the inbox and is read again once it settles
+            # (records read already are found unchanged).
+            self._restart_wait(path)
+            return _Done(summary, changed="changed while it was being imported")
+        self._move(path, summary)
+        return _Done(summary)
+
+    @staticmethod
+    def _still(path: Path, shape: _Shape) -> bool:
+        """Does ``path`` still name the file read, unchanged?"""
+        try:
+            return _shape(os.stat(path, follow_symlinks=False)) == shape
+        except OSError:
+            return False
+
+    def _give_up(self, path: Path) -> IngestSummary | None:
+        """A file still changing after max_wait_seconds goes to quarantine as incomplete."""
+        source, store = self.source, self.collector.store
+        assert store is not None
+        entry = self.pending.get(path)
+        try:
+            info = os.stat(path, follow_symlinks=False)
+        except OSError:
+            self.pending.pop(path, None)
+            return None
+        if entry is None or not stat.S_ISREG(info.st_mode):
+            self.pending.pop(path, None)
+            return None
+        waited = time.monotonic() - entry.first_seen
+        message = (
+            f"{_say(path.name)} kept changing for {waited:.0f} s, longer than "
+            f"max_wait_seconds ({source.max_wait_seconds:g}); quarantined as incomplete, "
+            "nothing from it was imported"
+        )
+        summary = record_unreadable(
+            store,
+            source=source.name,
+            location=str(path),
+            kind=source.kind,
+            message=message,
+            original=None,  # the file itself is kept in quarantine/
+        )
         self._move(path, summary)
         return summary
 
     def _move(self, path: Path, summary: IngestSummary) -> None:
-        shape = self.pending.pop(path, None)
+        entry = self.pending.pop(path, None)
         where = QUARANTINE if summary.error is not None else PROCESSED
         try:
-            target = _free_name(self.inbox / where, path.name)
-            if summary.error is not None:
-                Path(f"{target}.error.txt").write_text(
-                    f"{summary.error}\n\nsource: {self.source.name}\nrun: {summary.run_id}\n",
-                    encoding="utf-8",
-                )
-            os.replace(path, target)
-        except OSError as error:
-            if shape is not None:
-                self.failed[path] = shape[:2]  # not read again until it changes
+            # Moved by name into the folder's fd: a folder swapped for a symlink after
+            # the check is not followed.
+            folder_fd = self._folder(where)
+            try:
+                target = _free_name(folder_fd, path.name, note=summary.error is not None)
+                if summary.error is not None:
+                    text = (
+                        f"{summary.error}\n\nfile: {quote(path.name, 300)}\n"
+                        f"moved to: {where}/{quote(target, 300)}\n"
+                        f"source: {self.source.name}\nrun: {summary.run_id}\n"
+                    )
+                    _write_note(folder_fd, target, clean_text(text, limit=20_000) + "\n")
+                os.replace(path, target, dst_dir_fd=folder_fd)
+            finally:
+                os.close(folder_fd)
+        except (OSError, UnsafeFolder) as error:
+            if entry is not None:
+                self.failed[path] = entry.shape  # not read again until it changes
+            reason = error.strerror or error if isinstance(error, OSError) else error
             raise FeedError(
                 f"{_say(path.name)}: {summary.line(path.name)}, but it could not be moved to "
-                f"{where}/ ({error.strerror or error}); it stays in the inbox"
+                f"{where}/ ({reason}); it stays in the inbox"
             ) from None
 
     # -- async -----------------------------------------------------------------------
 
-    async def _ingest_ready(self, ready: list[Path], stop: asyncio.Event | None) -> None:
+    def _finished(self, summary: IngestSummary) -> None:
+        self.collector.report.files += 1
+        self.collector.report.add(summary)
+        where = PROCESSED if summary.error is None else QUARANTINE
+        self.log(f"{summary.line()} → {where}/")
+
+    async def _ingest_ready(
+        self, ready: list[Path], stop: asyncio.Event | None, *, once: bool = False
+    ) -> None:
         collector = self.collector
+        report = collector.report
+        overdue, self.overdue = sorted(self.overdue), set()
+        for path in overdue:
+            try:
+                summary = await asyncio.to_thread(self._give_up, path)
+            except FeedError as error:
+                report.failures += 1
+                self.log(str(error))
+                continue
+            if summary is not None:
+                report.incomplete += 1
+                self._finished(summary)
+        looks: list[tuple[Path, _Look]] = []
         for path in ready:
             if stop is not None and stop.is_set():
                 return
             try:
-                summary = await asyncio.to_thread(self._ingest, path)
+                look = await asyncio.to_thread(self._first_look, path)
+            except _Skip as skip:
+                self.log(f"{_say(path.name)} is {skip}; skipped (only regular files are read)")
+                continue
             except FeedError as error:
-                collector.report.failures += 1
+                report.failures += 1
+                self.log(str(error))
+                continue
+            if look is not None:
+                looks.append((path, look))
+        if not looks:
+            return
+        # Re-checked after reading: the bytes must stay the same for the settle time
+        # (twice that when they end mid-line or mid-archive) before any is written.
+        settle = self.source.settle_seconds
+        hold = max(settle * (2 if look.unfinished else 1) for _, look in looks)
+        if await _sleep_or_stop(collector.stop, hold):
+            return
+        for path, look in looks:
+            if stop is not None and stop.is_set():
+                return
+            try:
+                done = await asyncio.to_thread(self._ingest, path, look)
+            except _Skip as skip:
+                self.log(f"{_say(path.name)} is {skip}; skipped (only regular files are read)")
+                continue
+            except FeedError as error:
+                report.failures += 1
                 self.log(str(error))
                 continue
             except (StoreError, sqlite3.Error) as error:
                 # The database is busy or broken: the file stays; the next rescan retries.
                 self.pending.pop(path, None)
-                collector.report.failures += 1
+                report.failures += 1
                 self.log(f"{_say(path.name)}: not imported: {error}; the file stays in the inbox")
                 continue
-            if summary is None:
+            if done is None:
                 continue
-            collector.report.files += 1
-            collector.report.add(summary)
-            where = PROCESSED if summary.error is None else QUARANTINE
-            self.log(f"{summary.line()} → {where}/")
+            if done.changed is None:
+                assert done.summary is not None
+                self._finished(done.summary)
+                continue
+            # Never clean: what was read is not the file now on disk.
+            report.incomplete += 1
+            what = "nothing imported"
+            if done.summary is not None:
+                report.files += 1
+                report.add(done.summary)
+                what = f"what was read is in (run #{done.summary.run_id})"
+            then = (
+                "it stays in the inbox for the next run"
+                if once
+                else f"it is read again once unchanged for {settle:g} s (quarantined as "
+                f"incomplete after {self.source.max_wait_seconds:g} s of changes)"
+            )
+            self.log(f"{_say(path.name)}: {done.changed}; {what}; {then}")
 
     async def _rescan(self) -> list[Path]:
         collector = self.collector
         try:
-            found = await asyncio.to_thread(self._scan)
-        except OSError as error:
+            found, notes = await asyncio.to_thread(self._scan)
+        except (OSError, UnsafeFolder) as error:
             collector.report.failures += 1
-            message = f"cannot scan the drop folder: {error.strerror or error}"
-            if isinstance(error, FileNotFoundError) and not error.filename:
+            self.folders_ok = not isinstance(error, UnsafeFolder)
+            if isinstance(error, UnsafeFolder):
                 message = str(error)
+            else:
+                message = f"cannot scan the drop folder: {error.strerror or error}"
+                if isinstance(error, FileNotFoundError) and not error.filename:
+                    message = str(error)
             self.log(message)
             await collector.health(self.source.name, error=message)
             return []
+        self.folders_ok = True
+        for note in notes:
+            self.log(note)
         await collector.health(self.source.name)
         return found
 
@@ -447,10 +904,10 @@ class FolderWatcher:
         if settle > 0:
             await asyncio.sleep(settle)
         ready = await asyncio.to_thread(self._check, found, settle)
-        for path in sorted(set(found) - set(ready)):
+        for path in sorted(set(found) - set(ready) - self.overdue):
             if path in self.pending:
                 self.log(f"{_say(path.name)} is still being written; left for the next run")
-        await self._ingest_ready(ready, None)
+        await self._ingest_ready(ready, None, once=True)
 
     async def _watch(self, stop_watch: asyncio.Event) -> None:
         """Hints from file-system events; missing some is fine (the rescans find them)."""
@@ -502,11 +959,14 @@ class FolderWatcher:
                 hinted, self.hints = self.hints, set()
                 self.wake.clear()
                 seen.extend(path for path in hinted if is_candidate_name(path.name))
-                ready = await asyncio.to_thread(self._check, seen, settle)
-                await self._ingest_ready(ready, stop)
+                if self.folders_ok:
+                    ready = await asyncio.to_thread(self._check, seen, settle)
+                    await self._ingest_ready(ready, stop)
                 wait = max(0.0, next_scan - time.monotonic())
                 if self.pending:
                     wait = min(wait, max(settle / 2, 0.05))
+                if wait <= 0:  # a hold used the time up: wait_for(…, 0) would not await
+                    continue
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(_first(stop.wait(), self.wake.wait()), timeout=wait)
         finally:
@@ -568,6 +1028,29 @@ def _page_name(url: str, content_type: str) -> str:
             if marker in lowered:
                 return name + suffix
     return name
+
+
+_HTML_TYPES = ("text/html", "application/xhtml+xml")
+_HTML_START = re.compile(rb"<(?:!doctype\s+html|html[\s>])", re.IGNORECASE)
+
+
+def _html_page(page: _Page) -> str | None:
+    """Why a 200 answer is an HTML page (a login, error or portal page), not data.
+
+    HTML is no format dutyboard reads, and parsed as CSV it would be "ok, 0 rows".
+    JSON mislabelled as ``text/html`` (common from small web apps) is still read.
+    """
+    content_type = page.headers.get("content-type", "").split(";")[0].strip().lower()
+    head = page.body[:1024].removeprefix(b"\xef\xbb\xbf").lstrip()
+    if _HTML_START.match(head) or (
+        content_type in _HTML_TYPES and not head.startswith((b"{", b"["))
+    ):
+        label = _say(content_type, 80) or "none"
+        return (
+            f"the feed answered with an HTML page (Content-Type {label}), not data: "
+            "a login, error or portal page? Nothing was imported"
+        )
+    return None
 
 
 def _json_next(body: bytes) -> str | None:
@@ -732,6 +1215,13 @@ class FeedPoller:
         while True:
             if page.status != 200:
                 error_text = f"page {number}: HTTP {page.status} cannot be read as data"
+                collector.report.failures += 1
+                self.log(error_text)
+                await collector.health(source.name, error=error_text, latency_ms=latency)
+                return False
+            html = _html_page(page)
+            if html is not None:
+                error_text = f"page {number}: {html}"
                 collector.report.failures += 1
                 self.log(error_text)
                 await collector.health(source.name, error=error_text, latency_ms=latency)

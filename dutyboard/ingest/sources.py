@@ -54,6 +54,9 @@ class SourceConfig:
     zone: str = "UTC"
     interval_seconds: float = 30.0  # folder: periodic rescan; http: poll interval
     settle_seconds: float = 2.0  # folder: size and mtime unchanged this long = complete
+    # folder: a file still changing after this long is quarantined as incomplete (it is
+    # read only once unchanged for settle_seconds, re-checked after reading)
+    max_wait_seconds: float = 600.0
     mapping: Mapping[str, str] = field(default_factory=dict)
     duplicate_window_hours: float = 24.0  # 0 turns the cross-source check off
     token_env: str | None = None
@@ -212,7 +215,7 @@ _COMMON = {
     "max_bytes",
 }
 _ONLY = {
-    "folder": {"path", "settle_seconds"},
+    "folder": {"path", "settle_seconds", "max_wait_seconds"},
     "http": {
         "url",
         "token_env",
@@ -229,6 +232,7 @@ _PARSERS: dict[str, Callable[[Any], Any]] = {
     "zone": zone_value,
     "interval_seconds": _number(0),
     "settle_seconds": _number(0, strict=False),
+    "max_wait_seconds": _number(0),
     "duplicate_window_hours": _number(0, strict=False),
     "enabled": _bool,
     "url": _url,
@@ -320,6 +324,10 @@ def parse_sources(
             if not path.is_absolute() and base_dir is not None:
                 path = base_dir / path
             values["path"] = path
+            settle = values.get("settle_seconds", SourceConfig.settle_seconds)
+            if values.get("max_wait_seconds", SourceConfig.max_wait_seconds) < settle:
+                # A file would be given up on before it could ever count as settled.
+                raise fail("max_wait_seconds", f"must be at least settle_seconds ({settle:g})")
         elif "url" not in entry:
             raise fail("url", 'is required for type = "http"')
         if "mapping" in entry:

@@ -358,7 +358,7 @@ async def test_once_and_a_crash_between_commit_and_move(
     class PowerCut(Exception):
         pass
 
-    def power_cut(*args: Any) -> None:
+    def power_cut(*args: Any, **kwargs: Any) -> None:
         raise PowerCut  # as if the process died right after the commit
 
     monkeypatch.setattr(collector_module.os, "replace", power_cut)

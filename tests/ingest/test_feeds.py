@@ -297,6 +297,42 @@ async def test_too_large_answer_is_refused(server: FeedServer, db_path: Path) ->
     assert "larger than max_bytes (1,000)" in health(db_path)["last_error"]
 
 
+@pytest.mark.parametrize(
+    ("content_type", "body"),
+    [
+        ("text/html; charset=utf-8", b"<p>Please sign in to continue</p>"),
+        ("application/json", b"\xef\xbb\xbf\n  <!DOCTYPE html><html><body>502</body></html>"),
+        ("text/csv", b"<html>\n<head><title>Portal</title></head></html>"),
+        (None, b"<!doctype HTML>\n<title>Maintenance</title>"),
+    ],
+    ids=["text-html", "html-labelled-json", "html-labelled-csv", "no-content-type"],
+)
+async def test_an_html_page_is_a_failed_fetch(
+    server: FeedServer, db_path: Path, content_type: str | None, body: bytes
+) -> None:
+    headers = {"ETag": '"login"'}
+    if content_type is not None:
+        headers["Content-Type"] = content_type
+    server.routes["/data"] = [Reply(200, body, headers)]
+    report, lines = await poll(db_path, feed_source(f"{server.base}/data", mapping={}))
+    assert report.failures == 1 and not report.clean and report.pages == 0
+    assert counts(db_path)[0] == 0 and counts(db_path)[2] == 0  # no record, no run
+    state = health(db_path)
+    assert state["last_error"].startswith("page 1: the feed answered with an HTML page")
+    assert state["last_ok_at"] is None and state["consecutive_failures"] == 1
+    assert state["etag"] is None  # the next poll asks again instead of getting a 304
+    assert any(
+        line.startswith("kobo: page 1: the feed answered with an HTML page") for line in lines
+    )
+
+
+async def test_json_mislabelled_as_html_is_still_read(server: FeedServer, db_path: Path) -> None:
+    body = kobo_bytes("api-v2-data.json")
+    server.routes["/data"] = [Reply(200, body, {"Content-Type": "text/html; charset=UTF-8"})]
+    report, _ = await poll(db_path, feed_source(f"{server.base}/data"))
+    assert (report.added, report.failures) == (3, 0) and report.clean
+
+
 # ------------------------------------------------------------------ pages
 
 

@@ -18,6 +18,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dutyboard.domain.rollcall import UnitSpec, parse_units_config
 from dutyboard.domain.supplies import SuppliesConfigError, parse_catalog
+from dutyboard.ingest.limits import DEFAULT as DEFAULT_LIMITS
+from dutyboard.ingest.limits import Limits, LimitsConfigError, parse_limits
 from dutyboard.paths import default_config_path, default_export_dir
 
 
@@ -48,6 +50,7 @@ class Config:
     night_start: time = time(22, 0)
     night_end: time = time(7, 0)
     export_dir: Path = field(default_factory=default_export_dir)
+    limits: Limits = DEFAULT_LIMITS  # what one file may take before it is refused
     source_path: Path | None = None
 
 
@@ -171,7 +174,7 @@ _SCHEMA: dict[str, dict[str, tuple[str, Any]]] = {
 
 
 # Sections that belong to other modules, which read the same file themselves.
-OTHER_SECTIONS = frozenset({"sources", "supplies"})
+OTHER_SECTIONS = frozenset({"sources", "supplies", "limits"})
 
 
 def load_config(path: Path | None = None) -> Config:
@@ -216,4 +219,9 @@ def parse_config(data: dict[str, Any], *, source: Path | None = None) -> Config:
                 values[name] = parse(value)
             except ValueError as exc:
                 raise ConfigError(f"{where}: {section}.{key}: {exc}") from None
+    if "limits" in data:
+        try:
+            values["limits"] = parse_limits(data["limits"], where=where)
+        except LimitsConfigError as exc:
+            raise ConfigError(str(exc)) from None
     return Config(**values, source_path=source)

@@ -44,6 +44,9 @@ def test_explicit_missing_file_is_an_error(tmp_path: Path) -> None:
         ("[display]\nstale_after_hours = inf\n", r"display\.stale_after_hours: must be a"),
         ("[arrivals]\nhours = 1e308\n", r"arrivals\.hours: must be a number of hours between"),
         ("[display]\nexport_dir = ''\n", r"display\.export_dir: must be a folder"),
+        ("[limits]\nmax_rows = -5\n", r"limits\.max_rows: must be at least 1"),
+        ("[limits]\nmax_seconds = nan\n", r"limits\.max_seconds"),
+        ("[limits]\nmax_cels = 5\n", r"max_cels"),
         ("[contacts]\nnight_start = '25:00'\n", r"contacts\.night_start"),
         ("[desk\n", "not valid TOML"),
     ],
@@ -69,3 +72,11 @@ def test_export_dir_defaults_to_the_user_data_dir_and_can_be_set(tmp_path: Path)
     path = tmp_path / "c.toml"
     path.write_text("[display]\nexport_dir = '~/desk-exports'\n", encoding="utf-8")
     assert load_config(path).export_dir == Path("~/desk-exports").expanduser()
+
+
+def test_limits_from_the_config(tmp_path: Path) -> None:
+    path = tmp_path / "c.toml"
+    path.write_text("[limits]\nmax_rows = 500\nmax_unpacked_bytes = '64 MiB'\n", encoding="utf-8")
+    limits = load_config(path).limits
+    assert limits.max_rows == 500 and limits.max_unpacked_bytes == 64 * 1024 * 1024
+    assert Config().limits.max_columns == 5_000  # the defaults otherwise

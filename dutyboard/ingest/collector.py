@@ -58,6 +58,8 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
 from dutyboard.domain.clock import Clock, from_iso, to_iso, utcnow
+from dutyboard.ingest.limits import DEFAULT as DEFAULT_LIMITS
+from dutyboard.ingest.limits import Limits
 from dutyboard.ingest.sanitize import clean_text, quote
 from dutyboard.ingest.sources import MissingSecret, SourceConfig, resolve_headers
 from dutyboard.ingest.store_sink import (
@@ -710,6 +712,7 @@ class FolderWatcher:
             zone=source.zone,
             fmt=source.format,
             duplicate_window_hours=source.duplicate_window_hours,
+            limits=self.collector.limits,
         )
         if not self._still(path, look.shape):
             # It changed while it was imported: what was read is in, but the file now on
@@ -1173,6 +1176,7 @@ class FeedPoller:
             zone=source.zone,
             fmt=source.format,
             duplicate_window_hours=source.duplicate_window_hours,
+            limits=self.collector.limits,
         )
         link = page.next_link or _json_next(page.body)
         return summary, urljoin(page.url, link) if link else None
@@ -1290,7 +1294,8 @@ class Collector:
     """Runs every enabled source; hold the lease while doing so.
 
     ``transport`` replaces httpx's network (tests); ``clock`` is the store's clock
-    (lease expiry, record times); ``log`` receives one line per event.
+    (lease expiry, record times); ``log`` receives one line per event; ``limits``
+    (the config's ``[limits]``) bound what one file or page may cost to read.
     """
 
     def __init__(
@@ -1305,8 +1310,10 @@ class Collector:
         holder: str | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         rng: random.Random | None = None,
+        limits: Limits = DEFAULT_LIMITS,
     ) -> None:
         self.db_path = Path(db_path)
+        self.limits = limits  # what one file may take before it goes to quarantine
         self.sources = [source for source in sources if source.enabled]
         self.actor = actor
         self._log = log or (lambda line: None)

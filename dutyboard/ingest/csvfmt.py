@@ -14,7 +14,9 @@ import io
 from collections import Counter
 from collections.abc import Iterator
 from itertools import islice
+from typing import cast
 
+from dutyboard.ingest.limits import Budget
 from dutyboard.ingest.source import GridRow
 
 DELIMITERS = (",", ";", "\t", "|")
@@ -59,11 +61,13 @@ def _record_text(lines: Iterator[str], count: int) -> str:
     return raw[:-1] if raw.endswith(("\n", "\r")) else raw
 
 
-def csv_rows(text: str, delimiter: str) -> Iterator[GridRow]:
+def csv_rows(text: str, delimiter: str, budget: Budget | None = None) -> Iterator[GridRow]:
     """Every record with the 1-based line it starts on; a broken record becomes an error row.
 
     ``csv.reader`` reads one copy of the lines; a second copy, advanced by as many lines
     as the reader consumed for each record (``line_num``), gives the record's text.
+    ``budget`` (when given) is charged each record's length, cells and row, and stops the
+    file at the first limit it crosses; format sniffing reads short samples without one.
     """
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
     lines = iter(io.StringIO(text, newline=""))
@@ -77,7 +81,14 @@ def csv_rows(text: str, delimiter: str) -> Iterator[GridRow]:
         except csv.Error as error:
             count, done = reader.line_num - done, reader.line_num
             raw = _record_text(lines, count)
+            if budget is not None:
+                budget.line(len(raw), start)
+                budget.row(0, start)
             yield GridRow(start, [], raw, error=f"line {start} is not valid CSV ({error})")
             continue
         count, done = reader.line_num - done, reader.line_num
-        yield GridRow(start, list(record), _record_text(lines, count))
+        raw = _record_text(lines, count)
+        if budget is not None:
+            budget.line(len(raw), start)
+            budget.row(len(record), start)
+        yield GridRow(start, cast(list[object], record), raw)  # the reader's list, not a copy

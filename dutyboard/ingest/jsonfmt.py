@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from dutyboard.ingest.aliases import is_hxl_tag, normalise_tag
+from dutyboard.ingest.limits import DEFAULT, Budget, over
 from dutyboard.ingest.records import UnreadableFile
 from dutyboard.ingest.source import (
     Column,
@@ -67,21 +68,41 @@ def flatten(obj: dict[str, Any], prefix: str = "", depth: int = 0) -> Iterator[t
             yield path, value
 
 
-def object_record(obj: object, number: int, raw: str, what: str) -> SourceRecord:
+def object_record(
+    obj: object, number: int, raw: str, unit: str, budget: Budget | None = None
+) -> SourceRecord:
+    """``unit`` ``number`` ("item 5", "line 5") names the record; ``budget`` is charged it."""
+    what = f"{unit} {number}"
     if not isinstance(obj, dict):
+        if budget is not None:
+            budget.record(0, number, unit)
         kind = type(obj).__name__ if obj is not None else "null"
         return SourceRecord(number, [], raw, problem=f"{what} is a {kind}, not an object")
-    taken: set[str] = set()
+    if budget is not None and len(obj) > budget.limits.max_fields:
+        budget.record(len(obj), number, unit)  # raises before a million keys are flattened
+    pairs = list(flatten(obj))
+    if budget is not None:
+        budget.record(len(pairs), number, unit)
+    taken: dict[str, int] = {}
     cells: list[tuple[Column, object]] = []
-    for index, (path, value) in enumerate(flatten(obj), start=1):
+    for index, (path, value) in enumerate(pairs, start=1):
         name = unique_name(path or f"column {index}", taken)
         tag = normalise_tag(path) if is_hxl_tag(path) else None
         cells.append((Column(name, path or None, tag), value))
     return SourceRecord(number, cells, raw)
 
 
-def json_table(document: Any, name: str, known_header: Callable[[str], bool]) -> tuple[Table, str]:
-    """Records from a parsed JSON document, and which system wrote it (kobo, odk or json)."""
+def json_table(
+    document: Any,
+    name: str,
+    known_header: Callable[[str], bool],
+    budget: Budget | None = None,
+) -> tuple[Table, str]:
+    """Records from a parsed JSON document, and which system wrote it (kobo, odk or json).
+
+    ``budget`` is charged each record as it is read (rows, fields or cells, the time).
+    """
+    budget = budget or Budget(DEFAULT, name)
     warnings: list[str] = []
     system = "json"
     items: list[Any]
@@ -112,14 +133,16 @@ def json_table(document: Any, name: str, known_header: Callable[[str], bool]) ->
         items = document
     else:
         raise UnreadableFile(f"{name} holds a single JSON {type(document).__name__}, not records")
+    if len(items) > budget.limits.max_rows:
+        raise over(budget.limits, "max_rows", f"{name} holds {len(items):,} records")
     if items and all(isinstance(item, list) for item in items):
         # HXL JSON as arrays of arrays: a grid with header and hashtag rows.
-        grid = (GridRow(index, list(item), safe_json(item)) for index, item in enumerate(items, 1))
+        grid = _grid_rows(items, budget)
         table = table_records(grid, known_header, unit="row")
         table.warnings[:0] = warnings
         return table, ("hxl" if table.hxl else "json")
     records = (
-        object_record(item, index, safe_json(item), f"item {index}")
+        object_record(item, index, safe_json(item), "item", budget)
         for index, item in enumerate(items, 1)
     )
     hxl = any(
@@ -130,25 +153,44 @@ def json_table(document: Any, name: str, known_header: Callable[[str], bool]) ->
     return Table(records=records, warnings=warnings, hxl=hxl), system
 
 
-def jsonl_table(text: str) -> Table:
+def _grid_rows(items: list[Any], budget: Budget) -> Iterator[GridRow]:
+    for index, item in enumerate(items, 1):
+        budget.row(len(item), index, "row")
+        yield GridRow(index, list(item), safe_json(item))
+
+
+def jsonl_table(text: str, budget: Budget | None = None) -> Table:
     """JSON Lines: a line that is not JSON (or not an object) is a problem; others go on."""
-    return Table(records=_jsonl_records(text))
+    return Table(records=_jsonl_records(text, budget or Budget()))
 
 
-def _jsonl_records(text: str) -> Iterator[SourceRecord]:
-    for number, line in enumerate(text.split("\n"), start=1):
+def _lines(text: str) -> Iterator[str]:
+    """``text.split("\\n")`` one line at a time: a file of newlines is not a list of them."""
+    start = 0
+    while (end := text.find("\n", start)) >= 0:
+        yield text[start:end]
+        start = end + 1
+    yield text[start:]
+
+
+def _jsonl_records(text: str, budget: Budget) -> Iterator[SourceRecord]:
+    for number, line in enumerate(_lines(text), start=1):
+        budget.line(len(line), number)
         stripped = line.strip()
         if not stripped:
+            budget.row(0, number)  # blank lines are lines: a file of them ends here too
             continue
         raw = line.rstrip("\r")
         try:
             obj = json.loads(stripped)
         except RecursionError:
+            budget.record(0, number, "line")
             yield SourceRecord(number, [], raw, problem=f"line {number} is nested too deeply")
             continue
         except ValueError as error:
+            budget.record(0, number, "line")
             yield SourceRecord(
                 number, [], raw, problem=f"line {number} is not valid JSON ({error})"
             )
             continue
-        yield object_record(obj, number, raw, f"line {number}")
+        yield object_record(obj, number, raw, "line", budget)

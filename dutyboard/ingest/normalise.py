@@ -37,7 +37,7 @@ from dutyboard.ingest.aliases import (
 )
 from dutyboard.ingest.records import Kind, ParsedRow, ParseResult, RowProblem
 from dutyboard.ingest.sanitize import MAX_FIELD_CHARS, clean_text, clean_text_checked, quote
-from dutyboard.ingest.source import Column, SourceRecord, cell_text
+from dutyboard.ingest.source import Column, SourceRecord, cell_text, unique_name
 from dutyboard.ingest.values import (
     parse_contact_kind,
     parse_country,
@@ -116,6 +116,7 @@ class Normaliser:
         self._mapped_nothing_warned: set[str] = set()
         self._plan: _Plan | None = None
         self._extra_keys: dict[str, str] = {}
+        self._extra_taken: dict[str, int] = {}
         self._inferred: dict[str, int] = {}  # contacts' zones inferred, by what settled them
 
     # ----------------------------------------------------------------- messages
@@ -357,7 +358,10 @@ class Normaliser:
     def _extra_key(self, column: Column) -> str:
         key = self._extra_keys.get(column.name)
         if key is None:
-            key = clean_text(column.name, limit=MAX_KEY_CHARS) or "column"
+            # Unique per column, once: long headers that clean to one key ("…" after 200
+            # characters) would otherwise make every row count past all the others.
+            cleaned = clean_text(column.name, limit=MAX_KEY_CHARS) or "column"
+            key = unique_name(cleaned, self._extra_taken)
             self._extra_keys[column.name] = key
         return key
 

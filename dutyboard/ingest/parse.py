@@ -3,12 +3,17 @@
 Pure parsing: bytes in, ``ParseResult`` out, nothing written anywhere. Hostile input
 gives a result (rows, problems, warnings) or ``UnreadableFile`` — never another
 exception. Bad arguments (an unknown kind or ``default_zone``) raise ``ValueError``.
+Every file is read under ``limits`` (see ``dutyboard.ingest.limits``): one over a limit
+raises ``LimitExceeded``, an ``UnreadableFile`` whose message names the limit's key.
 """
 
 from __future__ import annotations
 
+import io
 import json
+import os
 import re
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +23,7 @@ from dutyboard.ingest.aliases import is_hxl_tag, target_for_header
 from dutyboard.ingest.csvfmt import csv_rows, sniff_delimiter
 from dutyboard.ingest.decode import Decoded, decode_bytes
 from dutyboard.ingest.jsonfmt import json_table, jsonl_table, load_json
+from dutyboard.ingest.limits import DEFAULT, Budget, LimitExceeded, Limits, over
 from dutyboard.ingest.normalise import Normaliser
 from dutyboard.ingest.records import KINDS, Kind, ParseResult, UnreadableFile
 from dutyboard.ingest.sanitize import clean_text
@@ -77,14 +83,21 @@ def _sniff(name: str, data: bytes, forced: str | None = None) -> _Sniffed:
             document = json.loads(text)
         except (RecursionError, ValueError):
             document = _NOT_PARSED
-            lines = [line for line in head.splitlines() if line.strip()]
-            if not by_name and len(lines) > 1 and lines[0].lstrip().startswith("{"):
+            if not by_name and _two_lines_from_brace(head):
                 return _Sniffed("jsonl", decoded)
         if document is not _NOT_PARSED or by_name or by_content:
             return _Sniffed(forced or _json_kind(document), decoded, document)
     delimiter = "\t" if forced == "tsv" else sniff_delimiter(text, prefer_tab=suffix == ".tsv")
     fmt = forced or _csv_kind(text, delimiter, suffix)
     return _Sniffed(fmt, decoded, delimiter=delimiter)
+
+
+def _two_lines_from_brace(text: str) -> bool:
+    """More than one non-blank line, the first opening with "{" (JSON Lines), read lazily:
+    listing every line of a large file just to look at two of them is not needed."""
+    filled = (line for line in io.StringIO(text) if line.strip())
+    first, second = next(filled, None), next(filled, None)
+    return first is not None and second is not None and first.lstrip().startswith("{")
 
 
 def _json_kind(document: Any) -> str:
@@ -131,12 +144,15 @@ def parse_bytes(
     mapping: Mapping[str, str] | None = None,
     default_zone: str = "UTC",
     fmt: str | None = None,
+    limits: Limits = DEFAULT,
 ) -> ParseResult:
     """Parse one file's bytes into rows, problems and warnings for ``kind``.
 
     ``name`` is used for the format (by extension) and in messages; ``mapping`` maps
     source column names (nested JSON: "group/field"; HXL: the tag) to canonical fields
     and overrides the aliases; ``default_zone`` (IANA) is the zone of naive times.
+    A file over one of ``limits`` raises ``LimitExceeded`` (an ``UnreadableFile``) naming
+    the limit; the clock of ``limits.max_seconds`` starts here.
     """
     if kind not in KINDS:
         raise ValueError(f"unknown kind {kind!r}; expected one of {', '.join(KINDS)}")
@@ -144,10 +160,19 @@ def parse_bytes(
         raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
     local_zone = zone(default_zone)
     try:
-        return _parse(data, name, kind, mapping, local_zone, fmt)
+        if len(data) > limits.max_file_bytes:
+            raise over(limits, "max_file_bytes", f"{name} is {len(data):,} bytes")
+        return _parse(data, name, kind, mapping, local_zone, fmt, Budget(limits, name))
     except UnreadableFile as error:
-        message = clean_text(str(error), limit=500).replace("\n", " ")
-        raise UnreadableFile(message) from None
+        raise _one_clean_line(error) from None
+
+
+def _one_clean_line(error: UnreadableFile) -> UnreadableFile:
+    """The same error with its message sanitised to one line (names and cells are hostile)."""
+    message = clean_text(str(error), limit=500).replace("\n", " ")
+    if isinstance(error, LimitExceeded):
+        return LimitExceeded(message, error.key)
+    return UnreadableFile(message)
 
 
 def parse_file(
@@ -157,14 +182,29 @@ def parse_file(
     mapping: Mapping[str, str] | None = None,
     default_zone: str = "UTC",
     fmt: str | None = None,
+    limits: Limits = DEFAULT,
 ) -> ParseResult:
-    """Read ``path`` and parse it (see ``parse_bytes``)."""
+    """Read ``path`` and parse it (see ``parse_bytes``); a file over
+    ``limits.max_file_bytes`` is refused before it is read."""
     try:
-        data = Path(path).read_bytes()
+        with Path(path).open("rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            if size > limits.max_file_bytes:
+                refused = over(limits, "max_file_bytes", f"{path} is {size:,} bytes")
+                raise _one_clean_line(refused)
+            data = handle.read(limits.max_file_bytes + 1)  # a file still growing stops too
     except OSError as error:
         reason = error.strerror or type(error).__name__
         raise UnreadableFile(f"{path}: cannot be read ({reason})") from None
-    return parse_bytes(data, str(path), kind, mapping=mapping, default_zone=default_zone, fmt=fmt)
+    return parse_bytes(
+        data,
+        str(path),
+        kind,
+        mapping=mapping,
+        default_zone=default_zone,
+        fmt=fmt,
+        limits=limits,
+    )
 
 
 def _parse(
@@ -174,6 +214,7 @@ def _parse(
     mapping: Mapping[str, str] | None,
     local_zone: Any,
     forced: str | None,
+    budget: Budget,
 ) -> ParseResult:
     sniffed = _sniff(name, data, forced)
     fmt = sniffed.fmt
@@ -187,36 +228,41 @@ def _parse(
 
     table: Table
     if fmt == "xlsx":
-        rows = xlsx_rows(data, name, warnings)
+        rows = xlsx_rows(data, name, warnings, budget)
         table = table_records(rows, known_header, unit="row")
     elif fmt == "vcard":
         if kind != "contacts":
             raise UnreadableFile(f"{name} is a vCard file; it can only be imported as contacts")
         assert sniffed.decoded is not None
-        records = list(vcard_records(sniffed.decoded.text, warnings))
+        records = list(vcard_records(sniffed.decoded.text, warnings, budget))
         if not records:
             raise UnreadableFile(f"{name} holds no BEGIN:VCARD … END:VCARD card")
         table = Table(records=iter(records))
     elif fmt == "jsonl":
         assert sniffed.decoded is not None
-        table = jsonl_table(sniffed.decoded.text)
+        table = jsonl_table(sniffed.decoded.text, budget)
     elif sniffed.document is not _NOT_PARSED or (fmt == "json" and sniffed.decoded is not None):
         assert sniffed.decoded is not None
         document = sniffed.document
         if document is _NOT_PARSED:
             document = load_json(sniffed.decoded.text, name)
-        table, detected = json_table(document, name, known_header)
+        table, detected = json_table(document, name, known_header, budget)
         if forced is None:
             fmt = detected
     else:
         assert sniffed.decoded is not None
-        rows_iter = csv_rows(sniffed.decoded.text, sniffed.delimiter)
+        rows_iter = csv_rows(sniffed.decoded.text, sniffed.delimiter, budget)
         table = table_records(rows_iter, known_header)
     system = fmt if fmt in ("kobo", "odk") else None
     normaliser = Normaliser(kind, fmt, mapping=mapping, zone=local_zone, system=system)
     for message in (*warnings, *table.warnings):
         normaliser.warn(message)
+    deadline = budget.deadline
     for record in table.records:
+        # Every record: one wide record can cost the normaliser a second or more, and
+        # the readers (every 256 rows) or an eager xlsx list would let that run on.
+        if time.monotonic() > deadline:
+            raise budget.out_of_time(f"record {record.row_number:,}")
         normaliser.add(record)
     result = normaliser.finish()
     if not result.rows and not result.problems:

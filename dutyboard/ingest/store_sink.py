@@ -33,6 +33,8 @@ from datetime import timedelta
 from typing import Any
 
 from dutyboard.domain.clock import from_iso, to_iso
+from dutyboard.ingest.limits import DEFAULT as DEFAULT_LIMITS
+from dutyboard.ingest.limits import Limits
 from dutyboard.ingest.records import Kind, ParsedRow, ParseResult, RowProblem, UnreadableFile
 from dutyboard.ingest.sanitize import clean_text
 from dutyboard.store import Store, StoreError
@@ -574,11 +576,13 @@ def ingest_bytes(
     fmt: str | None = None,
     duplicate_window_hours: float = 24.0,
     progress: Progress | None = None,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> IngestSummary:
     """Parse ``data`` and write it (see ``write_result``); unreadable data is recorded too.
 
     ``name`` guides format detection (its extension); ``location`` is what the run and
     the quarantine rows say (the file's path, the feed's URL), ``name`` by default.
+    A file over one of ``limits`` is recorded as unreadable, the limit named.
     """
     from dutyboard.ingest.parse import parse_bytes  # openpyxl and vobject load on demand
 
@@ -586,7 +590,9 @@ def ingest_bytes(
     digest = bytes_digest(data)
     with _gc_paused():
         try:
-            result = parse_bytes(data, name, kind, mapping=mapping, default_zone=zone, fmt=fmt)
+            result = parse_bytes(
+                data, name, kind, mapping=mapping, default_zone=zone, fmt=fmt, limits=limits
+            )
         except UnreadableFile as error:
             message = str(error)
         else:

@@ -17,41 +17,56 @@ from typing import Any
 
 import vobject
 
+from dutyboard.ingest.limits import Budget
 from dutyboard.ingest.source import Column, SourceRecord, cell_text, unique_name
 
 _BEGIN = re.compile(r"^BEGIN\s*:\s*VCARD\s*$", re.I)
 _END = re.compile(r"^END\s*:\s*VCARD\s*$", re.I)
 _SKIP = frozenset({"version", "prodid", "begin", "end"})
+_CARD = "the card starting on line"  # how a card is named in limit messages
 _ORG_KINDS = frozenset({"group", "org", "organization", "organisation", "location"})
 
 
-def vcard_blocks(text: str) -> Iterator[tuple[int, str, bool]]:
+def vcard_blocks(text: str, budget: Budget | None = None) -> Iterator[tuple[int, str, bool]]:
     """(first line number, block text, complete?) for each card and each stray stretch.
 
     Cards do not nest: a BEGIN:VCARD inside a card that has not ended closes it as
-    incomplete, so one card missing its END does not swallow the cards after it.
+    incomplete, so one card missing its END does not swallow the cards after it. Only
+    the current block's lines are held; ``budget`` is charged each line's length.
     """
-    lines = list(io.StringIO(text, newline=""))
-    start: int | None = None  # index of the current card's BEGIN line
-    stray_start: int | None = None
-    for index, line in enumerate(lines):
+    mode: str | None = None  # "card", "stray" (text outside any card) or None
+    first = 0  # index of the block's first line
+    block: list[str] = []
+    for index, line in enumerate(io.StringIO(text, newline="")):
+        if budget is not None:
+            budget.line(len(line), index + 1)
+            if not index & 0xFFF:
+                budget.check_time("line", index + 1)
         stripped = line.strip()
         if _BEGIN.match(stripped):
-            if start is not None:
-                yield start + 1, "".join(lines[start:index]), False
-            if stray_start is not None:
-                yield stray_start + 1, "".join(lines[stray_start:index]), False
-                stray_start = None
-            start = index
-        elif _END.match(stripped) and start is not None:
-            yield start + 1, "".join(lines[start : index + 1]), True
-            start = None
-        elif start is None and stripped and stray_start is None:
-            stray_start = index
-    if start is not None:
-        yield start + 1, "".join(lines[start:]), False
-    elif stray_start is not None:
-        yield stray_start + 1, "".join(lines[stray_start:]), False
+            if mode is not None:
+                yield first + 1, "".join(block), False
+            mode, first, block = "card", index, [line]
+        elif mode == "card":
+            block.append(line)
+            if _END.match(stripped):
+                yield first + 1, "".join(block), True
+                mode, block = None, []
+        elif mode == "stray":
+            block.append(line)
+        elif stripped:
+            mode, first, block = "stray", index, [line]
+    if mode is not None:
+        yield first + 1, "".join(block), False
+
+
+def _property_count(block: str) -> int:
+    """Content lines of a card, BEGIN and END left out (folded lines go with theirs)."""
+    count = 0
+    for line in io.StringIO(block, newline=""):
+        if line[:1] not in (" ", "\t") and line.strip():
+            count += 1
+    return max(0, count - 2)
 
 
 def _text(value: object) -> str:
@@ -101,8 +116,14 @@ def _read(block: str) -> tuple[Any, str | None]:
         return card, f"ignored {dropped} line(s) with no ':' that are not vCard properties"
 
 
-def vcard_records(text: str, warnings: list[str]) -> Iterator[SourceRecord]:
-    for number, block, complete in vcard_blocks(text):
+def vcard_records(
+    text: str, warnings: list[str], budget: Budget | None = None
+) -> Iterator[SourceRecord]:
+    """One record per card; ``budget`` is charged each card and its properties before
+    vobject reads it (a card of 100,000 TEL lines stops here, not in vobject)."""
+    budget = budget or Budget()
+    for number, block, complete in vcard_blocks(text, budget):
+        budget.record(_property_count(block) if complete else 0, number, _CARD)
         if not complete:
             if _BEGIN.match(block.strip().split("\n", 1)[0].strip()):
                 problem = f"the card starting on line {number} has no END:VCARD"
@@ -130,7 +151,7 @@ def vcard_records(text: str, warnings: list[str]) -> Iterator[SourceRecord]:
 
 
 def _card_cells(card: Any, number: int, warnings: list[str]) -> list[tuple[Column, object]]:
-    taken: set[str] = set()
+    taken: dict[str, int] = {}
     cells: list[tuple[Column, object]] = []
 
     def add(label: str, value: object, target: str | None = None) -> None:

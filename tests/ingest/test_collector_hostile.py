@@ -388,3 +388,32 @@ def test_max_wait_seconds_is_a_folder_setting() -> None:
     feed = {"name": "f", "kind": "requests", "type": "http", "url": "http://h/"}
     with pytest.raises(ConfigError, match='max_wait_seconds: only applies to type = "folder"'):
         parse_sources([{**feed, "max_wait_seconds": 60}])
+
+
+# ------------------------------------------------------------------ reader limits
+
+
+async def test_a_file_over_the_configured_limits_is_quarantined_and_the_next_is_read(
+    tmp_path: Path, db_path: Path
+) -> None:
+    """The config's [limits] reach the collector: a 50,000-column header (issue 17 #4)
+    goes to quarantine naming the limit; the ordinary file beside it is imported."""
+    from dutyboard.config import parse_config
+
+    config = parse_config({"limits": {"max_columns": 100}})
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "a-wide.csv").write_text(",".join(["item"] * 50_000) + "\nmasks\n")
+    (inbox / "b-good.csv").write_text(HEADER + "Jilin University,masks,100\n")
+    collector = Collector(
+        db_path,
+        [folder_source(inbox, settle_seconds=0.05)],
+        holder="t:1",
+        limits=config.limits,
+    )
+    report = await asyncio.wait_for(collector.run(once=True), timeout=20)
+    assert not report.clean
+    reasons = [row[0] for row in query(db_path, "SELECT reason FROM quarantine")]
+    assert len(reasons) == 1 and "(limits.max_columns)" in reasons[0]
+    assert query(db_path, "SELECT org FROM requests") == [("Jilin University",)]
+    assert [p.name for p in real_entries(inbox / "quarantine")][0] == "a-wide.csv"

@@ -13,14 +13,16 @@ import tomllib
 from dataclasses import dataclass, field
 from datetime import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dutyboard.domain.rollcall import UnitSpec, parse_units_config
 from dutyboard.domain.supplies import SuppliesConfigError, parse_catalog
-from dutyboard.ingest.limits import DEFAULT as DEFAULT_LIMITS
-from dutyboard.ingest.limits import Limits, LimitsConfigError, parse_limits
+from dutyboard.domain.text import clean_text
 from dutyboard.paths import default_config_path, default_export_dir
+
+if TYPE_CHECKING:
+    from dutyboard.ingest.limits import Limits
 
 
 class ConfigError(Exception):
@@ -50,13 +52,23 @@ class Config:
     night_start: time = time(22, 0)
     night_end: time = time(7, 0)
     export_dir: Path = field(default_factory=default_export_dir)
-    limits: Limits = DEFAULT_LIMITS  # what one file may take before it is refused
+    # [limits], parsed only when the config has it: a leader's `status` must not import
+    # the ingest stack (see reader_limits()).
+    limits: Limits | None = None
     source_path: Path | None = None
+
+
+def reader_limits(config: Config) -> Limits:
+    """What one file may take before it is refused: the config's [limits], else the
+    defaults (dutyboard.ingest.limits)."""
+    from dutyboard.ingest.limits import DEFAULT
+
+    return config.limits or DEFAULT
 
 
 def _default_user() -> str:
     try:
-        return os.environ.get("DUTYBOARD_USER") or getpass.getuser()
+        return clean_text(os.environ.get("DUTYBOARD_USER") or getpass.getuser()) or "officer"
     except Exception:  # no passwd entry (containers): fall back to a neutral name
         return "officer"
 
@@ -76,10 +88,11 @@ def zone_value(value: Any) -> str:
 
 
 def text_value(value: Any) -> str:
-    """A config value that must be a non-empty string (shared with [[sources]])."""
-    if not isinstance(value, str) or not value.strip():
+    """A config value that must be a non-empty string (shared with [[sources]]), cleaned
+    like every text from outside: desk.name and desk.user reach terminals and the store."""
+    if not isinstance(value, str) or not clean_text(value):
         raise ValueError("must be a non-empty string")
-    return value.strip()
+    return clean_text(value)
 
 
 def _lang(value: Any) -> str:
@@ -220,6 +233,8 @@ def parse_config(data: dict[str, Any], *, source: Path | None = None) -> Config:
             except ValueError as exc:
                 raise ConfigError(f"{where}: {section}.{key}: {exc}") from None
     if "limits" in data:
+        from dutyboard.ingest.limits import LimitsConfigError, parse_limits
+
         try:
             values["limits"] = parse_limits(data["limits"], where=where)
         except LimitsConfigError as exc:

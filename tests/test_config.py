@@ -77,6 +77,8 @@ def test_export_dir_defaults_to_the_user_data_dir_and_can_be_set(tmp_path: Path)
 def test_limits_from_the_config(tmp_path: Path) -> None:
     path = tmp_path / "c.toml"
     path.write_text("[limits]\nmax_rows = 500\nmax_unpacked_bytes = '64 MiB'\n", encoding="utf-8")
-    limits = load_config(path).limits
+    from dutyboard.config import reader_limits
+
+    limits = reader_limits(load_config(path))
     assert limits.max_rows == 500 and limits.max_unpacked_bytes == 64 * 1024 * 1024
-    assert Config().limits.max_columns == 5_000  # the defaults otherwise
+    assert reader_limits(Config()).max_columns == 5_000  # the defaults otherwise

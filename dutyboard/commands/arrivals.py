@@ -24,8 +24,8 @@ from dutyboard.commands import Context, Subparsers, UsageError, common_options
 from dutyboard.domain.arrivals import holdups, is_overdue, origin_time
 from dutyboard.domain.clock import from_iso, to_iso, utcnow
 from dutyboard.domain.rollcall import RollCallState, UnitSpec
+from dutyboard.domain.text import clean_data, clean_line, clean_output, clean_text
 from dutyboard.ingest.records import UnreadableFile
-from dutyboard.ingest.sanitize import clean_text
 from dutyboard.store import Row, Store
 from dutyboard.store import arrivals as arr
 from dutyboard.store import rollcall as rc
@@ -184,7 +184,7 @@ def run_list(args: argparse.Namespace, ctx: Context) -> int:
             "more": window.more,
             "counts": {"next_3h": counts.soon, "overdue": counts.overdue, "landed": counts.landed},
         }
-        _write(json.dumps(payload, ensure_ascii=False, indent=2))
+        _write_json(payload)
         return 0
     local_now = now.astimezone(zone)
     lines = [
@@ -237,7 +237,7 @@ def run_import(args: argparse.Namespace, ctx: Context) -> int:
         raise UsageError(str(exc)) from None
     finally:
         store.close()
-    print(summary.line())
+    print(clean_output(summary.line()))
     for warning in summary.warnings[:20]:
         print(f"  warning: {clean_text(warning, limit=300)}", file=sys.stderr)
     return 1 if summary.quarantined else 0
@@ -263,7 +263,7 @@ def run_rollcall(args: argparse.Namespace, ctx: Context) -> int:
             "counts": {s.value: sum(1 for r in rows if r.state is s) for s in RollCallState},
             "units": [r.as_dict() for r in rows],
         }
-        _write(json.dumps(payload, ensure_ascii=False, indent=2))
+        _write_json(payload)
         return 0
     _write("\n".join(rollcall_lines(rows, now, ZoneInfo(zone_name))))
     return 0
@@ -283,9 +283,11 @@ def rollcall_lines(rows: Sequence[rc.UnitDay], now: datetime, zone: ZoneInfo) ->
         state = r.state.value.upper() if r.state is RollCallState.MISSING else r.state.value
         when = ""
         if r.at is not None:
-            when = f"at {_desk(r.at, local_now, zone)}" + (f" by {r.by}" if r.by else "")
+            when = f"at {_desk(r.at, local_now, zone)}" + (
+                f" by {clean_line(r.by)}" if r.by else ""
+            )
             if r.note:
-                when += f" — {clean_text(r.note, limit=80)}"
+                when += f" — {clean_line(r.note, limit=80)}"
         lines.append(
             "  ".join(
                 [
@@ -311,7 +313,7 @@ def run_mark(args: argparse.Namespace, ctx: Context) -> int:
         )
     finally:
         store.close()
-    print(f"{day.name}: {day.state.value} for {day.day.isoformat()}")
+    print(f"{clean_line(day.name)}: {day.state.value} for {day.day.isoformat()}")
     return 0
 
 
@@ -336,10 +338,11 @@ def run_history(args: argparse.Namespace, ctx: Context) -> int:
             "gaps": [d.isoformat() for d in s.gaps],
             "periods": [p.as_dict() for p in history.periods],
         }
-        _write(json.dumps(payload, ensure_ascii=False, indent=2))
+        _write_json(payload)
         return 0
     lines = [
-        f"{history.unit.name} ({history.unit.rule.text}): streak {s.current} · "
+        f"{clean_line(history.unit.name)} ({clean_line(history.unit.rule.text)}): "
+        f"streak {s.current} · "
         f"{s.reported} on time · {s.late} late · {s.missing} missing"
     ]
     for p in reversed(history.periods):
@@ -389,7 +392,14 @@ def _pad(text: object, width: int) -> str:
     return value + " " * (width - _width(value))
 
 
+def _write_json(payload: dict[str, Any]) -> None:
+    # Every text cleaned before it is encoded: json.dumps writes ESC as \u001b, which a
+    # reader decodes and prints; C1 and bidi characters it leaves as they are.
+    _write(json.dumps(clean_data(payload), ensure_ascii=False, indent=2))
+
+
 def _write(text: str) -> None:
+    text = clean_output(text)  # fields are cleaned one by one; this is the last pass
     try:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
         sys.stdout.flush()

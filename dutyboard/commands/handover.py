@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from dutyboard.commands import Context, Subparsers, UsageError, common_options
 from dutyboard.domain.clock import from_iso
 from dutyboard.domain.handover import PassTo
+from dutyboard.domain.text import clean_line, clean_output
 from dutyboard.store import Store
 from dutyboard.store import handovers as ho
 
@@ -111,7 +112,8 @@ def _show(args: argparse.Namespace, ctx: Context, store: Store) -> int:
         markdown=markdown,
         stale_after_hours=ctx.config.stale_after_hours,
     )
-    sys.stdout.write(text)
+    # The view is cleaned field by field (store.handovers); this is the last pass.
+    sys.stdout.write(clean_output(text))
     return 0
 
 
@@ -122,11 +124,12 @@ def _list(args: argparse.Namespace, ctx: Context, store: Store) -> int:
     rows = ho.handover_history(store, text=args.search, limit=args.limit)
     for row in rows:
         signed = local(row["signed_at"]) if row["signed_at"] else "not signed"
+        who = f"{clean_line(row['from_officer'])} → {clean_line(row['to_officer']) or '?'}"
         print(
-            f"#{row['id']}  {row['from_officer']} → {row['to_officer'] or '?'}  {row['state']}  "
+            f"#{row['id']}  {who}  {clean_line(row['state'])}  "
             f"signed {signed}  {row['acknowledged_items']}/{row['items']} items acknowledged"
         )
-    what = f" matching {args.search!r}" if args.search else ""
+    what = f" matching {clean_line(args.search)!r}" if args.search else ""
     print(
         f"{len(rows)} handover(s){what}"
         + (" (more with --limit)" if len(rows) == args.limit else "")
@@ -150,7 +153,10 @@ def _sign(args: argparse.Namespace, ctx: Context, store: Store) -> int:
     row = ho.sign_handover(
         store, handover_id, args.notes, stale_after_hours=ctx.config.stale_after_hours
     )
-    print(f"handover #{handover_id} signed by {row['signed_by']} at {row['signed_at']}")
+    print(
+        f"handover #{handover_id} signed by {clean_line(row['signed_by'])} "
+        f"at {clean_line(row['signed_at'])}"
+    )
     return 0
 
 
@@ -161,10 +167,11 @@ def _ack(args: argparse.Namespace, ctx: Context, store: Store) -> int:
     result = ho.acknowledge_all(
         store, handover_id, pass_to=PassTo.POOL if args.pool else PassTo.INCOMING
     )
-    where = "the unowned pool" if args.pool else ctx.user
+    user = clean_line(ctx.user)
+    where = "the unowned pool" if args.pool else user
     print(
-        f"handover #{handover_id} acknowledged by {ctx.user}: {result.acknowledged} items, "
-        f"{result.passed} records passed to {where}; {ctx.user} is on duty"
+        f"handover #{handover_id} acknowledged by {user}: {result.acknowledged} items, "
+        f"{result.passed} records passed to {where}; {user} is on duty"
     )
     return 0
 

@@ -6,6 +6,7 @@ import argparse
 
 from dutyboard.commands import Context, Subparsers, UsageError, common_options
 from dutyboard.commands.handover import local_formatter, user_option
+from dutyboard.domain.text import clean_line, clean_output
 from dutyboard.store import Store
 from dutyboard.store import handovers as ho
 
@@ -44,10 +45,11 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         if shift is None:
             print("Nobody is on duty")
         else:
-            line = f"On duty: {shift['officer']} since {local(shift['started_at'])}"
+            # Names are cleaned by the store both ways; an old desk's are cleaned here too.
+            line = f"On duty: {clean_line(shift['officer'])} since {local(shift['started_at'])}"
             if shift["taken_from"]:
-                line += f" (took over from {shift['taken_from']})"
-            print(f"{line} · shift #{shift['id']}")
+                line += f" (took over from {clean_line(shift['taken_from'])})"
+            print(clean_output(f"{line} · shift #{shift['id']}"))
         if pending:
             print(f"Handover #{pending} is signed and waiting to be acknowledged")
         if draft:
@@ -57,13 +59,13 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     try:
         if args.shift_action == "start":
             result = ho.take_over(store, ctx.user)
-            line = f"{result.officer} is on duty (shift #{result.shift_id})"
+            line = f"{clean_line(result.officer)} is on duty (shift #{result.shift_id})"
             if result.taken_from:
-                line += f"; took over from {result.taken_from} (logged)"
-            print(line)
+                line += f"; took over from {clean_line(result.taken_from)} (logged)"
+            print(clean_output(line))
         else:
             shift_id = ho.end_own_shift(store, ctx.user)
-            print(f"shift #{shift_id} of {ctx.user} ended; nobody is on duty")
+            print(f"shift #{shift_id} of {clean_line(ctx.user)} ended; nobody is on duty")
     finally:
         store.close()
     return 0

@@ -15,6 +15,7 @@ import shutil
 import sys
 
 from dutyboard.commands import Context, Subparsers, common_options
+from dutyboard.domain.text import clean_output
 from dutyboard.i18n import LANGUAGES as LANGS
 from dutyboard.i18n import language
 
@@ -105,6 +106,9 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
             sys.stdout.reconfigure(errors="replace")  # type: ignore[union-attr]
         columns = shutil.get_terminal_size((80, 24)).columns
         output = render_text(status, lang=lang, width=max(40, min(columns, 160)))
+    # Every value was cleaned on its way into the report; this pass is the last line of
+    # defence for a leader's terminal (the desk name comes from the config, too).
+    output = clean_output(output)
     try:
         sys.stdout.write(output if output.endswith("\n") else output + "\n")
         sys.stdout.flush()

@@ -34,6 +34,7 @@ from dutyboard.domain.supplies import (
     load_catalog,
     unit_label,
 )
+from dutyboard.domain.text import clean_data, clean_line, clean_output
 from dutyboard.i18n import _
 from dutyboard.store import Store
 
@@ -229,7 +230,10 @@ def run_receive(args: argparse.Namespace, ctx: Context) -> int:
         )
         print(
             _("supply #{id} recorded: {quantity} {unit} {item} received").format(
-                id=entry, quantity=format_quantity(quantity), unit=unit or "", item=item
+                id=entry,
+                quantity=format_quantity(quantity),
+                unit=clean_line(unit or ""),
+                item=clean_line(item),
             )
         )
         return 0
@@ -284,7 +288,10 @@ def run_distribute(args: argparse.Namespace, ctx: Context) -> int:
         )
         print(
             _("supply #{id} recorded: {quantity} {unit} {item} distributed").format(
-                id=entry, quantity=format_quantity(quantity), unit=unit or "", item=item
+                id=entry,
+                quantity=format_quantity(quantity),
+                unit=clean_line(unit or ""),
+                item=clean_line(item),
             )
         )
         return 0
@@ -355,9 +362,10 @@ def run_tally(args: argparse.Namespace, ctx: Context) -> int:
             "funds": {m.currency: str(m.amount) for m in funds.items()},
             "purchases": {m.currency: str(m.amount) for m in purchases.items()},
         }
-        print(json.dumps(data, ensure_ascii=False, indent=2))
+        # Categories and units may come from the config: cleaned before they are encoded.
+        print(json.dumps(clean_data(data), ensure_ascii=False, indent=2))
         return 0
-    print(tally_text(tallies, funds.items(), purchases.items()))
+    print(clean_output(tally_text(tallies, funds.items(), purchases.items())))
     return 0
 
 

@@ -44,8 +44,8 @@ from dutyboard.domain.supplies import (
     unit_label,
     unmet,
 )
+from dutyboard.domain.text import clean_data, clean_output, clean_text
 from dutyboard.i18n import _
-from dutyboard.ingest.sanitize import clean_text
 from dutyboard.reports.cells import spreadsheet_safe
 from dutyboard.reports.export import xlsx_sheet_title
 from dutyboard.store import Row, Store
@@ -693,7 +693,8 @@ def render_markdown(report: DailyReport) -> str:
             lines.append("| " + " | ".join(_md_escape(c) for c in row) + " |")
         if section.note:
             lines += ["", _md_escape(section.note)]
-    return "\n".join(lines) + "\n"
+    # Each cell went through _md_escape (and so clean_text); this is the last pass.
+    return clean_output("\n".join(lines) + "\n")
 
 
 def _numeric_column(section: Section, index: int) -> bool:
@@ -804,6 +805,6 @@ def to_json_dict(report: DailyReport) -> dict[str, Any]:
             return {k: plain(getattr(value, k)) for k in value.__dataclass_fields__}
         return value
 
-    result = plain(report)
+    result = clean_data(plain(report))  # names, items, notes: cleaned for any reader
     json.dumps(result)  # fails loudly here, not in a caller, if something is not plain
     return dict(result)

@@ -29,6 +29,7 @@ from dutyboard.domain.status import (
     Priority,
     RequestStatus,
 )
+from dutyboard.domain.text import clean_data, clean_line
 from dutyboard.store import Store
 
 SCHEMA = 1
@@ -567,8 +568,9 @@ def _number(value: Any) -> int | float | None:
 
 
 def to_json_dict(status: DeskStatus) -> dict[str, Any]:
-    """The documented, stable shape (see docs/ssh.md). Times are UTC ISO-8601."""
-    return {
+    """The documented, stable shape (see docs/ssh.md). Times are UTC ISO-8601. Every text
+    is cleaned (:func:`~dutyboard.domain.text.clean_data`): a JSON reader may print it."""
+    data: dict[str, Any] = {
         "schema": SCHEMA,
         "generated_at": status.generated_at,
         "desk": {"name": status.desk_name, "timezone": status.timezone},
@@ -596,6 +598,8 @@ def to_json_dict(status: DeskStatus) -> dict[str, Any]:
         "arrivals": _arrivals_dict(status.arrivals) if status.arrivals else None,
         "rollcall": _rollcall_dict(status.rollcall) if status.rollcall else None,
     }
+    cleaned: dict[str, Any] = clean_data(data)
+    return cleaned
 
 
 def _arrivals_dict(a: Arrivals) -> dict[str, Any]:
@@ -761,15 +765,12 @@ CATEGORY_LABELS: dict[str, dict[str, str]] = {
 # A handover's "acknowledged" state reads differently from a request's.
 _HANDOVER_STATE = {"en": {"acknowledged": "acknowledged"}, "zh_CN": {"acknowledged": "已接收"}}
 
-# Every C0 and C1 control and DEL (ESC included). Layout characters become spaces: a
-# value prints on one line.
-_CONTROLS = dict.fromkeys([*range(0x20), *range(0x7F, 0xA0)])
-_CONTROLS.update({ord("\t"): " ", ord("\n"): " ", ord("\r"): " "})
-
 
 def safe(value: object) -> str:
-    """A value fit to print on a terminal: no control character can get through."""
-    return str(value).translate(_CONTROLS)
+    """A value fit to print on a terminal, on one line: the desk's one sanitiser
+    (:func:`~dutyboard.domain.text.clean_line`), so no control character, escape
+    sequence, bidi override or invisible character gets through, nor stacked marks."""
+    return clean_line(str(value))
 
 
 def cells(text: str) -> int:

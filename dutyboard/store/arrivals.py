@@ -33,9 +33,10 @@ from dutyboard.domain.arrivals import (
     state_after_eta_change,
 )
 from dutyboard.domain.clock import from_iso, to_iso
+from dutyboard.domain.text import UNLIMITED, clean_text
 from dutyboard.store.errors import NotFound, StaleEdit, ValidationError
 from dutyboard.store.rollcall import rollcall_counts
-from dutyboard.store.store import Row, Store
+from dutyboard.store.store import Row, Store, clean_fields
 
 ENTITY = "arrival"
 # Columns a caller may set. Anything else is refused, so a column name never comes from
@@ -456,7 +457,7 @@ def set_holdup(
 def add_arrival_note(
     store: Store, arrival_id: int, text: str, *, expected_version: int | None = None
 ) -> Row:
-    text = text.strip()
+    text = clean_text(text, UNLIMITED)
     if not text:
         raise ValidationError("a note cannot be empty")
     with store.transaction() as conn:
@@ -569,7 +570,7 @@ def _checked(fields: Mapping[str, Any]) -> dict[str, Any]:
     unknown = set(fields) - FIELDS
     if unknown:
         raise ValidationError(f"arrival: unknown field(s) {', '.join(sorted(unknown))}")
-    values = dict(fields)
+    values = clean_fields(fields)  # every text but raw, before it is checked or written
     if "kind" in values:
         try:
             values["kind"] = ArrivalKind(values["kind"]).value

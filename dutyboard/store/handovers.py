@@ -9,6 +9,12 @@ in the schema refuse any other writer too.
 The brief covers the events since the previous handover was signed (or, with none, since
 the start of the shift, reaching back across take-overs), up to now for a draft and up to
 the signature once signed, when it is frozen into the handover row.
+
+Every text written here is cleaned first (:func:`~dutyboard.store.store.clean_fields`,
+:func:`~dutyboard.domain.text.clean_text`): notes, items, questions, amendments, names.
+What is read back for showing (:func:`handover_view`, :func:`handover_history`,
+:func:`item_history`, :func:`shift_on_duty`) is cleaned again, so a desk written before
+the rule shows safe too.
 """
 
 from __future__ import annotations
@@ -17,7 +23,7 @@ import json
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any
 
@@ -41,8 +47,9 @@ from dutyboard.domain.handover import (
     render,
 )
 from dutyboard.domain.status import OPEN_LEAD_STATUSES, OPEN_REQUEST_STATUSES
+from dutyboard.domain.text import UNLIMITED, clean_data, clean_text
 from dutyboard.store.errors import NotFound, StaleEdit, ValidationError
-from dutyboard.store.store import Row, Store
+from dutyboard.store.store import Row, Store, clean_fields, clean_name
 
 # The brief looks this far past its end for arrivals: roughly the next shift.
 NEXT_SHIFT_HOURS = 12
@@ -168,12 +175,16 @@ def handover_view(
     for event in events:
         after = json.loads(event["after"] or "{}")
         entry = {"at": event["at"], "actor": event["actor"], "text": after.get("text", "")}
-        (amendments if event["action"] == "amend" else passes).append(entry)
+        (amendments if event["action"] == "amend" else passes).append(clean_data(entry))
+    # Shown on terminals, in the TUI and in Markdown: cleaned on the way out too (a desk
+    # written before the store cleaned its input may hold anything).
+    h = clean_data(h)
+    items = [clean_data(i) for i in items]
     active = [i for i in items if not i["removed"]]
     return HandoverView(
         handover=h,
         items=items,
-        brief=brief,
+        brief=_clean_brief(brief) if brief is not None else None,
         amendments=amendments,
         passes=passes,
         listed_requests=sum(1 for i in active if i["entity"] == "request" and i["entity_id"]),
@@ -228,7 +239,7 @@ def handover_history(
         )
         params.extend([like] * 7)
     params.append(limit)
-    return store._all(
+    rows = store._all(
         "SELECT h.id, h.shift_id, h.from_officer, h.to_officer, h.state, h.created_at, "
         "h.signed_at, h.acknowledged_at, h.acknowledged_by, h.notes, "
         "(SELECT count(*) FROM handover_items hi WHERE hi.handover_id = h.id "
@@ -238,6 +249,7 @@ def handover_history(
         f"FROM handovers h WHERE {' AND '.join(where)} ORDER BY h.id DESC LIMIT ?",
         tuple(params),
     )
+    return [clean_data(r) for r in rows]  # shown: cleaned on the way out too
 
 
 def item_carry_count(
@@ -256,7 +268,7 @@ def item_carry_count(
 
 def item_history(store: Store, entity: str, entity_id: int) -> list[Row]:
     """Every handover this record was in, oldest first: its history across shifts."""
-    return store._all(
+    rows = store._all(
         "SELECT hi.id AS item_id, hi.summary, hi.owner, hi.next_step, hi.next_at, "
         "hi.acknowledged_at, hi.acknowledged_by, hi.question, hi.passed_to, hi.removed, "
         "hi.carry_count, h.id AS handover_id, h.state, h.from_officer, h.to_officer, "
@@ -265,6 +277,7 @@ def item_history(store: Store, entity: str, entity_id: int) -> list[Row]:
         "WHERE hi.entity = ? AND hi.entity_id = ? ORDER BY h.id, hi.id",
         (entity, entity_id),
     )
+    return [clean_data(r) for r in rows]  # shown: cleaned on the way out too
 
 
 def _like(word: str) -> str:
@@ -279,7 +292,7 @@ def take_over(store: Store, officer: str | None = None) -> TakeOver:
 
     The next handover then covers both shifts' events (see the module docstring).
     """
-    officer = (officer or store.actor).strip()
+    officer = clean_name(officer or store.actor)
     before = store.current_shift()
     shift_id = store.start_shift(officer)
     taken = before.officer if before is not None and before.officer != officer else None
@@ -288,15 +301,17 @@ def take_over(store: Store, officer: str | None = None) -> TakeOver:
 
 def shift_on_duty(store: Store) -> Row | None:
     """The open shift with the name of the officer it took over from, if any."""
-    return store._one(
+    row = store._one(
         "SELECT s.id, s.officer, s.started_at, s.taken_over_from, p.officer AS taken_from "
         "FROM shifts s LEFT JOIN shifts p ON p.id = s.taken_over_from "
         "WHERE s.ended_at IS NULL ORDER BY s.started_at DESC, s.id DESC LIMIT 1"
     )
+    return clean_data(row) if row is not None else None  # shown: cleaned on the way out
 
 
 def end_own_shift(store: Store, officer: str) -> int:
     """End the shift on duty, which must be ``officer``'s; returns its id."""
+    officer = clean_name(officer)
     shift = store.current_shift()
     if shift is None:
         raise ValidationError("nobody is on duty: there is no shift to end")
@@ -337,7 +352,7 @@ def draft_handover(
             shift = _row(conn, "SELECT * FROM shifts WHERE id = ?", (shift_id,))
             if shift is None:
                 raise NotFound(f"shift #{shift_id} does not exist")
-        officer = str(shift["officer"])
+        officer = clean_name(shift["officer"])
         if officer != store.actor:
             raise ValidationError(
                 f"{officer} is on duty: only they draft this shift's handover "
@@ -393,7 +408,7 @@ def refresh_draft(store: Store, handover_id: int, *, item_cap: int = ITEM_CAP) -
     were added."""
     with store.transaction() as conn:
         h = _handover(conn, handover_id)
-        check_author(h["state"], handover_id, str(h["from_officer"]), store.actor)
+        check_author(h["state"], handover_id, clean_name(h["from_officer"]), store.actor)
         now = store.now()
         _update_snapshots(conn, handover_id)
         added = _add_open_items(conn, handover_id, str(h["from_officer"]), now, item_cap)
@@ -473,13 +488,16 @@ def _snapshot(entity: str, record: Row) -> dict[str, Any]:
             if record.get("next_action_at")
             else (None, None)
         )
-    return {
-        "summary": summary,
-        "owner": record.get("assignee"),
-        "status": record.get("status"),
-        "next_step": step,
-        "next_at": at,
-    }
+    # The record's text may predate the store's cleaning: the item is cleaned as written.
+    return clean_fields(
+        {
+            "summary": summary,
+            "owner": record.get("assignee"),
+            "status": record.get("status"),
+            "next_step": step,
+            "next_at": at,
+        }
+    )
 
 
 def _qty(quantity: Any, unit: Any) -> str:
@@ -503,6 +521,7 @@ def _insert_item(
     next_step: str | None = None,
 ) -> int:
     snap = _snapshot(entity, record)
+    next_step = clean_text(next_step, UNLIMITED) if next_step else None
     if next_step:
         snap["next_step"], snap["next_at"] = next_step, None
     carried = _row(
@@ -526,7 +545,7 @@ def _insert_item(
             snap["next_step"],
             snap["next_at"],
             snap["status"],
-            added_by,
+            clean_name(added_by) or None,
             carried["id"] if carried else None,
             int(carried["carry_count"]) + 1 if carried else 0,
         ),
@@ -565,9 +584,9 @@ def set_notes(
     """Replace a draft's free-text notes; refused once signed."""
     with store.transaction() as conn:
         h = _handover(conn, handover_id)
-        check_author(h["state"], handover_id, str(h["from_officer"]), store.actor)
+        check_author(h["state"], handover_id, clean_name(h["from_officer"]), store.actor)
         _check_version(h, expected_version)
-        notes = notes.rstrip()
+        notes = clean_text(notes, UNLIMITED, strip=False).rstrip()
         if notes == (h["notes"] or ""):
             return h
         conn.execute(
@@ -592,7 +611,7 @@ def add_item(
     """Add a request or lead (by id) or a free-text note item to a draft."""
     with store.transaction() as conn:
         h = _handover(conn, handover_id)
-        check_author(h["state"], handover_id, str(h["from_officer"]), store.actor)
+        check_author(h["state"], handover_id, clean_name(h["from_officer"]), store.actor)
         if entity in RECORD_TABLES:
             if entity_id is None:
                 raise ValidationError(f"say which {entity} to add (its number)")
@@ -616,14 +635,14 @@ def add_item(
                     conn, handover_id, entity, record, added_by=store.actor, next_step=next_step
                 )
         elif entity == "note":
-            text = " ".join((summary or "").split())
+            text = " ".join(clean_text(summary or "", UNLIMITED).split())
             if not text:
                 raise ValidationError("a handover item needs a summary")
-            step = (next_step or "").strip() or None
+            step = clean_text(next_step or "", UNLIMITED) or None
             cur = conn.execute(
                 "INSERT INTO handover_items (handover_id, entity, summary, owner, next_step, "
                 "added_by) VALUES (?, 'note', ?, ?, ?, ?)",
-                (handover_id, text, h["from_officer"], step, store.actor),
+                (handover_id, text, clean_name(h["from_officer"]), step, store.actor),
             )
             item_id = int(cur.lastrowid or 0)
         else:
@@ -646,7 +665,7 @@ def remove_item(store: Store, item_id: int) -> None:
     """Take an item off a draft (kept, marked removed, so a refresh does not re-add it)."""
     with store.transaction() as conn:
         item, h = _item_and_handover(conn, item_id)
-        check_author(h["state"], int(h["id"]), str(h["from_officer"]), store.actor)
+        check_author(h["state"], int(h["id"]), clean_name(h["from_officer"]), store.actor)
         if item["removed"]:
             return
         conn.execute("UPDATE handover_items SET removed = 1 WHERE id = ?", (item_id,))
@@ -665,7 +684,7 @@ def restore_item(store: Store, item_id: int) -> None:
     """Put a removed item back on the draft."""
     with store.transaction() as conn:
         item, h = _item_and_handover(conn, item_id)
-        check_author(h["state"], int(h["id"]), str(h["from_officer"]), store.actor)
+        check_author(h["state"], int(h["id"]), clean_name(h["from_officer"]), store.actor)
         if not item["removed"]:
             return
         conn.execute("UPDATE handover_items SET removed = 0 WHERE id = ?", (item_id,))
@@ -692,19 +711,24 @@ def sign_handover(
     """Sign off: the brief is drawn up to this moment and frozen; nothing changes after."""
     with store.transaction() as conn:
         h = _handover(conn, handover_id)
-        check_sign(h["state"], handover_id, str(h["from_officer"]), store.actor)
+        check_sign(h["state"], handover_id, clean_name(h["from_officer"]), store.actor)
         _check_version(h, expected_version)
         now = store.now()
-        notes = h["notes"] if notes is None else (notes.rstrip() or None)
+        notes = h["notes"] if notes is None else notes
+        if notes:
+            notes = clean_text(notes, UNLIMITED, strip=False).rstrip()
+        notes = notes or None
         last = conn.execute("SELECT COALESCE(max(id), 0) FROM events").fetchone()[0]
-        brief = _brief(
-            conn,
-            covers_from=str(h["covers_from"] or h["created_at"]),
-            covers_to=now,
-            since_event_id=int(h["since_event_id"] or 0),
-            stale_after_hours=stale_after_hours,
+        brief = _clean_brief(
+            _brief(
+                conn,
+                covers_from=str(h["covers_from"] or h["created_at"]),
+                covers_to=now,
+                since_event_id=int(h["since_event_id"] or 0),
+                stale_after_hours=stale_after_hours,
+            )
         )
-        to_officer = (to_officer or "").strip() or None
+        to_officer = clean_name(to_officer) or None
         conn.execute(
             "UPDATE handovers SET state = 'signed', notes = ?, signed_at = ?, signed_by = ?, "
             "covers_to = ?, last_event_id = ?, brief = ?, to_officer = ?, "
@@ -729,7 +753,7 @@ def sign_handover(
 
 def amend_handover(store: Store, handover_id: int, text: str) -> None:
     """Add to a signed handover without changing it: the amendment is a new event."""
-    text = text.strip()
+    text = clean_text(text, UNLIMITED)
     if not text:
         raise ValidationError("an amendment cannot be empty")
     with store.transaction() as conn:
@@ -749,7 +773,7 @@ def acknowledge_item(
     with store.transaction() as conn:
         item, h = _item_and_handover(conn, item_id)
         handover_id = int(h["id"])
-        check_acknowledge(h["state"], handover_id, str(h["from_officer"]), store.actor)
+        check_acknowledge(h["state"], handover_id, clean_name(h["from_officer"]), store.actor)
         if item["removed"]:
             raise ValidationError(f"item {item_id} was removed from handover #{handover_id}")
         if item["acknowledged_at"]:
@@ -770,7 +794,7 @@ def acknowledge_all(
     """Acknowledge every remaining item at once, and so the handover."""
     with store.transaction() as conn:
         h = _handover(conn, handover_id)
-        check_acknowledge(h["state"], handover_id, str(h["from_officer"]), store.actor)
+        check_acknowledge(h["state"], handover_id, clean_name(h["from_officer"]), store.actor)
         target = _target(store, pass_to)
         items = _rows(
             conn,
@@ -787,7 +811,7 @@ def acknowledge_all(
 
 def ask_question(store: Store, item_id: int, text: str) -> None:
     """Attach a question (or its answer) to an item of a signed handover."""
-    text = " ".join(text.split())
+    text = " ".join(clean_text(text, UNLIMITED).split())
     if not text:
         raise ValidationError("a question cannot be empty")
     with store.transaction() as conn:
@@ -796,6 +820,7 @@ def ask_question(store: Store, item_id: int, text: str) -> None:
         now = store.now()
         line = f"{now[11:16]} UTC {store.actor}: {text}"
         thread = f"{item['question']}\n{line}" if item["question"] else line
+        thread = clean_text(thread, UNLIMITED, strip=False)  # earlier lines may predate the rule
         conn.execute("UPDATE handover_items SET question = ? WHERE id = ?", (thread, item_id))
         store.log_event(
             conn,
@@ -1164,6 +1189,26 @@ def _brief(
         sections=tuple(sections),
         open_requests=int(open_requests),
         open_leads=int(open_leads),
+    )
+
+
+def _clean_brief(brief: Brief) -> Brief:
+    """The brief's lines cleaned: they quote records, names and errors from the desk."""
+
+    def line(entry: BriefLine) -> BriefLine:
+        return replace(
+            entry,
+            text=clean_text(entry.text, UNLIMITED),
+            ref=clean_text(entry.ref, UNLIMITED),
+            actor=(clean_name(entry.actor) or None) if entry.actor else None,
+        )
+
+    return replace(
+        brief,
+        sections=tuple(
+            replace(s, title=clean_text(s.title), lines=tuple(line(li) for li in s.lines))
+            for s in brief.sections
+        ),
     )
 
 

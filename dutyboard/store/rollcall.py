@@ -35,8 +35,9 @@ from dutyboard.domain.rollcall import (
     streak,
     window,
 )
+from dutyboard.domain.text import UNLIMITED, clean_data, clean_text
 from dutyboard.store.errors import NotFound, ValidationError
-from dutyboard.store.store import Row, Store
+from dutyboard.store.store import Row, Store, clean_fields, clean_name
 
 ENTITY = "reporting_unit"
 
@@ -117,16 +118,20 @@ class UnitDay:
 
 
 def _unit_values(spec: UnitSpec) -> dict[str, Any]:
-    return {
-        "name": spec.name,
-        "kind": spec.kind,
-        "rule": spec.rule.text,
-        "every": spec.rule.every,
-        "weekday": spec.rule.weekday,
-        "deadline": f"{spec.rule.deadline:%H:%M}",
-        "zone": spec.zone,
-        "also": json.dumps(list(spec.also), ensure_ascii=False) if spec.also else None,
-    }
+    # Units come from the config or a form: cleaned like any text the store writes.
+    also = clean_data(list(spec.also))
+    return clean_fields(
+        {
+            "name": clean_name(spec.name),
+            "kind": spec.kind,
+            "rule": spec.rule.text,
+            "every": spec.rule.every,
+            "weekday": spec.rule.weekday,
+            "deadline": f"{spec.rule.deadline:%H:%M}",
+            "zone": spec.zone,
+            "also": json.dumps(also, ensure_ascii=False) if also else None,
+        }
+    )
 
 
 def add_unit(store: Store, spec: UnitSpec, *, source: str = "manual") -> int:
@@ -141,7 +146,7 @@ def _upsert_unit(
     """(id, whether anything changed)."""
     values = _unit_values(spec)
     now = store.now()
-    row = conn.execute("SELECT * FROM reporting_units WHERE name = ?", (spec.name,)).fetchone()
+    row = conn.execute("SELECT * FROM reporting_units WHERE name = ?", (values["name"],)).fetchone()
     if row is None:
         values.update(active=1, source=source, created_at=now, updated_at=now)
         cols = ", ".join(values)
@@ -180,7 +185,7 @@ def sync_units(store: Store, specs: Sequence[UnitSpec], *, source: str = "config
     stays). Returns how many units changed."""
     changes = 0
     with store.transaction() as conn:
-        names = {spec.name for spec in specs}
+        names = {clean_name(spec.name) for spec in specs}  # as _upsert_unit stores them
         for spec in specs:
             changes += _upsert_unit(store, conn, spec, source)[1]
         for row in conn.execute(
@@ -462,7 +467,7 @@ def mark_reported(
         unit.rule.period_for(day) if day is not None else period_of_report(unit.rule, moment, zone)
     )
     state = settled_state(unit.rule, period, zone, moment)
-    clean_note = (note or "").strip() or None
+    clean_note = clean_text(note or "", UNLIMITED) or None
     with store.transaction() as conn:
         existing = conn.execute(
             "SELECT * FROM roll_calls WHERE unit_id = ? AND day = ?",
@@ -483,6 +488,7 @@ def mark_reported(
             "actor": store.actor,
             "created_at": store.now(),
         }
+        values = clean_fields(values)
         if existing is not None:
             conn.execute("DELETE FROM roll_calls WHERE id = ?", (existing["id"],))
         conn.execute(

@@ -3,6 +3,12 @@
 Widgets and the CLI call these methods; nobody else writes SQL. Every write runs in a
 short ``BEGIN IMMEDIATE`` transaction and appends its ``events`` row(s) in the same
 transaction, so the audit log and the data can never disagree.
+
+Text from outside is hostile, whoever passes it in (the CLI, a form, the config, the
+collector): every text the store writes goes through :func:`clean_fields` or
+:func:`clean_text` (:mod:`dutyboard.domain.text`), the actor's name included. The
+``raw`` column is the exception: it keeps the original bytes, and is only ever shown
+through the sanitiser.
 """
 
 from __future__ import annotations
@@ -10,7 +16,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +32,13 @@ from dutyboard.domain.status import (
     RequestStatus,
     check_lead_transition,
     check_request_transition,
+)
+from dutyboard.domain.text import (
+    UNLIMITED,
+    clean_data,
+    clean_json_text,
+    clean_text,
+    is_clean,
 )
 from dutyboard.store.connection import applied_migrations, connect, storage_error
 from dutyboard.store.errors import (
@@ -125,6 +138,52 @@ REQUIRED: dict[str, tuple[str, ...]] = {
 }
 ENTITY = {"requests": "request", "leads": "lead", "contacts": "contact"}
 
+# Columns stored as given: the audit copy of the original bytes (shown only through the
+# sanitiser). Everything else a caller writes is cleaned.
+VERBATIM = frozenset({"raw"})
+# Columns holding JSON text: cleaned inside their strings, "\u001b" escapes included.
+JSON_TEXT = frozenset({"extra", "also", "settings"})
+
+
+def clean_fields(fields: Mapping[str, Any]) -> dict[str, Any]:
+    """The store's door: ``fields`` with every text made safe (:func:`clean_text`, not
+    trimmed or cut: only what could drive a terminal or hide text goes), JSON text and
+    mappings cleaned inside, :data:`VERBATIM` columns as they are. Idempotent."""
+    values = dict(fields)
+    texts_clean = _texts_clean((values,))
+    if texts_clean and set(map(type, values.values())) <= _SCALARS:
+        return values
+    for key, value in values.items():
+        if isinstance(value, str):
+            if (texts_clean and type(value) is str) or key in VERBATIM:
+                continue
+            if key in JSON_TEXT:
+                values[key] = clean_json_text(value)
+            else:
+                values[key] = clean_text(value, UNLIMITED, strip=False)
+        elif isinstance(value, Mapping | list | tuple) and key not in VERBATIM:
+            values[key] = clean_data(value, strip=False)
+    return values
+
+
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
+def _texts_clean(records: Iterable[Mapping[str, Any]]) -> bool:
+    """Would cleaning leave every text of ``records`` as it is? One scan of them joined,
+    not a call per field: nearly every record is plain (ingest has cleaned it already),
+    and this runs for every row imported. ``raw`` is scanned too (cheaper than leaving
+    it out; if it is not plain, the fields are cleaned one by one, ``raw`` left as it
+    is). No "\\u" either: a JSON escape (of ESC…) in ``extra``. A ``str`` subclass is
+    the desk's own enum value, not text from outside."""
+    probe = "".join([v for f in records for v in f.values() if type(v) is str])
+    return "\\u" not in probe and is_clean(probe)
+
+
+def clean_name(name: object) -> str:
+    """A person's name (officer, actor, assignee) as the store keeps it: clean, trimmed."""
+    return clean_text(str(name or ""))
+
 
 @dataclass(frozen=True)
 class Shift:
@@ -149,7 +208,7 @@ class Store:
         self.conn = conn
         self.path = path
         self.readonly = readonly
-        self.actor = actor
+        self.actor = actor  # cleaned: see the property
         self.clock = clock
         # Textual thread workers and the UI thread may both call in; sqlite3 objects
         # are not safe to share concurrently, so calls are serialised.
@@ -168,6 +227,17 @@ class Store:
         return cls(
             connect(path, readonly=readonly), path=path, readonly=readonly, actor=actor, clock=clock
         )
+
+    @property
+    def actor(self) -> str:
+        """Who is writing: goes into every event and onto records (assignee, signed_by…)."""
+        return self._actor
+
+    @actor.setter
+    def actor(self, name: str) -> None:
+        # From --user, the config, a form: as hostile as any text (an OSC 52 payload in
+        # --user once reached a leader's clipboard on every repaint), so cleaned here.
+        self._actor = clean_name(name)
 
     def close(self) -> None:
         with self._lock:
@@ -250,8 +320,8 @@ class Store:
                 entity,
                 entity_id,
                 action,
-                _dump(before),
-                _dump(after),
+                _dump(_clean_event(before)),
+                _dump(_clean_event(after)),
             ),
         )
 
@@ -307,10 +377,12 @@ class Store:
         """
         entity = ENTITY[_table(table)]
         now = at or self.now()
+        # One scan tells whether the whole batch is clean already (an ingested file is).
+        clean = _texts_clean(records)
         prepared: list[dict[str, Any] | StoreError] = []
         for fields in records:
             try:
-                prepared.append(_prepared(table, fields, now))
+                prepared.append(_prepared(table, fields, now, clean=clean))
             except StoreError as error:
                 prepared.append(error)
         conn.execute("SAVEPOINT insert_records")
@@ -409,6 +481,7 @@ class Store:
                 raise NotFound(f"request #{request_id} does not exist")
             target = check_request_transition(current["status"], status)
             changes: dict[str, Any] = {"status": target.value}
+            reason = clean_text(reason, UNLIMITED) if reason else reason
             if target in REASON_REQUIRED and not (reason or "").strip():
                 raise ValidationError(f"say why the request is {target.value}")
             if reason and reason.strip():
@@ -449,7 +522,7 @@ class Store:
         """Give a request or lead to ``user`` (None: back to the unowned pool)."""
         if table not in ("requests", "leads"):
             raise ValidationError(f"{table} cannot be assigned")
-        user = (user or "").strip() or None
+        user = clean_name(user) or None
         with self.transaction() as conn:
             return self.update_record(
                 conn,
@@ -463,7 +536,7 @@ class Store:
     def add_note(
         self, table: str, record_id: int, text: str, *, expected_version: int | None = None
     ) -> Row:
-        text = text.strip()
+        text = clean_text(text, UNLIMITED)
         if not text:
             raise ValidationError("a note cannot be empty")
         with self.transaction() as conn:
@@ -571,7 +644,8 @@ class Store:
     ) -> Row:
         """Log a call/message to a contact; ``last_contacted`` is now, the event keeps the
         channel, outcome and note (the contact's history is its events)."""
-        channel, outcome = channel.strip(), outcome.strip()
+        channel, outcome = clean_text(channel), clean_text(outcome)
+        note = clean_text(note, UNLIMITED)
         if not channel or not outcome:
             raise ValidationError("a contact attempt needs a channel and an outcome")
         with self.transaction() as conn:
@@ -590,7 +664,7 @@ class Store:
                 contact_id,
                 "contact_attempt",
                 None,
-                {"channel": channel, "outcome": outcome, "note": note.strip() or None},
+                {"channel": channel, "outcome": outcome, "note": note or None},
                 at=now,
             )
             return dict(
@@ -604,11 +678,14 @@ class Store:
             "SELECT id, officer, started_at, ended_at FROM shifts WHERE ended_at IS NULL "
             "ORDER BY started_at DESC, id DESC LIMIT 1"
         )
-        return Shift(**row) if row else None
+        if row is None:
+            return None
+        row["officer"] = clean_name(row["officer"])  # a desk written before the rule
+        return Shift(**row)
 
     def start_shift(self, officer: str) -> int:
         """Start a shift; an open shift of someone else is ended (taken over) and logged."""
-        officer = officer.strip()
+        officer = clean_name(officer)
         if not officer:
             raise ValidationError("a shift needs an officer name")
         with self.transaction() as conn:
@@ -617,13 +694,16 @@ class Store:
     def start_shift_in(self, conn: sqlite3.Connection, officer: str) -> int:
         """`start_shift` inside a caller's transaction, so a handover's acknowledgement
         and the change of officer commit together."""
+        officer = clean_name(officer)
+        if not officer:
+            raise ValidationError("a shift needs an officer name")
         now = self.now()
         open_row = conn.execute(
             "SELECT id, officer FROM shifts WHERE ended_at IS NULL ORDER BY id DESC LIMIT 1"
         ).fetchone()
         taken_from = None
         if open_row is not None:
-            if open_row["officer"] == officer:
+            if clean_name(open_row["officer"]) == officer:
                 return int(open_row["id"])
             taken_from = int(open_row["id"])
             conn.execute("UPDATE shifts SET ended_at = ? WHERE id = ?", (now, taken_from))
@@ -717,20 +797,25 @@ def _table(table: str) -> str:
     return table
 
 
-def _checked(table: str, fields: Mapping[str, Any]) -> dict[str, Any]:
+def _checked(table: str, fields: Mapping[str, Any], *, clean: bool = False) -> dict[str, Any]:
+    """The fields a caller may set, cleaned (``clean``: their texts are known clean)."""
     allowed = EDITABLE[_table(table)] | {"created_at", "updated_at"}
     unknown = set(fields) - allowed
     if unknown:
         raise ValidationError(f"{ENTITY[table]}: unknown field(s) {', '.join(sorted(unknown))}")
-    values = dict(fields)
-    if "extra" in values and isinstance(values["extra"], Mapping):
-        values["extra"] = json.dumps(values["extra"], ensure_ascii=False, sort_keys=True)
+    values = dict(fields) if clean else clean_fields(fields)
+    extra = values.get("extra")
+    if isinstance(extra, Mapping):
+        extra = clean_data(extra, strip=False) if clean else extra
+        values["extra"] = json.dumps(extra, ensure_ascii=False, sort_keys=True)
     return values
 
 
-def _prepared(table: str, fields: Mapping[str, Any], now: str) -> dict[str, Any]:
+def _prepared(
+    table: str, fields: Mapping[str, Any], now: str, *, clean: bool = False
+) -> dict[str, Any]:
     """A new record's checked values, with its required fields and its times."""
-    values = _checked(table, fields)
+    values = _checked(table, fields, clean=clean)
     for name in REQUIRED[table]:
         if not str(values.get(name) or "").strip():
             raise ValidationError(f"{ENTITY[table]}: {name} is required")
@@ -814,8 +899,18 @@ def _audit(values: Mapping[str, Any]) -> dict[str, Any]:
     return audited
 
 
+def _clean_event(value: Mapping[str, Any] | None) -> Mapping[str, Any] | None:
+    # An event's before/after: names, notes and values from outside (or from a desk
+    # written before the rule), cleaned like the columns; ``raw`` stays the audit copy.
+    if value is None:
+        return None
+    if _texts_clean((value,)) and set(map(type, value.values())) <= _SCALARS:
+        return value
+    return {k: v if k in VERBATIM else clean_data(v, strip=False) for k, v in value.items()}
+
+
 def _dump(value: Mapping[str, Any] | None) -> str | None:
     return None if value is None else canonical_text(value)
 
 
-__all__ = ["Row", "Shift", "Store"]
+__all__ = ["JSON_TEXT", "VERBATIM", "Row", "Shift", "Store", "clean_fields", "clean_name"]

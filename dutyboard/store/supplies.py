@@ -48,8 +48,9 @@ from dutyboard.domain.supplies import (
     Tally,
     unmet,
 )
+from dutyboard.domain.text import UNLIMITED, clean_text
 from dutyboard.store.errors import NotFound, StaleEdit, ValidationError
-from dutyboard.store.store import Row, Store
+from dutyboard.store.store import Row, Store, clean_fields
 
 ENTITY = "supply"
 MAX_TEXT = 500
@@ -101,7 +102,9 @@ def _num(value: Any) -> Number:
 
 
 def _text(value: object, name: str, *, required: bool = False) -> str | None:
-    text = "" if value is None else str(value).strip()
+    # The ledger's one door for text (item, unit, counterparty, notes): cleaned before it
+    # is classified, checked or written.
+    text = "" if value is None else clean_text(str(value), UNLIMITED)
     if not text:
         if required:
             raise ValidationError(f"a ledger entry needs {name}")
@@ -224,6 +227,7 @@ def insert_entry(
         "actor": store.actor,
         "recorded_at": now,
     }
+    fields = clean_fields(fields)  # the category and base unit come from the config
     cols = ", ".join(fields)
     marks = ", ".join("?" for _ in fields)
     try:

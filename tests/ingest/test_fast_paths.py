@@ -50,6 +50,7 @@ def _clean_reference(text: str, limit: int) -> tuple[str, bool]:
     if sanitize._ESCAPE_START.search(text):
         text = sanitize._ESCAPE_SEQUENCE.sub("", text)
     text = text.translate(sanitize._DROP).strip()
+    text = sanitize._tidy_marks(text).strip()  # marks, selectors, invisible letters
     if len(text) > limit:
         return text[: limit - 1].rstrip() + sanitize.ELLIPSIS, True
     return text, False

@@ -408,16 +408,18 @@ def test_hostile_text_prints_without_control_bytes(store: Store) -> None:
     assert "\x1b" not in text and "\x07" not in text and "\x9b" not in text and "\r" not in text
     assert all(ch == "\n" or ord(ch) >= 0x20 for ch in text)
     assert not any(0x7F <= ord(ch) <= 0x9F for ch in text)
-    assert "]52;c;ZXZpbA==[bold]x" in text  # brackets literal: plain text, no markup
-    assert "On duty: night[2Jofficer" in text
-    assert safe("a\tb\nc\x00d\x1be\x85f") == "a b cdef"
-    # JSON keeps the value exactly, escaped so a terminal cannot act on it.
+    # The store cleaned what it wrote (escape sequences go whole, issue 17): brackets stay
+    # literal, plain text, no markup.
+    assert "Requests" in text and "[bold]x" in text and "]52;c;" not in text
+    assert "On duty: nightofficer" in text
+    assert safe("a\tb\nc\x00d\x1be\x85f") == "a b cdf"  # ESC e: an escape, gone whole
+    # JSON carries the cleaned value: a reader that prints it cannot be driven either.
     raw = render_json(result)
     assert "\x1b" not in raw and "\x07" not in raw and "\x9b" not in raw
-    assert "\\u001b]52;c;ZXZpbA==\\u0007[bold]x" in raw
+    assert "\\u001b" not in raw and "\\u0007" not in raw
     data = json.loads(raw)
-    assert data["requests"]["top_urgent"][0]["org"] == HOSTILE
-    assert data["requests"]["top_urgent"][0]["item"] == "masks\x9b31m\r\nnext"
+    assert data["requests"]["top_urgent"][0]["org"] == "[bold]x"
+    assert data["requests"]["top_urgent"][0]["item"] == "masks\nnext"
 
 
 # -- JSON -------------------------------------------------------------------------------

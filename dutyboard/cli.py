@@ -3,20 +3,43 @@
 Every command gives one clear line and a non-zero exit on a problem a person can fix
 (wrong path, bad config, illegal change), never a traceback. Subcommands live in
 ``dutyboard/commands/`` and are found automatically.
+
+What :func:`main` settles for every command, in one place:
+
+* A database that does not exist is refused, with how to make one (``--create``, or
+  ``dutyboard demo``): a mistyped ``--db`` must not open a new, empty desk that reads
+  like a quiet night. ``--create`` lets the dashboard and the commands that write make a
+  new desk; a leader's session never does; ``demo`` creates its own.
+* Output never fails on a character: when standard output cannot encode one
+  (``PYTHONIOENCODING=ascii``, a C locale) it is written as a ``\\uXXXX`` escape.
+* A reader that stops early (``dutyboard status | head -1``) is not an error: the
+  command stops quietly with exit 0 (the convention ``status`` set first; what was
+  already done stays done). A standard output that is closed outright (``>&-``) is
+  refused before anything runs: one line, exit 2.
+* A damaged desk is one line naming the file, whatever the command tripped over (a
+  decoding error, a date that does not parse…): on an unexpected error the file is
+  checked (``PRAGMA quick_check``); only on a sound file is the error a bug, and a bug
+  keeps its traceback.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import errno
 import importlib
+import io
+import os
 import sqlite3
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from pathlib import Path
 
-from dutyboard import __version__
+from dutyboard import __version__, files
 from dutyboard.commands import Context, UsageError, common_options
 from dutyboard.config import ConfigError, load_config
 from dutyboard.domain.status import IllegalTransition
+from dutyboard.domain.text import clean_line, clean_text
 from dutyboard.i18n import LANGUAGES, set_language
 from dutyboard.paths import default_db_path
 from dutyboard.store import StoreError
@@ -80,6 +103,9 @@ def build_parser(argv: Sequence[str] = (), *, full: bool = False) -> argparse.Ar
         description="Terminal dashboard for a round-the-clock duty desk: incoming requests, "
         "procurement leads, overseas contacts by time zone, shift handover. "
         "With no command, opens the dashboard.",
+        epilog="A database that does not exist is refused, never created silently: "
+        "`--create` makes a new, empty desk at --db (the dashboard and the commands that "
+        "write; never a leader's session); `dutyboard demo` builds a demo desk.",
     )
     parser.add_argument("--version", action="version", version=f"dutyboard {__version__}")
     common_options(parser, sub=False)
@@ -113,44 +139,217 @@ def build_parser(argv: Sequence[str] = (), *, full: bool = False) -> argparse.Ar
     return parser
 
 
+# Exit codes: 2 a problem a person can fix (one line on stderr), 130 interrupted; 0 when
+# the reader of standard output went away (`| head`), quietly.
+EXIT_PROBLEM = 2
+EXIT_INTERRUPTED = 130
+EXIT_PIPE_CLOSED = 0
+# Commands that make or copy a desk themselves: they skip the missing-desk refusal.
+_OWN_DESK_CHECK = frozenset({"demo", "backup"})
+# What each command does with the desk, per action (None: the command with no action;
+# the command None is the dashboard). Only a command that writes may make a new desk with
+# --create; one that only reads opens the file read-only and refuses a missing one.
+# tests/test_paths_and_errors.py checks that every command and action is listed.
+ONLY_READS: dict[str, frozenset[str | None]] = {
+    "status": frozenset({None}),
+    "report": frozenset({None}),
+    "export": frozenset({None}),
+    "contacts": frozenset({"export"}),
+    "backup": frozenset({None}),
+    "shift": frozenset({"show"}),
+    "handover": frozenset({"show", "export", "list"}),
+    "arrivals": frozenset({None}),
+    "rollcall": frozenset({None, "history"}),
+    "supplies": frozenset({"tally"}),
+}
+# Commands that write and make a new desk themselves when they first open it, after
+# checking their own arguments (so a usage error creates nothing). For the other commands
+# that write, --create makes the desk here, before they run.
+CREATE_ON_OPEN: frozenset[str | None] = frozenset({None, "check", "collect", "ingest"})
+WRITES: dict[str | None, frozenset[str | None]] = {
+    None: frozenset({None}),
+    "check": frozenset({None}),
+    "collect": frozenset({None}),
+    "demo": frozenset({None}),
+    "ingest": frozenset({None}),
+    "shift": frozenset({"start", "end"}),
+    "handover": frozenset({"draft", "sign", "ack", "amend"}),
+    "arrivals": frozenset({"import"}),
+    "rollcall": frozenset({"mark", "sync"}),
+    "supplies": frozenset({"receive", "distribute", "funds"}),
+}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
+    if sys.stdout is None:
+        # `dutyboard status >&-`: nothing could be shown, and a command that writes
+        # would run blind; refuse before anything is opened.
+        _say("standard output is closed; redirect it instead (> /dev/null)")
+        return EXIT_PROBLEM
+    restore = _tolerant_output()
+    try:
+        return _main(list(sys.argv[1:] if argv is None else argv))
+    finally:
+        restore()
+
+
+def _main(argv: list[str]) -> int:
     parser = build_parser(argv)
     args = parser.parse_args(argv)
+    db_path = (args.db or default_db_path()).expanduser()
+    if args.role == "leader":
+        # Read-only for the whole process: no export, report file or screenshot, whatever
+        # the command or key (hardening #1); the database is opened read-only besides.
+        files.forbid_writes("a leader's session writes no files")
     try:
         config = load_config(args.config)
         # Before anything imports the UI: widgets translate their labels at import.
         set_language(args.lang or config.lang)
         ctx = Context(
             config=config,
-            db_path=(args.db or default_db_path()).expanduser(),
-            user=args.user or config.user,
+            db_path=db_path,
+            user=clean_text(args.user or config.user),
+            create=bool(args.create),
         )
+        _refuse_a_missing_desk(args, ctx)
         func = getattr(args, "func", None)
         if func is None:
             from dutyboard.commands.dashboard import open_dashboard
 
-            return open_dashboard(ctx, role=args.role)
-        return int(func(args, ctx))
+            code = open_dashboard(ctx, role=args.role)
+        else:
+            code = int(func(args, ctx))
+        sys.stdout.flush()  # a closed pipe is met here, inside the handlers below
+        return code
+    except BrokenPipeError as exc:
+        if _reader_gone():
+            _silence_stdout()
+            return EXIT_PIPE_CLOSED
+        _say(f"cannot use{_where(exc)}: {exc.strerror or exc}")
+        return EXIT_PROBLEM
     except (ConfigError, StoreError, UsageError, IllegalTransition) as exc:
-        print(f"dutyboard: {exc}", file=sys.stderr)
-        return 2
+        _say(str(exc))
+        return EXIT_PROBLEM
     except sqlite3.Error as exc:
         # A read that meets a damaged page, a full disk…: one line, never a traceback.
         from dutyboard.store.connection import storage_error
 
-        problem = storage_error(exc, (args.db or default_db_path()).expanduser())
+        problem = storage_error(exc, db_path) or _damage(db_path)
         if problem is None:
             raise
-        print(f"dutyboard: {problem}", file=sys.stderr)
-        return 2
+        _say(str(problem))
+        return EXIT_PROBLEM
     except OSError as exc:
+        if exc.errno == errno.ENOSPC:
+            from dutyboard.store.connection import disk_full
+
+            _say(str(disk_full(Path(exc.filename) if exc.filename else db_path)))
+            return EXIT_PROBLEM
         # A wrong path or a permission problem: say which file and why, no traceback.
-        where = f" {exc.filename}" if exc.filename else ""
-        print(f"dutyboard: cannot use{where}: {exc.strerror or exc}", file=sys.stderr)
-        return 2
+        _say(f"cannot use{_where(exc)}: {exc.strerror or exc}")
+        return EXIT_PROBLEM
     except KeyboardInterrupt:
-        return 130
+        return EXIT_INTERRUPTED
+    except Exception:
+        # Text that does not decode, a date that does not parse, a key that is not
+        # there: on a damaged desk, that is the damage speaking. On a sound file it is a
+        # bug, and the traceback is its report.
+        damage = _damage(db_path)
+        if damage is None:
+            raise
+        _say(str(damage))
+        return EXIT_PROBLEM
+
+
+def _refuse_a_missing_desk(args: argparse.Namespace, ctx: Context) -> None:
+    """A database that does not exist is made only on request (``--create``), only by a
+    command that writes, never for a leader; refused before the command runs, so nothing
+    is created on the way. With ``--create`` the commands of :data:`CREATE_ON_OPEN` make
+    the desk when they open it; for the others it (and its folder) is made here, so they
+    find it whatever their own checks."""
+    from dutyboard.store.connection import connect, missing_desk, regular_file_exists
+
+    if args.command in _OWN_DESK_CHECK or regular_file_exists(ctx.db_path):
+        return  # (a FIFO or a folder at the path is refused by regular_file_exists)
+    if args.role == "leader":
+        raise StoreError(missing_desk(ctx.db_path, leader=True))
+    if not ctx.create:
+        raise StoreError(missing_desk(ctx.db_path))
+    if action_of(args) in ONLY_READS.get(args.command, frozenset()):
+        raise StoreError(missing_desk(ctx.db_path, readonly=True))
+    if args.command not in CREATE_ON_OPEN:
+        ctx.db_path.parent.mkdir(parents=True, exist_ok=True)
+        connect(ctx.db_path, create=True).close()
+
+
+def action_of(args: argparse.Namespace) -> str | None:
+    """The action of a command with actions (``shift start``…), else None."""
+    for dest in ("shift_action", "handover_action", "action"):
+        value = getattr(args, dest, None)
+        if value is not None:
+            return str(value)
+    return None
+
+
+def _damage(db_path: Path) -> StoreError | None:
+    from dutyboard.store.connection import damage_found
+
+    return damage_found(db_path)
+
+
+def _say(line: str) -> None:
+    """The one line, on stderr (which may itself be closed: then exit codes must do).
+    Cleaned: it may quote a path, a config value or a name someone else chose."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        print(f"dutyboard: {clean_line(line)}", file=sys.stderr, flush=True)
+
+
+def _where(exc: OSError) -> str:
+    return f" {exc.filename}" if exc.filename else ""
+
+
+def _tolerant_output() -> Callable[[], None]:
+    """Let stdout and stderr write every character: one the encoding cannot hold becomes
+    a backslash escape instead of a UnicodeEncodeError halfway through the output.
+    Returns what puts the streams back (for callers that run :func:`main` in-process)."""
+    changed: list[io.TextIOWrapper] = []
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper) and stream.errors == "strict":
+            # (ValueError: closed, or not reconfigurable: then it is left as it is.)
+            with contextlib.suppress(ValueError, OSError):
+                stream.reconfigure(errors="backslashreplace")
+                changed.append(stream)
+
+    def restore() -> None:
+        for stream in changed:
+            with contextlib.suppress(ValueError, OSError):
+                stream.reconfigure(errors="strict")
+
+    return restore
+
+
+def _reader_gone() -> bool:
+    """Whether standard output is a pipe (or socket) whose reader has closed it."""
+    import select
+
+    try:
+        fd = sys.stdout.fileno()
+        poller = select.poll()
+        poller.register(fd, select.POLLOUT)
+        return any(event & (select.POLLERR | select.POLLHUP) for _, event in poller.poll(0))
+    except (OSError, ValueError, AttributeError):
+        return False
+
+
+def _silence_stdout() -> None:
+    """Point standard output at /dev/null, so that the final flush at exit does not
+    raise a second BrokenPipeError (the Python documentation's recipe)."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 if __name__ == "__main__":

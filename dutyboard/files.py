@@ -25,7 +25,6 @@ import contextlib
 import errno
 import os
 import stat
-import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -149,6 +148,8 @@ def atomic_output(path: Path, *, replace: bool = True) -> Iterator[Path]:
     """A fresh owner-only temporary file beside ``path``, moved onto it if the block
     succeeds. With ``replace=False`` a file that appeared at ``path`` in the meantime is
     kept and :class:`WriteRefused` raised (a hard link is the atomic "create if absent")."""
+    import tempfile  # only when a file is written: `status` over SSH never pays for it
+
     path = Path(path)
     fd, name = tempfile.mkstemp(prefix=f".{path.name[:40]}.", suffix=".tmp", dir=path.parent)
     os.close(fd)

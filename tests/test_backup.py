@@ -106,3 +106,35 @@ def test_check_reports_a_corrupt_file(tmp_path: Path) -> None:
     result = run_cli("check", "--db", str(db))
     assert result.returncode != 0
     assert "Traceback" not in result.stderr
+
+
+def test_backup_compares_every_table_and_refuses_what_is_no_desk(tmp_path: Path) -> None:
+    db = tmp_path / "desk.db"
+    build_demo(db, now=FIXED_NOW)
+    result = backup(db, tmp_path / "b.db")
+    conn = sqlite3.connect(db)
+    tables = {
+        r[0]
+        for r in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite%'"
+        )
+    }
+    conn.close()
+    # Every table is counted in the source's snapshot and in the copy, not a chosen few.
+    assert set(result.counts) == tables
+    assert {"arrivals", "roll_calls", "lead_requests", "leases"} <= set(result.counts)
+    assert result.counts["requests"] == 240
+    # Another program's database and a file with nothing in it are refused, not "verified".
+    other = tmp_path / "notes.db"
+    raw = sqlite3.connect(other)
+    raw.execute("CREATE TABLE notes (body TEXT)")
+    raw.commit()
+    raw.close()
+    with pytest.raises(StoreError, match="is not a dutyboard desk"):
+        backup(other, tmp_path / "o.db")
+    empty = tmp_path / "empty.db"
+    empty.touch()
+    with pytest.raises(StoreError, match="holds no desk yet"):
+        backup(empty, tmp_path / "e.db")
+    assert not (tmp_path / "o.db").exists() and not (tmp_path / "e.db").exists()
+    assert not list(tmp_path.glob(".*.partial"))

@@ -64,7 +64,7 @@ def test_errors_are_one_line_without_traceback(tmp_path: Path) -> None:
 
 
 def test_dashboard_refuses_without_a_terminal(tmp_path: Path) -> None:
-    result = run("--db", str(tmp_path / "x.db"))
+    result = run("--db", str(tmp_path / "x.db"), "--create")
     assert result.returncode == 2
     assert "needs a terminal" in result.stderr
 

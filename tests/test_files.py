@@ -304,3 +304,16 @@ def test_a_leader_in_tmux_cannot_write_the_database_or_any_file(desk: Path, tmp_
     finally:
         subprocess.run([*tmux, "kill-server"], capture_output=True)
     assert tree(tmp_path) == before  # no file made, none changed, the database intact
+
+
+def test_a_leader_on_the_command_line_writes_no_file(desk: Path, tmp_path: Path) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text(f'[display]\nexport_dir = "{tmp_path}"\n', encoding="utf-8")
+    base = ("--db", str(desk), "--config", str(config), "--role", "leader")
+    for command in (("export", "requests"), ("report",), ("contacts", "export")):
+        result = cli(*base, *command, "--force", "--out", "x.csv", cwd=tmp_path)
+        assert result.returncode == 2, result.stderr
+        assert result.stderr == "dutyboard: a leader's session writes no files\n"
+    assert not (tmp_path / "x.csv").exists()
+    shown = cli(*base, "export", "requests", cwd=tmp_path)  # to the terminal: reading only
+    assert shown.returncode == 0 and shown.stdout.startswith("ID,")

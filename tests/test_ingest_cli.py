@@ -30,7 +30,7 @@ def isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 def dutyboard(tmp_path: Path, *args: str, config: str = "") -> int:
     path = tmp_path / "config.toml"
     path.write_text(config, encoding="utf-8")
-    return cli.main(["--db", str(tmp_path / "duty.db"), "--config", str(path), *args])
+    return cli.main(["--db", str(tmp_path / "duty.db"), "--create", "--config", str(path), *args])
 
 
 def query(tmp_path: Path, sql: str) -> list[tuple[object, ...]]:
@@ -185,7 +185,7 @@ def test_second_collector_refused_and_sigterm_stops_cleanly(tmp_path: Path) -> N
         "settle_seconds = 0.1\ninterval_seconds = 1\n",
         encoding="utf-8",
     )
-    base = [sys.executable, "-m", "dutyboard", "--db", str(tmp_path / "duty.db")]
+    base = [sys.executable, "-m", "dutyboard", "--db", str(tmp_path / "duty.db"), "--create"]
     base += ["--config", str(config), "collect"]
     env = {key: value for key, value in os.environ.items() if not key.startswith("DUTYBOARD")}
     env["PYTHONPATH"] = str(REPO)
@@ -215,3 +215,18 @@ def test_second_collector_refused_and_sigterm_stops_cleanly(tmp_path: Path) -> N
     assert first.returncode == 0, err
     assert "a.csv: 1 new" in err and "lease released" in err
     assert query(tmp_path, "SELECT count(*) FROM leases") == [(0,)]
+
+
+def test_a_file_over_the_configured_size_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    """[limits] reaches `dutyboard ingest` too (hardening #4)."""
+    config = tmp_path / "c.toml"
+    config.write_text("[limits]\nmax_file_bytes = 100\n", encoding="utf-8")
+    data = tmp_path / "big.csv"
+    data.write_text("org,item,quantity\n" + "Jilin University,masks,1\n" * 20, encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "dutyboard", "--config", str(config), "--create",
+         "--db", str(tmp_path / "d.db"), "ingest", "--kind", "requests", str(data)],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert "over the limit of 100 bytes (limits.max_file_bytes)" in result.stderr

@@ -3,7 +3,10 @@
 A command module defines ``register(sub)`` which adds its parser (with
 ``common_options(parser)``) and sets ``func=run``; ``run(args, ctx) -> int`` does the work.
 Raise :class:`UsageError`, ``StoreError`` or ``ConfigError`` for problems a person can
-fix: the CLI prints them as one line and exits 2.
+fix: the CLI prints them as one line and exits 2. A command never meets a missing
+database by surprise: the CLI refuses one before ``run`` unless ``--create`` was given
+(``ctx.create``) for a command that writes; list a new command or action in
+``dutyboard.cli.ONLY_READS`` or ``WRITES``.
 """
 
 from __future__ import annotations
@@ -29,10 +32,13 @@ class Context(NamedTuple):
     config: Config
     db_path: Path
     user: str
+    # --create: a command that writes may make a new desk at db_path (cli.py has refused a
+    # missing desk without it, and a leader's session always).
+    create: bool = False
 
 
 def common_options(parser: argparse.ArgumentParser, *, sub: bool = True) -> None:
-    """--db and --config, accepted before or after the command name."""
+    """--db, --create and --config, accepted before or after the command name."""
     # On subcommands the default is SUPPRESS, so `dutyboard --db X demo` keeps X.
     default = argparse.SUPPRESS if sub else None
     parser.add_argument(
@@ -41,6 +47,14 @@ def common_options(parser: argparse.ArgumentParser, *, sub: bool = True) -> None
         type=Path,
         metavar="PATH",
         help="SQLite database (default: $DUTYBOARD_DB or the user data dir)",
+    )
+    parser.add_argument(
+        "--create",
+        action="store_true",
+        default=default if sub else False,
+        help="make a new, empty desk at --db if there is none (the dashboard and commands "
+        "that write; never a leader's session). Without it a missing database is refused, "
+        "so a mistyped path cannot pass for a quiet night",
     )
     parser.add_argument(
         "--config",

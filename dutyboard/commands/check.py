@@ -6,7 +6,7 @@ import argparse
 import sqlite3
 from pathlib import Path
 
-from dutyboard.commands import Context, Subparsers, UsageError, common_options
+from dutyboard.commands import Context, Subparsers, common_options
 from dutyboard.store import Store
 
 
@@ -23,8 +23,10 @@ def register(sub: Subparsers) -> None:
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
-    if not ctx.db_path.exists():
-        raise UsageError(f"database {ctx.db_path} does not exist")
+    # A missing desk was refused by the CLI unless --create was given: then this makes
+    # and checks a new, empty desk.
+    if ctx.create:
+        ctx.db_path.parent.mkdir(parents=True, exist_ok=True)
     store = Store.open(ctx.db_path)
     try:
         conn = store.conn

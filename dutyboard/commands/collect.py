@@ -16,10 +16,16 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from dutyboard.commands import Context, Subparsers, UsageError, common_options
+from dutyboard.config import reader_limits
 from dutyboard.ingest.sources import load_sources
 
 if TYPE_CHECKING:
     from dutyboard.ingest.collector import Collector, CollectReport
+
+
+# A day: a lease is renewed while the collector runs; a longer one only keeps a dead
+# collector's lease from expiring (and 1e308 overflowed the date maths).
+MAX_LEASE_SECONDS = 86_400
 
 
 def register(sub: Subparsers) -> None:
@@ -62,8 +68,9 @@ async def _collect(collector: Collector, once: bool) -> CollectReport:
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
-    if args.lease_seconds < 1:
-        raise UsageError("--lease-seconds must be at least 1")
+    # (not `< 1`: NaN compares false and would pass, then break the lease arithmetic)
+    if not 1 <= args.lease_seconds <= MAX_LEASE_SECONDS:
+        raise UsageError(f"--lease-seconds must be between 1 and {MAX_LEASE_SECONDS:,}")
     path = ctx.config.source_path
     sources = load_sources(path, default_zone=ctx.config.timezone) if path else []
     if not any(source.enabled for source in sources):
@@ -78,12 +85,14 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         actor="collector",
         log=_log,
         lease_seconds=args.lease_seconds,
+        limits=reader_limits(ctx.config),
     )
     report = asyncio.run(_collect(collector, args.once))
     _log(
         f"done: {report.files} file(s), {report.pages} page(s); {report.added} new, "
         f"{report.updated} updated, {report.unchanged} unchanged, {report.quarantined} "
-        f"quarantined, {report.unreadable} unreadable, {report.failures} failure(s)"
+        f"quarantined, {report.unreadable} unreadable, {report.incomplete} incomplete, "
+        f"{report.failures} failure(s)"
     )
     if report.lease_lost:
         return 1

@@ -14,6 +14,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dutyboard.commands import Context, Subparsers, UsageError, common_options
+from dutyboard.config import reader_limits
+from dutyboard.ingest.limits import Limits, over
 from dutyboard.ingest.records import KINDS, Kind
 from dutyboard.ingest.sanitize import clean_text
 from dutyboard.ingest.sources import FORMATS, SourceConfig, find_source, load_sources
@@ -86,12 +88,15 @@ def _settings(args: argparse.Namespace, ctx: Context) -> tuple[Kind, SourceConfi
     return kind, configured, zone
 
 
-def _check_files(files: list[Path]) -> None:
+def _check_files(files: list[Path], limits: Limits) -> None:
     for path in files:
         if not path.exists():
             raise UsageError(f"{path}: no such file")
         if not path.is_file():
             raise UsageError(f"{path}: not a file")
+        size = path.stat().st_size
+        if size > limits.max_file_bytes:  # refused before it is read into memory
+            raise UsageError(f"{path}: {over(limits, 'max_file_bytes', f'{size:,} bytes')}")
 
 
 def _progress(name: str) -> Callable[[int, int], None]:
@@ -112,7 +117,8 @@ def _problems(store: Store, summary: IngestSummary) -> list[str]:
 def run(args: argparse.Namespace, ctx: Context) -> int:
     kind, configured, zone = _settings(args, ctx)
     files: list[Path] = args.files
-    _check_files(files)
+    limits = reader_limits(ctx.config)
+    _check_files(files, limits)
     source_name = args.source or DEFAULT_SOURCE
     fmt = args.format or (configured.format if configured else None)
     mapping = dict(configured.mapping) if configured else {}
@@ -141,6 +147,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
                 fmt=fmt,
                 duplicate_window_hours=window,
                 progress=progress,
+                limits=limits,
             )
             print(summary.line(shown), flush=True)
             for warning in summary.warnings[:SHOW_WARNINGS]:

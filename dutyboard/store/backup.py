@@ -7,13 +7,16 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
+from dutyboard.store.connection import (
+    applied_migrations,
+    check_desk,
+    disk_full,
+    no_space_left,
+    regular_file_exists,
+    sqlite_uri,
+    storage_error,
+)
 from dutyboard.store.errors import StoreError
-
-# Tables whose row counts are compared between the source snapshot and the copy.
-COUNTED = (
-    "requests", "leads", "contacts", "supplies", "shifts", "handovers", "handover_items",
-    "events", "sources", "ingest_runs", "quarantine",
-)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -23,54 +26,95 @@ class BackupResult:
     bytes: int
 
 
-def _counts(conn: sqlite3.Connection) -> dict[str, int]:
-    existing = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-    return {t: int(conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0])
-            for t in COUNTED if t in existing}  # fmt: skip
+def _tables(conn: sqlite3.Connection) -> list[str]:
+    """Every table of the schema (SQLite's own excepted), in schema order."""
+    return [
+        r[0]
+        for r in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite%'"
+        )
+    ]
+
+
+def _counts(conn: sqlite3.Connection, tables: list[str]) -> dict[str, int]:
+    quoted = {t: '"' + t.replace('"', '""') + '"' for t in tables}
+    return {t: int(conn.execute(f"SELECT count(*) FROM {quoted[t]}").fetchone()[0])
+            for t in tables}  # fmt: skip
 
 
 def backup(source: Path, dest: Path) -> BackupResult:
     """Copy ``source`` to ``dest`` with SQLite's online backup, while others keep writing.
 
     The copy is taken inside one read transaction, so it matches the row counts read in
-    that same transaction; it is checked (``integrity_check`` and counts) in a temporary
-    file and only then renamed to ``dest``. A failed backup leaves ``dest`` untouched.
+    that same transaction; it is checked (``integrity_check``, the application id and the
+    row count of every table, compared with the source's) in a
+    temporary file and only then renamed to ``dest``. A failed backup leaves ``dest``
+    untouched, and so does a mismatch: it is an error, never a smaller backup.
     """
-    if not source.exists():
-        raise StoreError(f"database {source} does not exist")
+    if not regular_file_exists(source):
+        raise StoreError(f"database {source} does not exist; check the path")
     if dest.is_dir():
         raise StoreError(f"{dest} is a folder; give a file name for the backup")
     if not dest.parent.is_dir():
         raise StoreError(f"cannot write backup: folder {dest.parent} does not exist")
     tmp = dest.with_name(f".{dest.name}.partial")
     tmp.unlink(missing_ok=True)
-    src = sqlite3.connect(f"file:{source.resolve()}?mode=ro", uri=True, isolation_level=None)
+    src = sqlite3.connect(sqlite_uri(source, mode="ro"), uri=True, isolation_level=None)
     try:
         src.execute("PRAGMA busy_timeout = 10000")
+        check_desk(src, source)
         src.execute("BEGIN")  # one snapshot for the counts and the copy
-        counts = _counts(src)
+        if not applied_migrations(src):
+            raise StoreError(f"{source} holds no desk yet (no dutyboard tables): nothing to copy")
+        counts = _counts(src, _tables(src))
+        app_id = int(src.execute("PRAGMA application_id").fetchone()[0])
         fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
         os.close(fd)
-        out = sqlite3.connect(tmp)
+        out = sqlite3.connect(sqlite_uri(tmp), uri=True)
         try:
             src.backup(out)
             out.execute("PRAGMA journal_mode = DELETE")  # a backup is one self-contained file
-            result = out.execute("PRAGMA integrity_check").fetchone()[0]
-            copied = _counts(out)
+            result = " ".join(str(r[0]) for r in out.execute("PRAGMA integrity_check"))
+            present = set(_tables(out))
+            copied = _counts(out, [t for t in counts if t in present]) if result == "ok" else {}
+            copied_id = int(out.execute("PRAGMA application_id").fetchone()[0])
         finally:
             out.close()
         src.execute("COMMIT")
     except sqlite3.Error as exc:
         tmp.unlink(missing_ok=True)
-        raise StoreError(f"backup of {source} failed: {exc}") from None
+        text = " ".join(str(exc).split())[:300]
+        if no_space_left(tmp.parent):
+            raise disk_full(dest, text) from None
+        problem = storage_error(exc, source)
+        if problem is not None:
+            raise StoreError(f"backup failed: {problem}") from None
+        raise StoreError(f"backup of {source} failed: {text}") from None
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
     finally:
         src.close()
-    if result != "ok" or copied != counts:
+    if result != "ok":
         tmp.unlink(missing_ok=True)
-        detail = " ".join(str(result).split())[:300]
+        detail = " ".join(result.split())[:300]
         raise StoreError(
-            f"backup copy failed verification ({detail}); the database may be damaged: "
-            "run 'dutyboard check'"
+            f"backup of {source} failed verification ({detail}); {dest} was left as it was; "
+            "the database may be damaged: run 'dutyboard check'"
+        )
+    differences = [
+        f"{table}: {count:,} rows in the database, "
+        + (f"{copied[table]:,} in the copy" if table in copied else "no such table in the copy")
+        for table, count in counts.items()
+        if copied.get(table) != count
+    ]
+    if copied_id != app_id:
+        differences.append(f"application id {app_id:#010x} in the database, {copied_id:#010x}")
+    if differences:
+        tmp.unlink(missing_ok=True)
+        raise StoreError(
+            f"backup copy of {source} does not match it ({'; '.join(differences)[:300]}); "
+            f"{dest} was left as it was: run 'dutyboard check'"
         )
     os.replace(tmp, dest)
     return BackupResult(dest, counts, dest.stat().st_size)

@@ -1,12 +1,31 @@
-"""Opening the one SQLite file: pragmas, permissions, read-only mode, migrations."""
+"""Opening the one SQLite file: pragmas, permissions, read-only mode, migrations.
+
+Three checks stand at the door, for every process: the path is a regular file (a FIFO
+would block the open for ever); a missing file is created only when the caller allows it
+(``create``; the CLI's ``--create``), never for a read-only session; and the file is a
+dutyboard desk, recognised by its application id (``PRAGMA application_id``, the
+ASCII of "DUTY"), not an unrelated SQLite file that the migrations would fill with 70
+objects. SQLite is always given a ``file:`` URI made by :func:`sqlite_uri`, so a ``#``,
+``?`` or ``%`` in a path names that file and not a shorter one.
+"""
 
 from __future__ import annotations
 
+import errno
 import os
+import re
 import sqlite3
+import stat
+from contextlib import suppress
 from pathlib import Path
 
-from dutyboard.store.errors import SchemaTooNew, SchemaTooOld, StorageError, StoreError
+from dutyboard.store.errors import (
+    NotADesk,
+    SchemaTooNew,
+    SchemaTooOld,
+    StorageError,
+    StoreError,
+)
 
 # The migrations this version ships, oldest first. Checked against schema.py by a test;
 # knowing them here means an up-to-date database opens without importing sqlite-utils
@@ -22,61 +41,219 @@ SCHEMA_VERSION = (
     "m050_open_record_indexes",
     "m060_contact_profile_index",
     "m070_ingest_partial_indexes",
+    "m080_desk_application_id",
 )
 
+# Every desk carries this in its header (``PRAGMA application_id``): 0x44555459, the ASCII
+# of "DUTY". Set by migration m080 on new desks and on desks made before it; ``file(1)``
+# and other tools can tell a desk from other SQLite files by it.
+APPLICATION_ID = int.from_bytes(b"DUTY", "big")
+
 BUSY_TIMEOUT_MS = 10_000
+
+# What reading a damaged file raises: SQLite's errors, and a UnicodeDecodeError when the
+# message SQLite wrote about a damaged schema quotes bytes that are not UTF-8.
+UNREADABLE = (sqlite3.DatabaseError, UnicodeDecodeError)
 
 # SQLite primary result codes (the low byte of ``sqlite3.Error.sqlite_errorcode``).
 _BUSY, _LOCKED, _READONLY, _IOERR, _CORRUPT, _FULL, _CANTOPEN, _NOTADB = 5, 6, 8, 10, 11, 13, 14, 26
 
 
-def connect(path: Path, *, readonly: bool = False) -> sqlite3.Connection:
+def connect(path: Path, *, readonly: bool = False, create: bool = True) -> sqlite3.Connection:
     """Open ``path`` with dutyboard's settings and bring its schema up to date.
 
-    A new file is created with owner-only permissions. A read-only connection can
-    never write, whatever the caller does: SQLite opens the file with ``mode=ro``
-    and ``query_only`` is set as well.
+    A missing file is created, with owner-only permissions, only when ``create`` is true
+    and the connection is not read-only; otherwise it is refused with one line saying how
+    to make a desk. A read-only connection can never write, whatever the caller does:
+    SQLite opens the file with ``mode=ro`` and ``query_only`` is set as well.
     """
     path = Path(path)
+    exists = regular_file_exists(path)
     if readonly:
-        if not path.exists():
-            raise StoreError(f"database {path} does not exist (a leader cannot create it)")
-        target = f"file:{_uri_path(path)}?mode=ro"
+        if not exists:
+            raise StoreError(missing_desk(path, readonly=True))
+        params = {"mode": "ro"}
         if _read_only_file_system(path):
             # Nobody can change a file on a read-only file system, so SQLite may read it
             # as immutable: without that, a WAL database there cannot be opened at all
             # (its -shm file cannot be created beside it).
-            target += "&immutable=1"
-        conn = _open(target, path, uri=True)
-        conn.execute("PRAGMA query_only = ON")
+            params["immutable"] = "1"
+        conn = _open(sqlite_uri(path, **params), path)
+        try:
+            conn.execute("PRAGMA query_only = ON")
+            check_desk(conn, path)
+        except UNREADABLE as exc:
+            conn.close()
+            raise _not_usable(exc, path) from None
         _check_schema(conn, path, readonly=True)
         return conn
-    if not path.parent.is_dir():
-        raise StoreError(f"cannot create database {path}: folder {path.parent} does not exist")
-    if not path.exists():
-        _create_private(path)
-    conn = _open(str(path), path, uri=False)
+    created = False
+    if not exists:
+        if not create:
+            raise StoreError(missing_desk(path))
+        if not path.parent.is_dir():
+            raise StoreError(f"cannot create database {path}: folder {path.parent} does not exist")
+        created = _create_private(path)
     try:
-        mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
-    except sqlite3.DatabaseError as exc:
-        conn.close()
-        raise _not_usable(exc, path) from None
-    if mode.lower() != "wal":
-        conn.close()
-        raise StoreError(f"cannot switch {path} to WAL mode (got {mode})")
-    conn.execute("PRAGMA synchronous = FULL")
-    _check_schema(conn, path, readonly=False)
+        # mode=rw: SQLite never creates a file itself; only _create_private() does.
+        conn = _open(sqlite_uri(path, mode="rw"), path)
+        try:
+            check_desk(conn, path)
+            mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        except UNREADABLE as exc:
+            conn.close()
+            raise _not_usable(exc, path) from None
+        if mode.lower() != "wal":
+            conn.close()
+            raise StoreError(f"cannot switch {path} to WAL mode (got {mode})")
+        conn.execute("PRAGMA synchronous = FULL")
+        _check_schema(conn, path, readonly=False)
+    except Exception:
+        if created:
+            # A desk this call made and could not finish (a full disk, say) is removed:
+            # an empty file left behind would later pass for a desk.
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
+        raise
     return conn
 
 
-def _open(target: str, path: Path, *, uri: bool) -> sqlite3.Connection:
-    if path.is_dir():
+def sqlite_uri(path: Path | str, **params: str) -> str:
+    """A ``file:`` URI that SQLite reads back as exactly ``path``, with query ``params``.
+
+    Every byte of the absolute path but the unreserved ones and ``/`` is %-escaped, so a
+    ``#`` (which would start a fragment), a ``?`` (a query), a ``%`` (an escape) or a space
+    is part of the file name, and a name that is not UTF-8 keeps its bytes. The query
+    values are dutyboard's own (``mode=ro``…) and are escaped the same way.
+    """
+    # "file://" + an empty authority + the path, which starts with "/": no host part can
+    # be read out of a path that starts with "//".
+    uri = "file://" + _escape(os.fsencode(os.path.abspath(path)), keep=b"/")
+    if params:
+        uri += "?" + "&".join(
+            f"{_escape(k.encode())}={_escape(v.encode())}" for k, v in params.items()
+        )
+    return uri
+
+
+# RFC 3986 unreserved characters; everything else is written %XX. (urllib.parse would
+# do it too, but costs every `dutyboard status` a few milliseconds to import.)
+_UNRESERVED = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+
+
+def _escape(raw: bytes, keep: bytes = b"") -> str:
+    return "".join(
+        chr(byte) if byte in _UNRESERVED or byte in keep else f"%{byte:02X}" for byte in raw
+    )
+
+
+def missing_desk(path: Path, *, readonly: bool = False, leader: bool = False) -> str:
+    """The one line for a desk that does not exist (a mistyped path must not look like a
+    quiet night on a new, empty desk)."""
+    where = "the file does not exist"
+    if not path.parent.is_dir():
+        where = f"its folder {path.parent} does not exist"
+    if leader:
+        return f"no desk at {path} ({where}); a leader's session never creates one: check the path"
+    if readonly:
+        return (
+            f"no desk at {path} ({where}); a command that only reads never creates one: "
+            "check the path, or make a desk with a command that writes and --create"
+        )
+    return (
+        f"no desk at {path} ({where}): use --create to make a new desk here, "
+        "or `dutyboard demo` for a demo desk"
+    )
+
+
+def regular_file_exists(path: Path) -> bool:
+    """Whether ``path`` exists; refused unless it is a regular file (or a link to one).
+
+    Checked before SQLite opens it: opening a FIFO blocks until a writer comes, so
+    ``status --db`` a FIFO would hang; a folder or a device is no desk either.
+    """
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        return False
+    except NotADirectoryError:
+        raise StoreError(
+            f"cannot use database {path}: {_first_file(path)} is a file, not a folder"
+        ) from None
+    except OSError as exc:
+        raise StoreError(f"cannot use database {path}: {exc.strerror}") from None
+    if stat.S_ISDIR(info.st_mode):
         raise StoreError(f"cannot open database {path}: it is a folder, not a database file")
+    if not stat.S_ISREG(info.st_mode):
+        raise StoreError(
+            f"cannot open database {path}: it is {_kind(info.st_mode)}, not a database file"
+        )
+    return True
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a FIFO (named pipe)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "not a regular file"
+
+
+def _first_file(path: Path) -> Path:
+    for parent in reversed(path.parents):
+        if parent.is_file():
+            return parent
+    return path.parent
+
+
+def check_desk(conn: sqlite3.Connection, path: Path) -> None:
+    """Refuse a SQLite file that is not a dutyboard desk, before anything is written.
+
+    A desk carries :data:`APPLICATION_ID`. A file with no application id is a desk made
+    before m080 (it has dutyboard's migration table), or a new, empty file; anything else
+    belongs to another program and is left untouched. Reading the schema here also checks
+    that its text is UTF-8 (SQLite stores it as given; a damaged byte there would
+    otherwise surface later as a decoding error in whatever reads a column name).
+    """
+    app_id = int(conn.execute("PRAGMA application_id").fetchone()[0])
+    conn.text_factory = bytes
+    try:
+        schema = conn.execute("SELECT name, sql FROM sqlite_master").fetchall()
+    finally:
+        conn.text_factory = str
+    garbled = [name for name, sql in schema if not (_utf8(name) and _utf8(sql))]
+    if garbled:
+        conn.close()
+        raise damaged(
+            path,
+            "its schema holds text that is not UTF-8, in "
+            + ", ".join(_shown(name) for name in garbled[:3]),
+        )
+    if app_id == APPLICATION_ID:
+        return
+    if app_id != 0:
+        conn.close()
+        raise NotADesk(
+            f"{path} is not a dutyboard desk (its application id is {app_id:#010x}, "
+            f"a desk's is {APPLICATION_ID:#010x}); it was left untouched: check the path"
+        )
+    if not schema or _applied(conn):
+        return  # a new, empty file; or a desk made before the application id
+    conn.close()
+    raise NotADesk(
+        f"{path} is not a dutyboard desk (it holds other tables); it was left untouched: "
+        "check the path, or use --create with a path where no file exists"
+    )
+
+
+def _open(uri: str, path: Path) -> sqlite3.Connection:
     try:
         # isolation_level=None: we issue BEGIN IMMEDIATE ourselves, so a transaction
         # never starts implicitly and locks are taken up front (no upgrade deadlocks).
         conn = sqlite3.connect(
-            target, uri=uri, isolation_level=None, check_same_thread=False, timeout=10
+            uri, uri=True, isolation_level=None, check_same_thread=False, timeout=10
         )
     except sqlite3.OperationalError as exc:
         raise StoreError(f"cannot open database {path}: {exc}") from None
@@ -86,18 +263,36 @@ def _open(target: str, path: Path, *, uri: bool) -> sqlite3.Connection:
     return conn
 
 
-def _create_private(path: Path) -> None:
+def _create_private(path: Path) -> bool:
+    """Create ``path`` empty and owner-only; False if another process just made it."""
     try:
         fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
     except FileExistsError:
-        return
+        return False
     except OSError as exc:
+        if exc.errno == errno.ENOSPC:
+            raise StorageError(
+                f"cannot create database {path}: the disk is full; free some space and try again"
+            ) from None
         raise StoreError(f"cannot create database {path}: {exc.strerror}") from None
     os.close(fd)
+    return True
 
 
-def _uri_path(path: Path) -> str:
-    return str(path.resolve()).replace("?", "%3f").replace("#", "%23")
+def _utf8(value: object) -> bool:
+    if not isinstance(value, bytes):
+        return True  # NULL (an automatic index has no SQL)
+    try:
+        value.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _shown(raw: object, limit: int = 60) -> str:
+    """A name or message from the file, safe to print: no control characters."""
+    text = raw.decode("utf-8", "backslashreplace") if isinstance(raw, bytes) else str(raw)
+    return "".join(c if c.isprintable() else "?" for c in " ".join(text.split()))[:limit]
 
 
 def _applied(conn: sqlite3.Connection) -> list[str]:
@@ -117,12 +312,20 @@ def _applied(conn: sqlite3.Connection) -> list[str]:
 def _check_schema(conn: sqlite3.Connection, path: Path, *, readonly: bool) -> None:
     try:
         applied = set(_applied(conn))
-    except sqlite3.DatabaseError as exc:
+    except UNREADABLE as exc:
         conn.close()
         raise _not_usable(exc, path) from None
     known = set(SCHEMA_VERSION)
     if applied == known:
         return
+    if applied - known and known - applied:
+        # A newer dutyboard applies every migration this one knows and then some; a
+        # record that lacks known ones and holds unknown ones was damaged, not upgraded.
+        conn.close()
+        raise damaged(
+            path,
+            f"its list of schema migrations is garbled: {', '.join(sorted(applied - known))[:120]}",
+        )
     if applied - known:
         conn.close()
         raise SchemaTooNew(
@@ -149,9 +352,11 @@ def _check_schema(conn: sqlite3.Connection, path: Path, *, readonly: bool) -> No
             conn.execute("COMMIT")
         except sqlite3.DatabaseError as exc:
             if conn.in_transaction:
-                conn.execute("ROLLBACK")
+                with suppress(sqlite3.Error):
+                    conn.execute("ROLLBACK")
             conn.close()
-            raise StoreError(f"cannot upgrade {path}: {exc}") from None
+            problem = storage_error(exc, path)
+            raise problem or StoreError(f"cannot upgrade {path}: {exc}") from None
 
 
 def applied_migrations(conn: sqlite3.Connection) -> list[str]:
@@ -167,28 +372,38 @@ def storage_error(exc: sqlite3.Error, path: Path) -> StorageError | None:
     """
     code = getattr(exc, "sqlite_errorcode", None)
     primary = code & 0xFF if isinstance(code, int) else None
-    text = str(exc).replace("\n", " ")
+    text = _shown(exc, 300)
     if primary == _FULL or "disk is full" in text:
-        return StorageError(
-            f"cannot write {path}: the disk is full ({text}); nothing was changed, "
-            "free some space and try again"
-        )
+        return disk_full(path, text)
     if primary == _READONLY or "readonly database" in text:
         return StorageError(f"cannot write {path}: {_unwritable(path)}")
     if primary == _CANTOPEN:
         return StorageError(f"cannot open {path}: {_unwritable(path)}")
     if primary == _IOERR or "disk I/O error" in text:
+        # SQLite says SQLITE_FULL only when a write to the database or its WAL came up
+        # short; growing the -shm file or syncing on a full disk is an "I/O error".
+        # The errno is not passed on, so ask the file system.
+        if no_space_left(path):
+            return disk_full(path, text)
         return StorageError(
             f"cannot use {path}: disk I/O error ({text}); check the disk, then run "
             "'dutyboard check'"
         )
     if primary == _CORRUPT or "malformed" in text:
-        return StorageError(
-            f"{path} is damaged ({text}); run 'dutyboard check' and restore the last "
-            "backup (see 'dutyboard backup --help')"
-        )
+        return damaged(path, text)
+    if text.startswith("Could not decode to UTF-8"):
+        # A text value whose bytes are not UTF-8: SQLite stores what it is given, so
+        # only a damaged page (or another program) puts such bytes in a desk. The value
+        # itself is not shown: it is damaged bytes.
+        column = re.match(r"Could not decode to UTF-8 column '([^']{0,60})'", text)
+        where = f" in column {column.group(1)}" if column else ""
+        return damaged(path, f"a text value{where} is not UTF-8")
     if primary == _NOTADB:
-        return StorageError(f"{path} is not a dutyboard database ({text})")
+        return StorageError(
+            f"{path} is not a dutyboard database ({text}): it is another kind of file, or "
+            "a desk whose first page is damaged (restore the last backup: see "
+            "'dutyboard backup --help')"
+        )
     if primary in (_BUSY, _LOCKED) or "database is locked" in text:
         return StorageError(
             f"{path} stayed locked by another process for over {BUSY_TIMEOUT_MS // 1000} s "
@@ -197,8 +412,83 @@ def storage_error(exc: sqlite3.Error, path: Path) -> StorageError | None:
     return None
 
 
-def _not_usable(exc: sqlite3.DatabaseError, path: Path) -> StoreError:
-    return storage_error(exc, path) or StoreError(f"{path} is not a dutyboard database ({exc})")
+def damage_found(path: Path) -> StoreError | None:
+    """The one line for ``path`` if its file is damaged, else None.
+
+    For the CLI after an error nobody expected (a value that does not parse, a key that
+    is not there): on a damaged desk that is the damage, and a person needs to hear it
+    named; on a sound one it is a bug. A read-only ``PRAGMA quick_check``, so it never
+    changes the file and takes seconds at most, and only on that path.
+    """
+    try:
+        if not regular_file_exists(path):
+            return None
+    except StoreError:
+        return None
+    params = {"mode": "ro"}
+    if _read_only_file_system(path):
+        params["immutable"] = "1"
+    try:
+        conn = sqlite3.connect(sqlite_uri(path, **params), uri=True, timeout=10)
+    except sqlite3.Error:
+        return None
+    try:
+        rows = conn.execute("PRAGMA quick_check(3)").fetchall()
+        result = _shown(" ".join(str(r[0]) for r in rows), 200)
+        if result != "ok":
+            return damaged(path, result)
+        conn.execute("SELECT type, name, sql FROM sqlite_master").fetchall()
+        return None
+    except UNREADABLE as exc:
+        return _not_usable(exc, path)
+    finally:
+        conn.close()
+
+
+def damaged(path: Path, detail: str) -> StorageError:
+    """The one line for a desk whose file is damaged."""
+    return StorageError(
+        f"{path} is damaged ({detail}); run 'dutyboard check' and restore the last "
+        "backup (see 'dutyboard backup --help')"
+    )
+
+
+def disk_full(path: Path, detail: str = "") -> StorageError:
+    """The one line for a full disk (SQLITE_FULL, ENOSPC, or an I/O error with no room)."""
+    why = f" ({detail})" if detail else ""
+    return StorageError(
+        f"cannot write {path}: the disk is full{why}; nothing was changed, free some "
+        "space and try again"
+    )
+
+
+# Less free space than this on the desk's file system, with an I/O error, is a full disk:
+# SQLite grows its -shm file 32 KiB at a time and its WAL a page or more per write.
+_FULL_BELOW_BYTES = 1 << 20
+
+
+def no_space_left(path: Path) -> bool:
+    """Whether the file system holding ``path`` (or its nearest existing folder) is full."""
+    here = Path(path)
+    while not here.exists() and here != here.parent:
+        here = here.parent
+    try:
+        info = os.statvfs(here)
+    except OSError:
+        return False
+    # Root may use the blocks reserved for it; everybody else only the available ones.
+    blocks = info.f_bfree if os.geteuid() == 0 else info.f_bavail
+    return blocks * info.f_frsize < _FULL_BELOW_BYTES
+
+
+def _not_usable(exc: sqlite3.DatabaseError | UnicodeDecodeError, path: Path) -> StoreError:
+    if isinstance(exc, UnicodeDecodeError):
+        # SQLite's own message quoted bytes of the damaged schema that are not UTF-8, so
+        # Python could not even decode the error.
+        return damaged(path, "its schema is garbled: SQLite's report on it is not UTF-8")
+    return storage_error(exc, path) or StoreError(
+        f"{path} is not a dutyboard database ({_shown(exc, 200)})"
+    )
 
 
 def _read_only_file_system(path: Path) -> bool:

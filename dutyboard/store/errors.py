@@ -37,3 +37,8 @@ class StorageError(StoreError):
     Raised instead of the raw ``sqlite3`` error so that it reaches a person as one line;
     whatever transaction met it was rolled back.
     """
+
+
+class NotADesk(StoreError):
+    """The file is an SQLite database of another program, not a dutyboard desk; it was
+    left untouched."""

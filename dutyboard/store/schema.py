@@ -559,3 +559,15 @@ DROP INDEX IF EXISTS requests_assignee;
 CREATE INDEX requests_assignee ON requests(assignee, status) WHERE assignee IS NOT NULL
 """,
     )
+
+
+@migrations()
+def m080_desk_application_id(db: Database) -> None:
+    """Mark the file as a dutyboard desk in its header: ``PRAGMA application_id`` is
+    ``APPLICATION_ID`` (0x44555459, "DUTY"). Opening refuses an SQLite file with another
+    id, or with none and tables but no dutyboard migrations, instead of adding the schema
+    to another program's database. Runs on new desks and on every desk made before it;
+    the pragma is part of the migration's transaction."""
+    from dutyboard.store.connection import APPLICATION_ID
+
+    db.execute(f"PRAGMA application_id = {int(APPLICATION_ID)}")

@@ -46,6 +46,7 @@ def command(tmp_path: Path, *args: str) -> list[str]:
         "dutyboard",
         "--db",
         str(tmp_path / "duty.db"),
+        "--create",
         "--config",
         str(config),
         *args,

@@ -9,6 +9,8 @@ with a tmpfs mount (skipped where mounting is not allowed) rather than ``chmod``
 
 from __future__ import annotations
 
+import errno
+import os
 import random
 import shutil
 import sqlite3
@@ -19,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from dutyboard.store import Store
+from dutyboard.store.connection import sqlite_uri
 from tests.conftest import REPO
 from tests.reliability.conftest import Mount, child_env, cli, integrity
 
@@ -49,7 +52,7 @@ def requests_file(path: Path, rows: int, tag: str, note: str = "") -> Path:
 
 
 def count_requests(db: Path) -> int:
-    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    conn = sqlite3.connect(sqlite_uri(db, mode="ro"), uri=True)
     try:
         return int(conn.execute("SELECT count(*) FROM requests").fetchone()[0])
     finally:
@@ -58,7 +61,7 @@ def count_requests(db: Path) -> int:
 
 def small_desk(db: Path, tmp_path: Path) -> None:
     """A desk with a few requests and a shift, closed cleanly (no -wal/-shm left)."""
-    ingest = cli("--db", str(db), "ingest", "--kind", "requests",
+    ingest = cli("--db", str(db), "--create", "ingest", "--kind", "requests",
                  str(requests_file(tmp_path / "small.csv", SMALL_ROWS, "S")))  # fmt: skip
     assert ingest.returncode == 0, ingest.stderr
     assert cli("--db", str(db), "shift", "start", "--user", "Li Na").returncode == 0
@@ -92,7 +95,7 @@ def test_a_database_folder_that_cannot_be_written_is_one_line(tmp_path: Path) ->
     a_file.write_text("not a folder\n")
     data = str(requests_file(tmp_path / "r.csv", 3, "U"))
     for db in (a_file / "desk.db", Path("/proc/dutyboard-reliability/desk.db")):
-        for command in (["ingest", "--kind", "requests", data], ["demo"]):
+        for command in (["--create", "ingest", "--kind", "requests", data], ["demo"]):
             assert_one_line(cli("--db", str(db), *command), "cannot")
     assert_one_line(cli("--db", str(tmp_path), "check"), "it is a folder")
     assert_one_line(cli("--db", str(data), "check"), "is not a dutyboard database")
@@ -117,7 +120,7 @@ def test_read_only_file_system_refuses_officers_and_serves_leaders(
         assert_one_line(cli("--db", str(db), *command), str(db), "read-only file system")
     # A new database there cannot be created: the folder is not writable.
     assert_one_line(
-        cli("--db", str(tmpfs.path / "new.db"), "ingest", "--kind", "requests", data),
+        cli("--db", str(tmpfs.path / "new.db"), "--create", "ingest", "--kind", "requests", data),
         "cannot create database",
         "Read-only file system",
     )
@@ -202,6 +205,42 @@ def test_full_disk_on_a_real_small_file_system(tmp_path: Path, tmpfs: Mount) -> 
     assert integrity(db) == "ok"
 
 
+def fill(folder: Path) -> Path:
+    """Write a file until the file system holding ``folder`` has no byte left."""
+    filler = folder / "filler"
+    fd = os.open(filler, os.O_CREAT | os.O_WRONLY, 0o600)
+    try:
+        while True:
+            os.write(fd, b"\0" * 4096)
+    except OSError as exc:
+        assert exc.errno == errno.ENOSPC
+    finally:
+        os.close(fd)
+    return filler
+
+
+def test_a_full_disk_is_named_even_when_sqlite_says_io_error(tmp_path: Path, tmpfs: Mount) -> None:
+    """With the disk full before a command starts, SQLite cannot grow the -shm file and
+    reports SQLITE_IOERR ("disk I/O error"), not SQLITE_FULL: still the disk is full."""
+    db = tmpfs.path / "desk.db"
+    small_desk(db, tmp_path)
+    assert not Path(f"{db}-shm").exists()
+    filler = fill(tmpfs.path)
+    for command in (["shift", "start", "--user", "Zhang Wei"], ["status"], ["check"]):
+        assert_one_line(cli("--db", str(db), *command), str(db), "the disk is full")
+    # A new desk on the full disk: refused, and no empty file is left to pass for a desk.
+    new = tmpfs.path / "new.db"
+    assert_one_line(
+        cli("--db", str(new), "--create", "shift", "start", "--user", "Li Na"),
+        "the disk is full",
+    )
+    assert not new.exists()
+    filler.unlink()
+    assert cli("--db", str(db), "shift", "start", "--user", "Zhang Wei").returncode == 0
+    assert integrity(db) == "ok"
+    assert count_requests(db) == SMALL_ROWS
+
+
 # -- a damaged file ------------------------------------------------------------------------
 
 
@@ -211,7 +250,7 @@ def damaged_copy(clean: Path, dest: Path, seed: int, *, header: bool) -> Path:
     requests meets one), the rest of the file intact."""
     if clean != dest:
         shutil.copy(clean, dest)
-    conn = sqlite3.connect(f"file:{dest}?mode=ro", uri=True)  # leaves any -wal as it is
+    conn = sqlite3.connect(sqlite_uri(dest, mode="ro"), uri=True)  # leaves any -wal as it is
     try:
         page_size = int(conn.execute("PRAGMA page_size").fetchone()[0])
         roots = [

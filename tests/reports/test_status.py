@@ -673,6 +673,7 @@ def test_missing_database_is_one_line(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert result.stdout == ""
     assert result.stderr == (
-        f"dutyboard: database {missing} does not exist (a leader cannot create it)\n"
+        f"dutyboard: no desk at {missing} (the file does not exist): use --create to make a "
+        "new desk here, or `dutyboard demo` for a demo desk\n"
     )
     assert not missing.exists()

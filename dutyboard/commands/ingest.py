@@ -46,6 +46,12 @@ def register(sub: Subparsers) -> None:
         help="what the files hold (default: the kind of the --source in the config)",
     )
     parser.add_argument(
+        "--force-kind",
+        action="store_true",
+        help="import the files as --kind even when their columns are clearly another "
+        "kind's (by default such a file is refused, naming the kind it fits)",
+    )
+    parser.add_argument(
         "--source",
         metavar="NAME",
         help="source name; a [[sources]] entry of that name lends its kind, mapping, zone "
@@ -123,6 +129,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     fmt = args.format or (configured.format if configured else None)
     mapping = dict(configured.mapping) if configured else {}
     window = configured.duplicate_window_hours if configured else 24.0
+    force_kind = args.force_kind or (configured.force_kind if configured else False)
     tty = sys.stderr.isatty()
     ctx.db_path.parent.mkdir(parents=True, exist_ok=True)
     store = Store.open(ctx.db_path, actor=ctx.user)
@@ -148,6 +155,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
                 duplicate_window_hours=window,
                 progress=progress,
                 limits=limits,
+                force_kind=force_kind,
             )
             print(summary.line(shown), flush=True)
             for warning in summary.warnings[:SHOW_WARNINGS]:

@@ -26,7 +26,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from dutyboard.ingest.records import Kind
+from dutyboard.ingest.records import KINDS, Kind
 
 CANONICAL_FIELDS: dict[Kind, tuple[str, ...]] = {
     "requests": (
@@ -377,7 +377,9 @@ def normalise_tag(text: str) -> str:
     return re.sub(r"\s+", "", text.strip()).lower()
 
 
-def target_for_tag(tag: str, kind: Kind) -> Target | None:
+def concept_for_tag(tag: str) -> str | None:
+    """The concept of the most specific ``HXL_TAGS`` entry a tag carries: '#org+supplier+es'
+    → 'supplier'."""
     base, *attrs = normalise_tag(tag).split("+")
     have = frozenset(attrs)
     best: tuple[int, str] | None = None
@@ -385,9 +387,14 @@ def target_for_tag(tag: str, kind: Kind) -> Target | None:
         fits = spec_base == base and spec_attrs <= have
         if fits and (best is None or len(spec_attrs) > best[0]):
             best = (len(spec_attrs), concept)
-    if best is None:
+    return best[1] if best is not None else None
+
+
+def target_for_tag(tag: str, kind: Kind) -> Target | None:
+    concept = concept_for_tag(tag)
+    if concept is None:
         return None
-    placed = KIND_FIELDS[kind].get(best[1])
+    placed = KIND_FIELDS[kind].get(concept)
     if placed is None:
         return None
     return Target(placed[0], placed[1])
@@ -405,3 +412,106 @@ def target_for_source_column(name: str) -> Target | None:
 def system_column(name: str) -> bool:
     """KoBo/ODK bookkeeping ('_notes', '_tags', '__system/…'): never matched by alias."""
     return name.startswith("_")
+
+
+# ----------------------------------------------------------------- which kind a file is
+
+# A file asked for as one kind whose columns plainly belong to another is refused
+# (``parse_bytes``; ``force_kind`` imports it anyway). The evidence is the concepts of its
+# recognised columns, each concept counted once, scored kind against kind (``kind_fit``):
+#
+# * a concept the other kind reads and the asked kind does not: 2 points, or 1 for the
+#   ``WEAK_EVIDENCE`` ones, headers a sheet of any kind may carry (a timestamp, a city);
+# * a concept both read, the other kind at its plain meaning and the asked kind only as a
+#   fallback (单位 is a request's org, a lead's supplier only failing a supplier column):
+#   1 point;
+# * the asked kind lacks a required field that no column gives: 2 points.
+#
+# The other kind must have every one of its own required fields, score at least
+# ``FIT_MIN_SCORE`` and at least ``FIT_MARGIN`` more than the asked kind scores against
+# it, and beat the third kind. It takes two distinctive columns net of the asked kind's
+# own (优先级 + 截止时间; 单价 + 认证; 时区 + 工作时间), or one with a missing required
+# field; "item, quantity" (both requests and leads read them) is never enough.
+FIT_MIN_SCORE = 4
+FIT_MARGIN = 4
+MISSING_REQUIRED_POINTS = 2
+WEAK_EVIDENCE = frozenset(
+    {
+        "received",
+        "country",
+        "city",
+        "subdivision",
+        "role",
+        "tags",
+        "kind",
+        "wechat",
+        "whatsapp",
+        "currency",
+        "unit",
+    }
+)
+
+
+@dataclass(frozen=True)
+class KindFit:
+    """The kind a file's columns fit better than the one asked, and the columns that say so."""
+
+    kind: Kind
+    columns: tuple[str, ...]  # in file order, one per concept
+    score: int  # its points against the asked kind
+    against: int  # the asked kind's points against it
+
+
+def _points(kind: Kind, other: Kind, concepts: dict[str, str]) -> tuple[int, list[str]]:
+    """What says ``kind`` rather than ``other``: points and the columns that gave them."""
+    points = 0
+    columns: list[str] = []
+    for concept, column in concepts.items():
+        mine = KIND_FIELDS[kind].get(concept)
+        theirs = KIND_FIELDS[other].get(concept)
+        if mine is None:
+            continue
+        if theirs is None:
+            points += 1 if concept in WEAK_EVIDENCE else 2
+        elif mine[1] < theirs[1]:
+            points += 1
+        else:
+            continue
+        columns.append(column)
+    return points, columns
+
+
+def _lacks_required(kind: Kind, concepts: dict[str, str], mapped: frozenset[str]) -> bool:
+    present = {KIND_FIELDS[kind][c][0] for c in concepts if c in KIND_FIELDS[kind]} | mapped
+    return any(name not in present for name in REQUIRED_FIELDS[kind])
+
+
+def kind_fit(
+    columns: list[tuple[str, str]], asked: Kind, mapped: frozenset[str] = frozenset()
+) -> KindFit | None:
+    """The kind other than ``asked`` that ``columns`` clearly belong to, else None.
+
+    ``columns`` are (column name, concept) of the recognised columns, in file order;
+    ``mapped`` the fields of ``asked`` that a caller's mapping fills (they count for it).
+    Scores and thresholds: see the comment above ``FIT_MIN_SCORE``.
+    """
+    concepts: dict[str, str] = {}
+    for column, concept in columns:
+        concepts.setdefault(concept, column)
+    lacks = _lacks_required(asked, concepts, mapped)
+    fits: list[KindFit] = []
+    for other in KINDS:
+        if other == asked or _lacks_required(other, concepts, frozenset()):
+            continue
+        score, said = _points(other, asked, concepts)
+        against, _ = _points(asked, other, concepts)
+        if lacks:
+            score += MISSING_REQUIRED_POINTS
+        if score >= FIT_MIN_SCORE and score - against >= FIT_MARGIN:
+            fits.append(KindFit(other, tuple(said), score, against))
+    fits.sort(key=lambda fit: fit.score - fit.against, reverse=True)
+    if not fits or (
+        len(fits) > 1 and fits[0].score - fits[0].against == fits[1].score - fits[1].against
+    ):
+        return None
+    return fits[0]

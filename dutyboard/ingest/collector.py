@@ -713,6 +713,7 @@ class FolderWatcher:
             fmt=source.format,
             duplicate_window_hours=source.duplicate_window_hours,
             limits=self.collector.limits,
+            force_kind=source.force_kind,
         )
         if not self._still(path, look.shape):
             # It changed while it was imported: what was read is in, but the file now on
@@ -1177,6 +1178,7 @@ class FeedPoller:
             fmt=source.format,
             duplicate_window_hours=source.duplicate_window_hours,
             limits=self.collector.limits,
+            force_kind=source.force_kind,
         )
         link = page.next_link or _json_next(page.body)
         return summary, urljoin(page.url, link) if link else None

@@ -5,6 +5,8 @@ gives a result (rows, problems, warnings) or ``UnreadableFile`` — never anothe
 exception. Bad arguments (an unknown kind or ``default_zone``) raise ``ValueError``.
 Every file is read under ``limits`` (see ``dutyboard.ingest.limits``): one over a limit
 raises ``LimitExceeded``, an ``UnreadableFile`` whose message names the limit's key.
+A file whose columns clearly belong to another kind than the one asked raises
+``WrongKind`` (an ``UnreadableFile``) naming that kind, unless ``force_kind`` is set.
 """
 
 from __future__ import annotations
@@ -14,20 +16,32 @@ import json
 import os
 import re
 import time
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from itertools import chain, islice
 from pathlib import Path
 from typing import Any
 
-from dutyboard.ingest.aliases import is_hxl_tag, target_for_header
+from dutyboard.ingest.aliases import (
+    CANONICAL_FIELDS,
+    concept_for_header,
+    concept_for_tag,
+    header_key,
+    is_hxl_tag,
+    kind_fit,
+    normalise_tag,
+    system_column,
+    target_for_header,
+    target_for_source_column,
+)
 from dutyboard.ingest.csvfmt import csv_rows, sniff_delimiter
 from dutyboard.ingest.decode import Decoded, decode_bytes
 from dutyboard.ingest.jsonfmt import json_table, jsonl_table, load_json
 from dutyboard.ingest.limits import DEFAULT, Budget, LimitExceeded, Limits, over
 from dutyboard.ingest.normalise import Normaliser
-from dutyboard.ingest.records import KINDS, Kind, ParseResult, UnreadableFile
+from dutyboard.ingest.records import KINDS, Kind, ParseResult, UnreadableFile, WrongKind
 from dutyboard.ingest.sanitize import clean_text
-from dutyboard.ingest.source import HXL_SEARCH_ROWS, Table, table_records
+from dutyboard.ingest.source import HXL_SEARCH_ROWS, Column, Table, table_records
 from dutyboard.ingest.values import zone
 from dutyboard.ingest.vcardfmt import vcard_records
 from dutyboard.ingest.xlsxfmt import xlsx_rows
@@ -145,6 +159,7 @@ def parse_bytes(
     default_zone: str = "UTC",
     fmt: str | None = None,
     limits: Limits = DEFAULT,
+    force_kind: bool = False,
 ) -> ParseResult:
     """Parse one file's bytes into rows, problems and warnings for ``kind``.
 
@@ -153,6 +168,9 @@ def parse_bytes(
     and overrides the aliases; ``default_zone`` (IANA) is the zone of naive times.
     A file over one of ``limits`` raises ``LimitExceeded`` (an ``UnreadableFile``) naming
     the limit; the clock of ``limits.max_seconds`` starts here.
+    A file whose columns clearly belong to another kind (``aliases.kind_fit``) raises
+    ``WrongKind`` naming it; ``force_kind`` imports it as ``kind`` all the same. (A vCard
+    file is contacts whatever is forced: its cards have no other fields.)
     """
     if kind not in KINDS:
         raise ValueError(f"unknown kind {kind!r}; expected one of {', '.join(KINDS)}")
@@ -162,7 +180,8 @@ def parse_bytes(
     try:
         if len(data) > limits.max_file_bytes:
             raise over(limits, "max_file_bytes", f"{name} is {len(data):,} bytes")
-        return _parse(data, name, kind, mapping, local_zone, fmt, Budget(limits, name))
+        budget = Budget(limits, name)
+        return _parse(data, name, kind, mapping, local_zone, fmt, budget, force_kind)
     except UnreadableFile as error:
         raise _one_clean_line(error) from None
 
@@ -172,6 +191,8 @@ def _one_clean_line(error: UnreadableFile) -> UnreadableFile:
     message = clean_text(str(error), limit=500).replace("\n", " ")
     if isinstance(error, LimitExceeded):
         return LimitExceeded(message, error.key)
+    if isinstance(error, WrongKind):
+        return WrongKind(message, error.fits, error.asked, error.columns)
     return UnreadableFile(message)
 
 
@@ -183,6 +204,7 @@ def parse_file(
     default_zone: str = "UTC",
     fmt: str | None = None,
     limits: Limits = DEFAULT,
+    force_kind: bool = False,
 ) -> ParseResult:
     """Read ``path`` and parse it (see ``parse_bytes``); a file over
     ``limits.max_file_bytes`` is refused before it is read."""
@@ -204,6 +226,7 @@ def parse_file(
         default_zone=default_zone,
         fmt=fmt,
         limits=limits,
+        force_kind=force_kind,
     )
 
 
@@ -215,6 +238,7 @@ def _parse(
     local_zone: Any,
     forced: str | None,
     budget: Budget,
+    force_kind: bool = False,
 ) -> ParseResult:
     sniffed = _sniff(name, data, forced)
     fmt = sniffed.fmt
@@ -232,7 +256,10 @@ def _parse(
         table = table_records(rows, known_header, unit="row")
     elif fmt == "vcard":
         if kind != "contacts":
-            raise UnreadableFile(f"{name} is a vCard file; it can only be imported as contacts")
+            raise UnreadableFile(
+                f"{name} is a vCard file; it can only be imported as contacts "
+                f"(--kind contacts), not {kind}"
+            )
         assert sniffed.decoded is not None
         records = list(vcard_records(sniffed.decoded.text, warnings, budget))
         if not records:
@@ -253,6 +280,8 @@ def _parse(
         assert sniffed.decoded is not None
         rows_iter = csv_rows(sniffed.decoded.text, sniffed.delimiter, budget)
         table = table_records(rows_iter, known_header)
+    if not force_kind and fmt != "vcard":
+        _refuse_wrong_kind(_first_columns(table), kind, mapping, name)
     system = fmt if fmt in ("kobo", "odk") else None
     normaliser = Normaliser(kind, fmt, mapping=mapping, zone=local_zone, system=system)
     for message in (*warnings, *table.warnings):
@@ -268,3 +297,88 @@ def _parse(
     if not result.rows and not result.problems:
         result.warnings.append(clean_text(f"{name} holds no records", limit=500))
     return result
+
+
+# How many records of a JSON file (whose records need not share their keys: KoBo leaves
+# out unanswered questions) are looked at for the columns that decide the kind.
+KIND_SAMPLE_RECORDS = 5
+
+
+def _first_columns(table: Table) -> list[Column]:
+    """The table's columns (a header row), else those of its first records (JSON), which
+    are read once and put back in front of the rest."""
+    if table.columns:
+        return table.columns
+    head = list(islice(table.records, KIND_SAMPLE_RECORDS))
+    table.records = chain(head, table.records)
+    columns: dict[str, Column] = {}
+    for record in head:
+        for column, _value in record.cells:
+            columns.setdefault(column.name, column)
+    return list(columns.values())
+
+
+def _mapped_field(
+    column: Column, mapping: Mapping[str, str], loose: dict[str, str], tags: dict[str, str]
+) -> str | None:
+    """The field a caller's mapping sends ``column`` to, matched as the normaliser does
+    (exact name, header or tag; then loosely by ``header_key``; then an HXL tag)."""
+    for key in (column.name, column.header, column.tag):
+        if key is not None and key in mapping:
+            return mapping[key]
+    for key in (column.name, column.header):
+        if key is not None and header_key(key) and header_key(key) in loose:
+            return loose[header_key(key)]
+    return tags.get(column.tag) if column.tag is not None else None
+
+
+def _refuse_wrong_kind(
+    columns: Iterable[Column], kind: Kind, mapping: Mapping[str, str] | None, name: str
+) -> None:
+    """Raise ``WrongKind`` when the columns clearly belong to another kind (``kind_fit``).
+
+    Once per file, on the column plan: each column's concept is found the way the
+    normaliser finds its field (source identity and bookkeeping columns say nothing about
+    the kind; an HXL tag before the header). A column the caller's mapping names counts
+    for the asked kind only.
+    """
+    mapping = mapping or {}
+    loose: dict[str, str] = {}
+    for source, canonical in mapping.items():
+        loose.setdefault(header_key(source), canonical)  # the first spelling wins, as there
+    tags = {
+        normalise_tag(source): canonical
+        for source, canonical in mapping.items()
+        if source[:1] == "#"
+    }
+    fields = set(CANONICAL_FIELDS[kind])
+    mapped: set[str] = set()
+    concepts: list[tuple[str, str]] = []
+    for column in columns:
+        target = _mapped_field(column, mapping, loose, tags)
+        if target is not None:
+            if target in fields:
+                mapped.add(target)
+            continue
+        if column.target is not None or target_for_source_column(column.name) is not None:
+            continue
+        concept = concept_for_tag(column.tag) if column.tag is not None else None
+        if concept is None and not system_column(column.name):
+            found = concept_for_header(column.header or column.name)
+            concept = found[0] if found is not None else None
+        if concept is not None:
+            concepts.append((column.name, concept))
+    fit = kind_fit(concepts, kind, frozenset(mapped))
+    if fit is None:
+        return
+    shown = ", ".join(clean_text(column, limit=40) for column in fit.columns[:6])
+    if len(fit.columns) > 6:
+        shown += ", …"
+    raise WrongKind(
+        f"the columns of {name} ({shown}) are a {fit.kind} file, not {kind}; import it with "
+        f"--kind {fit.kind}, or --force-kind to import it as {kind} anyway (in a "
+        f'[[sources]] entry: kind = "{fit.kind}", or force_kind = true)',
+        fit.kind,
+        kind,
+        tuple(clean_text(column, limit=200) for column in fit.columns),
+    )

@@ -45,3 +45,20 @@ class ParseResult:
 
 class UnreadableFile(Exception):
     """The whole file cannot be read; the message says what and where."""
+
+
+class WrongKind(UnreadableFile):
+    """The file's columns clearly belong to another kind than the one asked for.
+
+    ``fits`` is that kind, ``asked`` the one asked, ``columns`` the columns that say so.
+    ``parse_bytes(..., force_kind=True)`` imports such a file as asked anyway.
+    """
+
+    def __init__(self, message: str, fits: Kind, asked: Kind, columns: tuple[str, ...]) -> None:
+        super().__init__(message)
+        self.fits = fits
+        self.asked = asked
+        self.columns = columns
+
+    def __reduce__(self) -> tuple[type[WrongKind], tuple[str, Kind, Kind, tuple[str, ...]]]:
+        return (type(self), (str(self), self.fits, self.asked, self.columns))  # pickles

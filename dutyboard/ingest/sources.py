@@ -11,6 +11,11 @@ Each entry is a drop folder or an HTTP feed that brings one kind of record::
     interval_seconds = 300
     mapping = { "username" = "org", "group/item" = "item" }
 
+A file whose columns clearly belong to another kind than the source's (a leads workbook
+dropped in a requests folder) is refused into quarantine with a reason naming the kind
+it fits; ``force_kind = true`` (default false) imports such files as ``kind`` anyway,
+like ``dutyboard ingest --force-kind``.
+
 ``parse_sources`` checks every key and raises ``ConfigError`` with one line naming the
 entry and key (``sources[2].url: …``, counting from 0 like the array itself). Secrets are
 read from the environment only when a request is made (``resolve_headers``).
@@ -68,6 +73,9 @@ class SourceConfig:
     max_pages: int = 100
     max_bytes: int = 100_000_000  # a bigger file or answer is refused, not read
     enabled: bool = True
+    # Import as ``kind`` even a file whose columns clearly are another kind's (by default
+    # such a file is refused into quarantine, its reason naming the kind it fits).
+    force_kind: bool = False
 
     def location(self) -> str:
         return str(self.path) if self.type == "folder" else str(self.url)
@@ -82,6 +90,7 @@ class SourceConfig:
             "duplicate_window_hours": self.duplicate_window_hours,
             "token_env": self.token_env,
             "headers_env": dict(self.headers_env),
+            "force_kind": self.force_kind,
         }
 
 
@@ -213,6 +222,7 @@ _COMMON = {
     "duplicate_window_hours",
     "enabled",
     "max_bytes",
+    "force_kind",
 }
 _ONLY = {
     "folder": {"path", "settle_seconds", "max_wait_seconds"},
@@ -235,6 +245,7 @@ _PARSERS: dict[str, Callable[[Any], Any]] = {
     "max_wait_seconds": _number(0),
     "duplicate_window_hours": _number(0, strict=False),
     "enabled": _bool,
+    "force_kind": _bool,
     "url": _url,
     "token_env": _env_name,
     "auth_scheme": _scheme,

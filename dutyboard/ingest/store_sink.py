@@ -577,12 +577,15 @@ def ingest_bytes(
     duplicate_window_hours: float = 24.0,
     progress: Progress | None = None,
     limits: Limits = DEFAULT_LIMITS,
+    force_kind: bool = False,
 ) -> IngestSummary:
     """Parse ``data`` and write it (see ``write_result``); unreadable data is recorded too.
 
     ``name`` guides format detection (its extension); ``location`` is what the run and
     the quarantine rows say (the file's path, the feed's URL), ``name`` by default.
-    A file over one of ``limits`` is recorded as unreadable, the limit named.
+    A file over one of ``limits`` is recorded as unreadable, the limit named; so is one
+    whose columns clearly belong to another kind, unless ``force_kind`` (see
+    ``parse.parse_bytes``).
     """
     from dutyboard.ingest.parse import parse_bytes  # openpyxl and vobject load on demand
 
@@ -591,7 +594,14 @@ def ingest_bytes(
     with _gc_paused():
         try:
             result = parse_bytes(
-                data, name, kind, mapping=mapping, default_zone=zone, fmt=fmt, limits=limits
+                data,
+                name,
+                kind,
+                mapping=mapping,
+                default_zone=zone,
+                fmt=fmt,
+                limits=limits,
+                force_kind=force_kind,
             )
         except UnreadableFile as error:
             message = str(error)

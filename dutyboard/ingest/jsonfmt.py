@@ -41,9 +41,45 @@ _GEOJSON_TYPES = frozenset(
 MAX_DEPTH = 8
 
 
-def load_json(text: str, name: str) -> Any:
+class _KeepDuplicates:
+    """``object_pairs_hook`` that keeps every value of a key given twice in one object
+    (``{"item": "masks", "item": "gloves"}``): the first under its name, the next as
+    "item (2)" (so it lands in ``extra``), instead of the last silently replacing the
+    first. Counts them for one warning per file."""
+
+    def __init__(self) -> None:
+        self.duplicates = 0
+
+    def __call__(self, pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        obj = dict(pairs)
+        if len(obj) == len(pairs):  # nearly always: one C-level dict, nothing more
+            return obj
+        self.duplicates += len(pairs) - len(obj)
+        taken: dict[str, int] = {}
+        return {unique_name(key, taken): value for key, value in pairs}
+
+
+def loads(text: str) -> tuple[Any, int]:
+    """``json.loads`` keeping duplicate keys; also how many keys were duplicates."""
+    hook = _KeepDuplicates()
+    return json.loads(text, object_pairs_hook=hook), hook.duplicates
+
+
+def duplicates_warning(name: str, count: int) -> str:
+    return (
+        f"{name}: {count:,} key{'s' if count > 1 else ''} appeared twice in one object; "
+        "the first value is read, the next kept as 'KEY (2)' in extra"
+    )
+
+
+def load_json(text: str, name: str, warnings: list[str] | None = None) -> Any:
+    """The document; a key given twice in an object keeps both values (see
+    ``_KeepDuplicates``), with a warning in ``warnings``."""
     try:
-        return json.loads(text)
+        document, duplicates = loads(text)
+        if duplicates and warnings is not None:
+            warnings.append(duplicates_warning(name, duplicates))
+        return document
     except RecursionError:
         raise UnreadableFile(f"{name} is nested too deeply to read as JSON") from None
     except ValueError as error:  # JSONDecodeError, and int strings over the digit limit
@@ -182,7 +218,7 @@ def _jsonl_records(text: str, budget: Budget) -> Iterator[SourceRecord]:
             continue
         raw = line.rstrip("\r")
         try:
-            obj = json.loads(stripped)
+            obj = loads(stripped)[0]  # a key twice: both kept, the second as "KEY (2)"
         except RecursionError:
             budget.record(0, number, "line")
             yield SourceRecord(number, [], raw, problem=f"line {number} is nested too deeply")

@@ -12,12 +12,11 @@ A file whose columns clearly belong to another kind than the one asked raises
 from __future__ import annotations
 
 import io
-import json
 import os
 import re
 import time
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import chain, islice
 from pathlib import Path
 from typing import Any
@@ -36,7 +35,7 @@ from dutyboard.ingest.aliases import (
 )
 from dutyboard.ingest.csvfmt import csv_rows, sniff_delimiter
 from dutyboard.ingest.decode import Decoded, decode_bytes
-from dutyboard.ingest.jsonfmt import json_table, jsonl_table, load_json
+from dutyboard.ingest.jsonfmt import duplicates_warning, json_table, jsonl_table, load_json, loads
 from dutyboard.ingest.limits import DEFAULT, Budget, LimitExceeded, Limits, over
 from dutyboard.ingest.normalise import Normaliser
 from dutyboard.ingest.records import KINDS, Kind, ParseResult, UnreadableFile, WrongKind
@@ -61,6 +60,7 @@ class _Sniffed:
     decoded: Decoded | None = None
     document: Any = _NOT_PARSED  # the parsed JSON document, when the file is JSON
     delimiter: str = ","
+    warnings: list[str] = field(default_factory=list)  # what reading it said already
 
 
 def detect_format(name: str, data: bytes) -> str:
@@ -94,13 +94,16 @@ def _sniff(name: str, data: bytes, forced: str | None = None) -> _Sniffed:
     by_content = forced is None and _JSON_START.match(head) is not None
     if by_name or by_content or (head[:1] in ("[", "{") and forced in ("kobo", "odk", "hxl")):
         try:
-            document = json.loads(text)
+            document, duplicates = loads(text)
         except (RecursionError, ValueError):
             document = _NOT_PARSED
             if not by_name and _two_lines_from_brace(head):
                 return _Sniffed("jsonl", decoded)
         if document is not _NOT_PARSED or by_name or by_content:
-            return _Sniffed(forced or _json_kind(document), decoded, document)
+            found = _Sniffed(forced or _json_kind(document), decoded, document)
+            if document is not _NOT_PARSED and duplicates:
+                found.warnings.append(duplicates_warning(name, duplicates))
+            return found
     delimiter = "\t" if forced == "tsv" else sniff_delimiter(text, prefer_tab=suffix == ".tsv")
     fmt = forced or _csv_kind(text, delimiter, suffix)
     return _Sniffed(fmt, decoded, delimiter=delimiter)
@@ -242,7 +245,7 @@ def _parse(
 ) -> ParseResult:
     sniffed = _sniff(name, data, forced)
     fmt = sniffed.fmt
-    warnings: list[str] = []
+    warnings: list[str] = list(sniffed.warnings)
     if sniffed.decoded is not None and sniffed.decoded.warning:
         warnings.append(sniffed.decoded.warning)
     mapped = set(mapping or {})
@@ -272,7 +275,7 @@ def _parse(
         assert sniffed.decoded is not None
         document = sniffed.document
         if document is _NOT_PARSED:
-            document = load_json(sniffed.decoded.text, name)
+            document = load_json(sniffed.decoded.text, name, warnings)
         table, detected = json_table(document, name, known_header, budget)
         if forced is None:
             fmt = detected

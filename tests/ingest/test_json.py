@@ -225,3 +225,15 @@ def test_invalid_json_is_unreadable() -> None:
             assert "x.json" in str(error)
         else:
             raise AssertionError(f"{data[:10]!r} should be unreadable")
+
+
+def test_a_key_given_twice_keeps_both_values() -> None:
+    """Hardening should-fix: the later value used to replace the first silently."""
+    data = b'[{"org": "A", "item": "masks", "item": "gloves", "quantity": 5}]'
+    result = parse_bytes(data, "dup.json", "requests")
+    (row,) = result.rows
+    assert row.fields["item"] == "masks" and row.extra == {"item (2)": "gloves"}
+    assert any("1 key appeared twice in one object" in w for w in result.warnings)
+    lines = b'{"org": "B", "qty": 1, "item": "x", "item": "y", "item": "z"}\n'
+    (line,) = parse_bytes(lines, "dup.jsonl", "requests").rows
+    assert line.fields["item"] == "x" and line.extra == {"item (2)": "y", "item (3)": "z"}

@@ -213,6 +213,13 @@ def split_price(value: object) -> tuple[Number | None, str | None, str]:
         return None, parse_currency(text), ""
     match = numbers[0]
     before, after = text[: match.start()], text[match.end() :]
+    # "15万 CNY", "¥1.5万", "$2M": the multiplier words quantities take (funds, 捐款).
+    scale = 1
+    multiplier = _MULTIPLIER.match(after.lstrip())
+    if multiplier:
+        word = multiplier.group(1)
+        scale = _MULTIPLIERS[word.lower() if word != "M" else "m"]
+        after = after.lstrip()[multiplier.end() :]
     leftover_parts: list[str] = []
     per_unit = _PER_UNIT.search(after)
     if per_unit:
@@ -226,7 +233,7 @@ def split_price(value: object) -> tuple[Number | None, str | None, str]:
     currencies = {parse_currency(side) for side in (before, after) if side}
     if len(currencies) > 1:
         raise ValueError("names two different currencies")
-    number = _decimal(match.group("num"), match.group("exp"))
+    number = _decimal(match.group("num"), match.group("exp")) * scale
     if match.group("sign") == "-":
         number = -number
     return (

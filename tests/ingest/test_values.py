@@ -18,6 +18,7 @@ from dutyboard.ingest.values import (
     parse_quantity,
     parse_tz,
     parse_work_hours,
+    split_price,
 )
 
 
@@ -279,3 +280,19 @@ def test_parse_contact_kind() -> None:
     assert parse_contact_kind("机构") == "org"
     with pytest.raises(ValueError):
         parse_contact_kind("robot")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("15万", (150_000, None, "")),
+        ("15万 CNY", (150_000, "CNY", "")),
+        ("¥1.5万", (15_000, "CNY", "")),
+        ("1.5万元", (15_000, "CNY", "")),
+        ("$2M", (2_000_000, "USD", "")),
+        ("USD 1.5k FOB", (1_500, "USD", "FOB")),
+    ],
+)
+def test_amounts_take_the_multipliers_quantities_take(text: str, expected: tuple) -> None:
+    """`supplies funds 15万 CNY` (night, should-work): 万 was 'not a currency I know'."""
+    assert split_price(text) == expected

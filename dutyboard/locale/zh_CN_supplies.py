@@ -62,6 +62,7 @@ MESSAGES: dict[str, str] = {
     "{category} {quantity} {unit}": "{category} {quantity} {unit}",
     ", ": "，",
     "… and {n} more": "… 另有 {n} 条",
+    "… and {n} smaller or less notable, not listed": "… 另有 {n} 条较小或较次要的未列出",
     "What came in": "入库物资",
     "Receipts": "入库明细",
     "What went out": "发放物资",

@@ -182,10 +182,14 @@ def _movements(store: Store, start: str, end: str) -> dict[str, list[Movement]]:
 def _entries(
     store: Store, direction: str, start: str, end: str, top: int
 ) -> tuple[list[EntryLine], int]:
-    rows = ledger.ledger_page(store, None, top, direction=direction, start=start, end=end)
-    return [_entry(r) for r in rows], ledger.ledger_count(
-        store, direction=direction, start=start, end=end
-    )
+    """Every entry of the day, or, past ``top``, the largest (in time order): a 1.9 million
+    mask charter landing at 23:00 is never cut for twenty small parcels that came first."""
+    count = ledger.ledger_count(store, direction=direction, start=start, end=end)
+    if count <= top:
+        rows = ledger.ledger_page(store, None, top, direction=direction, start=start, end=end)
+    else:
+        rows = ledger.ledger_largest(store, top, direction=direction, start=start, end=end)
+    return [_entry(r) for r in rows], count
 
 
 def _needs(store: Store, catalog: SupplyCatalog, top: int) -> list[NeedLine]:
@@ -251,6 +255,17 @@ e.at >= ? AND e.at < ? AND (
 )"""
 
 
+# Past the cap, what a leader must not miss comes first: goods that arrived, then urgent
+# needs, then outcomes; the desk's own comings and goings last.
+_NOTABLE_WEIGHT = """CASE
+    WHEN e.entity = 'lead' AND json_extract(e.after, '$.status') = 'received' THEN 0
+    WHEN e.entity = 'arrival'
+        AND json_extract(e.after, '$.state') IN ('landed', 'received') THEN 0
+    WHEN e.entity = 'request' AND e.action = 'create' THEN 1
+    WHEN e.entity IN ('request', 'lead', 'arrival') THEN 2
+    ELSE 3 END"""
+
+
 def _notable(store: Store, start: str, end: str, top: int) -> tuple[list[Notable], int]:
     count = int(
         store.conn.execute(
@@ -267,9 +282,10 @@ def _notable(store: Store, start: str, end: str, top: int) -> tuple[list[Notable
         "LEFT JOIN requests r ON e.entity = 'request' AND r.id = e.entity_id "
         "LEFT JOIN leads l ON e.entity = 'lead' AND l.id = e.entity_id "
         "LEFT JOIN arrivals a ON e.entity = 'arrival' AND a.id = e.entity_id "
-        f"WHERE {_NOTABLE_WHERE} ORDER BY e.at, e.id LIMIT ?",
+        f"WHERE {_NOTABLE_WHERE} ORDER BY {_NOTABLE_WEIGHT}, e.at, e.id LIMIT ?",
         (start, end, top),
     ).fetchall()
+    rows = sorted(rows, key=lambda r: str(r["at"]))  # the weightiest, told in time order
     result = []
     for row in rows:
         entity, action = row["entity"], row["action"]
@@ -437,9 +453,13 @@ def movements_phrase(items: Sequence[Movement]) -> str:
     return _(", ").join(parts) if parts else "—"
 
 
-def _more(shown: int, total: int) -> str:
+def _more(shown: int, total: int, *, ranked: bool = False) -> str:
     rest = total - shown
-    return _("… and {n} more").format(n=f"{rest:,}") if rest > 0 else ""
+    if rest <= 0:
+        return ""
+    if ranked:  # the list kept the largest or weightiest: say what was left out
+        return _("… and {n} smaller or less notable, not listed").format(n=f"{rest:,}")
+    return _("… and {n} more").format(n=f"{rest:,}")
 
 
 def _notable_text(n: Notable) -> str:
@@ -541,7 +561,7 @@ def report_sections(report: DailyReport) -> list[Section]:
             ]
             for e in report.received
         ],
-        note=_more(len(report.received), report.received_count),
+        note=_more(len(report.received), report.received_count, ranked=True),
         empty=_("Nothing was recorded as received."),
     )
     went_out = Section(
@@ -566,7 +586,7 @@ def report_sections(report: DailyReport) -> list[Section]:
             ]
             for e in report.distributed
         ],
-        note=_more(len(report.distributed), report.distributed_count),
+        note=_more(len(report.distributed), report.distributed_count, ranked=True),
         empty=_("Nothing was recorded as distributed."),
     )
     totals = Section(
@@ -640,7 +660,7 @@ def report_sections(report: DailyReport) -> list[Section]:
         _("Notable events"),
         [_("Time"), _("What"), _("Who")],
         [[hm(n.at), _notable_text(n), n.actor] for n in report.notable],
-        note=_more(len(report.notable), report.notable_count),
+        note=_more(len(report.notable), report.notable_count, ranked=True),
         empty=_("Nothing notable was logged."),
     )
     return [summary, came_in, receipts, went_out, deliveries, totals, needs, leads, notable]

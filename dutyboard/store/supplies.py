@@ -824,6 +824,29 @@ def ledger_page(
         ]
 
 
+def ledger_largest(
+    store: Store,
+    limit: int,
+    *,
+    direction: str | None = None,
+    start: str | None = None,
+    end: str | None = None,
+) -> list[Row]:
+    """The ``limit`` largest entries (by quantity, funds by amount), in time order: what a
+    capped list shows so that a large receipt is never hidden behind small ones."""
+    where, params = _ledger_where(direction, "", start, end)
+    with store._lock:
+        rows = [
+            dict(r)
+            for r in store.conn.execute(
+                f"SELECT * FROM supplies WHERE {where} "
+                "ORDER BY coalesce(amount, quantity) DESC, at, id LIMIT ?",
+                (*params, limit),
+            )
+        ]
+    return sorted(rows, key=lambda r: (r["at"], r["id"]))
+
+
 def iter_ledger(
     store: Store,
     *,

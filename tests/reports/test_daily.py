@@ -7,7 +7,7 @@ import ast
 import csv
 import io
 from collections.abc import Iterator
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -295,3 +295,22 @@ def _placeholders(text: str) -> list[str]:
     import string
 
     return [name for _t, name, _f, _c in string.Formatter().parse(text) if name]
+
+
+def test_a_large_receipt_is_never_hidden_behind_the_cap(store: Store) -> None:
+    """Night, should-work: the list kept the first 20 entries in time order, so the
+    charter that landed last (1.9 million masks) was cut for small parcels."""
+    from dutyboard.store import supplies as ledger
+
+    day = datetime(2020, 2, 5, tzinfo=UTC)
+    for minute in range(25):
+        ledger.record_received(
+            store, "KN95 masks", 100 + minute, at=day + timedelta(minutes=minute)
+        )
+    ledger.record_received(store, "KN95 masks", 1_900_000, at=day + timedelta(hours=15))
+    report = daily.build_daily_report(store, date(2020, 2, 5), timezone="UTC", top=20)
+    quantities = [line.quantity for line in report.received]
+    assert 1_900_000 in quantities and len(quantities) == 20
+    assert [line.at for line in report.received] == sorted(line.at for line in report.received)
+    assert min(quantities) == 106  # the five smallest are the ones left out
+    assert "… and 6 smaller or less notable, not listed" in daily.render_markdown(report)

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from datetime import timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -128,3 +129,17 @@ def test_help_in_a_real_process() -> None:
         timeout=60,
     )
     assert result.returncode == 0 and "usage: dutyboard rollcall" in result.stdout
+
+
+def test_rollcall_dates_as_people_type_them(env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Night, should-work: `--date yesterday` (and today, -1) were refused."""
+    today = utcnow().astimezone(ZoneInfo("Asia/Shanghai")).date()
+    for word, day in (("yesterday", today - timedelta(days=1)), ("-2", today - timedelta(2))):
+        assert main(["--db", str(env), "rollcall", "--date", word, "--json"]) == 0
+        assert json.loads(capsys.readouterr().out)["date"] == day.isoformat()
+    assert main(["--db", str(env), "rollcall", "--date", "today"]) == 0
+    capsys.readouterr()
+    assert main(["--db", str(env), "rollcall", "--date", "5 Feb"]) == 2
+    assert "'5 Feb' is not a day like 2020-02-03 (or 'today', 'yesterday'" in (
+        capsys.readouterr().err
+    )

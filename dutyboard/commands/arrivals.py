@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 
 from dutyboard.commands import Context, Subparsers, UsageError, common_options
 from dutyboard.domain.arrivals import holdups, is_overdue, origin_time
-from dutyboard.domain.clock import from_iso, to_iso, utcnow
+from dutyboard.domain.clock import from_iso, parse_day, to_iso, utcnow
 from dutyboard.domain.rollcall import RollCallState, UnitSpec
 from dutyboard.domain.text import clean_data, clean_line, clean_output, clean_text
 from dutyboard.ingest.records import UnreadableFile
@@ -75,7 +75,13 @@ def register(sub: Subparsers) -> None:
         "current period (or the period holding --date). Read-only.",
     )
     common_options(roll)
-    roll.add_argument("--date", type=_date, default=None, help="the period holding this date")
+    roll.add_argument(
+        "--date",
+        default=None,
+        metavar="D",
+        help="the period holding this day: YYYY-MM-DD, 'today', 'yesterday' or -N (N days "
+        "back) in the desk's zone",
+    )
     roll.add_argument("--json", action="store_true", help="print JSON instead")
     roll.set_defaults(func=run_rollcall)
     roll_actions = roll.add_subparsers(dest="action", metavar="[mark|history|sync]")
@@ -85,7 +91,12 @@ def register(sub: Subparsers) -> None:
     common_options(mark)
     mark.add_argument("unit", metavar="UNIT", help="unit name (or a unique part of it), or id")
     mark.add_argument("--note", default="", help="how the report came (e.g. 'by phone')")
-    mark.add_argument("--date", type=_date, default=None, help="the period holding this date")
+    mark.add_argument(
+        "--date",
+        default=None,
+        metavar="D",
+        help="the period holding this day (YYYY-MM-DD, 'yesterday', -N); default today",
+    )
     mark.set_defaults(func=run_mark)
     history = roll_actions.add_parser(
         "history", help="a unit's recent periods, streak and gaps", description="Read-only."
@@ -115,11 +126,14 @@ def _positive(text: str) -> float:
     return value
 
 
-def _date(text: str) -> date:
+def _day(text: str | None, zone_name: str) -> date | None:
+    """--date as the desk reads it: ISO, 'today', 'yesterday', -N — in the desk's zone."""
+    if text is None:
+        return None
     try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2020-02-05") from None
+        return parse_day(text, utcnow().astimezone(ZoneInfo(zone_name)).date())
+    except ValueError as exc:
+        raise UsageError(f"--date {exc}") from None
 
 
 def _open(ctx: Context, *, readonly: bool) -> Store:
@@ -248,10 +262,11 @@ def run_import(args: argparse.Namespace, ctx: Context) -> int:
 
 def run_rollcall(args: argparse.Namespace, ctx: Context) -> int:
     zone_name = ctx.config.timezone
+    now = utcnow()
+    day = _day(args.date, zone_name)
     store = _open(ctx, readonly=True)
     try:
-        now = utcnow()
-        rows = rc.roll_call(store, now, zone_name, day=args.date)
+        rows = rc.roll_call(store, now, zone_name, day=day)
     finally:
         store.close()
     if args.json:
@@ -259,7 +274,7 @@ def run_rollcall(args: argparse.Namespace, ctx: Context) -> int:
             "schema": 1,
             "now": to_iso(now),
             "timezone": zone_name,
-            "date": args.date.isoformat() if args.date else None,
+            "date": day.isoformat() if day else None,
             "counts": {s.value: sum(1 for r in rows if r.state is s) for s in RollCallState},
             "units": [r.as_dict() for r in rows],
         }
@@ -303,13 +318,14 @@ def rollcall_lines(rows: Sequence[rc.UnitDay], now: datetime, zone: ZoneInfo) ->
 
 
 def run_mark(args: argparse.Namespace, ctx: Context) -> int:
+    when = _day(args.date, ctx.config.timezone)
     store = _open(ctx, readonly=False)
     try:
         specs = _units_config(ctx)
         if specs:
             rc.sync_units(store, specs)
         day = rc.mark_reported(
-            store, args.unit, ctx.config.timezone, note=args.note or None, day=args.date
+            store, args.unit, ctx.config.timezone, note=args.note or None, day=when
         )
     finally:
         store.close()

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import date, timedelta
+from datetime import date
 from zoneinfo import ZoneInfo
 
 from dutyboard import files
 from dutyboard.commands import Context, Subparsers, UsageError, common_options
 from dutyboard.commands.output import output_options, output_path, refused_error
+from dutyboard.domain import clock
 from dutyboard.i18n import LANGUAGES, _
 
 
@@ -30,7 +31,8 @@ def register(sub: Subparsers) -> None:
         "--date",
         default="today",
         metavar="D",
-        help="the day: YYYY-MM-DD, 'today' or 'yesterday' in the desk's zone (default today)",
+        help="the day: YYYY-MM-DD, 'today', 'yesterday' or -N (N days back) in the desk's "
+        "zone (default today)",
     )
     parser.add_argument("--format", choices=("md", "csv", "xlsx"), default="md")
     parser.add_argument(
@@ -45,17 +47,10 @@ def register(sub: Subparsers) -> None:
 
 
 def parse_day(text: str, today: date) -> date:
-    word = text.strip().lower()
-    if word == "today":
-        return today
-    if word == "yesterday":
-        return today - timedelta(days=1)
     try:
-        return date.fromisoformat(word)
-    except ValueError:
-        raise UsageError(
-            f"--date {text!r} is not a day like 2020-02-03 (or 'today', 'yesterday')"
-        ) from None
+        return clock.parse_day(text, today)
+    except ValueError as exc:
+        raise UsageError(f"--date {exc}") from None
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 
 Clock = Callable[[], datetime]
 
@@ -24,3 +24,21 @@ def from_iso(text: str) -> datetime:
     if dt.tzinfo is None:
         dt = dt.replace(tzinfo=UTC)
     return dt.astimezone(UTC)
+
+
+def parse_day(text: str, today: date) -> date:
+    """A calendar day as people type it: 2020-02-03, 'today', 'yesterday', or -1, -2 …
+    (days before ``today``, the desk's today). ValueError names the forms it knows."""
+    word = text.strip().lower()
+    if word == "today":
+        return today
+    if word == "yesterday":
+        return today - timedelta(days=1)
+    if word.startswith("-") and word[1:].isdigit() and len(word) <= 5:
+        return today - timedelta(days=int(word[1:]))
+    try:
+        return date.fromisoformat(word)
+    except ValueError:
+        raise ValueError(
+            f"{text!r} is not a day like 2020-02-03 (or 'today', 'yesterday', -1 for a day back)"
+        ) from None

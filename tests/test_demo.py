@@ -57,3 +57,18 @@ def test_demo_is_deterministic(tmp_path: Path, demo: Path) -> None:
 def test_demo_refuses_to_overwrite(demo: Path) -> None:
     with pytest.raises(StoreError, match="already exists"):
         build_demo(demo)
+
+
+def test_demo_user_after_the_command_puts_them_on_duty(tmp_path: Path) -> None:
+    """Night, should-work: `demo --user NAME` was 'unrecognized arguments'."""
+    import subprocess
+    import sys
+
+    db = str(tmp_path / "d.db")
+    run = [sys.executable, "-m", "dutyboard"]
+    made = subprocess.run([*run, "demo", "--db", db, "--user", "Li Na"], capture_output=True,
+                          text=True, timeout=120)  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    shown = subprocess.run([*run, "shift", "show", "--db", db], capture_output=True,
+                           text=True, timeout=60)  # fmt: skip
+    assert shown.stdout.startswith("On duty: Li Na since"), shown.stdout

@@ -38,7 +38,7 @@ class Context(NamedTuple):
 
 
 def common_options(parser: argparse.ArgumentParser, *, sub: bool = True) -> None:
-    """--db, --create and --config, accepted before or after the command name."""
+    """--db, --create, --config and --user, accepted before or after the command name."""
     # On subcommands the default is SUPPRESS, so `dutyboard --db X demo` keeps X.
     default = argparse.SUPPRESS if sub else None
     parser.add_argument(
@@ -63,3 +63,8 @@ def common_options(parser: argparse.ArgumentParser, *, sub: bool = True) -> None
         metavar="PATH",
         help="TOML config (default: $DUTYBOARD_CONFIG or the user config dir)",
     )
+    if sub:  # the top-level parser defines its own --user (with --role and --lang)
+        # `dutyboard demo --user "Li Na"` as well as `dutyboard --user "Li Na" demo`.
+        parser.add_argument(
+            "--user", default=argparse.SUPPRESS, metavar="NAME", help="your name in the events log"
+        )

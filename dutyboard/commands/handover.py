@@ -19,13 +19,6 @@ from dutyboard.store import Store
 from dutyboard.store import handovers as ho
 
 
-def user_option(parser: argparse.ArgumentParser) -> None:
-    # SUPPRESS: `dutyboard --user X handover …` keeps X when not repeated here.
-    parser.add_argument(
-        "--user", default=argparse.SUPPRESS, metavar="NAME", help="your name in the events log"
-    )
-
-
 def local_formatter(zone_name: str) -> Callable[[str], str]:
     """UTC ISO → 'Wed 05 Feb 03:00 (19:00 UTC)': the desk's time first, UTC for reference."""
     zone = ZoneInfo(zone_name)
@@ -53,7 +46,6 @@ def register(sub: Subparsers) -> None:
     def add(name: str, text: str) -> argparse.ArgumentParser:
         action = actions.add_parser(name, help=text, description=text)
         common_options(action)
-        user_option(action)
         action.set_defaults(func=run)
         return action
 

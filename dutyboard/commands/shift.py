@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from dutyboard.commands import Context, Subparsers, UsageError, common_options
-from dutyboard.commands.handover import local_formatter, user_option
+from dutyboard.commands.handover import local_formatter
 from dutyboard.domain.text import clean_line, clean_output
 from dutyboard.store import Store
 from dutyboard.store import handovers as ho
@@ -26,7 +26,6 @@ def register(sub: Subparsers) -> None:
     ):
         action = actions.add_parser(name, help=text, description=text)
         common_options(action)
-        user_option(action)
         action.set_defaults(func=run)
 
 

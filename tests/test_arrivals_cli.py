@@ -143,3 +143,13 @@ def test_rollcall_dates_as_people_type_them(env: Path, capsys: pytest.CaptureFix
     assert "'5 Feb' is not a day like 2020-02-03 (or 'today', 'yesterday'" in (
         capsys.readouterr().err
     )
+
+
+@pytest.mark.parametrize("hours", ["nan", "inf", "1e308", "-1"])
+def test_hours_out_of_range_are_one_line(
+    env: Path, capsys: pytest.CaptureFixture[str], hours: str
+) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["--db", str(env), "arrivals", "--hours", hours])
+    assert exit_.value.code == 2
+    assert "hours must be between 0 and 336" in capsys.readouterr().err

@@ -121,7 +121,7 @@ def _positive(text: str) -> float:
         value = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a number of hours") from None
-    if value <= 0 or value > 24 * 14:
+    if not 0 < value <= 24 * 14:  # NaN fails this too (it passed `<= 0 or > 336`)
         raise argparse.ArgumentTypeError("hours must be between 0 and 336")
     return value
 

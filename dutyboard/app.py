@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import gc
+import threading
+import time
 from collections.abc import Iterable
 from datetime import datetime
 from functools import partial
@@ -15,6 +17,7 @@ from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Grid
 from textual.dom import DOMNode
+from textual.message import Message
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, TabbedContent, TabPane
@@ -30,15 +33,20 @@ from dutyboard.store.rollcall import sync_units
 from widgets.arrivals.panel import ArrivalsPanel
 from widgets.common.fmt import day_hm
 from widgets.common.header import DeskHeader
+from widgets.common.typing_guard import typing_in
 from widgets.common.virtual_table import VirtualTable
 from widgets.contacts.panel import ContactsPanel
 from widgets.handover.panel import HandoverPanel
+from widgets.handover.screen import HandoverScreen
 from widgets.leads.panel import LeadsPanel
 from widgets.requests.panel import RequestsPanel
 from widgets.supplies.panel import SuppliesPanel
 
 POLL_S = 0.25  # how often PRAGMA data_version is read: a change is on screen within this
+POLL_STUCK_S = 10.0  # a poll asked for and not done by then (cancelled unstarted): ask again
 PANELS = ("requests", "leads", "contacts", "arrivals", "handover", "supplies")
+# The app's single-key actions: never run while a text field has the focus.
+LETTER_ACTIONS = frozenset({"focus_panel", "quit_key"})
 
 
 class DutyboardApp(App[None]):
@@ -67,7 +75,8 @@ class DutyboardApp(App[None]):
         (110, "-wide"),
     ]
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("q", "quit", _("Quit"), id="quit"),
+        # q, not ctrl+q: a letter, refused while typing; both ask about an unsaved edit.
+        Binding("q", "quit_key", _("Quit"), id="quit"),
         Binding("1", "focus_panel('requests')", _("Requests"), show=False, id="panel.requests"),
         Binding("2", "focus_panel('leads')", _("Leads"), show=False, id="panel.leads"),
         Binding("3", "focus_panel('contacts')", _("Contacts"), show=False, id="panel.contacts"),
@@ -75,6 +84,10 @@ class DutyboardApp(App[None]):
         Binding("5", "focus_panel('handover')", _("Handover"), show=False, id="panel.handover"),
         Binding("6", "focus_panel('supplies')", _("Supplies"), show=False, id="panel.supplies"),
     ]
+
+    class PollDue(Message):
+        """From the change watcher's thread: another connection wrote, or a minute has
+        passed since the header's counts (thread-safe: a message, not a call)."""
 
     def __init__(
         self,
@@ -94,6 +107,11 @@ class DutyboardApp(App[None]):
         self._attention: Attention | None = None
         self._attention_at: datetime | None = None
         self._stale: set[str] = set()  # hidden panels to re-query when shown
+        self._times_stale: set[str] = set()  # hidden panels to redraw (a new minute) when shown
+        self._minute: datetime | None = None  # the minute on screen in time-derived cells
+        self._poll_asked = 0.0  # time.monotonic() when a poll was asked for; 0: none pending
+        self._watch_stop = threading.Event()
+        self._watcher: threading.Thread | None = None
         if role == "leader":
             # Leaders often watch over a thin SSH link or a phone: no animation frames.
             self.animation_level = "none"
@@ -126,10 +144,14 @@ class DutyboardApp(App[None]):
         self._header = self.query_one(DeskHeader)
         self._panels: dict[str, Widget] = {p: self.query_one(f"#{p}") for p in PANELS}
         self._arrivals = self.query_one(ArrivalsPanel)
+        self._minute = minute_of(self.clock())
         self.set_interval(1.0, self._tick)
-        self.set_interval(POLL_S, self._poll_changes)
         self._sync_units()
         self._poll_changes()
+        self._watcher = threading.Thread(
+            target=self._watch_changes, name="dutyboard-watch", daemon=True
+        )
+        self._watcher.start()
         self.call_after_refresh(self._freeze_startup_objects)
 
     def _freeze_startup_objects(self) -> None:
@@ -144,6 +166,11 @@ class DutyboardApp(App[None]):
         # Hand them back on the way out: a process that runs several apps in turn (the
         # tests, an embedding tool) must not keep every finished app's objects for good.
         gc.unfreeze()
+        self._watch_stop.set()
+        if self._watcher is not None:
+            # It holds the store only for one PRAGMA; whoever closes the store next must
+            # not find it mid-call.
+            self._watcher.join(timeout=2)
         if self.role == "leader":
             files.allow_writes()
 
@@ -245,15 +272,62 @@ class DutyboardApp(App[None]):
         self.run_worker(self.run_action(action, node), exit_on_error=False)
 
     def _tick(self) -> None:
-        self._header.tick(self.clock())
+        """Every second: the header's clock; on each new minute of the app's clock, every
+        time-derived cell on screen (ages, countdowns, LATE, local times, ETAs, roll-call,
+        the shift's "since") is redrawn from the rows already loaded, without a query."""
+        now = self.clock()
+        self._header.tick(now)
+        minute = minute_of(now)
+        if minute != self._minute:
+            self._minute = minute
+            self.refresh_times()
+
+    def refresh_times(self) -> None:
+        """Redraw the time-derived cells of the panels on screen; a hidden one is redrawn
+        when shown (unless it is re-queried then anyway)."""
+        for panel_id, panel in self._panels.items():
+            if shown(panel):
+                panel.refresh_times()  # type: ignore[attr-defined]
+            else:
+                self._times_stale.add(panel_id)
+
+    def _watch_changes(self) -> None:
+        """The change watcher, on its own thread for the app's life: every POLL_S it reads
+        ``PRAGMA data_version`` and wakes the event loop only when there is work: another
+        connection wrote, or the header's counts are a minute old. (A thread worker per
+        poll, four a second, cost an idle dashboard more CPU than all the rest.)"""
+        while not self._watch_stop.wait(POLL_S):
+            asked = self._poll_asked
+            if asked and time.monotonic() - asked < POLL_STUCK_S:
+                continue  # the last poll is still on its way: it reads the version itself
+            try:
+                version = self.store.data_version()
+            except Exception:  # the store closed under us: the app is ending
+                return
+            at = self._attention_at
+            due = at is None or (self.clock() - at).total_seconds() >= 60
+            if version != self._data_version or due:
+                self._poll_asked = time.monotonic()
+                if not self.post_message(self.PollDue()):
+                    return  # the app has stopped taking messages
+
+    def on_dutyboard_app_poll_due(self, message: PollDue) -> None:
+        self._poll_changes()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="poll")
     def _poll_changes(self) -> None:
-        """Every POLL_S: has anyone written? Then refresh panels and the attention line.
+        """Has anyone written? Then refresh panels and the attention line.
 
+        Started by the change watcher (above) and after this session's own writes.
         ``PRAGMA data_version`` is cheap; the counts run only on a change, or once a
         minute since "overdue" changes with the clock alone.
         """
+        try:
+            self._poll_once()
+        finally:
+            self._poll_asked = 0.0
+
+    def _poll_once(self) -> None:
         store = self.store
         version = store.data_version()
         now = self.clock()
@@ -320,16 +394,37 @@ class DutyboardApp(App[None]):
                 self._stale.add(panel_id)
 
     def _reload_stale(self) -> None:
-        for panel_id in sorted(self._stale):
+        for panel_id in sorted(self._stale | self._times_stale):
             panel = self._panels[panel_id]
-            if shown(panel):
+            if not shown(panel):
+                continue
+            self._times_stale.discard(panel_id)
+            if panel_id in self._stale:
                 self._stale.discard(panel_id)
                 panel.reload()  # type: ignore[attr-defined]
+            else:
+                panel.refresh_times()  # type: ignore[attr-defined]
 
     def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
         self.call_after_refresh(self._reload_stale)
 
     # -- actions --------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Typing in a text field is text: a digit or a q typed into a note must never
+        # switch panels or quit, whatever screen or dialog holds the field.
+        return not (action in LETTER_ACTIONS and typing_in(self.screen))
+
+    async def action_quit_key(self) -> None:
+        await self.action_quit()
+
+    async def action_quit(self) -> None:
+        """``q`` or ``ctrl+q``: quit, asking first only if an edit is unsaved."""
+        for screen in reversed(self.screen_stack):
+            if isinstance(screen, HandoverScreen) and screen.has_unsaved_notes:
+                screen.action_quit_checked()
+                return
+        self.exit()
 
     def action_focus_panel(self, panel: str) -> None:
         target = self.query_one(f"#{panel}")
@@ -355,6 +450,10 @@ class DutyboardApp(App[None]):
         for other in self.query(".panel"):
             other.set_class(other is panel, "-active")
         self.call_after_refresh(self._reload_stale)
+
+
+def minute_of(moment: datetime) -> datetime:
+    return moment.replace(second=0, microsecond=0)
 
 
 def shown(widget: Widget) -> bool:

@@ -261,7 +261,9 @@ MESSAGES: dict[str, str] = {
 
 # Feature catalogs kept beside this one (each key appears in one file only).
 from dutyboard.locale.zh_CN_files import MESSAGES as _FILES  # noqa: E402
+from dutyboard.locale.zh_CN_night import MESSAGES as _NIGHT  # noqa: E402
 from dutyboard.locale.zh_CN_supplies import MESSAGES as _SUPPLIES  # noqa: E402
 
 MESSAGES.update(_SUPPLIES)
 MESSAGES.update(_FILES)
+MESSAGES.update(_NIGHT)

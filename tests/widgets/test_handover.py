@@ -22,7 +22,7 @@ from dutyboard.store import handovers as ho
 from tests.conftest import FakeClock
 from tests.store.test_handovers import build_desk
 from tests.widgets.test_dashboard import settle
-from widgets.common.dialogs import ChoiceDialog, FormDialog
+from widgets.common.dialogs import ChoiceDialog, ConfirmDialog, FormDialog
 from widgets.common.header import DeskHeader
 from widgets.handover.history import HandoverHistoryScreen
 from widgets.handover.panel import HandoverPanel
@@ -176,7 +176,8 @@ async def test_whole_handover_between_two_officers_in_two_apps(
         await settle(zhang, zp)
         await zp.press(*"Contact", "question_mark", "enter")
         await settle(zhang, zp)
-        await until(li, lp, lambda: "? 19:00 UTC Zhang Wei: Contact?" in mine.item_texts()[1])
+        # Stamped in desk time like every other time on screen (19:00 UTC = 03:00 here).
+        await until(li, lp, lambda: "? Wed 03:00 Zhang Wei: Contact?" in mine.item_texts()[1])
 
         # The rest, one by one; the last one completes the handover.
         for index in (1, 2, 3):
@@ -303,11 +304,14 @@ async def test_unsaved_notes_are_kept_on_leaving(db_path: Path, clock: FakeClock
         assert shown.notes_dirty
         await pilot.press("tab", "q")  # (in the text area, q is a letter) quitting asks first
         await settle(app, pilot)
-        assert isinstance(app.screen, ChoiceDialog)
+        assert isinstance(app.screen, ConfirmDialog)
         await pilot.press("escape")  # stay
         await settle(app, pilot)
         assert app.screen is shown and app.is_running
-        await pilot.press("escape")  # leaving the screen saves the notes
+        await pilot.press("escape")  # leaving asks too: y saves the notes and leaves
+        await settle(app, pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("y")
         await settle(app, pilot)
         assert isinstance(app.screen.query_one(HandoverPanel), HandoverPanel)
         assert ho.get_handover(app.store, 1)["notes"] == "Permit"

@@ -24,6 +24,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.coordinate import Coordinate
+from textual.widget import Widget
 from textual.widgets import DataTable, Static
 
 from dutyboard.domain.arrivals import (
@@ -105,6 +106,34 @@ def _span(delta: timedelta) -> str:
         hours, rest = divmod(minutes, 60)
         return f"{hours}h{rest:02d}" if rest and hours < 10 else f"{hours}h"
     return f"{minutes // 1440}d"
+
+
+def _shown_cells(cells: dict[str, Text], columns: Sequence[str]) -> list[Text]:
+    """The cells of the columns shown, in their order."""
+    if "short_holdups" in cells and "holdups" not in columns:
+        # Too narrow for the column: the hold-ups lead the description instead.
+        short = cells["short_holdups"]
+        if short.plain:
+            what = Text.assemble(short, " ", cells["what"], no_wrap=True, overflow="ellipsis")
+            cells = dict(cells, what=what)
+    return [cells[column] for column in columns]
+
+
+def _same(old: object, new: Text) -> bool:
+    return (
+        isinstance(old, Text)
+        and old.plain == new.plain
+        and old.style == new.style
+        and old.spans == new.spans
+    )
+
+
+def roll_state(day: rc.UnitDay, now: datetime) -> RollCallState:
+    """The unit's state seen at ``now``: a report still due turns missing the moment its
+    deadline passes, whenever the list was last read."""
+    if day.state is RollCallState.DUE and now >= day.deadline:
+        return RollCallState.MISSING
+    return day.state
 
 
 class _WriteGuard:
@@ -208,6 +237,7 @@ class ArrivalsPanel(StoreWriter, Vertical):
         self.loaded = False
         self._fired: set[tuple[int, str]] = set()  # reminders shown (read-only sessions)
         self._last: tuple[datetime, arr.ArrivalsWindow, list[rc.UnitDay]] | None = None
+        self._clock_stale = False  # a minute's re-read was skipped while hidden
 
     # -- the host app -------------------------------------------------------------------
 
@@ -267,8 +297,10 @@ class ArrivalsPanel(StoreWriter, Vertical):
     def on_mount(self) -> None:
         self._layout(self.size.width or 120)
         self.reload()
-        # "Overdue" and "missing" change with the clock alone: look again every 30 s.
-        self.set_interval(30, self.reload)
+        # "LATE", countdowns and due → missing are redrawn each minute from the rows here
+        # (refresh_times); what only a query finds with time (an arrival entering the
+        # window, a new day's roll-call) is looked for once a minute, while on screen.
+        self.set_interval(60, self._clock_reload)
 
     def focus(self, scroll_visible: bool = True) -> Self:
         """Focusing the panel (keys 1–6, tab) focuses its arrivals list."""
@@ -317,6 +349,23 @@ class ArrivalsPanel(StoreWriter, Vertical):
         """The data or the clock moved on: re-query both lists (off the event loop)."""
         self._load()
 
+    def _clock_reload(self) -> None:
+        if all(n.display for n in self.ancestors_with_self if isinstance(n, Widget)):
+            self.reload()
+        else:
+            self._clock_stale = True  # on a hidden tab: re-read when shown
+
+    def refresh_times(self) -> None:
+        """A new minute: redraw both lists from the rows already here (countdowns, LATE,
+        due → missing), without a query; the panel re-reads once a minute anyway."""
+        if self._clock_stale:
+            self._clock_stale = False
+            self.reload()
+            return
+        if self._last is not None:
+            _then, window, days = self._last
+            self._show(self.now(), window, days)  # same rows: the cells change in place
+
     @work(thread=True, exclusive=True, group="arrivals-load", exit_on_error=False)
     def _load(self) -> None:
         store, now, zone = self.store, self.now(), self.desk_zone
@@ -352,7 +401,7 @@ class ArrivalsPanel(StoreWriter, Vertical):
         if self.more:
             parts.append(_("{count} more").format(count=self.more))
         self.border_subtitle = " · ".join(parts)
-        counts = {s: sum(1 for d in days if d.state is s) for s in RollCallState}
+        counts = {s: sum(1 for d in days if roll_state(d, now) is s) for s in RollCallState}
         title = Text(_("Roll-call") + " — ")
         for index, state in enumerate(RollCallState):
             if index:
@@ -362,7 +411,8 @@ class ArrivalsPanel(StoreWriter, Vertical):
             title.append(
                 f"{counts[state]} {label}", style=ROLL_STYLE[state] if counts[state] else "dim"
             )
-        self.query_one("#rollcall-title", Static).update(title)
+        # One line high whatever it says: no layout pass for it.
+        self.query_one("#rollcall-title", Static).update(title, layout=False)
         self.loaded = True
 
     @staticmethod
@@ -370,23 +420,24 @@ class ArrivalsPanel(StoreWriter, Vertical):
         table: DataTable[Text], rows: Sequence[dict[str, Text]], keys: list[str], first: int = 0
     ) -> None:
         """Replace the rows, keeping the cursor on the same record when it is still there
-        (on a first fill: on row ``first``)."""
+        (on a first fill: on row ``first``). The same records in the same order (a new
+        minute, a reload that found nothing new) are updated cell by cell instead: no
+        re-layout, nothing redrawn but what changed."""
         columns = [str(key.value) for key in table.columns]
+        shown = [_shown_cells(cells, columns) for cells in rows]
+        if keys and [str(k.value) for k in table.rows] == keys:
+            for key, cells in zip(keys, shown, strict=True):
+                for column, cell in zip(columns, cells, strict=True):
+                    if not _same(table.get_cell(key, column), cell):
+                        table.update_cell(key, column, cell)
+            return
         current: str | None = None
         if table.row_count and 0 <= table.cursor_row < table.row_count:
             current = table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0)).row_key.value
         old_row = table.cursor_row if table.row_count else first
         table.clear()
-        for key, cells in zip(keys, rows, strict=True):
-            if "short_holdups" in cells and "holdups" not in columns:
-                # Too narrow for the column: the hold-ups lead the description instead.
-                short = cells["short_holdups"]
-                if short.plain:
-                    what = Text.assemble(
-                        short, " ", cells["what"], no_wrap=True, overflow="ellipsis"
-                    )
-                    cells = dict(cells, what=what)
-            table.add_row(*(cells[column] for column in columns), key=key)
+        for key, cells in zip(keys, shown, strict=True):
+            table.add_row(*cells, key=key)
         if not keys:
             return
         target = keys.index(current) if current in keys else min(old_row, len(keys) - 1)
@@ -439,20 +490,21 @@ class ArrivalsPanel(StoreWriter, Vertical):
         }
 
     def unit_cells(self, day: rc.UnitDay, now: datetime) -> dict[str, Text]:
-        label = _(day.state.value)
-        label = label.upper() if day.state is RollCallState.MISSING else label
+        state = roll_state(day, now)
+        label = _(state.value)
+        label = label.upper() if state is RollCallState.MISSING else label
         reported = ""
         if day.at is not None:
             reported = self.desk_time(day.at, now) + (f" {day.by}" if day.by else "")
             if day.note:
                 reported += f" — {day.note}"
         deadline = self.desk_time(day.deadline, now)
-        if day.state is RollCallState.DUE:
+        if state is RollCallState.DUE:
             deadline += " (" + _("in {span}").format(span=_span(day.deadline - now)) + ")"
         return {
-            "state": _cell(label, ROLL_STYLE[day.state]),
+            "state": _cell(label, ROLL_STYLE[state]),
             "unit": _cell(day.name),
-            "deadline": _cell(deadline, "dim" if day.state is RollCallState.REPORTED else ""),
+            "deadline": _cell(deadline, "dim" if state is RollCallState.REPORTED else ""),
             "reported": _cell(reported, "dim"),
         }
 

@@ -96,13 +96,20 @@ def countdown(delta: timedelta) -> str:
     minutes = max(0, math.ceil(delta.total_seconds() / 60))
     if minutes == 0:
         return _("now")
+    return _("in {time}").format(time=_minutes_text(minutes))
+
+
+def duration(delta: timedelta) -> str:
+    """How long something has lasted: '45m', '2h 05m', '3d 4h' (whole minutes elapsed)."""
+    return _minutes_text(max(0, int(delta.total_seconds() // 60)))
+
+
+def _minutes_text(minutes: int) -> str:
     if minutes < 60:
-        text = _("{m}m").format(m=minutes)
-    elif minutes < 24 * 60:
-        text = _("{h}h {m:02d}m").format(h=minutes // 60, m=minutes % 60)
-    else:
-        text = _("{d}d {h}h").format(d=minutes // 1440, h=minutes % 1440 // 60)
-    return _("in {time}").format(time=text)
+        return _("{m}m").format(m=minutes)
+    if minutes < 24 * 60:
+        return _("{h}h {m:02d}m").format(h=minutes // 60, m=minutes % 60)
+    return _("{d}d {h}h").format(d=minutes // 1440, h=minutes % 1440 // 60)
 
 
 def local_hm(iso: str | None, zone: ZoneInfo) -> str:

@@ -140,6 +140,11 @@ class TablePanel(StoreWriter, Vertical):
         """Another process (or this one) changed the data: re-query what is visible."""
         self.table.reset()
 
+    def refresh_times(self) -> None:
+        """A new minute: redraw the visible rows (their ages, countdowns, local times)
+        from the rows already here, without a query."""
+        self.table.invalidate_lines()
+
     def selected_id(self) -> int | None:
         row = self.table.cursor_row
         return int(row["id"]) if row is not None else None

@@ -281,7 +281,9 @@ class VirtualTable(ScrollView, can_focus=True):
         self._announce()
 
     def invalidate_lines(self) -> None:
-        """Re-render rows whose look changed without their data changing (a mark)."""
+        """Re-render rows whose look changed without their data changing: a mark, or the
+        clock (ages, countdowns and local times are drawn from the row and the time, so a
+        new minute redraws what is on screen; nothing is re-queried)."""
         self._line_cache.clear()
         self.refresh()
 

@@ -16,14 +16,16 @@ from textual import work
 from textual.binding import Binding, BindingType
 from textual.widgets import Static
 
+from dutyboard.domain.clock import from_iso
 from dutyboard.domain.handover import carried_text, handover_due
 from dutyboard.domain.status import IllegalTransition
 from dutyboard.i18n import _
 from dutyboard.store import Row, Shift, StoreError
 from dutyboard.store import handovers as ho
 from widgets.common.dialogs import ChoiceDialog
+from widgets.common.fmt import duration, status_label
 from widgets.handover.history import HandoverHistoryScreen
-from widgets.handover.screen import HandoverScreen, sync_on_duty
+from widgets.handover.screen import HandoverScreen, desk_questions, sync_on_duty
 
 if TYPE_CHECKING:
     from dutyboard.app import DutyboardApp
@@ -94,13 +96,27 @@ class HandoverPanel(Static, can_focus=True):
     ) -> None:
         self.shift, self.on_duty, self.handover = shift, on_duty, handover
         self.items = [i for i in items if not i.get("removed")]
+        self.draw()
+
+    def refresh_times(self) -> None:
+        """A new minute: redraw from what was read (how long the shift has run, "today"),
+        without a query."""
+        if self.lines:
+            self.draw()
+
+    def draw(self) -> None:
         app = self.dutyboard
+        shift, on_duty, handover = self.shift, self.on_duty, self.handover
         lines: list[Text] = []
         if shift:
+            started = from_iso(shift.started_at)
             line = Text.assemble(
                 ("On duty: ", "bold"),
                 (shift.officer, "bold green"),
-                f"  since {app.local_hm(shift.started_at)}",
+                "  ",
+                _("since {time} ({span})").format(
+                    time=app.local_hm_dt(started), span=duration(app.clock() - started)
+                ),
             )
             if on_duty and on_duty.get("taken_from"):
                 line.append(f" (took over from {on_duty['taken_from']})", style="yellow")
@@ -115,11 +131,13 @@ class HandoverPanel(Static, can_focus=True):
                 )
             )
         lines.extend(self._handover_lines(handover))
+        # Lines of the same lengths wrap the same: no layout pass (each minute's redraw
+        # usually changes a digit or two, and a layout redraws the whole screen).
+        same_shape = [line.cell_len for line in lines] == [line.cell_len for line in self.lines]
         self.lines = lines
-        self.update(Group(*lines))
+        self.update(Group(*lines), layout=not same_shape)
 
     def _handover_lines(self, handover: Row | None) -> list[Text]:
-        app = self.dutyboard
         if not handover:
             return [Text(""), Text("No handover yet · H drafts one", style="dim")]
         state = str(handover["state"])
@@ -135,16 +153,16 @@ class HandoverPanel(Static, can_focus=True):
                 " → ",
                 (str(handover["to_officer"] or "?"), ""),
                 "  ",
-                (state, STATE_STYLE.get(state, "")),
+                (status_label(state), STATE_STYLE.get(state, "")),
             ),
         ]
         if handover["signed_at"]:
             # Only the officer handing over signs (the store enforces it).
-            lines.append(Text(f"  signed {app.local_hm(handover['signed_at'])}", style="dim"))
+            lines.append(Text(f"  signed {self._when(handover['signed_at'])}", style="dim"))
         if handover["acknowledged_at"]:
             lines.append(
                 Text(
-                    f"  acknowledged {app.local_hm(handover['acknowledged_at'])} "
+                    f"  acknowledged {self._when(handover['acknowledged_at'])} "
                     f"by {handover['acknowledged_by']}",
                     style="dim",
                 )
@@ -166,6 +184,10 @@ class HandoverPanel(Static, can_focus=True):
             )
         return lines
 
+    def _when(self, iso: str) -> str:
+        """Desk time: the hour today, with the weekday on any other day."""
+        return self.dutyboard.local_hm_dt(from_iso(iso))
+
     def _item_lines(self, item: Row) -> list[Text]:
         mark = "✓" if item["acknowledged_at"] else "•"
         owner = item["owner"] or "unowned"
@@ -177,9 +199,10 @@ class HandoverPanel(Static, can_focus=True):
         if item["next_step"]:
             step = str(item["next_step"])
             if item.get("next_at"):
-                step += f" {self.dutyboard.local_hm(item['next_at'])}"
+                step += f" {self._when(item['next_at'])}"
             lines.append(Text(f"    next: {step}", style="italic"))
-        for question in str(item.get("question") or "").splitlines():
+        signed_at = self.handover.get("signed_at") if self.handover else None
+        for question in desk_questions(item.get("question"), signed_at, self._when):
             lines.append(Text(f"    ? {question}", style="yellow"))
         return lines
 

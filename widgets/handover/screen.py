@@ -12,17 +12,21 @@ terminal's sign-off or acknowledgement shows within a second: the screen polls
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from collections.abc import Callable, Mapping
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.console import Group
 from rich.text import Text
-from textual import work
+from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Label, OptionList, Static, TextArea
+from textual.widget import Widget
+from textual.widgets import Footer, Label, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker
 
@@ -36,12 +40,14 @@ from dutyboard.domain.handover import (
     item_next,
     render,
 )
-from dutyboard.domain.status import IllegalTransition
+from dutyboard.domain.status import IllegalTransition, LeadStatus, RequestStatus
 from dutyboard.i18n import _
 from dutyboard.store import Row, StaleEdit, Store, StoreError
 from dutyboard.store import handovers as ho
-from widgets.common.dialogs import ChoiceDialog, Field, FormDialog, text_dialog
+from widgets.common.dialogs import ChoiceDialog, ConfirmDialog, Field, FormDialog, text_dialog
+from widgets.common.fmt import status_label
 from widgets.common.header import DeskHeader
+from widgets.common.typing_guard import QuietTextArea, typing_in
 
 if TYPE_CHECKING:
     from dutyboard.app import DutyboardApp
@@ -64,6 +70,92 @@ DRAFT_ACTIONS = frozenset({"save_notes", "add_item", "toggle_item", "refresh_dra
 ACK_ACTIONS = frozenset({"acknowledge", "acknowledge_all"})
 
 STATE_STYLE = {"draft": "bold yellow", "signed": "bold magenta", "acknowledged": "bold green"}
+# The dashboard's panel keys, as in the app: here they go back to the dashboard, there.
+PANEL_KEYS = ("requests", "leads", "contacts", "arrivals", "handover", "supplies")
+# Single-key actions: never run while a text field has the focus (a note is typed, not
+# obeyed). ctrl+s and esc stay: they are not text.
+LETTER_ACTIONS = frozenset(
+    {
+        "panel",
+        "quit_checked",
+        "add_item",
+        "toggle_item",
+        "refresh_draft",
+        "sign",
+        "acknowledge",
+        "acknowledge_all",
+        "question",
+        "amend",
+        "export",
+        "history",
+    }
+)
+# How the store stamps a question: "19:00 UTC Zhang Wei: text" (a time of day, in UTC).
+_QUESTION_STAMP = re.compile(r"(\d{2}):(\d{2}) UTC (.*)", re.DOTALL)
+
+
+def desk_question(line: str, signed_at: object, local: Callable[[str], str]) -> str:
+    """One line of an item's questions with its stamp in desk time, like every other time
+    on screen: '19:00 UTC Zhang Wei: Contact?' → 'Wed 03:00 Zhang Wei: Contact?'.
+
+    The stamp carries no date. Questions are asked after the sign-off, so it is the first
+    such time of day at or after ``signed_at`` (the zone's offset on that day applies).
+    """
+    match = _QUESTION_STAMP.fullmatch(line)
+    if match is None or not signed_at:
+        return line
+    try:
+        signed = from_iso(str(signed_at))
+    except ValueError:
+        return line
+    moment = signed.replace(
+        hour=int(match.group(1)), minute=int(match.group(2)), second=0, microsecond=0
+    )
+    if moment < signed.replace(second=0, microsecond=0):
+        moment += timedelta(days=1)
+    return f"{local(moment.isoformat())} {match.group(3)}"
+
+
+def desk_questions(text: object, signed_at: object, local: Callable[[str], str]) -> list[str]:
+    return [desk_question(line, signed_at, local) for line in str(text or "").splitlines()]
+
+
+# The statuses whose stored name is not the word people read ("in_progress"). The brief's
+# lines come from the store (and are frozen into a signed handover) with those names.
+_STATUS_NAMES = re.compile(
+    r"\b("
+    + "|".join(sorted(s.value for s in (*RequestStatus, *LeadStatus) if "_" in s.value))
+    + r")\b"
+)
+
+
+def status_words(text: str) -> str:
+    """'now in_progress' → 'now in progress' (in the interface language)."""
+    return _STATUS_NAMES.sub(lambda m: status_label(m.group()), text)
+
+
+def for_people(view: HandoverView, local: Callable[[str], str]) -> HandoverView:
+    """The handover as it is shown: questions in desk time, statuses as words (what
+    the Markdown copy says too)."""
+    signed_at = view.handover.get("signed_at")
+    items = [
+        {**i, "question": "\n".join(desk_questions(i.get("question"), signed_at, local))}
+        for i in view.items
+    ]
+    brief = view.brief
+    if brief is not None:
+        sections = tuple(
+            dataclasses.replace(
+                section,
+                lines=tuple(
+                    dataclasses.replace(line, text=status_words(line.text))
+                    for line in section.lines
+                ),
+            )
+            for section in brief.sections
+        )
+        brief = dataclasses.replace(brief, sections=sections)
+    return dataclasses.replace(view, items=items, brief=brief)
 
 
 def sync_on_duty(app: DutyboardApp) -> None:
@@ -98,6 +190,15 @@ def parse_ref(text: str) -> tuple[str, int]:
     raise ValueError("write it as 'request 12' or 'lead 5' (or r12, l5)")
 
 
+class ItemList(OptionList):
+    """The handover's items: ``j``/``k`` move like in every list of the dashboard."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j", "cursor_down", show=False),
+        Binding("k", "cursor_up", show=False),
+    ]
+
+
 class HandoverScreen(Screen[None]):
     DEFAULT_CSS = """
     HandoverScreen { layout: vertical; }
@@ -108,10 +209,17 @@ class HandoverScreen(Screen[None]):
     }
     HandoverScreen #ho-right { width: 1fr; }
     HandoverScreen #ho-notes { height: 9; border: round $panel-lighten-2; }
-    HandoverScreen #ho-notes:focus { border: round $accent; }
     HandoverScreen #ho-items { height: 1fr; border: round $panel-lighten-2; }
-    HandoverScreen #ho-items:focus { border: round $accent; }
+    /* Where the keys go must be plain to see: a heavy accent frame, and its label lit. */
+    HandoverScreen #ho-brief-scroll:focus,
+    HandoverScreen #ho-notes:focus,
+    HandoverScreen #ho-items:focus {
+        border: heavy $accent;
+        border-title-color: $accent;
+        border-title-style: bold;
+    }
     HandoverScreen .ho-label { padding: 0 1; text-style: bold; }
+    HandoverScreen .ho-label.-focused { background: $accent; color: $text; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", _("Back"), id="handover.back"),
@@ -130,7 +238,7 @@ class HandoverScreen(Screen[None]):
         # The dashboard's panel keys: back to the dashboard, on that panel.
         *[
             Binding(str(n), f"panel('{name}')", show=False, id=f"handover.panel.{name}")
-            for n, name in enumerate(("requests", "leads", "contacts", "handover"), start=1)
+            for n, name in enumerate(PANEL_KEYS, start=1)
         ],
     ]
 
@@ -178,12 +286,12 @@ class HandoverScreen(Screen[None]):
         return bool(self.view and self.view.handover["from_officer"] == self.store.actor)
 
     @property
-    def notes_area(self) -> TextArea:
-        return self.query_one("#ho-notes", TextArea)
+    def notes_area(self) -> QuietTextArea:
+        return self.query_one("#ho-notes", QuietTextArea)
 
     @property
-    def item_list(self) -> OptionList:
-        return self.query_one("#ho-items", OptionList)
+    def item_list(self) -> ItemList:
+        return self.query_one("#ho-items", ItemList)
 
     @property
     def notes_dirty(self) -> bool:
@@ -196,9 +304,9 @@ class HandoverScreen(Screen[None]):
                 yield Static(Text(""), id="ho-brief")
             with Vertical(id="ho-right"):
                 yield Label(_("Notes"), classes="ho-label", id="ho-notes-label")
-                yield TextArea("", id="ho-notes", read_only=True, soft_wrap=True)
+                yield QuietTextArea("", id="ho-notes", read_only=True, soft_wrap=True)
                 yield Label(_("Items"), classes="ho-label", id="ho-items-label")
-                yield OptionList(id="ho-items")
+                yield ItemList(id="ho-items")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -207,7 +315,29 @@ class HandoverScreen(Screen[None]):
         self.load()
         self.set_interval(1.0, self._poll)
 
+    @property
+    def focus_chain(self) -> list[Widget]:
+        """Tab goes items → notes → the brief: one Tab from the list lands in the notes
+        (by position the brief on the left would come first)."""
+        order = {"ho-items": 0, "ho-notes": 1, "ho-brief-scroll": 2}
+        chain = super().focus_chain
+        return sorted(chain, key=lambda w: order.get(w.id or "", len(order)))
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        self._light_labels()
+
+    def on_descendant_blur(self, event: events.DescendantBlur) -> None:
+        self._light_labels()
+
+    def _light_labels(self) -> None:
+        """The label above the focused notes or item list is lit too."""
+        focused_id = self.focused.id if self.focused is not None else None
+        for label in self.query(".ho-label"):
+            label.set_class(label.id == f"{focused_id}-label", "-focused")
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in LETTER_ACTIONS and typing_in(self):
+            return False
         if action in WRITE_ACTIONS and not self.can_write:
             return False
         if self.view is None:
@@ -264,7 +394,7 @@ class HandoverScreen(Screen[None]):
             " → ",
             (str(h["to_officer"] or "?"), "bold"),
             "  ",
-            (view.state, STATE_STYLE.get(view.state, "")),
+            (status_label(view.state), STATE_STYLE.get(view.state, "")),
             f"  {view.acknowledged_items}/{len(view.active_items)} items acknowledged",
         )
         text.append(f"\ndrafted {self.local(str(h['created_at']))}", style="dim")
@@ -311,7 +441,7 @@ class HandoverScreen(Screen[None]):
                     if entry.ref:
                         line.append(entry.ref, style="cyan")
                         line.append(" ")
-                    line.append(entry.text)
+                    line.append(status_words(entry.text))
                     if entry.actor:
                         line.append(f"  {entry.actor}", style="dim")
                     parts.append(line)
@@ -368,7 +498,7 @@ class HandoverScreen(Screen[None]):
         owner = item.get("owner")
         text.append(f"  [{owner}]" if owner else "  [unowned]", style="dim")
         if item.get("status"):
-            text.append(f" {item['status']}", style="dim")
+            text.append(f" {status_label(str(item['status']))}", style="dim")
         carried = carried_text(int(item.get("carry_count") or 0))
         if carried:
             text.append(f"  ↻ {carried}", style="yellow")
@@ -383,7 +513,8 @@ class HandoverScreen(Screen[None]):
             )
             if item.get("passed_to") is not None:
                 text.append(f" · passed to {item['passed_to'] or 'the unowned pool'}", "dim")
-        for question in str(item.get("question") or "").splitlines():
+        signed_at = self.view.handover.get("signed_at") if self.view else None
+        for question in desk_questions(item.get("question"), signed_at, self.local):
             text.append("\n    ? ", style="bold yellow")
             text.append(question)
         if removed:
@@ -543,6 +674,10 @@ class HandoverScreen(Screen[None]):
             return message
 
         self.write(lambda: ho.acknowledge_item(self.store, item_id), done)
+        # On to the next item at once: the officer walks the list pressing a, a, a…
+        listing = self.item_list
+        if listing.highlighted is not None and listing.highlighted + 1 < listing.option_count:
+            listing.highlighted += 1
 
     def action_acknowledge_all(self) -> None:
         view = self.view
@@ -603,7 +738,7 @@ class HandoverScreen(Screen[None]):
     @work(thread=True, exit_on_error=False, group="handover-export")
     def action_export(self) -> None:
         view = ho.handover_view(self.store, self.handover_id, stale_after_hours=self.stale_hours)
-        text = render(view, self.local, markdown=True)
+        text = render(for_people(view, self.local), self.local, markdown=True)
         self.app.call_from_thread(self._copied, text)
 
     def _copied(self, text: str) -> None:
@@ -627,15 +762,43 @@ class HandoverScreen(Screen[None]):
 
     # -- leaving --------------------------------------------------------------------
 
+    @property
+    def has_unsaved_notes(self) -> bool:
+        return self.notes_dirty and self.can_write
+
     def action_back(self) -> None:
-        if self.notes_dirty and self.can_write:
-            self._save_detached()
+        self.leave()
+
+    def leave(self, then: Callable[[], object] | None = None) -> None:
+        """Back to the dashboard (then ``then()``). Unsaved notes are never closed without
+        asking: y saves them and leaves; n or esc stays here with the text as typed."""
+        if not self.has_unsaved_notes:
+            self._close(then)
+            return
+
+        def answered(save: bool | None) -> None:
+            if save:
+                self._save_detached()
+                self._close(then)
+
+        self.app.push_screen(
+            ConfirmDialog(
+                _("The handover notes are not saved"),
+                _("Save them and leave? (n: stay and keep editing)"),
+            ),
+            answered,
+        )
+
+    def _close(self, then: Callable[[], object] | None) -> None:
         self.dismiss(None)
+        if then is not None:
+            then()
 
     def _save_detached(self) -> Worker[None]:
         """Save the notes in an app worker: it outlives this screen as it closes."""
         app, store = self.dutyboard, self.store
         handover_id, text, version = self.handover_id, self.notes_area.text, self._version()
+        self._notes_loaded = text  # what is being saved counts as loaded
 
         def save() -> None:
             try:
@@ -649,30 +812,25 @@ class HandoverScreen(Screen[None]):
         return app.run_worker(save, thread=True, exit_on_error=False, group="handover-save")
 
     def action_panel(self, name: str) -> None:
-        self.action_back()
-        self.dutyboard.action_focus_panel(name)
+        self.leave(lambda: self.dutyboard.action_focus_panel(name))
 
     def action_quit_checked(self) -> None:
-        if not (self.notes_dirty and self.can_write):
+        """Quit (``q`` here, ``q``/``ctrl+q`` in the app): unsaved notes ask y/n first; y
+        saves them, then quits; n or esc stays."""
+        if not self.has_unsaved_notes:
             self.app.exit()
             return
 
-        def chosen(choice: str | None) -> None:
-            if choice == "save":
+        def answered(save: bool | None) -> None:
+            if save:
                 self._exit_when_done(self._save_detached())
-            elif choice == "discard":
-                self.app.exit()
 
         self.app.push_screen(
-            ChoiceDialog(
-                _("The handover notes are not saved."),
-                [
-                    ("save", _("Save them and quit")),
-                    ("discard", _("Quit without saving")),
-                    ("cancel", _("Stay")),
-                ],
+            ConfirmDialog(
+                _("The handover notes are not saved"),
+                _("Save them and quit? (n: stay and keep editing)"),
             ),
-            chosen,
+            answered,
         )
 
     def _exit_when_done(self, worker: Worker[None]) -> None:
@@ -734,7 +892,10 @@ class ItemHistoryScreen(ModalScreen[None]):
         )
         for row in rows:
             line = Text(f"\n#{row['handover_id']} ", style="bold")
-            line.append(f"{row['from_officer']} → {row['to_officer'] or '?'}  {row['state']}")
+            line.append(
+                f"{row['from_officer']} → {row['to_officer'] or '?'}  "
+                f"{status_label(str(row['state']))}"
+            )
             if row["removed"]:
                 line.append("  (removed from the draft)", style="dim")
             if row["signed_at"]:
@@ -745,7 +906,7 @@ class ItemHistoryScreen(ModalScreen[None]):
                     f"\n  acknowledged {self.local(str(row['acknowledged_at']))} "
                     f"by {row['acknowledged_by']}"
                 )
-            for question in str(row["question"] or "").splitlines():
+            for question in desk_questions(row["question"], row["signed_at"], self.local):
                 line.append(f"\n  ? {question}")
             parts.append(line)
         self.body.update(Group(*parts))

@@ -12,6 +12,7 @@ leader has no ``r``/``d``/``F`` at all. Data is read in a thread worker and rend
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import date
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.cells import cell_len, set_cell_size
@@ -108,6 +109,7 @@ class SuppliesPanel(Vertical, can_focus=True):
         self.lines: list[Text] = []
         self.money_lines: list[Text] = []
         self._catalog: SupplyCatalog | None = None
+        self._day: date | None = None  # the desk's date the tallies were read on
 
     @property
     def dutyboard(self) -> DutyboardApp:
@@ -158,13 +160,22 @@ class SuppliesPanel(Vertical, can_focus=True):
     def reload(self) -> None:
         """Re-read the tallies (the app calls this on every change to the database)."""
         app = self.dutyboard
+        now = app.clock()
         snapshot = ledger.supplies_snapshot(
-            app.store, app.clock(), app.zone, days=DAYS, catalog=self.catalog()
+            app.store, now, app.zone, days=DAYS, catalog=self.catalog()
         )
-        self.app.call_from_thread(self._show, snapshot)
+        self.app.call_from_thread(self._show, snapshot, now.astimezone(app.zone).date())
 
-    def _show(self, snapshot: ledger.SuppliesSnapshot) -> None:
+    def refresh_times(self) -> None:
+        """A new minute. Nothing here reads the clock but "today" and the 14 days of the
+        series: those are re-read once the desk's date has moved on."""
+        app = self.dutyboard
+        if self._day is not None and app.clock().astimezone(app.zone).date() != self._day:
+            self.reload()
+
+    def _show(self, snapshot: ledger.SuppliesSnapshot, day: date | None = None) -> None:
         self.snapshot = snapshot
+        self._day = day
         self.lines = tally_lines(snapshot.tallies)
         self.money_lines = money_lines(snapshot)
         table = Text("\n").join(self.lines)

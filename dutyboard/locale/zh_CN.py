@@ -261,9 +261,11 @@ MESSAGES: dict[str, str] = {
 
 # Feature catalogs kept beside this one (each key appears in one file only).
 from dutyboard.locale.zh_CN_files import MESSAGES as _FILES  # noqa: E402
+from dutyboard.locale.zh_CN_leads import MESSAGES as _LEADS  # noqa: E402
 from dutyboard.locale.zh_CN_night import MESSAGES as _NIGHT  # noqa: E402
 from dutyboard.locale.zh_CN_supplies import MESSAGES as _SUPPLIES  # noqa: E402
 
 MESSAGES.update(_SUPPLIES)
 MESSAGES.update(_FILES)
 MESSAGES.update(_NIGHT)
+MESSAGES.update(_LEADS)

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from dutyboard.domain.clock import Clock, to_iso, utcnow
+from dutyboard.domain.clock import Clock, from_iso, to_iso, utcnow
 from dutyboard.domain.status import (
     OPEN_LEAD_STATUSES,
     OPEN_REQUEST_STATUSES,
@@ -633,6 +633,60 @@ class Store:
                 expected_version=expected_version,
             )
 
+    def move_lead(
+        self,
+        lead_id: int,
+        status: str,
+        *,
+        reason: str | None = None,
+        next_action_at: str | None = None,
+        expected_version: int | None = None,
+    ) -> Row:
+        """A status change from the desk: the lead was just acted on, so its next action
+        is reset to ``next_action_at`` (none unless the officer sets one). One
+        transaction, one ``status`` event carrying both changes."""
+        when = _next_action_time(next_action_at)
+        with self.transaction() as conn:
+            current = conn.execute("SELECT status FROM leads WHERE id = ?", (lead_id,)).fetchone()
+            if current is None:
+                raise NotFound(f"lead #{lead_id} does not exist")
+            target = check_lead_transition(current["status"], status, reason)
+            changes: dict[str, Any] = {"status": target.value, "next_action_at": when}
+            if reason:
+                changes["closure_reason"] = ClosureReason(reason).value
+            return self.update_record(
+                conn, "leads", lead_id, changes, action="status", expected_version=expected_version
+            )
+
+    def set_next_action(
+        self,
+        lead_id: int,
+        when: str | None,
+        what: str | None = None,
+        *,
+        expected_version: int | None = None,
+    ) -> Row:
+        """Set (or clear, ``when=None``) a lead's next action. ``when`` is an ISO time;
+        the schema has no column for *what*, so it is kept as a note line
+        (``next action: …``) in the same transaction and event."""
+        at = _next_action_time(when)
+        text = clean_text(what or "", UNLIMITED).strip()
+        with self.transaction() as conn:
+            row = conn.execute("SELECT notes FROM leads WHERE id = ?", (lead_id,)).fetchone()
+            if row is None:
+                raise NotFound(f"lead #{lead_id} does not exist")
+            changes: dict[str, Any] = {"next_action_at": at}
+            if text:
+                changes["notes"] = self._append_note(row["notes"], f"next action: {text}")
+            return self.update_record(
+                conn,
+                "leads",
+                lead_id,
+                changes,
+                action="next_action",
+                expected_version=expected_version,
+            )
+
     # -- contacts ---------------------------------------------------------------------
 
     def add_contact(self, fields: Mapping[str, Any]) -> int:
@@ -789,6 +843,16 @@ class Store:
             "SELECT * FROM events WHERE entity = ? AND entity_id = ? ORDER BY id DESC LIMIT ?",
             (entity, entity_id, limit),
         )
+
+
+def _next_action_time(when: str | None) -> str | None:
+    """A next-action time as stored: UTC ISO, or None."""
+    if when is None or not str(when).strip():
+        return None
+    try:
+        return to_iso(from_iso(str(when).strip()))
+    except ValueError:
+        raise ValidationError(f"next action time {when!r} is not an ISO date and time") from None
 
 
 def _table(table: str) -> str:

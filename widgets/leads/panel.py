@@ -6,17 +6,20 @@ from collections.abc import Sequence
 from typing import ClassVar
 
 from rich.text import Text
+from textual import work
 from textual.binding import Binding, BindingType
 
 from dutyboard.domain.clock import from_iso
 from dutyboard.domain.status import ClosureReason, LeadStatus, lead_targets
 from dutyboard.i18n import _
-from dutyboard.store import Row
+from dutyboard.store import Row, StaleEdit, StoreError
+from dutyboard.store import supplies as ledger
 from widgets.common import forms
 from widgets.common.dialogs import ChoiceDialog, Field, FormDialog
 from widgets.common.fmt import ago, plain, quantity, status_label, status_text
 from widgets.common.table_panel import TablePanel
 from widgets.common.virtual_table import ColumnSpec
+from widgets.leads.when import when_check
 
 
 def _request_id(text: str) -> int:
@@ -32,7 +35,10 @@ class LeadsPanel(TablePanel):
     table_name = "leads"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("l", "link", _("Link request"), id="lead.link"),
+        Binding("t", "next_action", _("Next action"), id="lead.next_action"),
+        Binding("space", "pick", _("Pick"), id="lead.pick"),
     ]
+    WRITE_ACTIONS = TablePanel.WRITE_ACTIONS | {"next_action"}
     columns = (
         ColumnSpec(_("Next"), 8, sort="next"),
         ColumnSpec(_("Supplier"), 14, flex=True, sort="supplier"),
@@ -42,6 +48,12 @@ class LeadsPanel(TablePanel):
         ColumnSpec(_("Price"), 10, justify="right"),
         ColumnSpec(_("Stage"), 11, sort="status"),
     )
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        # Picked leads (id → the row as it was when picked: its version is the one a
+        # move expects, so a lead changed meanwhile is refused as stale).
+        self.picked: dict[int, Row] = {}
 
     def cells(self, row: Row) -> Sequence[Text]:
         now = self.dutyboard.clock()
@@ -55,6 +67,8 @@ class LeadsPanel(TablePanel):
             next_cell = Text(f"{_('LATE')} {ago(next_at, now)}", style="bold yellow")
         else:
             next_cell = Text("" if closed else ago(next_at, now))
+        if row["id"] in self.picked:
+            next_cell = Text("+", style="bold reverse") + Text(" ") + next_cell
         return (
             next_cell,
             plain(row["supplier"]),
@@ -65,7 +79,33 @@ class LeadsPanel(TablePanel):
             status_text(row["status"]),
         )
 
+    # -- picks ------------------------------------------------------------------------
+
+    def action_pick(self) -> None:
+        """Pick (or unpick) the lead under the cursor; ``s`` then moves every picked one."""
+        row = self.table.cursor_row
+        if row is None:
+            return
+        if row["id"] in self.picked:
+            del self.picked[row["id"]]
+        else:
+            self.picked[row["id"]] = row
+        self.table.invalidate_lines()
+        self.table.move_cursor(self.table.cursor + 1)
+        self._update_subtitle()
+
+    def _update_subtitle(self) -> None:
+        super()._update_subtitle()
+        if self.picked:
+            picked = _("{n} picked · s move all").format(n=len(self.picked))
+            self.border_subtitle = f"{picked} · {self.border_subtitle}"
+
+    # -- status -------------------------------------------------------------------------
+
     def action_status(self) -> None:
+        if self.picked:
+            self._status_many(list(self.picked.values()))
+            return
         row = self.table.cursor_row
         if row is None:
             return
@@ -84,18 +124,9 @@ class LeadsPanel(TablePanel):
             if target is None:
                 return
             if target == LeadStatus.DROPPED:
-
-                def reason_given(reason: str | None) -> None:
-                    if reason is not None:
-                        self._set(row, target, reason)
-
-                self.app.push_screen(
-                    ChoiceDialog(
-                        _("Why drop lead #{id}?").format(id=row["id"]),
-                        [(r.value, _(r.value.replace("_", " "))) for r in ClosureReason],
-                    ),
-                    reason_given,
-                )
+                self._ask_reason(_("Why drop lead #{id}?").format(id=row["id"]), [row])
+            elif target == LeadStatus.RECEIVED:
+                self._ask_received(row)
             else:
                 self._set(row, target, None)
 
@@ -109,12 +140,217 @@ class LeadsPanel(TablePanel):
             chosen,
         )
 
+    def _ask_reason(self, title: str, rows: list[Row]) -> None:
+        def reason_given(reason: str | None) -> None:
+            if reason is not None:
+                self.move_many(rows, LeadStatus.DROPPED.value, reason)
+
+        self.app.push_screen(
+            ChoiceDialog(title, [(r.value, _(r.value.replace("_", " "))) for r in ClosureReason]),
+            reason_given,
+        )
+
     def _set(self, row: Row, target: str, reason: str | None) -> None:
+        # A status change means the lead was acted on: its next action is reset to none
+        # (the officer sets a new one with t), so "LATE" never outlives the action.
         self.write(
-            lambda: self.store.set_lead_status(
+            lambda: self.store.move_lead(
                 row["id"], target, reason=reason, expected_version=row["version"]
             ),
-            f"#{row['id']} → {status_label(target)}",
+            f"#{row['id']} → {status_label(target)} · " + _("next action cleared (t sets one)"),
+        )
+
+    def _ask_received(self, row: Row) -> None:
+        """Goods in: how many (default: the lead's quantity), booked into the ledger."""
+        unit = row["unit"] or ""
+
+        def done(values: dict[str, object] | None) -> None:
+            if values is None:
+                return
+            amount = values.get("quantity")
+            self._receive(row, amount if isinstance(amount, int | float) else None)
+
+        self.app.push_screen(
+            FormDialog(
+                _("Lead #{id} ({supplier}, {item}) received").format(
+                    id=row["id"], supplier=row["supplier"], item=row["item"]
+                ),
+                [
+                    Field(
+                        "quantity",
+                        _("Quantity received ({unit})").format(unit=unit),
+                        required=True,
+                        value=_plain_number(row["quantity"]),
+                        check=forms.quantity,
+                    )
+                ],
+            ),
+            done,
+        )
+
+    @work(thread=True, exit_on_error=False, group="write")
+    def _receive(self, row: Row, amount: float | int | None) -> None:
+        try:
+            receipt = ledger.receive_lead(
+                self.store, row["id"], amount, expected_version=row["version"]
+            )
+        except (StoreError, ValueError) as exc:
+            self.app.call_from_thread(
+                self.notify,
+                _("lead #{id} not received, nothing booked: {error}").format(
+                    id=row["id"], error=exc
+                ),
+                severity="warning" if isinstance(exc, StaleEdit) else "error",
+                timeout=8,
+                markup=False,
+            )
+            return
+        cleared = ""
+        try:
+            self.store.set_next_action(row["id"], None)
+        except StoreError as exc:
+            cleared = " · " + str(exc)
+        self.app.call_from_thread(
+            self.notify,
+            _("lead #{id} received; supply #{entry} booked in the ledger").format(
+                id=row["id"], entry=receipt.entry_id
+            )
+            + cleared,
+            timeout=4,
+            markup=False,
+        )
+        self._refresh_after_write()
+
+    def _refresh_after_write(self) -> None:
+        refresh = getattr(self.app, "changed_here", None) or self.reload
+        self.app.call_from_thread(refresh)
+
+    def _status_many(self, rows: list[Row]) -> None:
+        """Offer only the stages every picked lead may move to, then move them all."""
+        common: set[LeadStatus] | None = None
+        for row in rows:
+            legal = set(lead_targets(row["status"]))
+            common = legal if common is None else common & legal
+        targets = [s for s in LeadStatus if common and s in common]
+        if not targets:
+            self.notify(
+                _("no stage is legal for all {n} picked leads").format(n=len(rows)),
+                severity="warning",
+                markup=False,
+            )
+            return
+
+        def chosen(target: str | None) -> None:
+            if target is None:
+                return
+            if target == LeadStatus.DROPPED:
+                self._ask_reason(_("Why drop {n} leads?").format(n=len(rows)), rows)
+            else:
+                self.move_many(rows, target, None)
+
+        self.app.push_screen(
+            ChoiceDialog(
+                _("Move {n} picked leads to").format(n=len(rows)),
+                [(t.value, status_label(t.value)) for t in targets],
+                hint=_("received books each lead's own quantity · esc cancel"),
+            ),
+            chosen,
+        )
+
+    @work(thread=True, exit_on_error=False, group="write")
+    def move_many(self, rows: list[Row], target: str, reason: str | None) -> None:
+        """Move each lead with the version it had when picked; report moved and refused."""
+        moved: list[int] = []
+        stale: list[int] = []
+        failed: list[str] = []
+        for row in rows:
+            try:
+                if target == LeadStatus.RECEIVED:
+                    ledger.receive_lead(self.store, row["id"], expected_version=row["version"])
+                    self.store.set_next_action(row["id"], None)
+                else:
+                    self.store.move_lead(
+                        row["id"], target, reason=reason, expected_version=row["version"]
+                    )
+            except StaleEdit:
+                stale.append(row["id"])
+            except (StoreError, ValueError) as exc:
+                failed.append(f"#{row['id']}: {exc}")
+            else:
+                moved.append(row["id"])
+        parts = [
+            _("{moved} of {n} leads → {status}").format(
+                moved=len(moved), n=len(rows), status=status_label(target)
+            )
+        ]
+        if stale:
+            parts.append(
+                _("refused as stale (changed meanwhile): {ids}").format(
+                    ids=", ".join(f"#{i}" for i in stale)
+                )
+            )
+        parts.extend(failed)
+        self.app.call_from_thread(
+            self.notify,
+            " · ".join(parts),
+            severity="warning" if stale or failed else "information",
+            timeout=10 if stale or failed else 4,
+            markup=False,
+        )
+        self.app.call_from_thread(self._clear_picks)
+        self._refresh_after_write()
+
+    def _clear_picks(self) -> None:
+        self.picked.clear()
+        self.table.invalidate_lines()
+        self._update_subtitle()
+
+    # -- next action --------------------------------------------------------------------
+
+    def action_next_action(self) -> None:
+        """Set when the lead is next chased and what is to be done (empty when: none)."""
+        row = self.table.cursor_row
+        if row is None:
+            return
+        zone = self.dutyboard.config.timezone
+        current = row["next_action_at"]
+
+        def done(values: dict[str, object] | None) -> None:
+            if values is None:
+                return
+            when = values.get("when")
+            what = values.get("what")
+            self.write(
+                lambda: self.store.set_next_action(
+                    row["id"],
+                    str(when) if when else None,
+                    str(what) if what else None,
+                    expected_version=row["version"],
+                ),
+                _("lead #{id}: next action set").format(id=row["id"])
+                if when
+                else _("lead #{id}: next action cleared").format(id=row["id"]),
+            )
+
+        self.app.push_screen(
+            FormDialog(
+                _("Next action for lead #{id} ({supplier}, {item})").format(
+                    id=row["id"], supplier=row["supplier"], item=row["item"]
+                ),
+                [
+                    Field(
+                        "when",
+                        _("When ({zone}; empty: none)").format(zone=zone),
+                        value=f"{from_iso(current).astimezone(self.dutyboard.zone):%Y-%m-%d %H:%M}"
+                        if current
+                        else "",
+                        placeholder=_("tomorrow 09:00, +2h or 2020-02-05 14:00"),
+                        check=when_check(self.dutyboard.clock, zone),
+                    ),
+                    Field("what", _("What"), placeholder=_("call back about the price")),
+                ],
+            ),
+            done,
         )
 
     def action_link(self) -> None:
@@ -177,3 +413,11 @@ class LeadsPanel(TablePanel):
     def create(self, values: dict[str, object]) -> object:
         fields = {k: v for k, v in values.items() if v is not None}
         return self.store.add_lead(fields)
+
+
+def _plain_number(value: object) -> str:
+    """A quantity as a form's default value: no thousands separators."""
+    if value is None:
+        return ""
+    number = float(value)  # type: ignore[arg-type]
+    return str(int(number)) if number.is_integer() else f"{number:g}"

@@ -21,6 +21,7 @@ from textual.widgets import Static
 from dutyboard.domain.arrivals import origin_time
 from dutyboard.domain.clock import from_iso
 from dutyboard.domain.rollcall import RollCallState
+from dutyboard.i18n import _
 from dutyboard.store import Row, Store
 from dutyboard.store import arrivals as arr
 from dutyboard.store import rollcall as rc
@@ -38,12 +39,12 @@ class _Modal(ModalScreen[None]):
         border: thick $accent; background: $surface; padding: 0 1;
     }
     """
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q,enter", "close", "Close")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q,enter", "close", _("Close"))]
 
     def __init__(self) -> None:
         super().__init__()
-        self.body = Static(Text("loading…"))
-        self.content: RenderableType = Text("loading…")
+        self.body = Static(Text(_("loading…")))
+        self.content: RenderableType = Text(_("loading…"))
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
@@ -71,7 +72,7 @@ class ArrivalDetail(_Modal):
         self.local = local  # UTC ISO → the officer's time, as text
 
     def on_mount(self) -> None:
-        self.query_one(VerticalScroll).border_title = f"arrival #{self.arrival_id}"
+        self.query_one(VerticalScroll).border_title = _("arrival #{id}").format(id=self.arrival_id)
         self.load()
 
     @work(thread=True, exclusive=True, exit_on_error=False)
@@ -95,18 +96,20 @@ class ArrivalDetail(_Modal):
                 continue
             shown = self._time(value) if name in _TIMES else str(value)
             if name == "eta" and row.get("origin_tz"):
-                shown += f" — at origin {origin_time(from_iso(str(value)), row['origin_tz'])}"
+                shown += " — " + _("at origin {time}").format(
+                    time=origin_time(from_iso(str(value)), row["origin_tz"])
+                )
             fields.add_row(Text(name), Text(shown))
         parts: list[RenderableType] = [fields]
         if row.get("notes"):
-            parts += [Text("\nNotes", style="bold underline"), Text(str(row["notes"]))]
+            parts += [Text("\n" + _("Notes"), style="bold underline"), Text(str(row["notes"]))]
         if row.get("extra"):
-            parts += [Text("\nOther fields from the source", style="bold underline")]
+            parts += [Text("\n" + _("Other fields from the source"), style="bold underline")]
             parts.append(Text(pretty_json(str(row["extra"]))))
         if row.get("raw"):
-            parts += [Text("\nOriginal record (as received)", style="bold underline")]
+            parts += [Text("\n" + _("Original record (as received)"), style="bold underline")]
             parts.append(Text(str(row["raw"])))
-        parts.append(Text(f"\nHistory ({len(history)})", style="bold underline"))
+        parts.append(Text("\n" + _("History ({n})").format(n=len(history)), style="bold underline"))
         for event in history:
             parts.append(self._event(event))
         self.show(Group(*parts))
@@ -164,14 +167,15 @@ class UnitHistoryScreen(_Modal):
             (history.unit.name, "bold"),
             f" — {history.unit.rule.text}",
             f" ({history.unit.zone or self.desk_zone})\n",
-            (f"streak {s.current}", "bold"),
-            f" · {s.reported} on time · {s.late} late · ",
-            (f"{s.missing} missing", "bold red" if s.missing else ""),
+            (_("streak {n}").format(n=s.current), "bold"),
+            " · " + _("{n} on time").format(n=s.reported),
+            " · " + _("{n} late").format(n=s.late) + " · ",
+            (_("{n} missing").format(n=s.missing), "bold red" if s.missing else ""),
         )
         if s.gaps:
-            head.append("\ngaps: " + ", ".join(d.isoformat() for d in s.gaps))
+            head.append("\n" + _("gaps: ") + ", ".join(d.isoformat() for d in s.gaps))
         table = Table.grid(padding=(0, 2))
-        for _ in range(4):
+        for _column in range(4):
             table.add_column(no_wrap=True)
         for p in reversed(history.periods):
             state = p.state.value.upper() if p.state is RollCallState.MISSING else p.state.value

@@ -46,7 +46,7 @@ from dutyboard.store import rollcall as rc
 from widgets.arrivals.detail import ArrivalDetail, UnitHistoryScreen
 from widgets.common import forms
 from widgets.common.dialogs import ChoiceDialog, Field, FormDialog, text_dialog
-from widgets.common.fmt import day_hm
+from widgets.common.fmt import day_hm, pgettext
 from widgets.common.writes import StoreWriter
 
 DEFAULT_HOURS = 24.0
@@ -67,26 +67,33 @@ ROLL_STYLE = {
     RollCallState.DUE: "",
     RollCallState.MISSING: "bold red",
 }
-KIND_LABEL = {"shipment": "goods", "traveller": "person"}
+KIND_LABEL = {"shipment": _("goods"), "traveller": _("person")}
+# Roll-call states as words ("due" has its own key: elsewhere it is a deadline).
+ROLL_LABEL = {
+    RollCallState.REPORTED: _("reported"),
+    RollCallState.LATE: _("late"),
+    RollCallState.DUE: pgettext("roll-call", "due"),
+    RollCallState.MISSING: _("missing"),
+}
 
 # (label, width; 0 = shares the spare width, at least MIN_FLEX) and from which panel
 # width a column is shown: the bottom-right corner of a 160-column screen is ~64 wide,
 # a phone narrower still, so what matters most comes first and the rest drops off.
 ARRIVAL_COLUMNS: tuple[tuple[str, str, int, int], ...] = (
-    ("eta", "ETA", 9, 0),
-    ("in", "In", 9, 0),
-    ("state", "State", 9, 0),
-    ("what", "What", 0, 0),
-    ("holdups", "Hold-ups", 23, 80),  # narrower panels show the hold-ups before "What"
-    ("origin", "Origin time", 18, 100),
-    ("from", "From", 14, 120),
-    ("kind", "Kind", 6, 135),
+    ("eta", _("ETA"), 9, 0),
+    ("in", pgettext("time until arrival", "In"), 9, 0),  # "In" alone is goods in
+    ("state", _("State"), 9, 0),
+    ("what", _("What"), 0, 0),
+    ("holdups", _("Hold-ups"), 23, 80),  # narrower panels show the hold-ups before "What"
+    ("origin", _("Origin time"), 18, 100),
+    ("from", _("From"), 14, 120),
+    ("kind", _("Kind"), 6, 135),
 )
 ROLL_COLUMNS: tuple[tuple[str, str, int, int], ...] = (
-    ("state", "State", 8, 0),
-    ("unit", "Unit", 0, 0),
-    ("deadline", "Deadline", 15, 0),
-    ("reported", "Reported", 0, 70),
+    ("state", _("State"), 8, 0),
+    ("unit", _("Unit"), 0, 0),
+    ("deadline", _("Deadline"), 15, 0),
+    ("reported", _("Reported"), 0, 70),
 )
 MIN_FLEX = 18
 
@@ -219,7 +226,7 @@ class ArrivalsPanel(StoreWriter, Vertical):
     }
     ArrivalsPanel > RollCallTable { height: 2fr; }
     """
-    title: ClassVar[str] = "4 Arrivals"
+    title: ClassVar[str] = _("4 Arrivals")
 
     def __init__(
         self,
@@ -339,7 +346,7 @@ class ArrivalsPanel(StoreWriter, Vertical):
                 continue
             table.clear(columns=True)
             for key, label, w in shown:
-                table.add_column(_(label), width=w or share, key=key)
+                table.add_column(label, width=w or share, key=key)
             changed = True
         return changed
 
@@ -406,7 +413,7 @@ class ArrivalsPanel(StoreWriter, Vertical):
         for index, state in enumerate(RollCallState):
             if index:
                 title.append(" · ")
-            label = _(state.value)
+            label = ROLL_LABEL[state]
             label = label.upper() if state is RollCallState.MISSING else label
             title.append(
                 f"{counts[state]} {label}", style=ROLL_STYLE[state] if counts[state] else "dim"
@@ -464,11 +471,10 @@ class ArrivalsPanel(StoreWriter, Vertical):
             due = Text(_("in {span}").format(span=_span(eta - now)), style=dim)
         where = ", ".join(str(p) for p in (row["origin_city"], row["origin_country"]) if p)
         held = holdups(row["permit"], row["customs"])
-        if len(held) == 2:
-            held = ["permit, customs pending"]
+        held = [_("permit, customs pending")] if len(held) == 2 else [_(w) for w in held]
         cleared = [
             word
-            for word, value in (("permit ok", row["permit"]), ("customs ok", row["customs"]))
+            for word, value in ((_("permit ok"), row["permit"]), (_("customs ok"), row["customs"]))
             if value in ("granted", "cleared")
         ]
         holdup_text = Text(", ".join(held), style="bold yellow") if held else Text("")
@@ -491,7 +497,7 @@ class ArrivalsPanel(StoreWriter, Vertical):
 
     def unit_cells(self, day: rc.UnitDay, now: datetime) -> dict[str, Text]:
         state = roll_state(day, now)
-        label = _(state.value)
+        label = ROLL_LABEL[state]
         label = label.upper() if state is RollCallState.MISSING else label
         reported = ""
         if day.at is not None:
@@ -553,13 +559,13 @@ class ArrivalsPanel(StoreWriter, Vertical):
             lambda row: arr.set_arrival_state(
                 self.store, row["id"], "landed", expected_version=row["version"]
             ),
-            lambda row: f"#{row['id']} landed",
+            lambda row: _("#{id} landed").format(id=row["id"]),
         )
 
     def mark_done(self) -> None:
         self._on_arrival(
             lambda row: arr.mark_done(self.store, row["id"], expected_version=row["version"]),
-            lambda row: f"#{row['id']} {done_state(row['kind']).value}",
+            lambda row: f"#{row['id']} {_(done_state(row['kind']).value)}",
         )
 
     def ask_delay(self) -> None:
@@ -580,21 +586,23 @@ class ArrivalsPanel(StoreWriter, Vertical):
                     note=str(note) if note else None,
                     expected_version=row["version"],
                 ),
-                f"#{row['id']} delayed to {self.desk_time(from_iso(new_eta), self.now())}",
+                _("#{id} delayed to {time}").format(
+                    id=row["id"], time=self.desk_time(from_iso(new_eta), self.now())
+                ),
             )
 
         self.app.push_screen(
             FormDialog(
-                f"#{row['id']} {arr.describe(row)}: delayed to",
+                _("#{id} {what}: delayed to").format(id=row["id"], what=arr.describe(row)),
                 [
                     Field(
                         "eta",
-                        f"New ETA ({zone})",
+                        _("New ETA ({zone})").format(zone=zone),
                         required=True,
                         placeholder="2020-02-05 06:30",
                         check=forms.when(zone),
                     ),
-                    Field("note", "Why (optional)", placeholder="permit not yet granted"),
+                    Field("note", _("Why (optional)"), placeholder=_("permit not yet granted")),
                 ],
             ),
             given,
@@ -606,7 +614,10 @@ class ArrivalsPanel(StoreWriter, Vertical):
             return
         targets = arrival_targets(row["kind"], row["state"])
         if not targets:
-            self.notify(f"#{row['id']} is {row['state']}: a final state", markup=False)
+            self.notify(
+                _("#{id} is {status}: a final state").format(id=row["id"], status=_(row["state"])),
+                markup=False,
+            )
             return
 
         def chosen(target: str | None) -> None:
@@ -619,13 +630,18 @@ class ArrivalsPanel(StoreWriter, Vertical):
                 lambda: arr.set_arrival_state(
                     self.store, row["id"], target, expected_version=row["version"]
                 ),
-                f"#{row['id']} → {target}",
+                f"#{row['id']} → {_(target)}",
             )
 
         self.app.push_screen(
             ChoiceDialog(
-                f"#{row['id']} {arr.describe(row)} is {row['state']}; move to",
-                [(t.value, t.value + ("…" if t is ArrivalState.DELAYED else "")) for t in targets],
+                _("#{id} {what} is {status}; move to").format(
+                    id=row["id"], what=arr.describe(row), status=_(row["state"])
+                ),
+                [
+                    (t.value, _(t.value) + ("…" if t is ArrivalState.DELAYED else ""))
+                    for t in targets
+                ],
             ),
             chosen,
         )
@@ -635,12 +651,12 @@ class ArrivalsPanel(StoreWriter, Vertical):
         if row is None:
             return
         choices = [
-            ("permit:pending", "flight permit pending"),
-            ("permit:granted", "flight permit granted"),
-            ("permit:", "no permit needed"),
-            ("customs:pending", "customs pending"),
-            ("customs:cleared", "customs cleared"),
-            ("customs:", "no customs hold"),
+            ("permit:pending", _("flight permit pending")),
+            ("permit:granted", _("flight permit granted")),
+            ("permit:", _("no permit needed")),
+            ("customs:pending", _("customs pending")),
+            ("customs:cleared", _("customs cleared")),
+            ("customs:", _("no customs hold")),
         ]
 
         def chosen(value: str | None) -> None:
@@ -652,10 +668,12 @@ class ArrivalsPanel(StoreWriter, Vertical):
                 lambda: arr.set_holdup(
                     self.store, row["id"], expected_version=row["version"], **kwargs
                 ),
-                f"#{row['id']} {name}: {setting or 'none'}",
+                _("#{id} hold-ups updated").format(id=row["id"]),
             )
 
-        self.app.push_screen(ChoiceDialog(f"Hold-ups of #{row['id']}", choices), chosen)
+        self.app.push_screen(
+            ChoiceDialog(_("Hold-ups of #{id}").format(id=row["id"]), choices), chosen
+        )
 
     def ask_note(self) -> None:
         row = self.selected_arrival()
@@ -669,10 +687,10 @@ class ArrivalsPanel(StoreWriter, Vertical):
                     lambda: arr.add_arrival_note(
                         self.store, row["id"], text, expected_version=row["version"]
                     ),
-                    f"note added to #{row['id']}",
+                    _("note added to #{id}").format(id=row["id"]),
                 )
 
-        self.app.push_screen(text_dialog(f"Note on #{row['id']}", "Note"), given)
+        self.app.push_screen(text_dialog(_("Note on #{id}").format(id=row["id"]), _("Note")), given)
 
     def mark_reported(self, note: str | None) -> None:
         day = self.selected_unit()
@@ -681,9 +699,13 @@ class ArrivalsPanel(StoreWriter, Vertical):
         zone = self.desk_zone
         self.write(
             lambda: rc.mark_reported(
-                self.store, day.unit_id, zone, note=note or "marked on the dashboard", day=day.day
+                self.store,
+                day.unit_id,
+                zone,
+                note=note or "marked on the dashboard",  # stored in the log: English
+                day=day.day,
             ),
-            f"{day.name}: reported",
+            _("{unit}: reported").format(unit=day.name),
         )
 
     def ask_reported_note(self) -> None:
@@ -696,7 +718,12 @@ class ArrivalsPanel(StoreWriter, Vertical):
                 self.mark_reported(str(values["text"]))
 
         self.app.push_screen(
-            text_dialog(f"{day.name} has reported", "How (note)", placeholder="by phone"), given
+            text_dialog(
+                _("{unit} has reported").format(unit=day.name),
+                _("How (note)"),
+                placeholder=_("by phone"),
+            ),
+            given,
         )
 
     # -- the app's minute hook --------------------------------------------------------------
@@ -721,6 +748,13 @@ class ArrivalsPanel(StoreWriter, Vertical):
 
     def reminder_text(self, row: Row, now: datetime) -> str:
         eta = from_iso(row["eta"])
-        kind = "arrives" if row["kind"] == ArrivalKind.TRAVELLER else "lands"
-        when = f"in {_span(eta - now)}" if eta >= now else f"{_span(now - eta)} ago — LATE"
-        return f"{arr.describe(row)} {kind} {self.desk_time(eta, now)} ({when})"
+        if eta >= now:
+            when = _("in {span}").format(span=_span(eta - now))
+        else:
+            when = _("{span} ago — LATE").format(span=_span(now - eta))
+        text = (
+            _("{what} arrives {time} ({when})")
+            if row["kind"] == ArrivalKind.TRAVELLER
+            else _("{what} lands {time} ({when})")
+        )
+        return text.format(what=arr.describe(row), time=self.desk_time(eta, now), when=when)

@@ -145,3 +145,12 @@ def status_text(status: str) -> Text:
 
 def priority_label(priority: str) -> str:
     return _(PRIORITY_LABEL.get(priority, priority))
+
+
+def pgettext(context: str, text: str) -> str:
+    """``_()`` for an English word with two meanings ("In": goods in, or time until an
+    arrival): the catalogue key is ``context`` + "\\x04" + ``text`` (gettext's msgctxt);
+    without an entry, the English ``text``."""
+    key = f"{context}\x04{text}"
+    translated = _(key)
+    return text if translated == key else translated

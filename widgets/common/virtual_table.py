@@ -28,6 +28,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.worker import get_current_worker
 
+from dutyboard.i18n import _
 from dutyboard.store import Row, Store, StoreError
 from dutyboard.store import views as v
 
@@ -98,13 +99,13 @@ class VirtualTable(ScrollView, can_focus=True):
         "virtual-table--placeholder",
     }
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("down,j", "cursor(1)", "Down", show=False),
-        Binding("up,k", "cursor(-1)", "Up", show=False),
-        Binding("pagedown", "page(1)", "Page down", show=False),
-        Binding("pageup", "page(-1)", "Page up", show=False),
-        Binding("home,g", "jump(0)", "Top", show=False),
-        Binding("end,G", "jump(-1)", "Bottom", show=False),
-        Binding("enter", "select", "Detail", show=False),
+        Binding("down,j", "cursor(1)", _("Down"), show=False),
+        Binding("up,k", "cursor(-1)", _("Up"), show=False),
+        Binding("pagedown", "page(1)", _("Page down"), show=False),
+        Binding("pageup", "page(-1)", _("Page up"), show=False),
+        Binding("home,g", "jump(0)", _("Top"), show=False),
+        Binding("end,G", "jump(-1)", _("Bottom"), show=False),
+        Binding("enter", "select", _("Detail"), show=False),
     ]
 
     class Highlighted(Message):

@@ -20,6 +20,7 @@ from dutyboard.domain.clock import from_iso
 from dutyboard.i18n import _
 from dutyboard.store import Row
 from dutyboard.store import handovers as ho
+from widgets.common.fmt import status_label
 from widgets.handover.screen import HandoverScreen
 
 if TYPE_CHECKING:
@@ -53,7 +54,7 @@ class HandoverHistoryScreen(Screen[None]):
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
-        yield Input(placeholder="search handovers: a name, a unit, a word", id="hh-search")
+        yield Input(placeholder=_("search handovers: a name, a unit, a word"), id="hh-search")
         yield Label("", id="hh-count")
         yield OptionList(id="hh-list")
         yield Footer()
@@ -100,12 +101,21 @@ class HandoverHistoryScreen(Screen[None]):
         text.append(str(row["from_officer"]))
         text.append(" → ")
         text.append(str(row["to_officer"] or "?"))
-        text.append(f"  {row['state']}", style="bold")
-        text.append(f"  {row['acknowledged_items']}/{row['items']} items acknowledged", "dim")
-        text.append(f"\n   signed {local(row['signed_at'])}", style="dim")
+        text.append(f"  {status_label(str(row['state']))}", style="bold")
+        text.append(
+            "  "
+            + _("{done}/{count} items acknowledged").format(
+                done=row["acknowledged_items"], count=row["items"]
+            ),
+            "dim",
+        )
+        text.append("\n   " + _("signed {time}").format(time=local(row["signed_at"])), style="dim")
         if row["acknowledged_at"]:
             text.append(
-                f" · acknowledged {local(row['acknowledged_at'])} by {row['acknowledged_by']}",
+                " · "
+                + _("acknowledged {time} by {name}").format(
+                    time=local(row["acknowledged_at"]), name=row["acknowledged_by"]
+                ),
                 style="dim",
             )
         notes = " ".join(str(row["notes"] or "").split())

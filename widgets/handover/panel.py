@@ -111,7 +111,7 @@ class HandoverPanel(Static, can_focus=True):
         if shift:
             started = from_iso(shift.started_at)
             line = Text.assemble(
-                ("On duty: ", "bold"),
+                (_("On duty: "), "bold"),
                 (shift.officer, "bold green"),
                 "  ",
                 _("since {time} ({span})").format(
@@ -119,14 +119,19 @@ class HandoverPanel(Static, can_focus=True):
                 ),
             )
             if on_duty and on_duty.get("taken_from"):
-                line.append(f" (took over from {on_duty['taken_from']})", style="yellow")
+                line.append(
+                    _(" (took over from {name})").format(name=on_duty["taken_from"]),
+                    style="yellow",
+                )
             lines.append(line)
         else:
-            lines.append(Text("Nobody is on duty", style="bold red"))
+            lines.append(Text(_("Nobody is on duty"), style="bold red"))
         if self.reminder is not None:
             lines.append(
                 Text(
-                    f"Handover due at {self.reminder.astimezone(app.zone):%H:%M}: H drafts it",
+                    _("Handover due at {time}: H drafts it").format(
+                        time=f"{self.reminder.astimezone(app.zone):%H:%M}"
+                    ),
                     style="bold yellow",
                 )
             )
@@ -139,11 +144,12 @@ class HandoverPanel(Static, can_focus=True):
 
     def _handover_lines(self, handover: Row | None) -> list[Text]:
         if not handover:
-            return [Text(""), Text("No handover yet · H drafts one", style="dim")]
+            return [Text(""), Text(_("No handover yet · H drafts one"), style="dim")]
         state = str(handover["state"])
-        label = {"draft": "Draft handover ", "signed": "Handover to acknowledge "}.get(
-            state, "Last handover "
-        )
+        label = {
+            "draft": _("Draft handover "),
+            "signed": _("Handover to acknowledge "),
+        }.get(state, _("Last handover "))
         lines = [
             Text(""),
             Text.assemble(
@@ -158,12 +164,19 @@ class HandoverPanel(Static, can_focus=True):
         ]
         if handover["signed_at"]:
             # Only the officer handing over signs (the store enforces it).
-            lines.append(Text(f"  signed {self._when(handover['signed_at'])}", style="dim"))
+            lines.append(
+                Text(
+                    _("  signed {time}").format(time=self._when(handover["signed_at"])),
+                    style="dim",
+                )
+            )
         if handover["acknowledged_at"]:
             lines.append(
                 Text(
-                    f"  acknowledged {self._when(handover['acknowledged_at'])} "
-                    f"by {handover['acknowledged_by']}",
+                    _("  acknowledged {time} by {name}").format(
+                        time=self._when(handover["acknowledged_at"]),
+                        name=handover["acknowledged_by"],
+                    ),
                     style="dim",
                 )
             )
@@ -175,12 +188,15 @@ class HandoverPanel(Static, can_focus=True):
             if acked in (0, len(self.items))
             else f"{acked}/{len(self.items)} ✓"
         )
-        lines.append(Text(f"Items ({count}):", style="bold"))
+        lines.append(Text(_("Items ({count}):").format(count=count), style="bold"))
         for item in self.items[:PANEL_ITEMS]:
             lines.extend(self._item_lines(item))
         if len(self.items) > PANEL_ITEMS:
             lines.append(
-                Text(f"  … and {len(self.items) - PANEL_ITEMS} more (enter)", style="italic")
+                Text(
+                    _("  … and {n} more (enter)").format(n=len(self.items) - PANEL_ITEMS),
+                    style="italic",
+                )
             )
         return lines
 
@@ -190,7 +206,7 @@ class HandoverPanel(Static, can_focus=True):
 
     def _item_lines(self, item: Row) -> list[Text]:
         mark = "✓" if item["acknowledged_at"] else "•"
-        owner = item["owner"] or "unowned"
+        owner = item["owner"] or _("unowned")
         line = Text.assemble(f" {mark} ", (str(item["summary"] or ""), ""), (f"  [{owner}]", "dim"))
         carried = carried_text(int(item.get("carry_count") or 0))
         if carried:
@@ -200,7 +216,7 @@ class HandoverPanel(Static, can_focus=True):
             step = str(item["next_step"])
             if item.get("next_at"):
                 step += f" {self._when(item['next_at'])}"
-            lines.append(Text(f"    next: {step}", style="italic"))
+            lines.append(Text(_("    next: {step}").format(step=step), style="italic"))
         signed_at = self.handover.get("signed_at") if self.handover else None
         for question in desk_questions(item.get("question"), signed_at, self._when):
             lines.append(Text(f"    ? {question}", style="yellow"))
@@ -222,8 +238,9 @@ class HandoverPanel(Static, can_focus=True):
         if due is not None and due != self._reminded:
             self._reminded = due
             self.notify(
-                f"Handover due at {due.astimezone(app.zone):%H:%M}: press H on the handover "
-                "panel to draft it",
+                _("Handover due at {time}: press H on the handover panel to draft it").format(
+                    time=f"{due.astimezone(app.zone):%H:%M}"
+                ),
                 timeout=15,
             )
 
@@ -234,7 +251,7 @@ class HandoverPanel(Static, can_focus=True):
         handover_id = ho.handover_to_show(self.dutyboard.store)
         if handover_id is None:
             self.app.call_from_thread(
-                self.notify, "No handover yet: H drafts this shift's handover", timeout=4
+                self.notify, _("No handover yet: H drafts this shift's handover"), timeout=4
             )
             return
         self.app.call_from_thread(self.app.push_screen, HandoverScreen(handover_id))
@@ -258,22 +275,22 @@ class HandoverPanel(Static, can_focus=True):
         me = self.dutyboard.store.actor
         shift = self.shift
         if shift is not None and shift.officer == me:
-            self.notify("You are already on duty", timeout=3)
+            self.notify(_("You are already on duty"), timeout=3)
             return
         if shift is None:
-            title = f"Start your shift now, {me}?"
+            title = _("Start your shift now, {name}?").format(name=me)
         else:
-            title = (
-                f"Take over the shift from {shift.officer} now, without a handover? "
+            title = _(
+                "Take over the shift from {name} now, without a handover? "
                 "It is logged, and your next handover covers both shifts."
-            )
+            ).format(name=shift.officer)
 
         def chosen(choice: str | None) -> None:
             if choice == "take":
                 self._take_over()
 
         self.app.push_screen(
-            ChoiceDialog(title, [("take", "Take the desk now"), ("cancel", "Cancel")]), chosen
+            ChoiceDialog(title, [("take", _("Take the desk now")), ("cancel", _("Cancel"))]), chosen
         )
 
     @work(thread=True, exit_on_error=False, group="panel-write")
@@ -285,9 +302,9 @@ class HandoverPanel(Static, can_focus=True):
                 self.notify, str(exc), severity="error", timeout=8, markup=False
             )
             return
-        message = f"You are on duty (shift #{result.shift_id})"
+        message = _("You are on duty (shift #{id})").format(id=result.shift_id)
         if result.taken_from:
-            message += f"; {result.taken_from}'s shift ended (take-over logged)"
+            message += _("; {name}'s shift ended (take-over logged)").format(name=result.taken_from)
         self.app.call_from_thread(self.notify, message, timeout=5, markup=False)
         self.app.call_from_thread(self.dutyboard.refresh_panels)
         self.app.call_from_thread(sync_on_duty, self.dutyboard)

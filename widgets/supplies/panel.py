@@ -229,7 +229,7 @@ class SuppliesPanel(Vertical, can_focus=True):
                 "kind",
                 _("Kind"),
                 value="donation",
-                placeholder="donation / purchase / transfer",
+                placeholder=_("donation / purchase / transfer"),
                 check=_kind,
             ),
             Field("lead_id", _("Lead # (its goods arrived)"), check=_record_id),

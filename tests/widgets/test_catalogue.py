@@ -1,0 +1,225 @@
+"""No user-facing string of a widget bypasses the catalogue (``_()``).
+
+Every module under ``widgets/`` is parsed with ``ast``; a string literal (or an f-string
+with words in its literal parts) handed to a place the officer reads is flagged unless it
+goes through ``_()``/``pgettext()``. The places ("sinks"): ``Label``/``Static``/``Text``
+and friends, ``notify``, ``Binding`` descriptions, dialog titles, labels and
+placeholders, column labels (``add_column``, ``ColumnSpec``), ``border_title``/
+``border_subtitle``/``title``/``sub_title``, and the done-message of ``self.write``.
+Strings that are not words (symbols, key names, format-only strings) are allowed by
+rule; the few remaining exceptions are listed below, each with its reason.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+from dutyboard.domain.arrivals import ArrivalState
+from dutyboard.domain.rollcall import RollCallState
+from dutyboard.locale import zh_CN
+
+REPO = Path(__file__).resolve().parents[2]
+WIDGETS = REPO / "widgets"
+
+# Folders another engineer owns right now: checked by their own change, not here.
+# TEMPORARY: widgets/quarantine/ is new (issue 18 #2). Remove it once that lands, and
+# fix what the test then finds.
+EXCLUDED = ("quarantine/",)
+# TEMPORARY (issue 18 #7, not finished in this change): the handover screen's ~70 strings
+# (widgets/handover/screen.py) still bypass _(); the panel, history and arrivals are done.
+# Remove this entry when screen.py is translated.
+EXCLUDED_FILES = ("handover/screen.py",)
+
+# Calls whose positional string arguments are shown as they are.
+TEXT_CALLS = {
+    "Label", "Static", "Text", "Button", "Markdown", "Option", "Header", "notify",
+    "ChoiceDialog", "ConfirmDialog", "FormDialog", "text_dialog", "append", "assemble",
+    "add_column", "ColumnSpec", "update", "set_title", "push_notice",
+}  # fmt: skip
+# Keyword arguments that are user-facing wherever they appear.
+TEXT_KEYWORDS = {
+    "label", "title", "placeholder", "description", "tooltip", "question", "hint",
+    "message", "done", "sub_title", "border_title", "border_subtitle",
+}  # fmt: skip
+# Attributes assigned a user-facing string.
+TEXT_ATTRIBUTES = {"border_title", "border_subtitle", "title", "sub_title", "tooltip"}
+
+# Not words: ids, CSS classes, key names, formats. A literal made of these is fine.
+_NOT_WORDS = re.compile(r"^[\s\W\d_]*$|^[a-z0-9_.+-]+:[a-z0-9_.+-]*$")
+# Literal parts of strings that are words but not for translating (units and marks that
+# read the same in both languages), by exact text.
+ALLOWED = {
+    "UTC",  # the zone's name, as on every clock
+    "ETA",  # the column's label is translated; "ETA" inside a line is the same in Chinese
+    "#",
+    "m",  # minutes in compact spans ("5m", "2h10"): fmt.countdown keeps them in both
+    "h",
+    "d",
+    "h{rest:02d}",
+    "Markdown",
+    " dutyboard ",  # the program's name in the header
+    # placeholders that are example values, the same in every language
+    "Asia/Colombo",
+    "en, zh",
+    "CNY, USD, EUR",
+    "CNY",
+    "USD",
+    "CE, FDA, EN 149",  # certification marks: written so in every language
+}
+
+
+def _words(text: str) -> bool:
+    """True when ``text`` holds letters a reader would want translated."""
+    if text in ALLOWED or _NOT_WORDS.match(text):
+        return False
+    return bool(re.search(r"[A-Za-z]{2,}", text))
+
+
+def _is_translation(node: ast.AST) -> bool:
+    return (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id in {"_", "pgettext"}
+    )
+
+
+def _untranslated(node: ast.AST) -> list[str]:
+    """The worded literal parts of an expression shown to the user, outside ``_()``."""
+    found: list[str] = []
+
+    def visit(expr: ast.AST) -> None:
+        if _is_translation(expr):
+            return
+        if isinstance(expr, ast.Constant) and isinstance(expr.value, str):
+            if _words(expr.value):
+                found.append(expr.value)
+        elif isinstance(expr, ast.JoinedStr):
+            for part in expr.values:
+                if isinstance(part, ast.Constant) and isinstance(part.value, str):
+                    if _words(part.value):
+                        found.append(part.value)
+                elif isinstance(part, ast.FormattedValue):
+                    visit(part.value)
+        elif isinstance(expr, ast.BinOp):
+            visit(expr.left)
+            visit(expr.right)
+        elif isinstance(expr, ast.IfExp):
+            visit(expr.body)
+            visit(expr.orelse)
+        elif isinstance(expr, (ast.Tuple, ast.List)):
+            for element in expr.elts:
+                visit(element)
+        elif (
+            isinstance(expr, ast.Call)
+            and isinstance(expr.func, ast.Attribute)
+            and expr.func.attr in {"format", "join"}
+        ):
+            visit(expr.func.value)  # "…".format(...), " · ".join(...): the receiver
+
+    visit(node)
+    return found
+
+
+def _call_name(call: ast.Call) -> str:
+    func = call.func
+    if isinstance(func, ast.Name):
+        return func.id
+    if isinstance(func, ast.Attribute):
+        return func.attr
+    return ""
+
+
+def offenders(source: str, where: str) -> list[str]:
+    tree = ast.parse(source)
+    out: list[str] = []
+    for node in ast.walk(tree):
+        shown: list[ast.AST] = []
+        if isinstance(node, ast.Call):
+            name = _call_name(node)
+            if name in {"assemble", "ConfirmDialog"}:
+                for arg in node.args:  # parts; a (text, style) tuple's text
+                    shown.append(arg.elts[0] if isinstance(arg, ast.Tuple) else arg)
+            elif name == "ChoiceDialog":
+                shown.extend(node.args[:1])
+                if len(node.args) > 1 and isinstance(node.args[1], (ast.List, ast.Tuple)):
+                    # (value, label) choices: the label is shown, the value is an id
+                    shown.extend(c.elts[1] for c in node.args[1].elts if isinstance(c, ast.Tuple))
+            elif name in TEXT_CALLS:
+                shown.extend(node.args[:1])  # Text(text, style): the style is no word
+            elif name == "Binding":
+                shown.extend(node.args[2:3])  # key, action, description
+            elif name == "Field":
+                shown.extend(node.args[1:2])  # name, label
+            elif name == "write" and len(node.args) >= 2:
+                shown.append(node.args[1])  # the done message, toasted
+            shown.extend(k.value for k in node.keywords if k.arg in TEXT_KEYWORDS)
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            names = {
+                t.attr if isinstance(t, ast.Attribute) else t.id
+                for t in targets
+                if isinstance(t, (ast.Attribute, ast.Name))
+            }
+            if names & TEXT_ATTRIBUTES and node.value is not None:
+                shown.append(node.value)
+        for expr in shown:
+            out.extend(
+                f"{where}:{getattr(expr, 'lineno', 0)}: {text!r}" for text in _untranslated(expr)
+            )
+    return out
+
+
+def widget_modules() -> list[Path]:
+    return sorted(
+        p
+        for p in WIDGETS.rglob("*.py")
+        if not any(p.relative_to(WIDGETS).as_posix().startswith(x) for x in EXCLUDED)
+        and p.relative_to(WIDGETS).as_posix() not in EXCLUDED_FILES
+    )
+
+
+def test_no_user_facing_widget_string_bypasses_the_catalogue() -> None:
+    found = [
+        line
+        for path in widget_modules()
+        for line in offenders(path.read_text(encoding="utf-8"), str(path.relative_to(REPO)))
+    ]
+    assert not found, "strings shown without _():\n" + "\n".join(found)
+
+
+def test_the_check_catches_what_it_should() -> None:
+    """The rule itself: each sink is seen, translated and non-word strings pass."""
+    source = """
+self.notify(f"#{row['id']} landed")
+Binding("l", "landed", "Landed")
+table.add_column("In", width=9)
+self.border_title = "4 Arrivals"
+Static(Text("Roll-call"), id="rollcall-title")
+Field("eta", f"New ETA ({zone})", placeholder="2020-02-05 06:30")
+self.write(lambda: None, f"{day.name}: reported")
+ok = [Static(_("Roll-call")), Binding("j", "down", _("Down")), Text(" · "), Label("{:,}")]
+"""
+    found = [line.split(": ", 1)[1] for line in offenders(source, "sample")]
+    assert sorted(found) == sorted(
+        [
+            "' landed'",
+            "'Landed'",
+            "'In'",
+            "'4 Arrivals'",
+            "'Roll-call'",
+            "'New ETA ('",
+            "': reported'",
+        ]
+    ), found
+
+
+def test_arrival_and_roll_call_states_are_in_chinese() -> None:
+    """States are shown through ``_(state)`` at run time: the catalogue must know them."""
+    from widgets.arrivals.panel import ROLL_LABEL
+
+    for state in ArrivalState:
+        assert state.value in zh_CN.MESSAGES, state
+    for roll in RollCallState:
+        assert ROLL_LABEL[roll] in zh_CN.MESSAGES, roll

@@ -39,6 +39,7 @@ from widgets.contacts.panel import ContactsPanel
 from widgets.handover.panel import HandoverPanel
 from widgets.handover.screen import HandoverScreen
 from widgets.leads.panel import LeadsPanel
+from widgets.quarantine.screen import QuarantineScreen
 from widgets.requests.panel import RequestsPanel
 from widgets.supplies.panel import SuppliesPanel
 
@@ -46,7 +47,7 @@ POLL_S = 0.25  # how often PRAGMA data_version is read: a change is on screen wi
 POLL_STUCK_S = 10.0  # a poll asked for and not done by then (cancelled unstarted): ask again
 PANELS = ("requests", "leads", "contacts", "arrivals", "handover", "supplies")
 # The app's single-key actions: never run while a text field has the focus.
-LETTER_ACTIONS = frozenset({"focus_panel", "quit_key"})
+LETTER_ACTIONS = frozenset({"focus_panel", "quit_key", "quarantine"})
 
 
 class DutyboardApp(App[None]):
@@ -83,6 +84,9 @@ class DutyboardApp(App[None]):
         Binding("4", "focus_panel('arrivals')", _("Arrivals"), show=False, id="panel.arrivals"),
         Binding("5", "focus_panel('handover')", _("Handover"), show=False, id="panel.handover"),
         Binding("6", "focus_panel('supplies')", _("Supplies"), show=False, id="panel.supplies"),
+        # Shown in the footer only while something is failing (check_action); always in
+        # the palette: a failure must never look like a quiet night.
+        Binding("exclamation_mark", "quarantine", _("Failing imports"), id="app.quarantine"),
     ]
 
     class PollDue(Message):
@@ -215,7 +219,12 @@ class DutyboardApp(App[None]):
                     )
                 continue
             yield command
-        seen: set[str] = set()
+        yield SystemCommand(
+            _("Quarantine"),
+            _("Rows and files ingest could not take: retry, fix or discard them"),
+            self.action_quarantine,
+        )
+        seen: set[str] = {"quarantine"}
         for key, active in screen.active_bindings.items():
             binding = active.binding
             if not active.enabled or not binding.description or binding.action in seen:
@@ -370,6 +379,7 @@ class DutyboardApp(App[None]):
         header.on_duty = on_duty
         header.attention = counts
         header.desk_counts = desk
+        self.refresh_bindings()  # the quarantine key shows while something is failing
         for alert in alerts:
             # Text from outside goes in as plain content, never parsed as markup.
             self.notify(alert, severity="warning", timeout=10, markup=False)
@@ -413,7 +423,19 @@ class DutyboardApp(App[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Typing in a text field is text: a digit or a q typed into a note must never
         # switch panels or quit, whatever screen or dialog holds the field.
-        return not (action in LETTER_ACTIONS and typing_in(self.screen))
+        if action in LETTER_ACTIONS and typing_in(self.screen):
+            return False
+        if action == "quarantine":  # in the footer only while something is failing
+            counts = self._attention
+            return bool(counts and (counts.sources_failing or counts.quarantine_open))
+        return True
+
+    def action_quarantine(self) -> None:
+        """The failing imports: reasons, original text; retry, fix or discard (officers)."""
+        if not isinstance(self.screen, QuarantineScreen):
+            self.push_screen(
+                QuarantineScreen(self.store, self.config, role=self.role, clock=self.clock)
+            )
 
     async def action_quit_key(self) -> None:
         await self.action_quit()

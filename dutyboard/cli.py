@@ -75,6 +75,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "report",
         "the daily report: what came in, what went out, open needs, leads, events",
     ),
+    "quarantine": (
+        "quarantine",
+        "rows and files ingest could not take: list, show, retry or discard them",
+    ),
     "shift": ("shift", "start, end or show the duty shift"),
     "status": ("status", "the desk at a glance, as one screen of text or JSON (read-only)"),
     "supplies": ("supplies", "the supplies ledger: record receipts and deliveries, print tallies"),
@@ -161,6 +165,7 @@ ONLY_READS: dict[str, frozenset[str | None]] = {
     "arrivals": frozenset({None}),
     "rollcall": frozenset({None, "history"}),
     "supplies": frozenset({"tally"}),
+    "quarantine": frozenset({"list", "show"}),
 }
 # Commands that write and make a new desk themselves when they first open it, after
 # checking their own arguments (so a usage error creates nothing). For the other commands
@@ -177,6 +182,7 @@ WRITES: dict[str | None, frozenset[str | None]] = {
     "arrivals": frozenset({"import"}),
     "rollcall": frozenset({"mark", "sync"}),
     "supplies": frozenset({"receive", "distribute", "funds"}),
+    "quarantine": frozenset({"retry", "discard"}),
 }
 
 

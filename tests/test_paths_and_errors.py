@@ -26,7 +26,7 @@ import pytest
 
 from dutyboard.demo import build_demo
 from dutyboard.store import Store, StoreError
-from dutyboard.store.connection import APPLICATION_ID, SCHEMA_VERSION, connect, sqlite_uri
+from dutyboard.store.connection import APPLICATION_ID, connect, sqlite_uri
 from tests.conftest import FIXED_NOW, REPO
 from tests.reliability.conftest import child_env, cli
 
@@ -261,7 +261,7 @@ def test_desks_carry_the_application_id_and_old_desks_get_it(tmp_path: Path) -> 
 
     old = tmp_path / "old.db"
     database = Database(old)
-    migrations.apply(database, stop_before=SCHEMA_VERSION[-1])
+    migrations.apply(database, stop_before="m080_desk_application_id")
     database.conn.execute("INSERT INTO shifts (officer, started_at) VALUES ('Li Na', 'x')")
     database.conn.commit()
     database.close()

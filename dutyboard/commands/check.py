@@ -1,4 +1,7 @@
-"""``dutyboard check``: integrity, schema, WAL size and the collector lease."""
+"""``dutyboard check``: integrity, schema, WAL size, the collector lease, and failing imports.
+
+A failing source or an open quarantine is a ``warning:`` line, not a failed check: the
+database is sound, but an officer has work (``dutyboard quarantine list``)."""
 
 from __future__ import annotations
 
@@ -7,7 +10,11 @@ import sqlite3
 from pathlib import Path
 
 from dutyboard.commands import Context, Subparsers, common_options
+from dutyboard.domain.text import clean_line
 from dutyboard.store import Store
+from dutyboard.store import quarantine as q
+
+FAILING_SHOWN = 10
 
 
 def register(sub: Subparsers) -> None:
@@ -16,7 +23,8 @@ def register(sub: Subparsers) -> None:
         help="check the database (integrity, schema, WAL, collector lease); upgrade its schema",
         description="Open the database read-write (applying pending schema migrations), run "
         "PRAGMA integrity_check, and report the schema version, the WAL size and who holds "
-        "the collector lease. Exits 1 if the integrity check fails.",
+        "the collector lease; warn about failing sources and open quarantine rows. Exits 1 "
+        "if the integrity check fails (a warning does not).",
     )
     common_options(parser)
     parser.set_defaults(func=run)
@@ -48,7 +56,35 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         else:
             expired = lease["expires_at"] < store.now()
             state = "expired" if expired else "held"
-            print(f"collector: {state} by {lease['holder']} until {lease['expires_at']}")
+            holder = clean_line(lease["holder"], 120)
+            print(f"collector: {state} by {holder} until {lease['expires_at']}")
+        if result == "ok":
+            for line in import_warnings(store):
+                print(line)
         return 0 if result == "ok" else 1
     finally:
         store.close()
+
+
+def import_warnings(store: Store) -> list[str]:
+    """``warning:`` lines for each failing source (with its last error) and the open
+    quarantine: the desk is sound, but imports need an officer."""
+    lines = []
+    failing = q.failing_sources(store, limit=FAILING_SHOWN + 1)
+    for source in failing[:FAILING_SHOWN]:
+        since = source["failing_since"] or source["last_error_at"] or "?"
+        open_rows = int(source["quarantine_open"])
+        rows = f", {open_rows:,} open quarantine row{'s' if open_rows != 1 else ''}"
+        lines.append(
+            f"warning:   source {clean_line(source['name'], 100)} failing since {since}"
+            f"{rows if open_rows else ''}: {clean_line(source['last_error'] or '?', 300)}"
+        )
+    if len(failing) > FAILING_SHOWN:
+        lines.append("warning:   … and more failing sources (dutyboard status)")
+    open_total = q.open_count(store)
+    if open_total:
+        lines.append(
+            f"warning:   {open_total:,} quarantine row{'s' if open_total != 1 else ''} open "
+            "(dutyboard quarantine list)"
+        )
+    return lines

@@ -167,6 +167,15 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
                 failed = True
                 for line in _problems(store, summary):
                     print(line, file=sys.stderr)
+        if failed:
+            # The source stays failing until a later file from it is clean or the rows are
+            # dealt with: say where they wait.
+            shown_source = clean_text(source_name, limit=100)
+            print(
+                f"  quarantined rows wait in `dutyboard quarantine list --source "
+                f"{shown_source}` (retry, or discard with a reason)",
+                file=sys.stderr,
+            )
     finally:
         store.close()
     return 1 if failed else 0

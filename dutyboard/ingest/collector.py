@@ -33,6 +33,11 @@ The collector opens its own ``Store`` connection.
   ``@odata.nextLink`` (OData) or a ``Link: rel="next"`` header, on the same origin only
   (credentials never leave it). Each page is one transaction. Health goes to ``sources``.
   A 200 answer that is an HTML page (a login or error page) is a failed fetch.
+* **Failing** — a failed fetch or scan makes a source failing until the next good one; a
+  failed *file* (unreadable, a quarantined row, incomplete, or one that cannot be read or
+  moved on disk) until a later file from the source is clean or an officer resolves its
+  quarantine (``store.quarantine``): the scans in between, and a feed's ``304``, do not
+  clear it. A feed's poll is its unit: only a clean first page clears an earlier failure.
 """
 
 from __future__ import annotations
@@ -68,6 +73,7 @@ from dutyboard.ingest.store_sink import (
     record_unreadable,
 )
 from dutyboard.store import Store, StoreError
+from dutyboard.store import quarantine as qstore
 
 if TYPE_CHECKING:
     # httpx is imported when a feed is polled: it loads rich and pygments for its own
@@ -187,28 +193,17 @@ def record_health(
     error: str | None = None,
     latency_ms: float | None = None,
     validators: tuple[str | None, str | None] | None = None,
+    file: str | None = None,
 ) -> None:
-    """A success (``error`` None) or a failure of one fetch or scan of source ``name``."""
-    now = store.now()
-    with store.transaction() as conn:
-        if error is None:
-            conn.execute(
-                "UPDATE sources SET last_ok_at = ?, last_checked_at = ?, consecutive_failures = 0,"
-                " last_latency_ms = coalesce(?, last_latency_ms) WHERE name = ?",
-                (now, now, latency_ms, name),
-            )
-        else:
-            conn.execute(
-                "UPDATE sources SET last_error_at = ?, last_checked_at = ?, last_error = ?, "
-                "consecutive_failures = consecutive_failures + 1, "
-                "last_latency_ms = coalesce(?, last_latency_ms) WHERE name = ?",
-                (now, now, clean_text(error, limit=1000), latency_ms, name),
-            )
-        if validators is not None:
-            conn.execute(
-                "UPDATE sources SET etag = ?, last_modified = ? WHERE name = ?",
-                (*validators, name),
-            )
+    """A success (``error`` None) or a failure of one fetch or scan of source ``name``.
+
+    ``file``: the failure is that file's (it could not be read or moved), and keeps the
+    source failing until a later file from it is clean, like a quarantined file does; a
+    good scan or fetch in between does not clear it (``store.quarantine.record_check``).
+    """
+    qstore.record_check(
+        store, name, error=error, latency_ms=latency_ms, validators=validators, file=file
+    )
 
 
 def source_validators(store: Store, name: str) -> tuple[str | None, str | None]:
@@ -798,6 +793,11 @@ class FolderWatcher:
         where = PROCESSED if summary.error is None else QUARANTINE
         self.log(f"{summary.line()} → {where}/")
 
+    async def _file_failed(self, path: Path, error: Exception) -> None:
+        """A file that could not be read or moved keeps its source failing (until a later
+        file from it is clean): a failed file must never read as a quiet night."""
+        await self.collector.health(self.source.name, error=str(error), file=str(path))
+
     async def _ingest_ready(
         self, ready: list[Path], stop: asyncio.Event | None, *, once: bool = False
     ) -> None:
@@ -810,6 +810,7 @@ class FolderWatcher:
             except FeedError as error:
                 report.failures += 1
                 self.log(str(error))
+                await self._file_failed(path, error)
                 continue
             if summary is not None:
                 report.incomplete += 1
@@ -826,6 +827,7 @@ class FolderWatcher:
             except FeedError as error:
                 report.failures += 1
                 self.log(str(error))
+                await self._file_failed(path, error)
                 continue
             if look is not None:
                 looks.append((path, look))
@@ -848,12 +850,15 @@ class FolderWatcher:
             except FeedError as error:
                 report.failures += 1
                 self.log(str(error))
+                await self._file_failed(path, error)
                 continue
             except (StoreError, sqlite3.Error) as error:
                 # The database is busy or broken: the file stays; the next rescan retries.
                 self.pending.pop(path, None)
                 report.failures += 1
-                self.log(f"{_say(path.name)}: not imported: {error}; the file stays in the inbox")
+                message = f"{_say(path.name)}: not imported: {error}; the file stays in the inbox"
+                self.log(message)
+                await collector.health(self.source.name, error=message)
                 continue
             if done is None:
                 continue
@@ -1161,7 +1166,7 @@ class FeedPoller:
             next_link=link,
         )
 
-    def _ingest_page(self, page: _Page) -> tuple[IngestSummary, str | None]:
+    def _ingest_page(self, page: _Page, number: int = 1) -> tuple[IngestSummary, str | None]:
         store = self.collector.store
         assert store is not None
         source = self.source
@@ -1179,6 +1184,9 @@ class FeedPoller:
             duplicate_window_hours=source.duplicate_window_hours,
             limits=self.collector.limits,
             force_kind=source.force_kind,
+            # The first page of a poll is the feed's latest answer: clean, it clears an
+            # earlier failure; a later clean page never clears one of this same poll.
+            clears=number == 1,
         )
         link = page.next_link or _json_next(page.body)
         return summary, urljoin(page.url, link) if link else None
@@ -1233,7 +1241,7 @@ class FeedPoller:
                 await collector.health(source.name, error=error_text, latency_ms=latency)
                 return False
             try:
-                summary, next_url = await asyncio.to_thread(self._ingest_page, page)
+                summary, next_url = await asyncio.to_thread(self._ingest_page, page, number)
             except (StoreError, sqlite3.Error) as error:
                 collector.report.failures += 1
                 self.log(f"page {number} not imported: {error}")
@@ -1343,6 +1351,7 @@ class Collector:
         error: str | None = None,
         latency_ms: float | None = None,
         validators: tuple[str | None, str | None] | None = None,
+        file: str | None = None,
     ) -> None:
         try:
             await asyncio.to_thread(
@@ -1352,6 +1361,7 @@ class Collector:
                 error=error,
                 latency_ms=latency_ms,
                 validators=validators,
+                file=file,
             )
         except (StoreError, sqlite3.Error) as exc:
             self.log(f"{_say(name, 100)}: could not record its health: {exc}")

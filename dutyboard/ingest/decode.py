@@ -8,11 +8,19 @@ GBK file cp949 or Big5); then charset-normalizer's best guess, preferring cp1252
 other single-byte Latin pages when they score the same (the HXL Latin-1 sample scores
 cp1250 and cp1252 equal, and cp1250 turns "ñ" into "ń"); last, UTF-8 with replacement
 characters and a warning, so a file with broken bytes is still read.
+
+A decode that replaced bytes is *lossy* (``Decoded.lossy``): the text, and every ``raw``
+made from it, no longer holds them. Inside :func:`watching_decodes` each decode is noted,
+so the importer knows to keep the file's original bytes (``original_files``) and nothing
+is unrecoverable; a file that decoded cleanly costs nothing more.
 """
 
 from __future__ import annotations
 
 import codecs
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from charset_normalizer import from_bytes
@@ -37,6 +45,22 @@ class Decoded:
     text: str
     encoding: str
     warning: str | None = None
+    lossy: bool = False  # some bytes were not of ``encoding`` and were replaced
+
+
+# The decodes of the file being read, when someone asked (``watching_decodes``).
+_WATCHED: ContextVar[list[Decoded] | None] = ContextVar("dutyboard_decodes", default=None)
+
+
+@contextmanager
+def watching_decodes() -> Iterator[list[Decoded]]:
+    """Note every ``decode_bytes`` made inside the block (in this thread), in order."""
+    seen: list[Decoded] = []
+    token = _WATCHED.set(seen)
+    try:
+        yield seen
+    finally:
+        _WATCHED.reset(token)
 
 
 def _mostly_common_chinese(text: str) -> bool:
@@ -87,6 +111,14 @@ def decode_bytes(data: bytes, name: str = "the file") -> Decoded:
     Bad bytes never raise; only a file that is clearly binary (many NUL bytes and not
     UTF-16/32) raises ``UnreadableFile``.
     """
+    decoded = _decode(data, name)
+    seen = _WATCHED.get()
+    if seen is not None:
+        seen.append(decoded)
+    return decoded
+
+
+def _decode(data: bytes, name: str) -> Decoded:
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             try:
@@ -94,7 +126,10 @@ def decode_bytes(data: bytes, name: str = "the file") -> Decoded:
             except UnicodeDecodeError:
                 text = data.decode(encoding, errors="replace")
                 return Decoded(
-                    text, encoding, f"{name}: some bytes are not valid {encoding}; replaced"
+                    text,
+                    encoding,
+                    f"{name}: some bytes are not valid {encoding}; replaced",
+                    lossy=True,
                 )
     if _looks_binary(data):
         # UTF-16/32 without a BOM is full of NULs too; anything else is not text.
@@ -112,6 +147,7 @@ def decode_bytes(data: bytes, name: str = "the file") -> Decoded:
             mostly,
             "utf-8",
             f"{name}: a few bytes are not valid UTF-8; they were replaced by '\ufffd'",
+            lossy=True,
         )
     try:
         text = data.decode("gb18030")
@@ -129,6 +165,7 @@ def decode_bytes(data: bytes, name: str = "the file") -> Decoded:
         "utf-8",
         f"{name}: the text encoding could not be recognised; read as UTF-8 with "
         "unreadable bytes replaced by '\ufffd'",
+        lossy=True,
     )
 
 
@@ -138,7 +175,10 @@ def _decode_as(data: bytes, encoding: str, name: str) -> Decoded:
     except (UnicodeDecodeError, LookupError):
         text = data.decode(encoding if _known(encoding) else "utf-8", errors="replace")
         return Decoded(
-            text, encoding, f"{name}: read as {encoding}; bytes that did not fit were replaced"
+            text,
+            encoding,
+            f"{name}: read as {encoding}; bytes that did not fit were replaced",
+            lossy=True,
         )
 
 

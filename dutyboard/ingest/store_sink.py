@@ -16,6 +16,13 @@ its occurrence number), so re-reading the file still finds each of them again.
   events) 500 at a time, in file order, before any later row of the file updates one.
 
 Fields the source stops sending are left as they are: silence is not deletion.
+
+A file with a quarantined row, one that cannot be read, and one that decoded only lossily
+keep their original bytes (``original_files``, once per content) in the same
+transaction, so a retry (``dutyboard.ingest.retry``) can read them again and nothing is
+lost; a clean file keeps nothing more. Each file also settles its source's health there
+(``store.quarantine.note_file_result``): a bad file makes the source failing, a later
+clean one clears it.
 """
 
 from __future__ import annotations
@@ -33,11 +40,13 @@ from datetime import timedelta
 from typing import Any
 
 from dutyboard.domain.clock import from_iso, to_iso
+from dutyboard.ingest.decode import Decoded, watching_decodes
 from dutyboard.ingest.limits import DEFAULT as DEFAULT_LIMITS
 from dutyboard.ingest.limits import Limits
 from dutyboard.ingest.records import Kind, ParsedRow, ParseResult, RowProblem, UnreadableFile
 from dutyboard.ingest.sanitize import clean_text
 from dutyboard.store import Store, StoreError
+from dutyboard.store import quarantine as qstore
 from dutyboard.store.jsontext import canonical_bytes
 
 Progress = Callable[[int, int], None]
@@ -126,6 +135,32 @@ def bytes_digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+@dataclass(frozen=True)
+class FileBytes:
+    """A file's bytes as they arrived, and how they decoded: kept when the file needs
+    them (a quarantined row, unreadable, a lossy decode)."""
+
+    data: bytes
+    name: str
+    encoding: str | None = None  # None: not text (xlsx), or never decoded
+    lossy: bool = False
+
+
+def _problem_text(summary: IngestSummary, first: RowProblem | None) -> str | None:
+    """Why this file leaves its source failing, in one line (None: it does not)."""
+    if summary.error is not None:
+        return summary.error
+    if not summary.quarantined:
+        return None
+    text = f"{summary.quarantined} row{'s' if summary.quarantined != 1 else ''} quarantined"
+    if first is not None:
+        where = f"row {first.row_number}"
+        if first.column:
+            where += f", column {first.column}"
+        text += f" (first: {where}: {first.reason})"
+    return clean_text(text, limit=500)
+
+
 def _extra_text(extra: dict[str, str]) -> str | None:
     return json.dumps(extra, ensure_ascii=False, sort_keys=True) if extra else None
 
@@ -158,11 +193,15 @@ class _Writer:
         summary: IngestSummary,
         table: Kind,
         window_hours: float,
+        retrying: list[int] | None = None,
     ) -> None:
         self.store = store
         self.conn = conn
         self.summary = summary
         self.table = table
+        self.retrying = retrying  # quarantine rows this run reads again (a retry)
+        self.file_sha256: str | None = None
+        self.first_problem: RowProblem | None = None
         self.window = timedelta(hours=window_hours) if window_hours > 0 else None
         # external id → (record id, content_hash, extra text); the id is None while the
         # record waits in ``pending`` to be inserted
@@ -190,7 +229,9 @@ class _Writer:
 
     def start_run(self, content_sha256: str | None) -> None:
         summary = self.summary
-        if content_sha256 is not None:
+        self.file_sha256 = content_sha256
+        # A retry reads the same bytes on purpose: its rows still bad are new open rows.
+        if content_sha256 is not None and self.retrying is None:
             earlier = self.conn.execute(
                 "SELECT id FROM ingest_runs WHERE source = ? AND content_sha256 = ? "
                 "ORDER BY id LIMIT 1",
@@ -210,6 +251,8 @@ class _Writer:
             ),
         )
         summary.run_id = int(cur.lastrowid or 0)
+        if self.retrying is not None:
+            qstore.mark_retried(self.store, self.conn, self.retrying, summary.run_id)
 
     def load_existing(self, rows: list[tuple[ParsedRow, str]]) -> None:
         table, source = self.table, self.summary.source
@@ -373,6 +416,10 @@ class _Writer:
     def quarantine(self, problems: Iterable[RowProblem]) -> None:
         summary = self.summary
         now = self.now
+        sha = self.file_sha256
+        problems = list(problems)
+        if problems and self.first_problem is None:
+            self.first_problem = problems[0]
         records = [
             (
                 summary.run_id,
@@ -383,6 +430,7 @@ class _Writer:
                 problem.column,
                 problem.reason,
                 problem.raw,
+                sha,
             )
             for problem in problems
         ]
@@ -391,8 +439,39 @@ class _Writer:
             return  # the same bytes were read before: their rows are in quarantine already
         self.conn.executemany(
             "INSERT INTO quarantine (run_id, at, source, location, row_number, column_name, "
-            "reason, original) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "reason, original, file_sha256) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             records,
+        )
+
+    def keep(self, original: FileBytes | None, *, needed: bool) -> None:
+        """Keep the file's bytes when it needs them (``needed``: a bad row, unreadable)."""
+        if original is None or self.file_sha256 is None or not (needed or original.lossy):
+            return
+        qstore.keep_original(
+            self.store,
+            self.conn,
+            sha256=self.file_sha256,
+            data=original.data,
+            name=original.name,
+            encoding=original.encoding,
+            lossy=original.lossy,
+        )
+
+    def settle_health(self, clears: bool) -> None:
+        """What this file does to its source's health (in its transaction)."""
+        summary = self.summary
+        qstore.note_file_result(
+            self.store,
+            self.conn,
+            source=summary.source,
+            kind=summary.kind,
+            run_id=summary.run_id,
+            location=summary.location,
+            problem=_problem_text(summary, self.first_problem),
+            sha256=self.file_sha256,
+            repeated=summary.repeated_run is not None,
+            clears=clears,
+            retry=self.retrying is not None,
         )
 
     def finish_run(self) -> None:
@@ -507,11 +586,18 @@ def write_result(
     content_sha256: str | None = None,
     duplicate_window_hours: float = 24.0,
     progress: Progress | None = None,
+    original: FileBytes | None = None,
+    clears: bool = True,
+    retrying: list[int] | None = None,
 ) -> IngestSummary:
     """Write ``result`` in one transaction; return what happened.
 
     ``content_sha256`` (of the file's bytes) lets a second read of the same bytes skip
     re-adding its quarantine rows (the counts still say how many rows are bad).
+    ``original`` is kept when a row is quarantined or the decode was lossy. A clean file
+    clears its source's failure unless ``clears`` is false (a feed's later pages).
+    ``retrying`` names the quarantine rows this run reads again: they become "retried"
+    by it, and its bad rows are new open rows even though the bytes are the same.
     """
     summary = IngestSummary(
         source=source,
@@ -523,7 +609,7 @@ def write_result(
     rows = _hashed(result)
     total = len(rows)
     with _page_cache(store, len(rows)), store.transaction() as conn:
-        writer = _Writer(store, conn, summary, result.kind, duplicate_window_hours)
+        writer = _Writer(store, conn, summary, result.kind, duplicate_window_hours, retrying)
         writer.start_run(content_sha256)
         writer.load_existing(rows)
         for done, (row, digest) in enumerate(rows, 1):
@@ -533,7 +619,9 @@ def write_result(
                 progress(done, total)
         writer.flush()
         writer.quarantine([*result.problems, *writer.failed])
+        writer.keep(original, needed=summary.quarantined > 0)
         writer.finish_run()
+        writer.settle_health(clears)
     return summary
 
 
@@ -546,20 +634,25 @@ def record_unreadable(
     message: str,
     original: str | None,
     content_sha256: str | None = None,
+    data: FileBytes | None = None,
+    retrying: list[int] | None = None,
 ) -> IngestSummary:
-    """A file that cannot be read at all: one run row and one quarantine row."""
+    """A file that cannot be read at all: one run row and one quarantine row (and its
+    bytes, ``data``, when they were read); its source is failing from it."""
     location = clean_text(location, limit=2000)
     summary = IngestSummary(source=source, location=location, kind=kind, error=message)
     with store.transaction() as conn:
-        writer = _Writer(store, conn, summary, "requests", 0)
+        writer = _Writer(store, conn, summary, "requests", 0, retrying)
         writer.start_run(content_sha256)
         if summary.repeated_run is None:
             conn.execute(
                 "INSERT INTO quarantine (run_id, at, source, location, row_number, column_name, "
-                "reason, original) VALUES (?, ?, ?, ?, NULL, NULL, ?, ?)",
-                (summary.run_id, store.now(), source, location, message, original),
+                "reason, original, file_sha256) VALUES (?, ?, ?, ?, NULL, NULL, ?, ?, ?)",
+                (summary.run_id, store.now(), source, location, message, original, content_sha256),
             )
+        writer.keep(data, needed=True)
         writer.finish_run()
+        writer.settle_health(True)
     return summary
 
 
@@ -578,6 +671,8 @@ def ingest_bytes(
     progress: Progress | None = None,
     limits: Limits = DEFAULT_LIMITS,
     force_kind: bool = False,
+    clears: bool = True,
+    retrying: list[int] | None = None,
 ) -> IngestSummary:
     """Parse ``data`` and write it (see ``write_result``); unreadable data is recorded too.
 
@@ -585,13 +680,13 @@ def ingest_bytes(
     the quarantine rows say (the file's path, the feed's URL), ``name`` by default.
     A file over one of ``limits`` is recorded as unreadable, the limit named; so is one
     whose columns clearly belong to another kind, unless ``force_kind`` (see
-    ``parse.parse_bytes``).
+    ``parse.parse_bytes``). ``clears`` and ``retrying``: see ``write_result``.
     """
     from dutyboard.ingest.parse import parse_bytes  # openpyxl and vobject load on demand
 
     where = location or name
     digest = bytes_digest(data)
-    with _gc_paused():
+    with _gc_paused(), watching_decodes() as decodes:
         try:
             result = parse_bytes(
                 data,
@@ -614,6 +709,9 @@ def ingest_bytes(
                 content_sha256=digest,
                 duplicate_window_hours=duplicate_window_hours,
                 progress=progress,
+                original=_file_bytes(data, name, decodes),
+                clears=clears,
+                retrying=retrying,
             )
     return record_unreadable(
         store,
@@ -623,6 +721,18 @@ def ingest_bytes(
         message=message,
         original=_original(data),
         content_sha256=digest,
+        data=_file_bytes(data, name, decodes),
+        retrying=retrying,
+    )
+
+
+def _file_bytes(data: bytes, name: str, decodes: list[Decoded]) -> FileBytes:
+    last = decodes[-1] if decodes else None
+    return FileBytes(
+        data,
+        name,
+        encoding=last.encoding if last is not None else None,
+        lossy=any(decoded.lossy for decoded in decodes),
     )
 
 

@@ -263,9 +263,11 @@ MESSAGES: dict[str, str] = {
 from dutyboard.locale.zh_CN_files import MESSAGES as _FILES  # noqa: E402
 from dutyboard.locale.zh_CN_leads import MESSAGES as _LEADS  # noqa: E402
 from dutyboard.locale.zh_CN_night import MESSAGES as _NIGHT  # noqa: E402
+from dutyboard.locale.zh_CN_quarantine import MESSAGES as _QUARANTINE  # noqa: E402
 from dutyboard.locale.zh_CN_supplies import MESSAGES as _SUPPLIES  # noqa: E402
 
 MESSAGES.update(_SUPPLIES)
 MESSAGES.update(_FILES)
 MESSAGES.update(_NIGHT)
 MESSAGES.update(_LEADS)
+MESSAGES.update(_QUARANTINE)

@@ -35,6 +35,7 @@ from dutyboard.store import Store
 SCHEMA = 1
 TOP = 5  # records per list in the model (and the JSON)
 TEXT_TOP = 3  # records per list on the text screen, so it fits 80×24
+FAILING_SHOWN = 3  # failing sources named on the text screen, each with its last error
 LANGS = ("en", "zh_CN")
 
 _OPEN_REQUESTS = tuple(sorted(OPEN_REQUEST_STATUSES))
@@ -96,10 +97,19 @@ class HandoverInfo(NamedTuple):
 class SourceHealth(NamedTuple):
     name: str
     kind: str
-    state: str  # "ok", "error" (the last run failed) or "unknown" (never ran)
+    # "ok", "error" (failing: a failed fetch or scan until the next good one, a failed
+    # file until a later clean file or its quarantine is resolved) or "unknown" (never ran)
+    state: str
     last_ok_at: str | None
     last_error_at: str | None
     last_error: str | None
+    failing_since: str | None = None
+    quarantine_open: int = 0  # its rows in quarantine nobody has resolved yet
+
+
+class QuarantineCounts(NamedTuple):
+    open: int  # rows in quarantine nobody has resolved yet (dutyboard quarantine list)
+    oldest_at: str | None  # when the oldest of them arrived
 
 
 class SupplyTally(NamedTuple):
@@ -153,6 +163,7 @@ class DeskStatus(NamedTuple):
     supplies: list[SupplyTally]
     arrivals: Arrivals | None = None
     rollcall: RollCall | None = None
+    quarantine: QuarantineCounts | None = None
 
     @property
     def requests_total(self) -> int:
@@ -223,6 +234,7 @@ def build_status(
                 supplies=_supplies(store),
                 arrivals=_arrivals(store, now_iso, top),
                 rollcall=_rollcall(store, now_iso, timezone),
+                quarantine=_quarantine(store),
             )
         finally:
             if own_txn and conn.in_transaction:
@@ -520,20 +532,44 @@ def _handover(store: Store) -> HandoverInfo | None:
 
 
 def _sources(store: Store) -> list[SourceHealth]:
+    from dutyboard.store.quarantine import FAILING_SQL
+
     rows = store.conn.execute(
-        "SELECT name, kind, last_ok_at, last_error_at, last_error FROM sources ORDER BY name"
+        "SELECT name, kind, last_ok_at, last_error_at, last_error, failing_since, "
+        f"{FAILING_SQL} AS failing, (SELECT count(*) FROM quarantine q "
+        "WHERE q.source = s.name AND q.state = 'open') AS quarantine_open "
+        "FROM sources s ORDER BY name"
     )
     result = []
     for r in rows:
         ok, err = r["last_ok_at"], r["last_error_at"]
-        if err and (not ok or err >= ok):
+        if r["failing"]:
             state = "error"
-        elif ok:
+        elif ok or err:
             state = "ok"
         else:
             state = "unknown"
-        result.append(SourceHealth(str(r["name"]), str(r["kind"]), state, ok, err, r["last_error"]))
+        result.append(
+            SourceHealth(
+                str(r["name"]),
+                str(r["kind"]),
+                state,
+                ok,
+                err,
+                r["last_error"],
+                r["failing_since"],
+                int(r["quarantine_open"]),
+            )
+        )
     return result
+
+
+def _quarantine(store: Store) -> QuarantineCounts:
+    """Open quarantine rows: a count from the state index, and the oldest one's time."""
+    row = store.conn.execute(
+        "SELECT count(*), min(at) FROM quarantine WHERE state = 'open'"
+    ).fetchone()
+    return QuarantineCounts(int(row[0]), row[1])
 
 
 def _supplies(store: Store) -> list[SupplyTally]:
@@ -597,6 +633,7 @@ def to_json_dict(status: DeskStatus) -> dict[str, Any]:
         "supplies": [s._asdict() for s in status.supplies],
         "arrivals": _arrivals_dict(status.arrivals) if status.arrivals else None,
         "rollcall": _rollcall_dict(status.rollcall) if status.rollcall else None,
+        "quarantine": _quarantine_dict(status),
     }
     cleaned: dict[str, Any] = clean_data(data)
     return cleaned
@@ -605,6 +642,12 @@ def to_json_dict(status: DeskStatus) -> dict[str, Any]:
 def _arrivals_dict(a: Arrivals) -> dict[str, Any]:
     top = [line._asdict() for line in a.top]
     return {"hours": a.hours, "count": a.count, "overdue": a.overdue, "top": top}
+
+
+def _quarantine_dict(status: DeskStatus) -> dict[str, Any]:
+    counts = status.quarantine or QuarantineCounts(0, None)
+    by_source = {s.name: s.quarantine_open for s in status.sources if s.quarantine_open}
+    return {"open": counts.open, "oldest_at": counts.oldest_at, "by_source": by_source}
 
 
 def _rollcall_dict(rollcall: RollCall) -> dict[str, Any]:
@@ -650,6 +693,7 @@ LABELS: dict[str, dict[str, str]] = {
         "sources_unknown": "{n} never run",
         "more_failing": "+{n} more failing",
         "no_sources": "Sources: none configured",
+        "quarantine": "Quarantine: {n} open rows, oldest {oldest} — dutyboard quarantine list",
         "supplies": "Supplies in/out",
         "no_supplies": "Supplies: nothing recorded",
         "arrivals": "Arriving in the next {hours}h: {n} · overdue {late}",
@@ -683,6 +727,7 @@ LABELS: dict[str, dict[str, str]] = {
         "sources_unknown": "未运行 {n}",
         "more_failing": "另有 {n} 个故障",
         "no_sources": "数据源：未配置",
+        "quarantine": "隔离区：待处理 {n} 行，最早 {oldest} — dutyboard quarantine list",
         "arrivals": "未来 {hours} 小时到达：{n} · 逾期 {late}",
         "late_mark": "逾期",
         "rollcall": "点名：未报 {missing} · 待报 {due} · 迟报 {late} · 已报 {reported}",
@@ -997,7 +1042,7 @@ def render_text(status: DeskStatus, *, lang: str = "en", width: int = 80) -> str
     lines.extend(_lead_rows(t, status.top_awaiting[:TEXT_TOP], width))
 
     lines.extend(_arrival_lines(t, status.arrivals, status.rollcall, width))
-    lines.extend(_source_lines(t, status.sources, width))
+    lines.extend(_source_lines(t, status.sources, width, status.quarantine))
     lines.extend(_supply_lines(t, status.supplies, width))
     return "\n".join(fit(line, width) for line in lines) + "\n"
 
@@ -1036,26 +1081,37 @@ def _handover_lines(t: _Text, h: HandoverInfo | None, width: int) -> list[str]:
     return _wrap(head, parts, width, sep=" · ")
 
 
-def _source_lines(t: _Text, sources: list[SourceHealth], width: int) -> list[str]:
-    """One line of counts and, if any source is failing, one line about the latest failure."""
+def _source_lines(
+    t: _Text, sources: list[SourceHealth], width: int, quarantine: QuarantineCounts | None = None
+) -> list[str]:
+    """One line of counts; each failing source (up to three, latest failure first) with its
+    last error; the open quarantine, when there is any."""
+    lines: list[str] = []
     if not sources:
-        return [t("no_sources")]
-    parts = []
-    for state in ("ok", "error", "unknown"):
-        n = sum(1 for s in sources if s.state == state)
-        if n:
-            parts.append(t(f"sources_{state}", n=n))
-    lines = _wrap(t("sources"), parts, width, sep=t("colon"))
+        lines.append(t("no_sources"))
+    else:
+        parts = []
+        for state in ("ok", "error", "unknown"):
+            n = sum(1 for s in sources if s.state == state)
+            if n:
+                parts.append(t(f"sources_{state}", n=n))
+        lines.extend(_wrap(t("sources"), parts, width, sep=t("colon")))
     failing = sorted(
         (s for s in sources if s.state == "error"),
-        key=lambda s: s.last_error_at or "",
+        key=lambda s: s.last_error_at or s.failing_since or "",
         reverse=True,
     )
-    if failing:
-        latest = failing[0]
-        more = f" ({t('more_failing', n=len(failing) - 1)})" if len(failing) > 1 else ""
-        error = fit(safe(latest.last_error or ""), max(width - 40, 20))
-        lines.append(f"  {safe(latest.name)} {t.local(latest.last_error_at)}: {error}{more}")
+    for index, source in enumerate(failing[:FAILING_SHOWN]):
+        more = ""
+        if index == FAILING_SHOWN - 1 and len(failing) > FAILING_SHOWN:
+            more = f" ({t('more_failing', n=len(failing) - FAILING_SHOWN)})"
+        when = t.local(source.last_error_at or source.failing_since)
+        head = f"  {safe(source.name)} {when}{t('colon')}"
+        error = fit(safe(source.last_error or ""), max(width - cells(head) - cells(more), 20))
+        lines.append(f"{head}{error}{more}")
+    if quarantine is not None and quarantine.open:
+        oldest = t.local(quarantine.oldest_at)
+        lines.append(t("quarantine", n=f"{quarantine.open:,}", oldest=oldest))
     return lines
 
 

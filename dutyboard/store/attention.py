@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from dutyboard.domain.status import OPEN_LEAD_STATUSES, OPEN_REQUEST_STATUSES
+from dutyboard.store.quarantine import FAILING_SQL
 from dutyboard.store.store import Row, Store
 
 _OPEN_REQ = tuple(sorted(OPEN_REQUEST_STATUSES))
@@ -19,8 +20,9 @@ class Attention:
     urgent: int  # open and urgent
     overdue: int  # open and past due_by
     leads_waiting: int  # open leads past next_action_at (awaiting a reply)
-    sources_failing: int
+    sources_failing: int  # a failed fetch, scan or file (store.quarantine.FAILING_SQL)
     last_request_id: int
+    quarantine_open: int = 0  # rows ingest could not take, not yet resolved by anyone
 
 
 def attention(store: Store, now_iso: str) -> Attention:
@@ -39,12 +41,10 @@ def attention(store: Store, now_iso: str) -> Attention:
             f"SELECT count(*) FROM leads WHERE status IN ({_LEAD_MARKS}) AND next_action_at < ?",
             (*_OPEN_LEAD, now_iso),
         ).fetchone()[0]
-        failing = q(
-            "SELECT count(*) FROM sources WHERE last_error_at IS NOT NULL "
-            "AND (last_ok_at IS NULL OR last_error_at > last_ok_at)"
-        ).fetchone()[0]
+        failing = q(f"SELECT count(*) FROM sources WHERE {FAILING_SQL}").fetchone()[0]
         last = q("SELECT coalesce(max(id), 0) FROM requests").fetchone()[0]
-    return Attention(new, urgent, overdue, waiting, failing, last)
+        quarantined = q("SELECT count(*) FROM quarantine WHERE state = 'open'").fetchone()[0]
+    return Attention(new, urgent, overdue, waiting, failing, last, quarantined)
 
 
 def new_urgent_requests(store: Store, after_id: int, limit: int = 5) -> list[Row]:

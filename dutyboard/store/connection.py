@@ -42,6 +42,7 @@ SCHEMA_VERSION = (
     "m060_contact_profile_index",
     "m070_ingest_partial_indexes",
     "m080_desk_application_id",
+    "m090_quarantine_workflow",
 )
 
 # Every desk carries this in its header (``PRAGMA application_id``): 0x44555459, the ASCII

@@ -571,3 +571,56 @@ def m080_desk_application_id(db: Database) -> None:
     from dutyboard.store.connection import APPLICATION_ID
 
     db.execute(f"PRAGMA application_id = {int(APPLICATION_ID)}")
+
+
+@migrations()
+def m090_quarantine_workflow(db: Database) -> None:
+    """Quarantine as work an officer finishes, and failing sources that stay failing.
+
+    ``quarantine`` rows get a state: ``open`` until an officer resolves them, then
+    ``retried`` (the file was read again: ``retry_run_id`` is that run; rows still bad
+    are new open rows of it), ``fixed`` (the officer typed the fields: ``record_id`` is
+    the record made) or ``discarded`` (with a reason in ``resolution``); who and when in
+    ``resolved_by``/``resolved_at``, and an ``events`` row for each. ``file_sha256`` is the
+    file's content hash (that of its run), the key of ``original_files``.
+
+    ``original_files`` keeps the bytes of every file that had a quarantined row, could
+    not be read or decoded only lossily (bytes not of the detected encoding), once per
+    content; a retry reads them again. Clean files keep nothing here.
+
+    ``sources.failing_since`` is set by a failed fetch, scan or file and cleared by the
+    next success; a failed *file* (``failing_file``, ``failing_run_id``) keeps its source
+    failing until a later file from it is clean or an officer resolves its quarantine,
+    whatever the scans in between say. Sources failing by the old rule start failing."""
+    _run(
+        db,
+        """
+ALTER TABLE quarantine ADD COLUMN state TEXT NOT NULL DEFAULT 'open'
+    CHECK (state IN ('open', 'retried', 'fixed', 'discarded'));
+ALTER TABLE quarantine ADD COLUMN resolved_at TEXT;
+ALTER TABLE quarantine ADD COLUMN resolved_by TEXT;
+ALTER TABLE quarantine ADD COLUMN resolution TEXT;
+ALTER TABLE quarantine ADD COLUMN retry_run_id INTEGER REFERENCES ingest_runs(id);
+ALTER TABLE quarantine ADD COLUMN record_id INTEGER;
+ALTER TABLE quarantine ADD COLUMN file_sha256 TEXT;
+UPDATE quarantine SET file_sha256 = (
+    SELECT content_sha256 FROM ingest_runs WHERE ingest_runs.id = quarantine.run_id);
+CREATE INDEX quarantine_state ON quarantine(state, id);
+CREATE INDEX quarantine_source_state ON quarantine(source, state, id);
+CREATE INDEX quarantine_file ON quarantine(source, file_sha256, state);
+CREATE TABLE original_files (
+    sha256 TEXT PRIMARY KEY,
+    data BLOB NOT NULL,
+    size INTEGER NOT NULL,
+    name TEXT NOT NULL,
+    encoding TEXT,
+    lossy INTEGER NOT NULL DEFAULT 0,
+    kept_at TEXT NOT NULL
+);
+ALTER TABLE sources ADD COLUMN failing_since TEXT;
+ALTER TABLE sources ADD COLUMN failing_file TEXT;
+ALTER TABLE sources ADD COLUMN failing_run_id INTEGER;
+UPDATE sources SET failing_since = last_error_at
+WHERE last_error_at IS NOT NULL AND (last_ok_at IS NULL OR last_error_at > last_ok_at)
+""",
+    )

@@ -514,6 +514,8 @@ SHAPE: dict[str, object] = {
             "last_ok_at": OPT_STR,
             "last_error_at": OPT_STR,
             "last_error": OPT_STR,
+            "failing_since": OPT_STR,
+            "quarantine_open": int,
         }
     ],
     "supplies": [
@@ -538,6 +540,7 @@ SHAPE: dict[str, object] = {
         "missing": int,
         "units_missing": [str],
     },
+    "quarantine": {"open": int, "oldest_at": OPT_STR, "by_source": dict},
 }
 
 

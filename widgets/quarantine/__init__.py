@@ -1,0 +1,1 @@
+"""The quarantine view: failed imports, to retry, fix or discard."""

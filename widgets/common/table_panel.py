@@ -89,11 +89,17 @@ class TablePanel(StoreWriter, Vertical):
     table_name: ClassVar[v.Table]
     columns: ClassVar[Sequence[ColumnSpec]] = ()
     quick_filters: ClassVar[tuple[str, ...]] = ("open", "mine", "overdue", "new", "all")
+    # "{n} picked · …": a panel whose rows can be picked with space (contacts, leads) says
+    # in its subtitle how many are and what to do with them.
+    pick_hint: ClassVar[str] = ""
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self.border_title = self.title
         self.quick = self.quick_filters[0]
+        # Rows picked with space: id → the row as it was when picked (its version is the
+        # one an edit of all of them expects, so one changed meanwhile is refused).
+        self.picked: dict[int, Row] = {}
 
     @property
     def dutyboard(self) -> DutyboardApp:
@@ -182,7 +188,22 @@ class TablePanel(StoreWriter, Vertical):
         if spec.text:
             parts.append(f"“{spec.text}”")
         parts.append(_("by {sort}").format(sort=_(spec.sort_label)))
+        if self.picked and self.pick_hint:
+            parts.insert(0, self.pick_hint.format(n=len(self.picked)))
         self.border_subtitle = " · ".join(parts)
+
+    def action_pick(self) -> None:
+        """Pick (or unpick) the row under the cursor, then move down."""
+        row = self.table.cursor_row
+        if row is None:
+            return
+        if row["id"] in self.picked:
+            del self.picked[row["id"]]
+        else:
+            self.picked[row["id"]] = row
+        self.table.invalidate_lines()
+        self.table.move_cursor(self.table.cursor + 1)
+        self._update_subtitle()
 
     def action_filter(self) -> None:
         field = self.filter_input

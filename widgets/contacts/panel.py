@@ -42,6 +42,7 @@ class ContactsPanel(TablePanel):
     new_title = _("New contact")
     table_name = "contacts"
     quick_filters = ("all",)
+    pick_hint = _("{n} picked · P plan")
     UNSUPPORTED = frozenset({"assign_me", "assign_other", "status", "quick_filter"})
     WRITE_ACTIONS = TablePanel.WRITE_ACTIONS | {"contact_attempt"}
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -59,10 +60,6 @@ class ContactsPanel(TablePanel):
         ColumnSpec(_("UTC±"), 6, sort="tz"),
         ColumnSpec(_("Where / note"), 12, flex=True, sort="country"),
     )
-
-    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
-        super().__init__(id=id, classes=classes)
-        self.picked: dict[int, Row] = {}
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -139,25 +136,6 @@ class ContactsPanel(TablePanel):
         if r.clock_change is not None:
             return r.clock_change.label()
         return ""
-
-    def action_pick(self) -> None:
-        """Pick (or unpick) the contact for the planner."""
-        row = self.table.cursor_row
-        if row is None:
-            return
-        if row["id"] in self.picked:
-            del self.picked[row["id"]]
-        else:
-            self.picked[row["id"]] = row
-        self.table.invalidate_lines()
-        self.table.move_cursor(self.table.cursor + 1)
-        self._update_subtitle()
-
-    def _update_subtitle(self) -> None:
-        super()._update_subtitle()
-        if self.picked:
-            picked = _("{n} picked · P plan").format(n=len(self.picked))
-            self.border_subtitle = f"{picked} · {self.border_subtitle}"
 
     def action_planner(self) -> None:
         rows = list(self.picked.values())

@@ -31,6 +31,7 @@ def _request_id(text: str) -> int:
 
 class LeadsPanel(TablePanel):
     title = _("2 Leads")
+    pick_hint = _("{n} picked · s move all")
     new_title = _("New lead")
     table_name = "leads"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -48,12 +49,6 @@ class LeadsPanel(TablePanel):
         ColumnSpec(_("Price"), 10, justify="right"),
         ColumnSpec(_("Stage"), 11, sort="status"),
     )
-
-    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
-        super().__init__(id=id, classes=classes)
-        # Picked leads (id → the row as it was when picked: its version is the one a
-        # move expects, so a lead changed meanwhile is refused as stale).
-        self.picked: dict[int, Row] = {}
 
     def cells(self, row: Row) -> Sequence[Text]:
         now = self.dutyboard.clock()
@@ -78,27 +73,6 @@ class LeadsPanel(TablePanel):
             plain(price),
             status_text(row["status"]),
         )
-
-    # -- picks ------------------------------------------------------------------------
-
-    def action_pick(self) -> None:
-        """Pick (or unpick) the lead under the cursor; ``s`` then moves every picked one."""
-        row = self.table.cursor_row
-        if row is None:
-            return
-        if row["id"] in self.picked:
-            del self.picked[row["id"]]
-        else:
-            self.picked[row["id"]] = row
-        self.table.invalidate_lines()
-        self.table.move_cursor(self.table.cursor + 1)
-        self._update_subtitle()
-
-    def _update_subtitle(self) -> None:
-        super()._update_subtitle()
-        if self.picked:
-            picked = _("{n} picked · s move all").format(n=len(self.picked))
-            self.border_subtitle = f"{picked} · {self.border_subtitle}"
 
     # -- status -------------------------------------------------------------------------
 

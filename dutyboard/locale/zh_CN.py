@@ -260,7 +260,11 @@ MESSAGES: dict[str, str] = {
 }
 
 # Feature catalogs kept beside this one (each key appears in one file only).
+from dutyboard.locale.zh_CN_arrivals import MESSAGES as _ARRIVALS  # noqa: E402
+from dutyboard.locale.zh_CN_columns import MESSAGES as _COLUMNS  # noqa: E402
+from dutyboard.locale.zh_CN_desk import MESSAGES as _DESK  # noqa: E402
 from dutyboard.locale.zh_CN_files import MESSAGES as _FILES  # noqa: E402
+from dutyboard.locale.zh_CN_handover import MESSAGES as _HANDOVER  # noqa: E402
 from dutyboard.locale.zh_CN_leads import MESSAGES as _LEADS  # noqa: E402
 from dutyboard.locale.zh_CN_night import MESSAGES as _NIGHT  # noqa: E402
 from dutyboard.locale.zh_CN_quarantine import MESSAGES as _QUARANTINE  # noqa: E402
@@ -271,3 +275,7 @@ MESSAGES.update(_FILES)
 MESSAGES.update(_NIGHT)
 MESSAGES.update(_LEADS)
 MESSAGES.update(_QUARANTINE)
+MESSAGES.update(_ARRIVALS)
+MESSAGES.update(_COLUMNS)
+MESSAGES.update(_DESK)
+MESSAGES.update(_HANDOVER)

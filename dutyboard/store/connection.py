@@ -43,6 +43,8 @@ SCHEMA_VERSION = (
     "m070_ingest_partial_indexes",
     "m080_desk_application_id",
     "m090_quarantine_workflow",
+    "m100_handover_item_position",
+    "m110_lead_next_action",
 )
 
 # Every desk carries this in its header (``PRAGMA application_id``): 0x44555459, the ASCII

@@ -624,3 +624,40 @@ UPDATE sources SET failing_since = last_error_at
 WHERE last_error_at IS NOT NULL AND (last_ok_at IS NULL OR last_error_at > last_ok_at)
 """,
     )
+
+
+@migrations()
+def m100_handover_item_position(db: Database) -> None:
+    """Handover items in the order the officer put them: ``position`` (a real, so an item
+    can go between two others without renumbering), ordered by ``(position, id)``. Items
+    made before keep their order: their position is their id."""
+    _run(
+        db,
+        """
+ALTER TABLE handover_items ADD COLUMN position REAL;
+UPDATE handover_items SET position = id WHERE position IS NULL;
+CREATE INDEX handover_items_position ON handover_items(handover_id, position, id)
+""",
+    )
+
+
+# The pipeline's stages in order, as SQL: the leads panel's "Stage" sort uses exactly this
+# text, so SQLite reads it from the index m110 makes.
+LEAD_STAGE_ORDER_SQL = (
+    "CASE status WHEN 'new' THEN 0 WHEN 'verifying' THEN 1 WHEN 'negotiating' THEN 2 "
+    "WHEN 'ordered' THEN 3 WHEN 'in_transit' THEN 4 WHEN 'customs' THEN 5 "
+    "WHEN 'received' THEN 6 WHEN 'dropped' THEN 7 ELSE 8 END"
+)
+
+
+@migrations()
+def m110_lead_next_action(db: Database) -> None:
+    """A lead's next action has a text (what to do, ``next_action``) beside its time
+    (``next_action_at``); and leads sort by stage in pipeline order from an index."""
+    _run(
+        db,
+        f"""
+ALTER TABLE leads ADD COLUMN next_action TEXT;
+CREATE INDEX leads_stage_order ON leads(({LEAD_STAGE_ORDER_SQL}), id)
+""",
+    )

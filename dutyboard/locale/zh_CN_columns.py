@@ -1,0 +1,3 @@
+"""Simplified Chinese for the tables' layout at narrow widths: abbreviated headers and counts."""
+
+MESSAGES: dict[str, str] = {}

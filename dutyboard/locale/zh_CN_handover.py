@@ -1,0 +1,3 @@
+"""Simplified Chinese for the handover screen and panel: draft, items, statuses."""
+
+MESSAGES: dict[str, str] = {}

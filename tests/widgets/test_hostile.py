@@ -111,8 +111,13 @@ def test_hostile_text_in_a_real_terminal_sets_no_title_and_no_clipboard(demo_db:
         for _ in range(2):  # keep the filter, then open the detail
             subprocess.run([*tmux, "send-keys", "Enter"], check=True)
             time.sleep(1.0)
-        screen = subprocess.run([*tmux, "capture-pane", "-p"], capture_output=True,
-                                text=True).stdout  # fmt: skip
+        deadline = time.monotonic() + 20  # a loaded machine draws the detail late
+        while time.monotonic() < deadline:
+            screen = subprocess.run([*tmux, "capture-pane", "-p"], capture_output=True,
+                                    text=True).stdout  # fmt: skip
+            if "[@click=app.quit]click me[/]" in screen:
+                break
+            time.sleep(0.2)
         assert "[@click=app.quit]click me[/]" in screen
         title = subprocess.run([*tmux, "display", "-p", "#{pane_title}"], capture_output=True,
                                text=True).stdout.strip()  # fmt: skip

@@ -26,7 +26,7 @@ from textual.widget import Widget
 from dutyboard.i18n import _
 from dutyboard.store.arrivals import DeskCounts
 from dutyboard.store.attention import Attention
-from widgets.common.fmt import weekday
+from widgets.common.fmt import pgettext, weekday
 
 UTC = ZoneInfo("UTC")
 
@@ -70,13 +70,8 @@ class DeskHeader(Widget):
 
     def lines(self, width: int) -> tuple[Text, Text]:
         first = self.status_line(width)
-        second = self.attention_line()
-        if self.clocks:
-            second.append("  │ ", style="dim")
-            second.append_text(self.clock_strip())
         first.truncate(width, overflow="ellipsis")
-        second.truncate(width, overflow="ellipsis")
-        return first, second
+        return first, self.attention_with_clocks(width)
 
     def render(self) -> Text:
         """Both lines as one Text (what the header says, for tests and tools)."""
@@ -88,7 +83,7 @@ class DeskHeader(Widget):
             line = self.status_line(width)
             line.truncate(width, overflow="ellipsis")
         elif y == 1:
-            line = self.lines(width)[1]
+            line = self.attention_with_clocks(width)
         else:
             return Strip.blank(width, self.rich_style)
         strip = Strip(list(line.render(self.app.console)))
@@ -96,7 +91,8 @@ class DeskHeader(Widget):
 
     def status_line(self, width: int) -> Text:
         local = self.now.astimezone(self.zone)
-        text = Text.assemble((" dutyboard ", "bold reverse"), " ")
+        # Below 100 columns the name of the program gives its room to the desk's.
+        text = Text.assemble((" dutyboard ", "bold reverse"), " ") if width >= 100 else Text()
         if self.role == "leader":
             text.append(" " + _("READ-ONLY") + " ", style="bold reverse yellow")
             text.append(" ")
@@ -117,28 +113,56 @@ class DeskHeader(Widget):
         text.append(self.desk, style="bold")
         return text
 
-    def attention_line(self) -> Text:
+    def attention_with_clocks(self, width: int) -> Text:
+        """The second line in ``width`` cells: every count whole (in short words when the
+        long ones do not fit), then as many world clocks as fit, each whole."""
+        second = self.attention_line()
+        if second.cell_len > width:
+            second = self.attention_line(short=True)
+        if self.clocks and second.cell_len + 4 < width:
+            clocks = self.clock_strip()
+            clocks.rstrip()
+            room = width - second.cell_len - 4
+            if clocks.cell_len > room:
+                # Whole clocks only: cut at the last separator that fits.
+                cut = clocks.plain.rfind("  ", 0, room + 1)
+                clocks = clocks[:cut] if cut > 0 else Text()
+                clocks.rstrip()
+            if clocks.plain:
+                second.append("  │ ", style="dim")
+                second.append_text(clocks)
+        second.truncate(width, overflow="ellipsis")
+        return second
+
+    def attention_line(self, *, short: bool = False) -> Text:
         a = self.attention
         if a is None:
             return Text(" " + _("counting…"), style="dim")
         text = Text(" ")
         # A count is a count: zero is shown as 0, dimmed, never hidden or "all clear".
-        for label, count, style in (
-            (_("NEW"), a.new, "bold cyan"),
-            (_("URGENT"), a.urgent, "bold white on red"),
-            (_("LATE"), a.overdue, "bold red"),
-            (_("leads waiting"), a.leads_waiting, "bold yellow"),
-            (_("feeds failing"), a.sources_failing, "bold white on red"),
-        ):
-            text.append(f"{label} {count:,}", style=style if count else "dim")
-            text.append("  ")
+        # Short words (an 80-column terminal) keep every count whole rather than cut one.
+        counts = [
+            (_("NEW"), pgettext("header, short", "NEW"), a.new, "bold cyan"),
+            (_("URGENT"), pgettext("header, short", "URG"), a.urgent, "bold white on red"),
+            (_("LATE"), pgettext("header, short", "LATE"), a.overdue, "bold red"),
+            (_("leads waiting"), pgettext("header, short", "leads"), a.leads_waiting,
+             "bold yellow"),
+            (_("feeds failing"), pgettext("header, short", "failing"), a.sources_failing,
+             "bold white on red"),
+        ]  # fmt: skip
         if (d := self.desk_counts) is not None:
-            for label, count, style in (
-                (_("landing in 3h"), d.arrivals_soon, "bold cyan"),
-                (_("units missing"), d.units_missing, "bold red"),
-            ):
-                text.append(f"{label} {count:,}", style=style if count else "dim")
-                text.append("  ")
+            counts += [
+                (_("landing in 3h"), pgettext("header, short", "landing"), d.arrivals_soon,
+                 "bold cyan"),
+                (_("units missing"), pgettext("header, short", "missing"), d.units_missing,
+                 "bold red"),
+            ]  # fmt: skip
+        gap = " " if short else "  "
+        for long_label, short_label, count, style in counts:
+            label = short_label if short else long_label
+            text.append(f"{label} {count:,}", style=style if count else "dim")
+            text.append(gap)
+        text.rstrip()
         return text
 
     def clock_strip(self) -> Text:

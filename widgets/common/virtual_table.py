@@ -12,7 +12,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import ClassVar
@@ -31,19 +31,11 @@ from textual.worker import get_current_worker
 from dutyboard.i18n import _
 from dutyboard.store import Row, Store, StoreError
 from dutyboard.store import views as v
+from widgets.common.columns import ColumnSpec, fitted, layout
 
 PAGE = 200  # rows fetched around the viewport in one query
 ANCHOR_EVERY = 500  # one anchor key per this many rows, computed only when a jump needs it
 MAX_CACHED = 4000  # rows kept in memory per table, whatever the table's size
-
-
-@dataclass(frozen=True)
-class ColumnSpec:
-    label: str
-    width: int  # minimum cells
-    flex: bool = False  # flex columns share the spare width
-    justify: str = "left"
-    sort: str | None = None  # the views.SORTS name this column sorts by (header click)
 
 
 CellRenderer = Callable[[Row], Sequence[Text]]
@@ -164,7 +156,10 @@ class VirtualTable(ScrollView, can_focus=True):
         self._rows: OrderedDict[int, Row] = OrderedDict()  # index → row, LRU-bounded
         self._anchors: list[v.Key] | None = None
         self._generation = 0  # bumped on every reset; late results of older ones are dropped
-        self._widths: list[int] = [c.width for c in columns]
+        self._widths: list[int | None] = [c.width for c in columns]
+        # Each column's widest value among the rows loaded so far (cells): what a number
+        # needs so it is never cut, and what a name could use of the spare width.
+        self._natural: list[int] = [cell_len(str(c.label)) for c in columns]
         self._line_cache: dict[tuple[int, int, int], Text] = {}
         self._last_highlight: int | None = None
 
@@ -187,13 +182,27 @@ class VirtualTable(ScrollView, can_focus=True):
         self._update_virtual_size()
         self._ensure_visible_loaded()
 
-    def column_widths(self, width: int) -> list[int]:
-        """Fixed columns keep their width; flex columns share (or give up) the rest."""
-        fixed = sum(c.width for c in self.columns if not c.flex)
-        flex = [c for c in self.columns if c.flex]
-        spare = width - 1 - len(self.columns) - fixed - sum(c.width for c in flex)
-        share = spare // max(1, len(flex))
-        return [max(4, c.width + share) if c.flex else c.width for c in self.columns]
+    def column_widths(self, width: int) -> list[int | None]:
+        """Each column's width (``None``: left out at this width); see widgets.common.columns."""
+        return layout(self.columns, width - 1, self._natural)
+
+    def _measure(self, rows: Iterable[Row]) -> None:
+        """Widen the layout when loaded rows hold longer values than seen so far."""
+        natural = list(self._natural)
+        for row in rows:
+            for i, cell in enumerate(self.render_cells(row)):
+                if cell.cell_len > natural[i]:
+                    natural[i] = cell.cell_len
+        if natural == self._natural:
+            return
+        self._natural = natural
+        if not self.size.width:
+            return  # not laid out yet: on_resize uses what was measured
+        widths = self.column_widths(self.size.width)
+        if widths != self._widths:
+            self._widths = widths
+            self._line_cache.clear()
+            self.refresh()
 
     # -- rendering ------------------------------------------------------------------
 
@@ -224,6 +233,9 @@ class VirtualTable(ScrollView, can_focus=True):
         labels = []
         for column, column_width in zip(self.columns, self._widths, strict=False):
             label = column.label
+            if column_width is None:
+                labels.append(Text(label))
+                continue
             if column.sort is not None and column.sort == self.spec.sort:
                 marked = label + (" ▼" if self.spec.descending else " ▲")
                 # In a narrow column the label matters more than the arrow.
@@ -245,14 +257,9 @@ class VirtualTable(ScrollView, can_focus=True):
     def _join(self, cells: Sequence[Text]) -> Text:
         line = Text(no_wrap=True, overflow="ellipsis")
         for column, width, cell in zip(self.columns, self._widths, cells, strict=False):
-            cell = cell.copy()
-            cell.truncate(width, overflow="ellipsis")
-            if column.justify == "right":
-                cell.align("right", width)
-            else:
-                cell.pad_right(width - cell.cell_len)
-            line.append(" ")
-            line.append_text(cell)
+            if width is not None:
+                line.append(" ")
+                line.append_text(fitted(cell, column, width))
         return line
 
     # -- cursor and keys ------------------------------------------------------------
@@ -332,6 +339,8 @@ class VirtualTable(ScrollView, can_focus=True):
     def _column_at(self, x: int) -> ColumnSpec | None:
         position = 0
         for column, width in zip(self.columns, self._widths, strict=False):
+            if width is None:
+                continue
             position += 1 + width
             if x < position:
                 return column
@@ -477,6 +486,7 @@ class VirtualTable(ScrollView, can_focus=True):
         self.total = total
         self.counted = exact
         self._rows = OrderedDict(sorted(rows.items()))
+        self._measure(rows.values())
         self.cursor = max(0, min(cursor, total - 1))
         self._update_virtual_size()
         self.scroll_to(y=top, animate=False, immediate=True)
@@ -577,6 +587,7 @@ class VirtualTable(ScrollView, can_focus=True):
         if generation != self._generation:
             return
         self._rows.update(rows)
+        self._measure(rows.values())
         for index in rows:
             self._rows.move_to_end(index)
         while len(self._rows) > MAX_CACHED:

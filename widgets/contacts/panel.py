@@ -21,10 +21,10 @@ from dutyboard.i18n import _
 from dutyboard.store import Row
 from dutyboard.store import views as v
 from widgets.common import forms
+from widgets.common.columns import ColumnSpec
 from widgets.common.dialogs import Field, FormDialog
 from widgets.common.fmt import countdown, day_hm, plain
 from widgets.common.table_panel import TablePanel
-from widgets.common.virtual_table import ColumnSpec
 from widgets.contacts.planner import PlannerScreen
 
 # Word first, colour second: the state reads the same with NO_COLOR.
@@ -53,12 +53,14 @@ class ContactsPanel(TablePanel):
     CHANNELS = ("phone", "wechat", "whatsapp", "email", "video", "other")
     OUTCOMES = ("reached", "no answer", "left message", "asked to call back", "wrong number")
     columns = (
-        ColumnSpec(_("Now"), 4, sort="reach"),
-        ColumnSpec(_("Local"), 12),
-        ColumnSpec(_("Name"), 12, flex=True, sort="name"),
-        ColumnSpec(_("Next window"), 16),
-        ColumnSpec(_("UTC±"), 6, sort="tz"),
-        ColumnSpec(_("Where / note"), 12, flex=True, sort="country"),
+        # The name first, with its local time; in a narrow panel the offset, the place
+        # and then the next window give way.
+        ColumnSpec(_("Now"), 4, sort="reach", fit=True),
+        ColumnSpec(_("Local"), 11, fit=True),
+        ColumnSpec(_("Name"), 14, flex=True, sort="name", cut="middle"),
+        ColumnSpec(_("Next window"), 11, drop=1, fit=True),
+        ColumnSpec(_("UTC±"), 6, sort="tz", drop=3, fit=True),
+        ColumnSpec(_("Where / note"), 12, flex=True, sort="country", drop=2),
     )
 
     def on_mount(self) -> None:

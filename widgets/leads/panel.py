@@ -15,10 +15,10 @@ from dutyboard.i18n import _
 from dutyboard.store import Row, StaleEdit, StoreError
 from dutyboard.store import supplies as ledger
 from widgets.common import forms
+from widgets.common.columns import ColumnSpec, words_width
 from widgets.common.dialogs import ChoiceDialog, Field, FormDialog
 from widgets.common.fmt import ago, plain, quantity, status_label, status_text
 from widgets.common.table_panel import TablePanel
-from widgets.common.virtual_table import ColumnSpec
 from widgets.leads.when import when_check
 
 
@@ -41,13 +41,14 @@ class LeadsPanel(TablePanel):
     ]
     WRITE_ACTIONS = TablePanel.WRITE_ACTIONS | {"next_action"}
     columns = (
-        ColumnSpec(_("Next"), 8, sort="next"),
-        ColumnSpec(_("Supplier"), 14, flex=True, sort="supplier"),
-        ColumnSpec(_("Ctry"), 4, sort="country"),
-        ColumnSpec(_("Item"), 10, flex=True, sort="item"),
-        ColumnSpec(_("Qty"), 9, justify="right", sort="quantity"),
-        ColumnSpec(_("Price"), 10, justify="right"),
-        ColumnSpec(_("Stage"), 11, sort="status"),
+        # Supplier and item first; in a narrow panel the country, then the price give way.
+        ColumnSpec(_("Next"), 8, sort="next", fit=True),
+        ColumnSpec(_("Supplier"), 14, flex=True, sort="supplier", cut="middle"),
+        ColumnSpec(_("Ctry"), 4, sort="country", drop=3, fit=True),
+        ColumnSpec(_("Item"), 14, flex=True, sort="item"),
+        ColumnSpec(_("Qty"), 7, justify="right", sort="quantity", fit=True),
+        ColumnSpec(_("Price"), 8, justify="right", drop=2, fit=True),
+        ColumnSpec(_("Stage"), words_width(map(status_label, LeadStatus), 11), sort="status"),
     )
 
     def cells(self, row: Row) -> Sequence[Text]:

@@ -14,6 +14,7 @@ from dutyboard.domain.status import REASON_REQUIRED, RequestStatus, request_targ
 from dutyboard.i18n import _
 from dutyboard.store import Row
 from widgets.common import forms
+from widgets.common.columns import ColumnSpec, words_width
 from widgets.common.dialogs import ChoiceDialog, Field, text_dialog
 from widgets.common.fmt import (
     PRIORITY_STYLE,
@@ -25,7 +26,6 @@ from widgets.common.fmt import (
     status_text,
 )
 from widgets.common.table_panel import TablePanel
-from widgets.common.virtual_table import ColumnSpec
 
 
 class RequestsPanel(TablePanel):
@@ -37,14 +37,15 @@ class RequestsPanel(TablePanel):
         Binding("a", "acknowledge", _("Ack"), id="request.acknowledge"),
     ]
     columns = (
+        # Unit and item first; at 80 columns the age, then the owner, give way.
         ColumnSpec(_("Pri"), 4, sort="pressing"),
         ColumnSpec(_("Due"), 8, sort="due"),
-        ColumnSpec(_("Unit"), 14, flex=True, sort="org"),
-        ColumnSpec(_("Item"), 12, flex=True, sort="item"),
-        ColumnSpec(_("Qty"), 8, justify="right", sort="quantity"),
-        ColumnSpec(_("Status"), 12, sort="status"),
-        ColumnSpec(_("Owner"), 8, sort="assignee"),
-        ColumnSpec(_("Age"), 5, sort="received"),
+        ColumnSpec(_("Unit"), 16, flex=True, sort="org", cut="middle"),
+        ColumnSpec(_("Item"), 14, flex=True, sort="item"),
+        ColumnSpec(_("Qty"), 5, justify="right", sort="quantity", fit=True),
+        ColumnSpec(_("Status"), words_width(map(status_label, RequestStatus), 12), sort="status"),
+        ColumnSpec(_("Owner"), 9, sort="assignee", drop=1, cut="middle"),
+        ColumnSpec(_("Age"), 4, sort="received", drop=2, fit=True),
     )
 
     def cells(self, row: Row) -> Sequence[Text]:

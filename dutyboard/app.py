@@ -224,7 +224,14 @@ class DutyboardApp(App[None]):
             _("Rows and files ingest could not take: retry, fix or discard them"),
             self.action_quarantine,
         )
-        seen: set[str] = {"quarantine"}
+        if self.role == "officer" and not self.store.readonly:
+            # Found from any panel, not only while the arrivals have the focus (18 #3).
+            yield SystemCommand(
+                _("New arrival"),
+                _("A shipment or traveller on its way: the arrivals form (key N there)"),
+                self._arrivals.ask_new,
+            )
+        seen: set[str] = {"quarantine", "new_arrival"}
         for key, active in screen.active_bindings.items():
             binding = active.binding
             if not active.enabled or not binding.description or binding.action in seen:

@@ -179,7 +179,7 @@ WRITES: dict[str | None, frozenset[str | None]] = {
     "ingest": frozenset({None}),
     "shift": frozenset({"start", "end"}),
     "handover": frozenset({"draft", "sign", "ack", "amend"}),
-    "arrivals": frozenset({"import"}),
+    "arrivals": frozenset({"import", "add"}),
     "rollcall": frozenset({"mark", "sync"}),
     "supplies": frozenset({"receive", "distribute", "funds"}),
     "quarantine": frozenset({"retry", "discard"}),

@@ -790,10 +790,15 @@ def _leads(store: Store, rng: random.Random, t: list[datetime], now: datetime, n
         for stage in pipeline[1 : depth + 1]:
             step_time = min(step_time + timedelta(hours=rng.uniform(1, 8)), now)
             t[0] = step_time
-            store.set_lead_status(lid, stage)
+            store.set_lead_status(lid, stage, next_action_at=to_iso(next_action))
         if drop and depth < len(pipeline) - 1:
             t[0] = min(step_time + timedelta(hours=1), now)
-            store.set_lead_status(lid, LeadStatus.DROPPED, reason=rng.choice(reasons).value)
+            store.set_lead_status(
+                lid,
+                LeadStatus.DROPPED,
+                reason=rng.choice(reasons).value,
+                next_action_at=to_iso(next_action),
+            )
     return n
 
 

@@ -269,7 +269,7 @@ def _units(
         for name, kind in MISSING_UNITS
     ]
     specs.sort(key=lambda s: s.name)
-    rc.sync_units(store, specs, source="demo")
+    rc.sync_units(store, specs, source=rc.DEMO_SOURCE)
     rc.auto_settle(store, now, desk_zone)
     missing_names = {name for name, _kind in MISSING_UNITS}
     notes = ["daily report by email", "report form received (WeChat)", "phoned in: all well"]

@@ -1,11 +1,14 @@
 """``dutyboard arrivals`` and ``dutyboard rollcall``: what lands soon, who has reported.
 
 ``dutyboard arrivals [--hours 24] [--json]``      the next hours, read-only
-``dutyboard arrivals import FILE [--source S]``   traveller declarations (CSV/xlsx/JSON)
+``dutyboard arrivals import FILE [--source S]``   traveller declarations or a shipment list
+                                                  (CSV/xlsx/JSON; --kind, else by its columns)
+``dutyboard arrivals add --eta WHEN …``           one shipment or traveller (arrivals_add.py)
 ``dutyboard rollcall [--date D] [--json]``        each unit's state, read-only
 ``dutyboard rollcall mark UNIT [--note TEXT]``    a unit has reported (manual mark)
 ``dutyboard rollcall history UNIT``               its streak and gaps
 ``dutyboard rollcall sync``                       write the configured units to the database
+                                                  (they replace the demo's units)
 """
 
 from __future__ import annotations
@@ -20,11 +23,12 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from dutyboard.commands import Context, Subparsers, UsageError, common_options
+from dutyboard.commands import Context, Subparsers, UsageError, arrivals_add, common_options
 from dutyboard.domain.arrivals import holdups, is_overdue, origin_time
 from dutyboard.domain.clock import from_iso, parse_day, to_iso, utcnow
 from dutyboard.domain.rollcall import RollCallState, UnitSpec
 from dutyboard.domain.text import clean_data, clean_line, clean_output, clean_text
+from dutyboard.i18n import _
 from dutyboard.ingest.records import UnreadableFile
 from dutyboard.store import Row, Store
 from dutyboard.store import arrivals as arr
@@ -48,25 +52,42 @@ def register(sub: Subparsers) -> None:
     parser.add_argument("--kind", choices=("shipment", "traveller"), help="only this kind")
     parser.add_argument("--json", action="store_true", help="print JSON instead")
     parser.set_defaults(func=run_list)
-    actions = parser.add_subparsers(dest="action", metavar="[import]")
+    actions = parser.add_subparsers(dest="action", metavar="[import|add]")
     imp = actions.add_parser(
         "import",
-        help="import a traveller-declaration export (CSV, TSV, xlsx, JSON)",
-        description="Import travellers declaring a journey. The same file twice adds nothing; "
-        "a changed ETA updates the traveller and keeps the old ETA in the history. Rows "
-        "that cannot be read go to quarantine.",
+        help="import traveller declarations or a shipment list (CSV, TSV, xlsx, JSON)",
+        description="Import travellers declaring a journey, or shipments on their way. The "
+        "kind is --kind, else what the columns say (name, arrangement: travellers; contents, "
+        "quantity, permit, customs: shipments); a file whose columns are clearly another "
+        "kind's is refused, naming it. The same file twice adds nothing; a changed ETA "
+        "updates the arrival and keeps the old ETA in the history. Rows that cannot be read "
+        "go to quarantine.",
     )
     common_options(imp)
     imp.add_argument("file", type=Path, metavar="FILE")
     imp.add_argument(
+        "--kind",
+        dest="import_kind",
+        choices=("travellers", "shipments"),
+        default=None,
+        help="what the file holds (default: by its columns; travellers when they say neither)",
+    )
+    imp.add_argument(
+        "--force-kind",
+        action="store_true",
+        help="import the file as --kind even when its columns are clearly another kind's",
+    )
+    imp.add_argument(
         "--source",
-        default="declarations",
-        help="name of the declaration platform (identity is per source; default: declarations)",
+        default=None,
+        help="name of the platform or list (identity is per source; default: declarations "
+        "for travellers, shipments for shipments)",
     )
     imp.add_argument(
         "--zone", default=None, help="zone of arrival times written without one (default: desk)"
     )
     imp.set_defaults(func=run_import)
+    arrivals_add.register(actions)
 
     roll = sub.add_parser(
         "rollcall",
@@ -90,7 +111,9 @@ def register(sub: Subparsers) -> None:
     )
     common_options(mark)
     mark.add_argument("unit", metavar="UNIT", help="unit name (or a unique part of it), or id")
-    mark.add_argument("--note", default="", help="how the report came (e.g. 'by phone')")
+    mark.add_argument(
+        "--note", default="", help="how the report came (default: 'by phone', the desk took it)"
+    )
     mark.add_argument(
         "--date",
         default=None,
@@ -110,7 +133,8 @@ def register(sub: Subparsers) -> None:
         "sync",
         help="write the units of [rollcall] in the config to the database",
         description="Add or update the configured units; units no longer configured are "
-        "deactivated (their history stays).",
+        "deactivated (their history stays). The demo's units are replaced: removed with "
+        "their demo reports (one of a configured name becomes that unit).",
     )
     common_options(sync)
     sync.set_defaults(func=run_sync)
@@ -232,26 +256,39 @@ def run_list(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def run_import(args: argparse.Namespace, ctx: Context) -> int:
-    from dutyboard.ingest.travellers import import_travellers
+    from dutyboard.ingest.shipments import import_arrivals
     from dutyboard.ingest.values import canonical_zone
 
+    if getattr(args, "role", "officer") == "leader":
+        raise UsageError(
+            "this session is read-only (--role leader): a leader lists the arrivals; an "
+            "officer imports them"
+        )
     path: Path = args.file
     if not path.is_file():
         raise UsageError(f"{path}: no such file")
     zone_name = args.zone or ctx.config.timezone
     if canonical_zone(zone_name) is None:
         raise UsageError(f"--zone {zone_name!r} is not a known IANA time zone")
+    if args.force_kind and args.import_kind is None:
+        raise UsageError("--force-kind needs --kind (travellers or shipments)")
     data = path.read_bytes()
     store = _open(ctx, readonly=False)
     try:
-        summary = import_travellers(
-            store, data, str(path), source=args.source, default_zone=zone_name
+        summary = import_arrivals(
+            store,
+            data,
+            str(path),
+            kind=args.import_kind,
+            force_kind=args.force_kind,
+            source=args.source,
+            default_zone=zone_name,
         )
     except UnreadableFile as exc:
         raise UsageError(str(exc)) from None
     finally:
         store.close()
-    print(clean_output(summary.line()))
+    print(clean_output(summary.line()) + ("" if summary.kind == "travellers" else " (shipments)"))
     for warning in summary.warnings[:20]:
         print(f"  warning: {clean_text(warning, limit=300)}", file=sys.stderr)
     return 1 if summary.quarantined else 0
@@ -266,9 +303,10 @@ def run_rollcall(args: argparse.Namespace, ctx: Context) -> int:
     day = _day(args.date, zone_name)
     store = _open(ctx, readonly=True)
     try:
-        rows = rc.roll_call(store, now, zone_name, day=day)
+        view = rc.roll_call_view(store, now, zone_name, day=day)
     finally:
         store.close()
+    rows = view.days
     if args.json:
         payload = {
             "schema": 1,
@@ -277,11 +315,48 @@ def run_rollcall(args: argparse.Namespace, ctx: Context) -> int:
             "date": day.isoformat() if day else None,
             "counts": {s.value: sum(1 for r in rows if r.state is s) for s in RollCallState},
             "units": [r.as_dict() for r in rows],
+            # Listed after that period closed: they owed nothing then (never missing).
+            "not_yet_on_roll": [
+                {
+                    "unit": u.name,
+                    "listed_at": u.created_at or None,
+                    "first_due": _iso(u.first_owed(zone_name)),
+                }
+                for u in view.not_yet
+            ],
         }
         _write_json(payload)
         return 0
-    _write("\n".join(rollcall_lines(rows, now, ZoneInfo(zone_name))))
+    zone = ZoneInfo(zone_name)
+    lines = rollcall_lines(rows, now, zone)
+    lines += not_yet_lines(view.not_yet, zone)
+    _write("\n".join(lines))
     return 0
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def not_yet_lines(not_yet: Sequence[rc.Unit], zone: ZoneInfo) -> list[str]:
+    """Units listed after the period asked for: not yet on the roll then, not missing."""
+    lines = []
+    for unit in not_yet:
+        listed = unit.listed_at
+        since = f"{listed.astimezone(zone):%Y-%m-%d %H:%M}" if listed else "—"
+        first = unit.first_owed(zone.key)
+        lines.append(
+            "  ".join(
+                [
+                    _pad(_("not yet on the roll"), 20),
+                    _pad(unit.name, 40),
+                    _("listed {when}; first report due {day}").format(
+                        when=since, day=first.isoformat() if first else "—"
+                    ),
+                ]
+            )
+        )
+    return lines
 
 
 def rollcall_lines(rows: Sequence[rc.UnitDay], now: datetime, zone: ZoneInfo) -> list[str]:
@@ -329,7 +404,8 @@ def run_mark(args: argparse.Namespace, ctx: Context) -> int:
         )
     finally:
         store.close()
-    print(f"{clean_line(day.name)}: {day.state.value} for {day.day.isoformat()}")
+    note = f" — {clean_line(day.note, limit=80)}" if day.note else ""
+    print(f"{clean_line(day.name)}: {day.state.value} for {day.day.isoformat()}{note}")
     return 0
 
 
@@ -374,11 +450,31 @@ def run_sync(args: argparse.Namespace, ctx: Context) -> int:
         raise UsageError("no units configured: add [[rollcall.units]] tables to the config")
     store = _open(ctx, readonly=False)
     try:
-        changed = rc.sync_units(store, specs)
+        result = rc.sync_config_units(store, specs)
     finally:
         store.close()
-    print(f"{len(specs)} units configured, {changed} changed")
+    print(f"{result.configured} units configured, {result.changed} changed")
+    for line in sync_lines(result):
+        print(clean_line(line, limit=500))
     return 0
+
+
+def sync_lines(result: rc.SyncResult) -> list[str]:
+    """What a sync replaced or deactivated, one line each (nothing silently)."""
+    lines = []
+    demo = len(result.demo_removed) + len(result.demo_kept)
+    if demo:
+        template = _(
+            "replaced the demo's {count} units and their {reports} reports with the configured"
+        )
+        lines.append(template.format(count=demo, reports=result.demo_reports))
+    if result.deactivated:
+        lines.append(
+            _("deactivated, no longer configured (their history stays): {names}").format(
+                names=", ".join(result.deactivated)
+            )
+        )
+    return lines
 
 
 # -- text helpers ----------------------------------------------------------------------------

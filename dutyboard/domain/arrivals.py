@@ -19,6 +19,7 @@ from importlib import resources
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dutyboard.domain.status import IllegalTransition
+from dutyboard.i18n import _
 
 
 class ArrivalKind(StrEnum):
@@ -351,6 +352,91 @@ def _state(value: str) -> ArrivalState:
         raise IllegalTransition(
             f"unknown arrival state {value!r}; expected one of {choices}"
         ) from None
+
+
+# -- words people type for a kind and a hold-up (the form, the CLI, a shipments file) ----
+
+
+def _word(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).strip().casefold().replace("_", " ")
+
+
+_KIND_WORDS: dict[str, ArrivalKind] = {
+    **dict.fromkeys(
+        ("shipment", "shipments", "goods", "cargo", "freight", "g", "s", "物资", "货物", "货"),
+        ArrivalKind.SHIPMENT,
+    ),
+    **dict.fromkeys(
+        (
+            "traveller",
+            "travellers",
+            "traveler",
+            "travelers",
+            "person",
+            "people",
+            "passenger",
+            "p",
+            "t",
+            "人员",
+            "旅客",
+            "人",
+        ),
+        ArrivalKind.TRAVELLER,
+    ),
+}
+# "" and these mean: no such hold-up.
+_NO_HOLDUP = frozenset(
+    {"", "-", "—", "none", "no", "n/a", "na", "not needed", "无", "无需", "不需要"}
+)
+_PERMIT_WORDS: dict[str, Permit] = {
+    **dict.fromkeys(
+        ("pending", "waiting", "applied", "requested", "?", "待批", "待审批", "申请中", "未批"),
+        Permit.PENDING,
+    ),
+    **dict.fromkeys(
+        ("granted", "approved", "ok", "yes", "已批", "已批准", "批准", "获批"), Permit.GRANTED
+    ),
+}
+_CUSTOMS_WORDS: dict[str, Customs] = {
+    **dict.fromkeys(
+        ("pending", "waiting", "held", "?", "待清关", "清关中", "报关中", "未清关"),
+        Customs.PENDING,
+    ),
+    **dict.fromkeys(
+        ("cleared", "granted", "released", "done", "ok", "yes", "已清关", "放行", "已放行"),
+        Customs.CLEARED,
+    ),
+}
+
+
+def parse_kind(text: str) -> ArrivalKind:
+    """'goods' / 'shipment' / '物资' → shipment; 'person' / 'traveller' / '人员' → traveller."""
+    found = _KIND_WORDS.get(_word(text))
+    if found is None:
+        raise ValueError(_("is neither goods nor a person (goods / person)"))
+    return found
+
+
+def parse_permit(text: str | None) -> Permit | None:
+    """A flight permit as typed: 'pending' / 'granted' (待批 / 已批); blank or 'none': none."""
+    word = _word(text or "")
+    if word in _NO_HOLDUP:
+        return None
+    found = _PERMIT_WORDS.get(word)
+    if found is None:
+        raise ValueError(_("is not a permit state (pending / granted / none)"))
+    return found
+
+
+def parse_customs(text: str | None) -> Customs | None:
+    """Customs as typed: 'pending' / 'cleared' ('granted' too; 待清关 / 已清关); blank: none."""
+    word = _word(text or "")
+    if word in _NO_HOLDUP:
+        return None
+    found = _CUSTOMS_WORDS.get(word)
+    if found is None:
+        raise ValueError(_("is not a customs state (pending / cleared / none)"))
+    return found
 
 
 _FLIGHT = re.compile(r"^\s*([A-Z0-9]{2})\s*-?\s*(\d{1,4}[A-Z]?)\s*$", re.I)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from enum import StrEnum
 from functools import lru_cache
+from itertools import pairwise
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import holidays
@@ -23,11 +24,14 @@ from dutyboard.domain.workweek import WEEKDAY_NAMES, WorkPattern, default_patter
 __all__ = [
     "DEFAULT_NIGHT",
     "DEFAULT_PATTERN",
+    "CallPlan",
     "ClockChange",
+    "PartialWindow",
     "Party",
     "ReachState",
     "Reachability",
     "UnknownZone",
+    "best_partial",
     "common_windows",
     "format_countdown",
     "format_offset",
@@ -295,11 +299,14 @@ def _iter_windows(
     pattern: WorkPattern,
     country: str | None,
     subdivision: str | None,
+    last_day: date = date.max,
 ) -> Iterator[Interval]:
-    """Unclipped working windows from ``first_day`` on, in order, without overlaps."""
+    """Unclipped working windows from ``first_day`` to ``last_day``, in order, without
+    overlaps. Callers pass ``last_day``: a pattern with no working day at all (every day
+    a weekend) would otherwise walk the calendar to the year 9999, seconds of CPU."""
     day = first_day
     last_end: datetime | None = None
-    while True:
+    while day <= last_day:
         window = _day_window(tz, day, pattern, country, subdivision)
         if window is not None:
             start, end = window
@@ -338,8 +345,9 @@ def working_windows(
     # One day of margin: a local date's window can begin before ``start`` in UTC, and a
     # fall-back across midnight can make local dates briefly run backwards.
     first_day = start_utc.astimezone(tz).date() - timedelta(days=1)
+    last_day = end_utc.astimezone(tz).date() + timedelta(days=1)
     out: list[Interval] = []
-    for s, e in _iter_windows(tz, first_day, pattern, country, subdivision):
+    for s, e in _iter_windows(tz, first_day, pattern, country, subdivision, last_day):
         if s >= end_utc:
             break
         if e <= start_utc:
@@ -388,6 +396,129 @@ def common_windows(
             return []
     assert common is not None
     return [(s, e) for s, e in common if e - s >= min_length]
+
+
+# ------------------------------------------------------------- when no window fits all
+
+
+@dataclass(frozen=True)
+class PartialWindow:
+    """A window when some of the parties are at work: who it reaches and who it leaves
+    out (indices into the parties given, in their order)."""
+
+    start: datetime
+    end: datetime
+    reached: tuple[int, ...]
+    left_out: tuple[int, ...]
+
+    @property
+    def length(self) -> timedelta:
+        return self.end - self.start
+
+
+@dataclass(frozen=True)
+class CallPlan:
+    """What to propose when no window fits everyone.
+
+    ``best``: the window reaching the most parties (soonest among equals, then longest);
+    ``pair``: two windows that together reach everyone, in time order (the pair whose
+    second call can start soonest), the second's ``reached`` naming only those the first
+    left out (and the ``required`` parties).
+    Either may be None.
+    """
+
+    best: PartialWindow | None
+    pair: tuple[PartialWindow, PartialWindow] | None
+
+
+def best_partial(
+    parties: Sequence[Party],
+    start: datetime,
+    days: int = 7,
+    min_length: timedelta = _DEFAULT_MIN_COMMON,
+    *,
+    required: Sequence[int] = (),
+) -> CallPlan:
+    """When :func:`common_windows` finds nothing: the best partial window and a plan of
+    two calls covering everyone, over [start, start + days).
+
+    A window must be at least ``min_length`` long for everyone it reaches, reach at
+    least two parties (a call has two ends) and include every party in ``required``
+    (the officer, who is on both calls).
+    """
+    n = len(parties)
+    everyone = (1 << n) - 1
+    must = 0
+    for index in required:
+        must |= 1 << index
+    start_utc = _require_aware(start, "start")
+    end_utc = start_utc + timedelta(days=days)
+    # Sweep: split the horizon where anyone starts or stops work; each piece has one set
+    # of parties at work (a bit mask).
+    changes: dict[datetime, int] = {}
+    for index, p in enumerate(parties):
+        bit = 1 << index
+        for s, e in working_windows(
+            p.zone, start_utc, end_utc, p.pattern, country=p.country, subdivision=p.subdivision
+        ):
+            changes[s] = changes.get(s, 0) ^ bit
+            changes[e] = changes.get(e, 0) ^ bit
+    points = sorted(changes)
+    pieces: list[tuple[datetime, datetime, int]] = []
+    mask = 0
+    for here, after in pairwise(points):
+        mask ^= changes[here]
+        if mask:
+            pieces.append((here, after, mask))
+    # For each set of parties, its first window (the longest one starting then): from
+    # each piece, extend while the same people (or fewer) are still all at work.
+    first: dict[int, tuple[datetime, datetime]] = {}
+    for i, (lo, _hi, mask_i) in enumerate(pieces):
+        together = mask_i
+        for j in range(i, len(pieces)):
+            piece_lo, piece_hi, mask_j = pieces[j]
+            if j > i and piece_lo != pieces[j - 1][1]:
+                break  # a gap: nobody at work in between
+            together &= mask_j
+            if together & must != must or together.bit_count() < 2:
+                break
+            if piece_hi - lo >= min_length:
+                known = first.get(together)
+                if known is None or (lo, -(piece_hi - lo).total_seconds()) < (
+                    known[0],
+                    -(known[1] - known[0]).total_seconds(),
+                ):
+                    first[together] = (lo, piece_hi)
+
+    def window(reached: int, span: tuple[datetime, datetime]) -> PartialWindow:
+        return PartialWindow(
+            span[0],
+            span[1],
+            tuple(i for i in range(n) if reached >> i & 1),
+            tuple(i for i in range(n) if not reached >> i & 1),
+        )
+
+    if not first:
+        return CallPlan(None, None)
+    best_set = min(
+        first,
+        key=lambda m: (-m.bit_count(), first[m][0], -(first[m][1] - first[m][0]).total_seconds()),
+    )
+    # Two calls: the pair whose second call can start soonest; among those, the one
+    # whose first call reaches the most (fewer left for later), then the sooner first.
+    pair: tuple[PartialWindow, PartialWindow] | None = None
+    rank: tuple[datetime, int, datetime] | None = None
+    sets = sorted(first, key=lambda m: first[m][0])
+    for a_index, a in enumerate(sets):
+        for b in sets[a_index + 1 :]:
+            if a | b != everyone or a == everyone or b == everyone:
+                continue
+            one, two = sorted((a, b), key=lambda m: first[m][0])
+            this = (first[two][0], -one.bit_count(), first[one][0])
+            if rank is None or this < rank:
+                rank = this
+                pair = (window(one, first[one]), window(two & ~one | must, first[two]))
+    return CallPlan(window(best_set, first[best_set]), pair)
 
 
 # ---------------------------------------------------------------------- clock change
@@ -452,7 +583,8 @@ def reachability(
     upcoming: Interval | None = None
     horizon = now_utc + SEARCH_HORIZON
     first_day = local.date() - timedelta(days=1)
-    for s, e in _iter_windows(tz, first_day, pattern, country, subdivision):
+    last_day = horizon.astimezone(tz).date() + timedelta(days=1)
+    for s, e in _iter_windows(tz, first_day, pattern, country, subdivision, last_day):
         if e <= now_utc:
             continue
         if s <= now_utc:

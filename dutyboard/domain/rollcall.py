@@ -10,6 +10,9 @@ midnight.
 
 In a period: a report before the deadline is *reported*, one after it *late*; with no
 report the period is *due* until the deadline and *missing* from then on.
+
+A unit owes nothing for a period that closed before it was put on the list (configured or
+added): such a period is *not yet on the roll* (:func:`owed`), never missing.
 """
 
 from __future__ import annotations
@@ -49,6 +52,10 @@ class RollCallState(StrEnum):
 
 SETTLED = frozenset({RollCallState.REPORTED, RollCallState.LATE})
 UNIT_KINDS = ("school", "institute", "enterprise", "district", "overseas", "unit")
+#: The note a report marked by hand gets when the officer gives none: a report the desk
+#: marks itself is one it took on the phone (files and requests settle a unit on their
+#: own). Stored in English, like every note the store writes; shown through ``_()``.
+BY_PHONE = "by phone"
 
 
 @dataclass(frozen=True)
@@ -213,6 +220,18 @@ def state_at(
 def period_of_report(rule: Rule, at: datetime, zone: ZoneInfo) -> date:
     """The period a report made at ``at`` settles: the one whose window holds it."""
     return rule.period_for(at.astimezone(zone).date())
+
+
+def owed(rule: Rule, due: date, zone: ZoneInfo, listed_at: datetime | None) -> bool:
+    """Whether the period ``due`` is owed by a unit put on the list at ``listed_at``: only
+    if its window was still open then. A unit added at 18:00 owes that day's report (late
+    from the start, if its deadline has passed); it owes nothing for the days before."""
+    return listed_at is None or window(rule, due, zone)[1] > listed_at
+
+
+def first_owed(rule: Rule, listed_at: datetime, zone: ZoneInfo) -> date:
+    """The first period a unit put on the list at ``listed_at`` owes."""
+    return period_of_report(rule, listed_at, zone)
 
 
 # -- streaks ------------------------------------------------------------------------------

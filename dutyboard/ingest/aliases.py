@@ -55,6 +55,9 @@ CANONICAL_FIELDS: dict[Kind, tuple[str, ...]] = {
         "currency",
         "certification",
         "lead_time_days",
+        # The text before the time: a "next action" cell that is not a time is the text
+        # when no column of its own gives one (normalise.py).
+        "next_action",
         "next_action_at",
         "notes",
     ),
@@ -149,13 +152,16 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "交期", "供货周期", "发货时间"),
     "next_action": ("next action", "next action at", "follow up", "follow up at",
         "next contact", "下次联系", "跟进时间", "下次跟进", "下次联系时间"),
+    "next_step": ("next step", "next steps", "todo", "to do", "action item", "follow up note",
+        "下一步", "下一步工作", "下步工作", "待办", "待办事项", "跟进事项", "跟进内容"),
     "wechat": ("wechat", "wechat id", "weixin", "微信", "微信号"),
     "whatsapp": ("whatsapp", "whatsapp number"),
     "languages": ("languages", "language", "lang", "语言", "语种"),
     "tags": ("tags", "tag", "labels", "标签"),
     "work_hours": ("work hours", "working hours", "office hours", "hours", "工作时间",
         "办公时间"),
-    "role": ("role", "title", "position", "job title", "职务", "职位", "岗位", "头衔"),
+    "role": ("role", "title", "position", "job title", "designation", "职务", "职位", "岗位",
+        "头衔", "角色", "职称"),
     "kind": ("kind", "contact type", "类型", "类别"),
     "id": ("id", "external id", "reference", "ref", "record id", "编号", "单号", "记录编号"),
 }
@@ -199,6 +205,7 @@ KIND_FIELDS: dict[Kind, dict[str, tuple[str, int]]] = {
         "certification": ("certification", 1),
         "lead_time": ("lead_time_days", 1),
         "next_action": ("next_action_at", 1),
+        "next_step": ("next_action", 1),
     },
     "contacts": {
         **_COMMON,
@@ -444,6 +451,7 @@ WEAK_EVIDENCE = frozenset(
         "role",
         "tags",
         "kind",
+        "next_step",
         "wechat",
         "whatsapp",
         "currency",

@@ -9,7 +9,8 @@ Values that cannot be read:
 * numbers (quantity, unit_price, lead_time_days) and missing required fields make the
   record a ``RowProblem`` — a wrong number must not reach the desk looking right;
 * times, priority, time zone, currency, working hours, contact kind are kept as text in
-  ``extra`` with a warning — "ASAP" in a due column is information, not an error;
+  ``extra`` with a warning — "ASAP" in a due column is information, not an error; a lead's
+  next action that is not a time is what to do (``next_action``), the time left empty;
 * an unrecognised country stays in ``country`` as text, with a warning.
 """
 
@@ -480,8 +481,19 @@ class Normaliser:
         except ValueError as error:
             if kind in ("quantity", "price", "days"):
                 self._problem(state, column.name, f"{name} {quote(cell_text(value))} {error}")
+            elif name == "next_action_at" and self._next_action_text(state, value):
+                return
             else:
                 self._soft_fail(state, name, column, value, error)
+
+    def _next_action_text(self, state: _RowState, value: object) -> bool:
+        """A "next action" / "follow up" cell that is not a time ("call back about the
+        price") says what to do: it is the lead's next action text, unless a column of its
+        own ("next step", "下一步", read first) gave one. True if it was kept so."""
+        if "next_action" not in self.fields or "next_action" in state.fields:
+            return False
+        self._set_text(state, "next_action", value)
+        return "next_action" in state.fields
 
     def _check_required(self, state: _RowState, present: AbstractSet[str]) -> None:
         missing = [name for name in REQUIRED_FIELDS[self.kind] if name not in state.fields]

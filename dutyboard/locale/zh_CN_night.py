@@ -110,4 +110,69 @@ MESSAGES: dict[str, str] = {
     "{what} arrives {time} ({when})": "{what} {time} 抵达（{when}）",
     "{what} lands {time} ({when})": "{what} {time} 落地（{when}）",
     "donation / purchase / transfer": "捐赠 / 采购 / 调拨",
+    # roll-call, planner, conflicts (issue 18 should-works)
+    # the daily report's roll-call section and summary line
+    "Unit reports": "单位报送",
+    "{done} of {total} reported ({late} late) · {missing} missing · {due} still due": (
+        "{total} 个单位中已报 {done} 个（迟报 {late} 个）· 未报 {missing} 个 · 待报 {due} 个"
+    ),
+    "Reported at": "报送时间",
+    "How": "方式",
+    "marked by hand": "手工登记",
+    "file (run #{id})": "文件（导入 #{id}）",
+    "No reporting units.": "没有报送单位。",
+    "No unit owed a report this day.": "当天没有单位需要报送。",
+    "Not yet on the roll that day (listed later, owed nothing): {names}": (
+        "当天尚未列入点名（之后才加入，无需报送）：{names}"
+    ),
+    "Owed no report this day: {names}": "当天无需报送：{names}",
+    # dutyboard rollcall: units listed after the day asked for; what a sync replaced
+    "not yet on the roll": "尚未列入点名",
+    "listed {when}; first report due {day}": "{when} 加入；首次报送日 {day}",
+    "replaced the demo's {count} units and their {reports} reports with the configured": (
+        "已用配置中的单位替换演示数据的 {count} 个单位及其 {reports} 条报送"
+    ),
+    "deactivated, no longer configured (their history stays): {names}": (
+        "已停用（配置中已无，历史记录保留）：{names}"
+    ),
+    # the call planner, when no window fits everyone
+    "you": "你",
+    "Best partial window, reaching {count} of {total}:": "最佳部分时段，可联系 {total} 人中的 {count} 人：",
+    "with {names}": "参与：{names}",
+    "left out: {names}": "无法参与：{names}",
+    "{name} ({time} there)": "{name}（当地 {time}）",
+    "Or two calls that together reach everyone:": "或分两次通话，覆盖所有人：",
+    "No time zone known, not planned: {names}": "时区未知，未纳入安排：{names}",
+    # an edit that met someone else's change: who did what, when (desk time)
+    "{change}; reopen it to see the change": "{change}；请重新打开查看变更",
+    "{change} ({count} changes since you opened it); reopen it to see them": (
+        "{change}（自你打开后已有 {count} 处变更）；请重新打开查看"
+    ),
+    "{who} acknowledged this {what} at {time}": "{who} 已于 {time} 确认此{what}",
+    "{who} moved this {what} to {status} at {time}": "{who} 已于 {time} 将此{what}改为「{status}」",
+    "{who} assigned this {what} to {assignee} at {time}": (
+        "{who} 已于 {time} 将此{what}指派给 {assignee}"
+    ),
+    "{who} took this {what} at {time}": "{who} 已于 {time} 认领此{what}",
+    "{who} put this {what} back in the unowned pool at {time}": (
+        "{who} 已于 {time} 将此{what}放回待认领"
+    ),
+    "{who} added a note to this {what} at {time}": "{who} 已于 {time} 为此{what}添加备注",
+    "{who} set the next action of this {what} at {time}": (
+        "{who} 已于 {time} 设定此{what}的下一步"
+    ),
+    "{who} changed when this {what} is expected at {time}": (
+        "{who} 已于 {time} 更改此{what}的预计时间"
+    ),
+    "{who} changed the hold-ups of this {what} at {time}": ("{who} 已于 {time} 更改此{what}的卡点"),
+    "{who} recorded a call to this {what} at {time}": "{who} 已于 {time} 记录了与此{what}的联系",
+    "{who} added this {what} at {time}": "{who} 已于 {time} 新建此{what}",
+    "{who} changed this {what} at {time}": "{who} 已于 {time} 修改此{what}",
+    "someone": "有人",
+    "conflict\x04request": "需求",
+    "conflict\x04lead": "线索",
+    "conflict\x04contact": "联系人",
+    "conflict\x04arrival": "到达记录",
+    "conflict\x04handover": "交接",
+    "conflict\x04reporting_unit": "报送单位",
 }

@@ -1,5 +1,6 @@
-"""The daily report: what came in, what went out, open needs, the leads pipeline and the
-day's notable events, for one calendar day in the desk's zone — ready to publish.
+"""The daily report: what came in, what went out, open needs, the leads pipeline, the
+day's notable events and the units' roll-call, for one calendar day in the desk's zone —
+ready to publish.
 
 :func:`build_daily_report` reads everything in one read snapshot (it works on a leader's
 read-only connection) into a :class:`DailyReport`; :func:`report_sections` turns it into
@@ -11,7 +12,10 @@ spreadsheet-safe), always through a temporary file and a rename.
 What the day covers: ledger entries whose time falls in ``[D 00:00, D+1 00:00)`` local
 time, and events logged in that window. Totals are cumulative to the end of the day.
 Open needs and the pipeline are as they stand when the report is made (the database
-keeps the current state; the events log says what moved that day).
+keeps the current state; the events log says what moved that day). The roll-call covers
+the units that owed a report that day (the period due on it) or reported during it, each
+state as it stands when the report is made; units listed later owed nothing and are named
+apart, never as missing.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from zoneinfo import ZoneInfo
 
 from dutyboard import files, i18n
 from dutyboard.domain.clock import from_iso, to_iso
+from dutyboard.domain.rollcall import BY_PHONE, RollCallState
 from dutyboard.domain.status import OPEN_REQUEST_STATUSES, LeadStatus
 from dutyboard.domain.supplies import (
     DEFAULT_CATALOG,
@@ -49,6 +54,7 @@ from dutyboard.i18n import _
 from dutyboard.reports.cells import spreadsheet_safe
 from dutyboard.reports.export import xlsx_sheet_title
 from dutyboard.store import Row, Store
+from dutyboard.store import rollcall as rc
 from dutyboard.store import supplies as ledger
 
 TOP = 20  # entries / needs / events listed per section; the rest are counted
@@ -110,6 +116,20 @@ class Notable:
 
 
 @dataclass(frozen=True)
+class RollCallLine:
+    """One unit's report owed (or made) on the day."""
+
+    unit: str
+    kind: str
+    state: str  # reported, late, due, missing
+    deadline: str  # UTC ISO
+    at: str | None  # when the report came (UTC ISO)
+    by_entity: str | None  # manual, request, ingest_run
+    by_id: int | None
+    note: str | None
+
+
+@dataclass(frozen=True)
 class DailyReport:
     desk_name: str
     timezone: str
@@ -137,6 +157,9 @@ class DailyReport:
     notable: list[Notable]
     notable_count: int
     top: int = TOP
+    rollcall: list[RollCallLine] = field(default_factory=list)  # missing first
+    rollcall_not_yet: list[str] = field(default_factory=list)  # listed after that day
+    rollcall_not_due: list[str] = field(default_factory=list)  # owed another day (weekly)
 
 
 # -- reading ------------------------------------------------------------------------------
@@ -323,6 +346,34 @@ def _join(*parts: object) -> str:
     return " — ".join(str(p) for p in parts if p)
 
 
+def _rollcall(
+    store: Store, day: date, timezone: str, now: datetime, start: str, end: str
+) -> tuple[list[RollCallLine], list[str], list[str]]:
+    """The units that owed a report on ``day`` (or reported during it), the units not yet
+    on the roll then, and the units that owed nothing that day (a weekly rule)."""
+    view = rc.roll_call_view(store, now, timezone, day=day)
+    lo, hi = from_iso(start), from_iso(end)
+    lines: list[RollCallLine] = []
+    not_due: list[str] = []
+    for d in view.days:
+        if d.day != day and not (d.at is not None and lo <= d.at < hi):
+            not_due.append(d.name)  # a weekly unit in mid-week: owed another day
+            continue
+        lines.append(
+            RollCallLine(
+                unit=d.name,
+                kind=d.kind,
+                state=d.state.value,
+                deadline=to_iso(d.deadline),
+                at=to_iso(d.at) if d.at else None,
+                by_entity=d.by_entity,
+                by_id=d.by_id,
+                note=d.note,
+            )
+        )
+    return lines, [u.name for u in view.not_yet], not_due
+
+
 def build_daily_report(
     store: Store,
     day: date,
@@ -338,6 +389,9 @@ def build_daily_report(
     start, end = ledger.day_bounds(day, zone)
     generated = to_iso(now or store.clock())
     with ledger.reading(store) as conn:
+        rollcall, not_yet, not_due = _rollcall(
+            store, day, timezone, from_iso(generated), start, end
+        )
         moved = _movements(store, start, end)
         received, received_count = _entries(store, "received", start, end, top)
         distributed, distributed_count = _entries(store, "distributed", start, end, top)
@@ -386,6 +440,9 @@ def build_daily_report(
             notable=notable,
             notable_count=notable_count,
             top=top,
+            rollcall=rollcall,
+            rollcall_not_yet=not_yet,
+            rollcall_not_due=not_due,
         )
 
 
@@ -478,6 +535,46 @@ def _notable_text(n: Notable) -> str:
     return template.format(ref=ref, status=_status(n.status), label=n.label, who=n.label)
 
 
+def roll_state_label(state: str) -> str:
+    """A roll-call state as the desk reads it; MISSING stands out (as on the board)."""
+    if state == RollCallState.DUE:
+        # "due" has its own key: elsewhere the word is a deadline.
+        word = _("roll-call\x04due")
+        return "due" if word.startswith("roll-call") else word
+    word = _(state)
+    return word.upper() if state == RollCallState.MISSING else word
+
+
+def _roll_how(line: RollCallLine) -> str:
+    """How the report came: the record that settled it, or the officer's note."""
+    if line.by_entity == "request":
+        return _("request #{id}").format(id=line.by_id)
+    if line.by_entity == "ingest_run":
+        return _("file (run #{id})").format(id=line.by_id)
+    if line.note:
+        return _(BY_PHONE) if line.note == BY_PHONE else line.note
+    return _("marked by hand") if line.by_entity else ""
+
+
+def rollcall_phrase(report: DailyReport) -> str:
+    """'12 of 14 reported (1 late) · 2 missing · 0 still due', or '—' with no units."""
+    lines = report.rollcall
+    if not lines:
+        return "—"
+    count = {state.value: 0 for state in RollCallState}
+    for line in lines:
+        count[line.state] = count.get(line.state, 0) + 1
+    return _(
+        "{done} of {total} reported ({late} late) · {missing} missing · {due} still due"
+    ).format(
+        done=count["reported"] + count["late"],
+        total=len(lines),
+        late=count["late"],
+        missing=count["missing"],
+        due=count["due"],
+    )
+
+
 def report_title(report: DailyReport) -> str:
     return _("{desk} — daily report for {day}").format(
         desk=report.desk_name, day=day_label(report.day)
@@ -503,6 +600,13 @@ def report_sections(report: DailyReport) -> list[Section]:
     def when(iso: str | None) -> str:
         return f"{from_iso(iso).astimezone(zone):%m-%d %H:%M}" if iso else ""
 
+    def when_hm(iso: str | None) -> str:
+        """The time on the report's day; the date too for another day."""
+        if not iso:
+            return ""
+        local = from_iso(iso).astimezone(zone)
+        return f"{local:%H:%M}" if local.date() == report.day else f"{local:%m-%d %H:%M}"
+
     fulfilled = report.requests_moved.get("fulfilled", 0)
     summary = Section(
         "summary",
@@ -518,6 +622,7 @@ def report_sections(report: DailyReport) -> list[Section]:
             [_("Funds received"), money_list(report.funds_in)],
             [_("Funds received to date"), money_list(report.funds_total)],
             [_("Spent on purchases to date"), money_list(report.purchases_total)],
+            [_("Unit reports"), rollcall_phrase(report)],
         ],
     )
 
@@ -663,7 +768,52 @@ def report_sections(report: DailyReport) -> list[Section]:
         note=_more(len(report.notable), report.notable_count, ranked=True),
         empty=_("Nothing notable was logged."),
     )
-    return [summary, came_in, receipts, went_out, deliveries, totals, needs, leads, notable]
+    order = {"missing": 0, "late": 1, "due": 2, "reported": 3}
+    roll_notes = []
+    if report.rollcall_not_yet:
+        roll_notes.append(
+            _("Not yet on the roll that day (listed later, owed nothing): {names}").format(
+                names=", ".join(report.rollcall_not_yet)
+            )
+        )
+    if report.rollcall_not_due:
+        roll_notes.append(
+            _("Owed no report this day: {names}").format(names=", ".join(report.rollcall_not_due))
+        )
+    roll_note = " ".join(roll_notes)
+    rollcall = Section(
+        "rollcall",
+        _("Roll-call"),
+        [_("Unit"), _("State"), _("Deadline"), _("Reported at"), _("How")],
+        [
+            [
+                line.unit,
+                roll_state_label(line.state),
+                when_hm(line.deadline),
+                when_hm(line.at),
+                _roll_how(line),
+            ]
+            for line in sorted(
+                report.rollcall, key=lambda r: (order.get(r.state, 4), r.deadline, r.unit)
+            )
+        ],
+        note=roll_note,
+        empty=" ".join([_("No unit owed a report this day."), roll_note]).strip()
+        if roll_note
+        else _("No reporting units."),
+    )
+    return [
+        summary,
+        came_in,
+        receipts,
+        went_out,
+        deliveries,
+        totals,
+        needs,
+        leads,
+        notable,
+        rollcall,
+    ]
 
 
 # -- writers ------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -39,6 +39,7 @@ from dutyboard.store.rollcall import rollcall_counts
 from dutyboard.store.store import Row, Store, clean_fields
 
 ENTITY = "arrival"
+MAX_ORIGINAL_CHARS = 100_000  # of a quarantined row's original text
 # Columns a caller may set. Anything else is refused, so a column name never comes from
 # outside. state, reminded_at and the *_at stamps change only through the functions here.
 FIELDS = frozenset(
@@ -118,6 +119,31 @@ def by_external_id(store: Store, source: str, external_id: str) -> Row:
     return dict(row)
 
 
+def find_leads(store: Store, text: str, limit: int = 10) -> list[Row]:
+    """The leads an arrival may be linked to, as an officer names one: its number ('12',
+    '#12') or words of its supplier's name (every word, in any order). Newest first."""
+    typed = clean_text(text, limit=200).strip()
+    if not typed:
+        return []
+    number = typed.lstrip("#").strip()
+    with store._lock:
+        if number.isdigit():
+            found = store.conn.execute(
+                "SELECT id, supplier, country, item, quantity, unit, status FROM leads "
+                "WHERE id = ?",
+                (int(number),),
+            ).fetchall()
+            return [dict(r) for r in found]
+        words = typed.split()
+        where = " AND ".join("supplier LIKE ? ESCAPE '\\'" for _ in words)
+        found = store.conn.execute(
+            "SELECT id, supplier, country, item, quantity, unit, status FROM leads "
+            f"WHERE {where} ORDER BY id DESC LIMIT ?",
+            (*(_like(w) for w in words), limit),
+        ).fetchall()
+    return [dict(r) for r in found]
+
+
 def arrival_history(store: Store, arrival_id: int, limit: int = 200) -> list[Row]:
     """The arrival's events, newest first (every ETA it had is in an update's ``before``)."""
     return store.history(ENTITY, arrival_id, limit)
@@ -141,14 +167,23 @@ def upcoming(
     recent_hours: float = 6,
     limit: int = 100,
     kind: str | None = None,
+    words: Sequence[Sequence[str]] = (),
 ) -> ArrivalsWindow:
     """Everything still open with an ETA before ``now + hours`` (overdue ones however old:
     they need the desk), and what was finished with an ETA in the last ``recent_hours``.
     Ordered by ETA; at most ``limit`` rows, ``more`` counts the rest.
+
+    ``words`` filters (the panel's ``/``): every entry must match, an entry being any of
+    its spellings (what was typed, and the state it names in English), each looked for in
+    the reference, contents, traveller, origin, destination, carrier, kind and state. A
+    filter looks past the horizon: an open arrival due next week is found by its waybill.
     """
     horizon = to_iso(now + timedelta(hours=hours))
     recent = to_iso(now - timedelta(hours=recent_hours))
-    where, params = _window_where(horizon, recent, kind)
+    words = [list(w) for w in words if any(str(s).strip() for s in w)]
+    where, params = _window_where(MAX_ISO if words else horizon, recent, kind)
+    if words:
+        where = f"{where} AND {_words_where(words, params)}"
     with store._lock:
         rows = [
             dict(r)
@@ -175,6 +210,39 @@ def _window_where(horizon: str, recent: str, kind: str | None) -> tuple[str, lis
         where += " AND kind = ?"
         params.append(ArrivalKind(kind).value)
     return where, params
+
+
+# Beyond every ETA: the horizon of a filtered list (ISO strings compare as times).
+MAX_ISO = "9999-12-31T23:59:59+00:00"
+FILTER_COLUMNS = (
+    "reference",
+    "item",
+    "unit",
+    "traveller",
+    "origin_city",
+    "origin_country",
+    "destination",
+    "carrier",
+    "kind",
+    "state",
+)
+
+
+def _like(text: str) -> str:
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def _words_where(words: Sequence[Sequence[str]], params: list[Any]) -> str:
+    """Each word (any of its spellings) in any of :data:`FILTER_COLUMNS`; appends params."""
+    clauses = []
+    for spellings in words:
+        terms = []
+        for spelling in dict.fromkeys(str(s).strip() for s in spellings if str(s).strip()):
+            for column in FILTER_COLUMNS:
+                terms.append(f"{column} LIKE ? ESCAPE '\\'")
+                params.append(_like(spelling))
+        clauses.append("(" + " OR ".join(terms) + ")")
+    return " AND ".join(clauses)
 
 
 def arrivals_between(store: Store, start: str, end: str, limit: int = 50) -> tuple[list[Row], int]:
@@ -269,6 +337,7 @@ def insert_arrival(
         guessed = guess_zone(values.get("origin_country"), values.get("origin_city"))
         if guessed:
             values["origin_tz"] = guessed
+    _check_lead(conn, values)
     now = at or store.now()
     values.setdefault("state", ArrivalState.EXPECTED.value)
     values["first_eta"] = values["eta"]
@@ -316,6 +385,8 @@ def apply_changes(
     values = _checked(changes)
     values.update(extra or {})
     before = _row(conn, arrival_id)
+    if values.get("lead_id") is not None and values["lead_id"] != before.get("lead_id"):
+        _check_lead(conn, values)
     if expected_version is not None and before["version"] != expected_version:
         raise StaleEdit(
             f"arrival #{arrival_id} was changed by someone else (version "
@@ -472,6 +543,122 @@ def add_arrival_note(
         )
 
 
+# -- files of arrivals (traveller declarations, shipment lists) ---------------------------
+#
+# The importers (dutyboard.ingest.travellers, .shipments) write one file in one
+# transaction through these: its ingest run, its arrivals (insert_arrival /
+# apply_changes) and the rows it could not read, quarantined with their reason.
+
+
+def begin_import(
+    store: Store, conn: sqlite3.Connection, *, source: str, location: str, kind: str
+) -> int:
+    """The ingest run of one file (inside the importer's transaction); returns its id."""
+    cur = conn.execute(
+        "INSERT INTO ingest_runs (source, location, started_at, kind) VALUES (?, ?, ?, ?)",
+        (source, location, store.now(), kind),
+    )
+    return int(cur.lastrowid or 0)
+
+
+def arrival_of_source(conn: sqlite3.Connection, source: str, external_id: str) -> Row | None:
+    """The arrival a source's file knows as ``external_id`` (inside a transaction)."""
+    row = conn.execute(
+        "SELECT * FROM arrivals WHERE source = ? AND external_id = ?", (source, external_id)
+    ).fetchone()
+    return dict(row) if row is not None else None
+
+
+def lead_of(conn: sqlite3.Connection, text: str) -> tuple[int | None, str | None]:
+    """A file's "lead" cell → (lead id, None), or (None, why it links to none): a number
+    that is a lead, or a supplier's name that only one lead has."""
+    typed = clean_text(text, limit=200).strip()
+    number = typed.lstrip("#").strip()
+    if number.isdigit():
+        if conn.execute("SELECT 1 FROM leads WHERE id = ?", (int(number),)).fetchone():
+            return int(number), None
+        return None, f"lead #{number} does not exist"
+    found = conn.execute(
+        "SELECT id FROM leads WHERE supplier = ? COLLATE NOCASE ORDER BY id LIMIT 2", (typed,)
+    ).fetchall()
+    if len(found) == 1:
+        return int(found[0][0]), None
+    if found:
+        return None, f"several leads have the supplier {typed!r}; give the lead's number"
+    return None, f"no lead has the supplier {typed!r}"
+
+
+def quarantine_row(
+    store: Store,
+    conn: sqlite3.Connection,
+    *,
+    run_id: int,
+    source: str,
+    location: str,
+    row_number: int | None,
+    column: str | None,
+    reason: str,
+    original: str,
+) -> bool:
+    """Quarantine one row a file of arrivals could not give; False when the same bad row
+    of the same file is there already (a file imported twice quarantines it once)."""
+    original = original[:MAX_ORIGINAL_CHARS]
+    if conn.execute(
+        "SELECT 1 FROM quarantine WHERE source = ? AND location = ? AND row_number IS ? "
+        "AND reason = ? AND original = ? LIMIT 1",
+        (source, location, row_number, reason, original),
+    ).fetchone():
+        return False
+    conn.execute(
+        "INSERT INTO quarantine (run_id, at, source, location, row_number, column_name, "
+        "reason, original) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (run_id, store.now(), source, location, row_number, column, reason, original),
+    )
+    return True
+
+
+def finish_import(
+    store: Store,
+    conn: sqlite3.Connection,
+    run_id: int,
+    *,
+    source: str,
+    location: str,
+    kind: str,
+    added: int,
+    updated: int,
+    unchanged: int,
+    quarantined: int,
+    message: str | None,
+) -> None:
+    """Close the file's ingest run with its counts; an ``ingest`` event when it changed
+    anything."""
+    result = "partial" if quarantined else "ok"
+    conn.execute(
+        "UPDATE ingest_runs SET finished_at = ?, result = ?, rows_added = ?, "
+        "rows_updated = ?, rows_unchanged = ?, rows_quarantined = ?, message = ? "
+        "WHERE id = ?",
+        (store.now(), result, added, updated, unchanged, quarantined, message, run_id),
+    )
+    if added or updated:
+        store.log_event(
+            conn,
+            "ingest_run",
+            run_id,
+            "ingest",
+            None,
+            {
+                "source": source,
+                "location": location,
+                "kind": kind,
+                "result": result,
+                "added": added,
+                "updated": updated,
+                "quarantined": quarantined,
+            },
+        )
+
+
 # -- reminders ---------------------------------------------------------------------------
 
 
@@ -592,6 +779,13 @@ def _checked(fields: Mapping[str, Any]) -> dict[str, Any]:
                 raise ValidationError(
                     f"arrival: {name} {values[name]!r} is not one of {choices}"
                 ) from None
+    if values.get("lead_id") is not None:
+        try:
+            values["lead_id"] = int(str(values["lead_id"]).strip().lstrip("#"))
+        except ValueError:
+            raise ValidationError(
+                f"arrival: lead {values['lead_id']!r} is not a lead's number"
+            ) from None
     if values.get("quantity") is not None:
         try:
             quantity = float(values["quantity"])
@@ -604,6 +798,14 @@ def _checked(fields: Mapping[str, Any]) -> dict[str, Any]:
     if "extra" in values and isinstance(values["extra"], Mapping):
         values["extra"] = json.dumps(values["extra"], ensure_ascii=False, sort_keys=True)
     return values
+
+
+def _check_lead(conn: sqlite3.Connection, values: Mapping[str, Any]) -> None:
+    lead_id = values.get("lead_id")
+    if lead_id is None:
+        return
+    if conn.execute("SELECT 1 FROM leads WHERE id = ?", (lead_id,)).fetchone() is None:
+        raise ValidationError(f"arrival: lead #{lead_id} does not exist")
 
 
 def _append_note(store: Store, notes: str | None, text: str) -> str:
@@ -621,15 +823,21 @@ __all__ = [
     "apply_changes",
     "arrival_counts",
     "arrival_history",
+    "arrival_of_source",
     "arrivals_between",
+    "begin_import",
     "by_external_id",
     "delay",
     "describe",
     "desk_counts",
+    "find_leads",
+    "finish_import",
     "get_arrival",
     "insert_arrival",
+    "lead_of",
     "mark_done",
     "on_received",
+    "quarantine_row",
     "reminders_pending",
     "set_arrival_state",
     "set_holdup",

@@ -49,6 +49,7 @@ from dutyboard.domain.handover import (
 from dutyboard.domain.status import OPEN_LEAD_STATUSES, OPEN_REQUEST_STATUSES
 from dutyboard.domain.text import UNLIMITED, clean_data, clean_text
 from dutyboard.store.errors import NotFound, StaleEdit, ValidationError
+from dutyboard.store.quarantine import FAILING_SQL
 from dutyboard.store.store import Row, Store, clean_fields, clean_name
 
 # The brief looks this far past its end for arrivals: roughly the next shift.
@@ -59,6 +60,15 @@ ARRIVAL_OPEN = tuple(sorted(OPEN_ARRIVAL_STATES))
 ITEM_CAP = 20
 STALE_AFTER_HOURS = 12.0
 RECORD_TABLES = {"request": "requests", "lead": "leads"}
+
+# A handover's items in the officer's order (m100): ``position`` is a real, so an item
+# goes between two others at the midpoint of theirs; ties (and items written without a
+# position) fall back to the id. Every listing of one handover's items uses this order.
+ITEM_ORDER = "ORDER BY position, id"
+# Each item put at one place halves the gap there; before a gap would fall below this
+# (after ~20 such items) the handover is renumbered 1, 2, 3…, long before a double runs
+# out of distinct midpoints (~50 halvings).
+MIN_POSITION_GAP = 1e-6
 
 _OPEN_REQ = tuple(sorted(OPEN_REQUEST_STATUSES))
 _OPEN_LEAD = tuple(sorted(OPEN_LEAD_STATUSES))
@@ -152,7 +162,9 @@ def handover_view(
     with _reading(store) as conn:
         h = _handover(conn, handover_id)
         items = _rows(
-            conn, "SELECT * FROM handover_items WHERE handover_id = ? ORDER BY id", (handover_id,)
+            conn,
+            f"SELECT * FROM handover_items WHERE handover_id = ? {ITEM_ORDER}",
+            (handover_id,),
         )
         if h["state"] == HandoverState.DRAFT:
             brief: Brief | None = _brief(
@@ -190,6 +202,14 @@ def handover_view(
         listed_requests=sum(1 for i in active if i["entity"] == "request" and i["entity_id"]),
         listed_leads=sum(1 for i in active if i["entity"] == "lead" and i["entity_id"]),
     )
+
+
+def handover_items(store: Store, handover_id: int) -> list[Row]:
+    """A handover's items (removed ones too) in the officer's order, cleaned for showing."""
+    rows = store._all(
+        f"SELECT * FROM handover_items WHERE handover_id = ? {ITEM_ORDER}", (handover_id,)
+    )
+    return [clean_data(r) for r in rows]
 
 
 def handover_text(
@@ -464,14 +484,104 @@ def _add_open_items(
         "LIMIT ?",
         (*_OPEN_LEAD, officer, cap),
     )
-    added = 0
-    for entity, rows in (("request", requests), ("lead", leads)):
-        for record in rows:
-            if (entity, record["id"]) in present:
-                continue
-            _insert_item(conn, handover_id, entity, record, added_by=None)
-            added += 1
-    return added
+    new = [
+        (entity, record, _carried(conn, handover_id, entity, int(record["id"])))
+        for entity, rows in (("request", requests), ("lead", leads))
+        for record in rows
+        if (entity, record["id"]) not in present
+    ]
+
+    # Records carried over from an earlier handover come first, in the order the officer
+    # left them there (newest handover first); then the rest in the drafting order.
+    def order(index: int) -> tuple[int, float, float, float]:
+        carried = new[index][2]
+        if carried is None:
+            return (1, 0.0, 0.0, float(index))
+        return (0, -float(carried["handover_id"]), float(carried["position"]), carried["id"])
+
+    position = _end_position(conn, handover_id)
+    for index in sorted(range(len(new)), key=order):
+        entity, record, carried = new[index]
+        _insert_item(
+            conn, handover_id, entity, record, added_by=None, position=position, carried=carried
+        )
+        position += 1.0
+    return len(new)
+
+
+def _carried(conn: sqlite3.Connection, handover_id: int, entity: str, record_id: int) -> Row | None:
+    """The record's item in the latest signed handover before this one, if any."""
+    return _row(
+        conn,
+        "SELECT hi.id, hi.carry_count, hi.handover_id, COALESCE(hi.position, hi.id) AS position "
+        "FROM handover_items hi JOIN handovers h ON h.id = hi.handover_id "
+        "WHERE hi.entity = ? AND hi.entity_id = ? AND hi.removed = 0 AND h.state <> 'draft' "
+        "AND h.id < ? ORDER BY h.id DESC LIMIT 1",
+        (entity, record_id, handover_id),
+    )
+
+
+# -- item order -------------------------------------------------------------------------
+
+
+def _fill_positions(conn: sqlite3.Connection, handover_id: int) -> None:
+    """Items written without a position (by an older writer) take their id, as the
+    migration gave the rest: they stay where their id put them."""
+    conn.execute(
+        "UPDATE handover_items SET position = id WHERE handover_id = ? AND position IS NULL",
+        (handover_id,),
+    )
+
+
+def _end_position(conn: sqlite3.Connection, handover_id: int) -> float:
+    """A position after every item of the handover (removed ones included)."""
+    _fill_positions(conn, handover_id)
+    last = conn.execute(
+        "SELECT max(position) FROM handover_items WHERE handover_id = ?", (handover_id,)
+    ).fetchone()[0]
+    return float(last) + 1.0 if last is not None else 1.0
+
+
+def _position_after(conn: sqlite3.Connection, handover_id: int, after_item_id: int) -> float:
+    """A position right after item ``after_item_id``: the midpoint between it and the next
+    item, or one more than it when it is the last. Too close: renumber, then halve."""
+    _fill_positions(conn, handover_id)
+    for _attempt in range(2):
+        anchor = _row(
+            conn,
+            "SELECT id, handover_id, position FROM handover_items WHERE id = ?",
+            (after_item_id,),
+        )
+        if anchor is None or int(anchor["handover_id"]) != handover_id:
+            raise ValidationError(f"item {after_item_id} is not in handover #{handover_id}")
+        low = float(anchor["position"])
+        following = conn.execute(
+            "SELECT position FROM handover_items WHERE handover_id = ? "
+            f"AND (position > ? OR (position = ? AND id > ?)) {ITEM_ORDER} LIMIT 1",
+            (handover_id, low, low, after_item_id),
+        ).fetchone()
+        if following is None:
+            return low + 1.0
+        high = float(following[0])
+        middle = (low + high) / 2
+        if middle - low >= MIN_POSITION_GAP and high - middle >= MIN_POSITION_GAP:
+            return middle
+        _renumber(conn, handover_id)
+    raise AssertionError("renumbered positions are 1 apart")  # pragma: no cover
+
+
+def _renumber(conn: sqlite3.Connection, handover_id: int) -> None:
+    """Positions 1, 2, 3… in the present order: room again between every two items."""
+    ids = [
+        int(r[0])
+        for r in conn.execute(
+            f"SELECT id FROM handover_items WHERE handover_id = ? {ITEM_ORDER}", (handover_id,)
+        )
+    ]
+    conn.executemany(
+        "UPDATE handover_items SET position = ? WHERE id = ?",
+        [(float(n), item_id) for n, item_id in enumerate(ids, start=1)],
+    )
 
 
 def _snapshot(entity: str, record: Row) -> dict[str, Any]:
@@ -518,24 +628,18 @@ def _insert_item(
     record: Row,
     *,
     added_by: str | None,
+    position: float,
+    carried: Row | None,
     next_step: str | None = None,
 ) -> int:
     snap = _snapshot(entity, record)
     next_step = clean_text(next_step, UNLIMITED) if next_step else None
     if next_step:
         snap["next_step"], snap["next_at"] = next_step, None
-    carried = _row(
-        conn,
-        "SELECT hi.id, hi.carry_count FROM handover_items hi "
-        "JOIN handovers h ON h.id = hi.handover_id "
-        "WHERE hi.entity = ? AND hi.entity_id = ? AND hi.removed = 0 AND h.state <> 'draft' "
-        "AND h.id < ? ORDER BY h.id DESC LIMIT 1",
-        (entity, record["id"], handover_id),
-    )
     cur = conn.execute(
         "INSERT INTO handover_items (handover_id, entity, entity_id, summary, owner, next_step, "
-        "next_at, status, added_by, carried_from, carry_count) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "next_at, status, added_by, carried_from, carry_count, position) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             handover_id,
             entity,
@@ -548,6 +652,7 @@ def _insert_item(
             clean_name(added_by) or None,
             carried["id"] if carried else None,
             int(carried["carry_count"]) + 1 if carried else 0,
+            position,
         ),
     )
     return int(cur.lastrowid or 0)
@@ -557,7 +662,7 @@ def _update_snapshots(conn: sqlite3.Connection, handover_id: int) -> None:
     items = _rows(
         conn,
         "SELECT id, entity, entity_id, added_by, next_step FROM handover_items "
-        "WHERE handover_id = ? AND entity_id IS NOT NULL",
+        f"WHERE handover_id = ? AND entity_id IS NOT NULL {ITEM_ORDER}",
         (handover_id,),
     )
     for item in items:
@@ -607,11 +712,20 @@ def add_item(
     *,
     summary: str | None = None,
     next_step: str | None = None,
+    after_item_id: int | None = None,
 ) -> int:
-    """Add a request or lead (by id) or a free-text note item to a draft."""
+    """Add a request or lead (by id) or a free-text note item to a draft.
+
+    The item goes right after item ``after_item_id`` of this handover (where the officer's
+    cursor is), else after the last item. A removed record added again comes back where
+    it was, or after ``after_item_id`` when given.
+    """
     with store.transaction() as conn:
         h = _handover(conn, handover_id)
         check_author(h["state"], handover_id, clean_name(h["from_officer"]), store.actor)
+        position = (
+            _position_after(conn, handover_id, after_item_id) if after_item_id is not None else None
+        )
         if entity in RECORD_TABLES:
             if entity_id is None:
                 raise ValidationError(f"say which {entity} to add (its number)")
@@ -629,20 +743,33 @@ def add_item(
                 raise ValidationError(f"{entity} #{entity_id} is already in this handover")
             if present is not None:
                 item_id = int(present["id"])
-                conn.execute("UPDATE handover_items SET removed = 0 WHERE id = ?", (item_id,))
+                conn.execute(
+                    "UPDATE handover_items SET removed = 0, position = COALESCE(?, position) "
+                    "WHERE id = ?",
+                    (position, item_id),
+                )
             else:
                 item_id = _insert_item(
-                    conn, handover_id, entity, record, added_by=store.actor, next_step=next_step
+                    conn,
+                    handover_id,
+                    entity,
+                    record,
+                    added_by=store.actor,
+                    position=position if position is not None else _end_position(conn, handover_id),
+                    carried=_carried(conn, handover_id, entity, int(entity_id)),
+                    next_step=next_step,
                 )
         elif entity == "note":
             text = " ".join(clean_text(summary or "", UNLIMITED).split())
             if not text:
                 raise ValidationError("a handover item needs a summary")
             step = clean_text(next_step or "", UNLIMITED) or None
+            if position is None:
+                position = _end_position(conn, handover_id)
             cur = conn.execute(
                 "INSERT INTO handover_items (handover_id, entity, summary, owner, next_step, "
-                "added_by) VALUES (?, 'note', ?, ?, ?, ?)",
-                (handover_id, text, clean_name(h["from_officer"]), step, store.actor),
+                "added_by, position) VALUES (?, 'note', ?, ?, ?, ?, ?)",
+                (handover_id, text, clean_name(h["from_officer"]), step, store.actor, position),
             )
             item_id = int(cur.lastrowid or 0)
         else:
@@ -656,7 +783,12 @@ def add_item(
             handover_id,
             "item_add",
             None,
-            {"item_id": item_id, "item": item_label(item), "summary": item["summary"]},
+            {
+                "item_id": item_id,
+                "item": item_label(item),
+                "summary": item["summary"],
+                "after_item_id": after_item_id,
+            },
         )
         return item_id
 
@@ -799,7 +931,7 @@ def acknowledge_all(
         items = _rows(
             conn,
             "SELECT * FROM handover_items WHERE handover_id = ? AND removed = 0 "
-            "AND acknowledged_at IS NULL ORDER BY id",
+            f"AND acknowledged_at IS NULL {ITEM_ORDER}",
             (handover_id,),
         )
         passed = _ack_items(store, conn, h, items, target)
@@ -1129,10 +1261,9 @@ def _brief(
             _stale_line,
         )
     )
-    failing = (
-        "FROM sources WHERE last_error_at IS NOT NULL "
-        "AND (last_ok_at IS NULL OR last_error_at > last_ok_at)"
-    )
+    # One definition of failing, the header's and `status`'s: a source with
+    # ``failing_since`` set is failing until it recovers.
+    failing = f"FROM sources WHERE {FAILING_SQL}"
     sections.append(
         section(
             "sources",
@@ -1291,7 +1422,10 @@ def _stale_line(r: Row) -> BriefLine:
 
 def _source_line(r: Row) -> BriefLine:
     return BriefLine(
-        f"{r['name']} ({r['kind']}): {r['last_error'] or 'error'}", "", r["last_error_at"], None
+        f"{r['name']} ({r['kind']}): {r['last_error'] or 'error'}",
+        "",
+        r["last_error_at"] or r["failing_since"],
+        None,
     )
 
 
@@ -1309,6 +1443,7 @@ __all__ = [
     "end_own_shift",
     "get_handover",
     "handover_history",
+    "handover_items",
     "handover_markdown",
     "handover_text",
     "handover_to_show",

@@ -7,6 +7,12 @@ period with none of these is due until its deadline and missing after it (see
 :mod:`dutyboard.domain.rollcall`). Reading never writes, so a leader's read-only session
 sees the same states as the officer's; :func:`auto_settle` then records what records
 settled, so the events log (and the handover) shows it.
+
+A unit owes nothing for the periods that closed before it was listed (its ``created_at``):
+those are *not yet on the roll* — left out of the roll-call and of every count, never
+missing (:func:`roll_call_view` names them). Units the demo wrote carry the source
+:data:`DEMO_SOURCE`; ``dutyboard rollcall sync`` replaces them with the configured ones
+(:func:`sync_config_units`).
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ from zoneinfo import ZoneInfo
 
 from dutyboard.domain.clock import from_iso, to_iso
 from dutyboard.domain.rollcall import (
+    BY_PHONE,
     SETTLED,
     RollCallState,
     Rule,
@@ -28,7 +35,9 @@ from dutyboard.domain.rollcall import (
     UnitSpec,
     current_period,
     deadline_at,
+    first_owed,
     match_key,
+    owed,
     period_of_report,
     settled_state,
     state_at,
@@ -40,6 +49,13 @@ from dutyboard.store.errors import NotFound, ValidationError
 from dutyboard.store.store import Row, Store, clean_fields, clean_name
 
 ENTITY = "reporting_unit"
+#: ``reporting_units.source`` of the units ``dutyboard demo`` writes: a sync of the
+#: configured units replaces them (they are nobody's real units).
+DEMO_SOURCE = "demo"
+#: Notes that say nothing about how a report came: a manual mark with one of these (or
+#: none) is noted :data:`~dutyboard.domain.rollcall.BY_PHONE`. The dashboard's ``r`` key
+#: writes the second one.
+_NO_NOTE = frozenset({"", "marked on the dashboard"})
 
 
 @dataclass(frozen=True)
@@ -63,6 +79,20 @@ class Unit:
 
     def tz(self, desk_zone: str) -> ZoneInfo:
         return ZoneInfo(self.zone or desk_zone)
+
+    @property
+    def listed_at(self) -> datetime | None:
+        """When the unit was put on the list (configured or added)."""
+        return from_iso(self.created_at) if self.created_at else None
+
+    def owes(self, due: date, desk_zone: str) -> bool:
+        """Whether the period ``due`` is owed: its window was open when it was listed."""
+        return owed(self.rule, due, self.tz(desk_zone), self.listed_at)
+
+    def first_owed(self, desk_zone: str) -> date | None:
+        """The first period it owes (None when its listing time is unknown)."""
+        listed = self.listed_at
+        return None if listed is None else first_owed(self.rule, listed, self.tz(desk_zone))
 
     @property
     def keys(self) -> set[str]:
@@ -179,17 +209,88 @@ def _upsert_unit(
     return int(before["id"]), bool(changed)
 
 
+@dataclass(frozen=True)
+class SyncResult:
+    """What a sync of the configured units did."""
+
+    configured: int
+    changed: int  # units added, updated, deactivated or removed
+    deactivated: tuple[str, ...] = ()  # real units no longer configured (history kept)
+    demo_removed: tuple[str, ...] = ()  # the demo's units, gone with their reports
+    demo_kept: tuple[str, ...] = ()  # demo units of a configured name: now that unit
+    demo_reports: int = 0  # the demo's reports removed with them
+
+
 def sync_units(store: Store, specs: Sequence[UnitSpec], *, source: str = "config") -> int:
     """Make the configured units the active ones: add or update each; units that came
     from ``source`` earlier and are no longer listed are deactivated (their history
-    stays). Returns how many units changed."""
+    stays). Returns how many units changed. The demo's units stay (see
+    :func:`sync_config_units`)."""
+    return _sync(store, specs, source, replace_demo=False).changed
+
+
+def sync_config_units(store: Store, specs: Sequence[UnitSpec]) -> SyncResult:
+    """:func:`sync_units` for ``dutyboard rollcall sync``: the configured units *replace*
+    the demo's instead of joining them. Demo units (source :data:`DEMO_SOURCE`) are
+    removed with their reports; one whose name is configured becomes that unit, listed
+    from now on, its demo reports removed. Real units are never removed: those no longer
+    configured are deactivated, as :func:`sync_units` does, and named in the result."""
+    return _sync(store, specs, "config", replace_demo=bool(specs))
+
+
+def _sync(
+    store: Store, specs: Sequence[UnitSpec], source: str, *, replace_demo: bool
+) -> SyncResult:
     changes = 0
+    deactivated: list[str] = []
+    removed: list[str] = []
+    kept: list[str] = []
+    reports = 0
     with store.transaction() as conn:
         names = {clean_name(spec.name) for spec in specs}  # as _upsert_unit stores them
+        if replace_demo and source != DEMO_SOURCE:
+            for row in conn.execute(
+                "SELECT * FROM reporting_units WHERE source = ? ORDER BY name, id",
+                (DEMO_SOURCE,),
+            ).fetchall():
+                unit_id, now = int(row["id"]), store.now()
+                gone = conn.execute("DELETE FROM roll_calls WHERE unit_id = ?", (unit_id,))
+                reports += gone.rowcount
+                if row["name"] in names:
+                    # The desk's own unit of that name: listed from now on, owing nothing
+                    # for the demo's days (the upsert below writes its configured rule).
+                    conn.execute(
+                        "UPDATE reporting_units SET source = ?, created_at = ?, updated_at = ?,"
+                        " version = version + 1 WHERE id = ?",
+                        (source, now, now, unit_id),
+                    )
+                    store.log_event(
+                        conn,
+                        ENTITY,
+                        unit_id,
+                        "update",
+                        {"source": DEMO_SOURCE, "created_at": row["created_at"]},
+                        {
+                            "source": source,
+                            "created_at": now,
+                            "demo_reports_removed": gone.rowcount,
+                        },
+                        at=now,
+                    )
+                    kept.append(row["name"])
+                    changes += 1
+                else:
+                    conn.execute("DELETE FROM reporting_units WHERE id = ?", (unit_id,))
+                    before = dict(row, demo_reports_removed=gone.rowcount)
+                    before.pop("id", None)
+                    store.log_event(conn, ENTITY, unit_id, "delete", before, None, at=now)
+                    removed.append(row["name"])
+                    changes += 1
         for spec in specs:
             changes += _upsert_unit(store, conn, spec, source)[1]
         for row in conn.execute(
-            "SELECT id, name FROM reporting_units WHERE source = ? AND active = 1", (source,)
+            "SELECT id, name FROM reporting_units WHERE source = ? AND active = 1 ORDER BY name",
+            (source,),
         ).fetchall():
             if row["name"] not in names:
                 conn.execute(
@@ -198,8 +299,9 @@ def sync_units(store: Store, specs: Sequence[UnitSpec], *, source: str = "config
                     (store.now(), row["id"]),
                 )
                 store.log_event(conn, ENTITY, row["id"], "deactivate", {"active": 1}, {"active": 0})
+                deactivated.append(row["name"])
                 changes += 1
-    return changes
+    return SyncResult(len(specs), changes, tuple(deactivated), tuple(removed), tuple(kept), reports)
 
 
 def units(store: Store, *, active_only: bool = True) -> list[Unit]:
@@ -363,14 +465,19 @@ def _after(now: datetime) -> datetime:
     return now + timedelta(seconds=1)
 
 
-def roll_call(
-    store: Store, now: datetime, desk_zone: str, day: date | None = None
-) -> list[UnitDay]:
-    """Every active unit's state: in its current period, or in the period holding ``day``.
+@dataclass(frozen=True)
+class RollCallView:
+    """The roll-call of one period per unit, and the units not yet on the roll then."""
 
-    Ordered for the desk: missing first, then due (soonest deadline first), late,
-    reported.
-    """
+    days: list[UnitDay]  # ordered for the desk (see :func:`roll_call`)
+    not_yet: list[Unit]  # listed after their period closed: they owed nothing, by name
+
+
+def roll_call_view(
+    store: Store, now: datetime, desk_zone: str, day: date | None = None
+) -> RollCallView:
+    """:func:`roll_call`, with the units it leaves out because they were listed after
+    the period closed (a report recorded for such a period all the same is kept)."""
     unit_list = units(store)
     periods: dict[int, list[date]] = {}
     for unit in unit_list:
@@ -379,9 +486,29 @@ def roll_call(
             unit.rule.period_for(day) if day is not None else current_period(unit.rule, now, zone)
         ]
     states = _states(store, unit_list, periods, now, desk_zone)
-    rows = [states[(u.id, periods[u.id][0])] for u in unit_list]
+    rows: list[UnitDay] = []
+    not_yet: list[Unit] = []
+    for unit in unit_list:
+        row = states[(unit.id, periods[unit.id][0])]
+        if row.state in SETTLED or unit.owes(row.day, desk_zone):
+            rows.append(row)
+        else:
+            not_yet.append(unit)
     order = {RollCallState.MISSING: 0, RollCallState.DUE: 1, RollCallState.LATE: 2}
-    return sorted(rows, key=lambda r: (order.get(r.state, 3), r.deadline, r.name))
+    rows.sort(key=lambda r: (order.get(r.state, 3), r.deadline, r.name))
+    return RollCallView(rows, not_yet)
+
+
+def roll_call(
+    store: Store, now: datetime, desk_zone: str, day: date | None = None
+) -> list[UnitDay]:
+    """Every active unit's state: in its current period, or in the period holding ``day``.
+
+    Ordered for the desk: missing first, then due (soonest deadline first), late,
+    reported. A unit listed after that period closed owed nothing and is left out (so it
+    is never missing, nor counted in the header or the status).
+    """
+    return roll_call_view(store, now, desk_zone, day).days
 
 
 @dataclass(frozen=True)
@@ -431,15 +558,9 @@ def unit_history(
     days = unit.rule.periods_before(current_period(unit.rule, now, zone), max(1, periods))
     states = _states(store, [unit], {unit.id: days}, now, desk_zone)
     rows = [states[(unit.id, d)] for d in days]
-    if unit.created_at:
-        # Periods that ended before the unit was on the list owed nothing: not gaps
-        # (unless a report for them was recorded all the same).
-        created = from_iso(unit.created_at)
-        rows = [
-            r
-            for r in rows[:-1]
-            if r.state in SETTLED or window(unit.rule, r.day, zone)[1] > created
-        ] + rows[-1:]
+    # Periods that ended before the unit was on the list owed nothing: not gaps (unless a
+    # report for them was recorded all the same). The current period is always shown.
+    rows = [r for r in rows[:-1] if r.state in SETTLED or unit.owes(r.day, desk_zone)] + rows[-1:]
     return UnitHistory(unit, rows, streak([(r.day, r.state) for r in rows]))
 
 
@@ -459,7 +580,8 @@ def mark_reported(
 ) -> UnitDay:
     """Record a unit's report (manual by default): the period holding ``at`` (now), or
     the period ``day``. Reported or late follows from the time; marking a period that is
-    already settled changes nothing and says so."""
+    already settled changes nothing and says so. A manual mark with no note (or one that
+    says nothing of how, like the dashboard's) is noted "by phone": the desk took it."""
     unit = find_unit(store, name_or_id)
     zone = unit.tz(desk_zone)
     moment = at or from_iso(store.now())
@@ -467,7 +589,9 @@ def mark_reported(
         unit.rule.period_for(day) if day is not None else period_of_report(unit.rule, moment, zone)
     )
     state = settled_state(unit.rule, period, zone, moment)
-    clean_note = clean_text(note or "", UNLIMITED) or None
+    clean_note = clean_text(note or "", UNLIMITED).strip() or None
+    if by_entity == "manual" and (clean_note or "").casefold() in _NO_NOTE:
+        clean_note = BY_PHONE
     with store.transaction() as conn:
         existing = conn.execute(
             "SELECT * FROM roll_calls WHERE unit_id = ? AND day = ?",
@@ -565,7 +689,10 @@ def auto_settle(store: Store, now: datetime, desk_zone: str) -> int:
 
 
 __all__ = [
+    "DEMO_SOURCE",
     "RollCallCounts",
+    "RollCallView",
+    "SyncResult",
     "Unit",
     "UnitDay",
     "UnitHistory",
@@ -574,7 +701,9 @@ __all__ = [
     "find_unit",
     "mark_reported",
     "roll_call",
+    "roll_call_view",
     "rollcall_counts",
+    "sync_config_units",
     "sync_units",
     "unit_history",
     "units",

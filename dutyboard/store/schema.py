@@ -9,6 +9,8 @@ from __future__ import annotations
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
+from dutyboard.store.sqltext import LEAD_STAGE_ORDER_SQL
+
 migrations = Migrations("dutyboard")
 
 _TRACKED = """
@@ -641,13 +643,9 @@ CREATE INDEX handover_items_position ON handover_items(handover_id, position, id
     )
 
 
-# The pipeline's stages in order, as SQL: the leads panel's "Stage" sort uses exactly this
-# text, so SQLite reads it from the index m110 makes.
-LEAD_STAGE_ORDER_SQL = (
-    "CASE status WHEN 'new' THEN 0 WHEN 'verifying' THEN 1 WHEN 'negotiating' THEN 2 "
-    "WHEN 'ordered' THEN 3 WHEN 'in_transit' THEN 4 WHEN 'customs' THEN 5 "
-    "WHEN 'received' THEN 6 WHEN 'dropped' THEN 7 ELSE 8 END"
-)
+# The pipeline's stages in order, as SQL (LEAD_STAGE_ORDER_SQL, imported above from
+# dutyboard.store.sqltext): the leads panel's "Stage" sort uses exactly this text, so SQLite
+# reads it from the index m110 makes.
 
 
 @migrations()

@@ -42,6 +42,7 @@ from dutyboard.domain.text import (
 )
 from dutyboard.store.connection import applied_migrations, connect, storage_error
 from dutyboard.store.errors import (
+    Change,
     NotFound,
     ReadOnlyError,
     StaleEdit,
@@ -94,6 +95,7 @@ EDITABLE: dict[str, frozenset[str]] = {
             "status",
             "closure_reason",
             "next_action_at",
+            "next_action",
             "assignee",
             "notes",
             "extra",
@@ -424,9 +426,8 @@ class Store:
             raise NotFound(f"{ENTITY[table]} #{record_id} does not exist")
         before = dict(row)
         if expected_version is not None and before["version"] != expected_version:
-            raise StaleEdit(
-                f"{ENTITY[table]} #{record_id} was changed by someone else "
-                f"(version {before['version']}, you had {expected_version}); reload and retry"
+            raise self.stale_edit(
+                conn, ENTITY[table], record_id, before["version"], expected_version
             )
         changed = {k: v for k, v in values.items() if before.get(k) != v}
         if not changed:
@@ -448,6 +449,56 @@ class Store:
         )
         after = dict(before, **changed, updated_at=now, version=before["version"] + 1)
         return after
+
+    def stale_edit(
+        self,
+        conn: sqlite3.Connection,
+        entity: str,
+        record_id: int,
+        version: int,
+        expected_version: int,
+    ) -> StaleEdit:
+        """The refusal of an edit made on version ``expected_version`` of a record now at
+        ``version``, naming the latest change on it from the events log: who, what, when
+        (``StaleEdit.change``; widgets say it in desk time)."""
+        last = conn.execute(
+            # "link" events do not change the record itself (its version stays).
+            "SELECT actor, action, at, after FROM events WHERE entity = ? AND entity_id = ? "
+            "AND action <> 'link' ORDER BY id DESC LIMIT 1",
+            (entity, record_id),
+        ).fetchone()
+        head = f"{entity} #{record_id} was changed by someone else"
+        if last is None:
+            return StaleEdit(
+                f"{head} (version {version}, you had {expected_version}); reload and retry"
+            )
+        try:
+            after = json.loads(last["after"]) if last["after"] else None
+        except ValueError:
+            after = None
+        change = Change(
+            entity,
+            record_id,
+            clean_name(last["actor"]),
+            str(last["action"]),
+            str(last["at"]),
+            after if isinstance(after, dict) else None,
+            max(1, version - expected_version),
+        )
+        return StaleEdit(f"{head}: {change.english()}", change)
+
+    def check_fresh(
+        self, conn: sqlite3.Connection, table: str, record_id: int, expected_version: int | None
+    ) -> None:
+        """Refuse an edit of a record that changed since the user loaded it, before any
+        other check: a status move it no longer allows is, to them, the same conflict."""
+        if expected_version is None:
+            return
+        row = conn.execute(
+            f"SELECT version FROM {_table(table)} WHERE id = ?", (record_id,)
+        ).fetchone()
+        if row is not None and row["version"] != expected_version:
+            raise self.stale_edit(conn, ENTITY[table], record_id, row["version"], expected_version)
 
     # -- requests ---------------------------------------------------------------------
 
@@ -474,6 +525,7 @@ class Store:
     ) -> Row:
         """Move a request along its status machine; closing or rejecting needs a reason."""
         with self.transaction() as conn:
+            self.check_fresh(conn, "requests", request_id, expected_version)
             current = conn.execute(
                 "SELECT status, notes FROM requests WHERE id = ?", (request_id,)
             ).fetchone()
@@ -498,6 +550,7 @@ class Store:
     def acknowledge_request(self, request_id: int, *, expected_version: int | None = None) -> Row:
         """Acknowledge a new request and, if nobody owns it, take it."""
         with self.transaction() as conn:
+            self.check_fresh(conn, "requests", request_id, expected_version)
             row = conn.execute(
                 "SELECT status, assignee FROM requests WHERE id = ?", (request_id,)
             ).fetchone()
@@ -614,49 +667,32 @@ class Store:
         status: str,
         *,
         reason: str | None = None,
-        expected_version: int | None = None,
-    ) -> Row:
-        with self.transaction() as conn:
-            current = conn.execute("SELECT status FROM leads WHERE id = ?", (lead_id,)).fetchone()
-            if current is None:
-                raise NotFound(f"lead #{lead_id} does not exist")
-            target = check_lead_transition(current["status"], status, reason)
-            changes: dict[str, Any] = {"status": target.value}
-            if reason:
-                changes["closure_reason"] = ClosureReason(reason).value
-            return self.update_record(
-                conn,
-                "leads",
-                lead_id,
-                changes,
-                action="status",
-                expected_version=expected_version,
-            )
-
-    def move_lead(
-        self,
-        lead_id: int,
-        status: str,
-        *,
-        reason: str | None = None,
         next_action_at: str | None = None,
+        next_action: str | None = None,
         expected_version: int | None = None,
     ) -> Row:
-        """A status change from the desk: the lead was just acted on, so its next action
-        is reset to ``next_action_at`` (none unless the officer sets one). One
-        transaction, one ``status`` event carrying both changes."""
-        when = _next_action_time(next_action_at)
+        """Move a lead along the pipeline, the one path for every caller (the panel's
+        ``s``, picked leads moved together, the CLI, the demo). Dropping needs a closure
+        reason. The lead was just acted on, so its next action is reset: when
+        (``next_action_at``, an ISO time) and what (``next_action``), none unless given;
+        a "LATE" mark never outlives the action it asked for. One transaction, one
+        ``status`` event carrying every change."""
+        reset = _next_action_fields(next_action_at, next_action)
         with self.transaction() as conn:
             current = conn.execute("SELECT status FROM leads WHERE id = ?", (lead_id,)).fetchone()
             if current is None:
                 raise NotFound(f"lead #{lead_id} does not exist")
+            self.check_fresh(conn, "leads", lead_id, expected_version)
             target = check_lead_transition(current["status"], status, reason)
-            changes: dict[str, Any] = {"status": target.value, "next_action_at": when}
+            changes: dict[str, Any] = {"status": target.value, **reset}
             if reason:
                 changes["closure_reason"] = ClosureReason(reason).value
             return self.update_record(
                 conn, "leads", lead_id, changes, action="status", expected_version=expected_version
             )
+
+    # The desk's name for it (widgets/leads): a move is a status change, nothing else.
+    move_lead = set_lead_status
 
     def set_next_action(
         self,
@@ -666,23 +702,15 @@ class Store:
         *,
         expected_version: int | None = None,
     ) -> Row:
-        """Set (or clear, ``when=None``) a lead's next action. ``when`` is an ISO time;
-        the schema has no column for *what*, so it is kept as a note line
-        (``next action: …``) in the same transaction and event."""
-        at = _next_action_time(when)
-        text = clean_text(what or "", UNLIMITED).strip()
+        """Set a lead's next action, when (an ISO time) and what (``leads.next_action``),
+        both replaced: ``None`` or empty clears that half, so ``set_next_action(id,
+        None)`` clears the whole next action. One ``next_action`` event."""
         with self.transaction() as conn:
-            row = conn.execute("SELECT notes FROM leads WHERE id = ?", (lead_id,)).fetchone()
-            if row is None:
-                raise NotFound(f"lead #{lead_id} does not exist")
-            changes: dict[str, Any] = {"next_action_at": at}
-            if text:
-                changes["notes"] = self._append_note(row["notes"], f"next action: {text}")
             return self.update_record(
                 conn,
                 "leads",
                 lead_id,
-                changes,
+                _next_action_fields(when, what),
                 action="next_action",
                 expected_version=expected_version,
             )
@@ -843,6 +871,13 @@ class Store:
             "SELECT * FROM events WHERE entity = ? AND entity_id = ? ORDER BY id DESC LIMIT ?",
             (entity, entity_id, limit),
         )
+
+
+def _next_action_fields(when: str | None, what: str | None) -> dict[str, Any]:
+    """A lead's next action as stored: the time in UTC ISO, the text cleaned and trimmed
+    (:func:`clean_fields` cleans it again on the way in), None for what is not given."""
+    text = clean_text(str(what)) if what is not None else ""
+    return {"next_action_at": _next_action_time(when), "next_action": text or None}
 
 
 def _next_action_time(when: str | None) -> str | None:

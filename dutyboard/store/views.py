@@ -16,7 +16,8 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from dutyboard.domain.clock import to_iso
-from dutyboard.domain.status import OPEN_LEAD_STATUSES, OPEN_REQUEST_STATUSES
+from dutyboard.domain.status import OPEN_LEAD_STATUSES, OPEN_REQUEST_STATUSES, LeadStatus
+from dutyboard.store.sqltext import LEAD_STAGE_ORDER_SQL
 from dutyboard.store.store import Row, Store
 
 Table = Literal["requests", "leads", "contacts"]
@@ -40,7 +41,8 @@ SORTS: dict[str, dict[str, tuple[str, tuple[str, ...]]]] = {
         "country": ("country", ("COALESCE(country, '')",)),
         "item": ("item", ("item",)),
         "quantity": ("quantity", ("COALESCE(quantity, 0)",)),
-        "status": ("stage", ("status",)),
+        # Pipeline order (new … customs, received, dropped), read from the m110 index.
+        "status": ("stage", (LEAD_STAGE_ORDER_SQL,)),
         "updated": ("last update", ("updated_at",)),
     },
     "contacts": {
@@ -60,9 +62,23 @@ PROFILE_KEY_SQL = " || '|' || ".join(
 )
 TEXT_COLUMNS: dict[str, tuple[str, ...]] = {
     "requests": ("org", "item", "requester", "notes", "assignee"),
-    "leads": ("supplier", "item", "contact_name", "country", "certification", "notes"),
-    "contacts": ("name", "org", "role", "city", "country", "tz", "tags", "languages"),
+    "leads": (
+        *("supplier", "item", "contact_name", "country", "certification", "notes"),
+        "next_action",
+    ),
+    # A contact is found by what the officer remembers of them: a role ("consul"), a note,
+    # a number or chat ID (WeChat, WhatsApp; a Telegram or Line ID is one of the source's
+    # other fields, see TEXT_IN_EXTRA).
+    "contacts": (
+        *("name", "org", "role", "city", "country", "tz", "tags", "languages", "notes"),
+        *("phone", "email", "wechat", "whatsapp"),
+    ),
 }
+# Tables whose filter also reads the values (not the keys) of ``extra``, the fields from
+# the source that have no column of their own (a contact's Telegram handle, Skype name…).
+# ``extra`` is JSON text as the store writes it; text that is not JSON (a row written by
+# hand) is not read, rather than failing the whole page.
+TEXT_IN_EXTRA = frozenset({"contacts"})
 OPEN_STATUSES: dict[str, frozenset[str]] = {
     "requests": frozenset(OPEN_REQUEST_STATUSES),
     "leads": frozenset(OPEN_LEAD_STATUSES),
@@ -127,13 +143,33 @@ class ViewSpec:
         return SORTS[self.table][self.sort][0] + (" ↓" if self.descending else "")
 
 
-# Partial indexes holding exactly the open records in a default view's order (schema
-# m050). SQLite, without statistics (a desk never runs ANALYZE), prefers the status index
-# and then sorts every open record for each page, so these are named outright.
+# Indexes holding the open records in a view's order: partial indexes of exactly the open
+# records (schema m050), and the leads' stage order (m110), whose first ranks are the open
+# stages (see _open_stage_range). SQLite, without statistics (a desk never runs ANALYZE),
+# prefers the status index and then sorts every open record for each page, so these are
+# named outright.
 OPEN_ORDER_INDEXES: dict[tuple[str, str], str] = {
     ("requests", "pressing"): "requests_open_pressing",
     ("leads", "next"): "leads_open_next",
+    ("leads", "status"): "leads_stage_order",
 }
+# The stages in the order LEAD_STAGE_ORDER_SQL ranks them (tests/store check they agree).
+LEAD_STAGES: tuple[str, ...] = tuple(s.value for s in LeadStatus)
+# The open stages are the pipeline's first ones (new … customs): their ranks are 0 … n-1.
+_OPEN_STAGES_FIRST = sorted(LEAD_STAGES.index(s) for s in OPEN_LEAD_STATUSES) == list(
+    range(len(OPEN_LEAD_STATUSES))
+)
+
+
+def _open_stage_range(spec: ViewSpec) -> str | None:
+    """For open leads by stage: the open stages are the pipeline's first ones, so the same
+    records are one range of the stage index (``… < 6``), read without walking past every
+    received and dropped lead (a page from the end, a count of what comes before)."""
+    if spec.table != "leads" or spec.sort != "status" or spec.statuses or not spec.open_only:
+        return None
+    if not _OPEN_STAGES_FIRST:
+        return None  # an open stage after a closed one: the status term alone says it
+    return f"{LEAD_STAGE_ORDER_SQL} < {len(OPEN_LEAD_STATUSES)}"
 
 
 def _ordered_source(spec: ViewSpec) -> str:
@@ -154,6 +190,9 @@ def _where(store: Store, spec: ViewSpec) -> tuple[str, list[Any]]:
         params.extend(sorted(spec.statuses))
     elif spec.open_only and spec.table in OPEN_STATUSES:
         clauses.append(open_status_sql(spec.table))
+        stage_range = _open_stage_range(spec)
+        if stage_range is not None:
+            clauses.append(stage_range)
     if spec.assignee is not None and spec.table != "contacts":
         clauses.append("assignee = ?")
         params.append(spec.assignee)
@@ -169,10 +208,19 @@ def _where(store: Store, spec: ViewSpec) -> tuple[str, list[Any]]:
             params.append(now)
     for word in spec.text.split():
         pattern = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        columns = TEXT_COLUMNS[spec.table]
-        clauses.append("(" + " OR ".join(f"{c} LIKE ? ESCAPE '\\'" for c in columns) + ")")
-        params.extend([pattern] * len(columns))
+        terms = [f"{c} LIKE ? ESCAPE '\\'" for c in TEXT_COLUMNS[spec.table]]
+        if spec.table in TEXT_IN_EXTRA:
+            terms.append(_EXTRA_LIKE.format(table=spec.table))
+        clauses.append("(" + " OR ".join(terms) + ")")
+        params.extend([pattern] * len(terms))
     return (" AND ".join(clauses) or "1"), params
+
+
+# A word in any value of ``extra`` (CASE: json_each is never run on text that is not JSON).
+_EXTRA_LIKE = (
+    "CASE WHEN json_valid({table}.extra) THEN EXISTS (SELECT 1 FROM json_each({table}.extra) "
+    "AS x WHERE x.value LIKE ? ESCAPE '\\') ELSE 0 END"
+)
 
 
 def _key_compare(exprs: Sequence[str], forward: bool, *, inclusive: bool = False) -> str:

@@ -64,6 +64,20 @@ from dutyboard.ingest.records import Kind
         ("WhatsApp", "contacts", "whatsapp"),
         ("Languages", "contacts", "languages"),
         ("Reference", "requests", EXTERNAL_ID),
+        # A contact's role, however the sheet names it.
+        ("角色", "contacts", "role"),
+        ("Role", "contacts", "role"),
+        ("Title", "contacts", "role"),
+        ("Designation", "contacts", "role"),
+        ("职位", "contacts", "role"),
+        # A lead's next action: the time, and what to do.
+        ("Next action", "leads", "next_action_at"),
+        ("跟进时间", "leads", "next_action_at"),
+        ("Next step", "leads", "next_action"),
+        ("To-do", "leads", "next_action"),
+        ("TODO", "leads", "next_action"),
+        ("下一步", "leads", "next_action"),
+        ("待办事项", "leads", "next_action"),
         ("group_a/phone", "requests", "phone"),
     ],
 )

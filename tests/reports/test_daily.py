@@ -206,6 +206,7 @@ def test_csv_blocks_and_formula_safe_cells(report: daily.DailyReport, english: N
         "Open needs",
         "Leads pipeline",
         "Notable events",
+        "Roll-call",
     ]
     totals = rows.index(["Totals to date"])
     assert rows[totals + 2] == ["masks", "pcs", "55000", "2900", "52100", "500"]

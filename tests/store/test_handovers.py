@@ -57,7 +57,7 @@ def build_desk(store: Store, clock: FakeClock) -> dict[str, int]:
     clock.now = T0 + timedelta(hours=2)
     ids["normal"] = store.add_request({"org": "Chaoyang District Office", "item": "goggles"})
     store.acknowledge_request(ids["urgent"])  # takes it: owner Li Na
-    store.set_lead_status(ids["lead"], "verifying")
+    store.set_lead_status(ids["lead"], "verifying", next_action_at=to_iso(T0 + timedelta(hours=1)))
     store.assign("leads", ids["lead"], "Li Na")
     clock.now = T0 + timedelta(hours=3)
     ids["dropped"] = store.add_lead({"supplier": "Ohio Respirator Works", "item": "N95 masks"})

@@ -23,7 +23,7 @@ from dutyboard.store import rollcall as rc
 from tests.conftest import FakeClock
 from widgets.arrivals.detail import ArrivalDetail, UnitHistoryScreen
 from widgets.arrivals.panel import ArrivalsPanel
-from widgets.common.dialogs import ChoiceDialog, FormDialog
+from widgets.common.dialogs import ChoiceDialog, ConfirmDialog, FormDialog
 
 # 16:30 on 2020-02-05 in Changchun: the shipment is due 16:50, the unit's report by 17:00.
 T0 = datetime(2020, 2, 5, 8, 30, tzinfo=UTC)
@@ -56,6 +56,11 @@ class PanelApp(App[None]):
 
 @pytest.fixture
 def desk(db_path: Path) -> tuple[Store, FakeClock]:
+    return make_desk(db_path)
+
+
+def make_desk(db_path: Path) -> tuple[Store, FakeClock]:
+    """The charter flight CZ8421 due at 16:50 (permit pending), one unit due at 17:00."""
     clock = FakeClock(T0)
     store = Store.open(db_path, actor="Zhang Wei", clock=clock)
     arr.add_arrival(
@@ -128,12 +133,18 @@ async def test_a_narrow_panel_keeps_what_matters(desk: tuple[Store, FakeClock]) 
         await settle(app, pilot)
         panel = app.query_one(ArrivalsPanel)
         row = cells(panel, "arrivals")
-        assert list(row) == ["ETA", "In", "State", "What"]
-        assert row["What"].startswith("permit? CZ8421")
+        assert list(row) == ["ETA", "In", "State", "Ref", "What"]
+        assert row["Ref"] == "CZ8421"  # a reference is never cut
+        assert row["What"].startswith("permit? 1,900,000 pcs")
+        # "Reported" gives way whole; the unit's name keeps the width.
         assert list(cells(panel, "rollcall")) == ["State", "Unit", "Deadline"]
+        await pilot.resize_terminal(80, 30)
+        await settle(app, pilot)
+        assert list(cells(panel, "rollcall")) == ["State", "Unit", "Deadline", "Reported"]
         await pilot.resize_terminal(150, 30)
         await settle(app, pilot)
         assert cells(panel, "arrivals")["Hold-ups"] == "permit pending"
+        assert cells(panel, "arrivals")["What"] == "1,900,000 pcs medical masks"
 
 
 async def test_keys_mark_the_shipment_received_and_the_unit_reported(
@@ -147,6 +158,9 @@ async def test_keys_mark_the_shipment_received_and_the_unit_reported(
         panel = app.query_one(ArrivalsPanel)
         assert panel.arrivals_table.has_focus
         await pilot.press("l")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ConfirmDialog)  # landing asks first
+        await pilot.press("y")
         await settle(app, pilot)
         assert arr.get_arrival(store, 1)["state"] == "landed"
         assert cells(panel, "arrivals")["In"] == ""  # landed: no longer late
@@ -245,10 +259,11 @@ async def test_a_leader_has_no_write_keys(desk: tuple[Store, FakeClock], db_path
         await settle(app, pilot)
         panel = app.query_one(ArrivalsPanel)
         keys = {b.binding.key for b in app.screen.active_bindings.values() if b.enabled}
-        assert not keys & {"l", "r", "d", "s", "h", "n"}
-        await pilot.press("l", "r", "d")
+        assert not keys & {"l", "r", "d", "s", "h", "n", "N", "e"}
+        assert {"j", "k", "g", "G", "slash"} <= keys  # reading keys stay
+        await pilot.press("l", "r", "d", "N", "e")
         await settle(app, pilot)
-        assert not isinstance(app.screen, FormDialog | ChoiceDialog)
+        assert not isinstance(app.screen, FormDialog | ChoiceDialog | ConfirmDialog)
         assert arr.get_arrival(leader, 1)["state"] == "expected"
         panel.rollcall_table.focus()
         await pilot.press("r")
@@ -259,7 +274,7 @@ async def test_a_leader_has_no_write_keys(desk: tuple[Store, FakeClock], db_path
     async with officer.run_test(size=(150, 30)) as pilot:
         await settle(officer, pilot)
         keys = {b.binding.key for b in officer.screen.active_bindings.values() if b.enabled}
-        assert {"l", "r", "d", "s", "h", "n"} <= keys
+        assert {"l", "r", "d", "s", "h", "n", "N", "e"} <= keys
 
 
 async def test_reminders_fire_once_through_the_hook(desk: tuple[Store, FakeClock]) -> None:
@@ -292,3 +307,29 @@ async def test_hostile_text_is_shown_as_typed(desk: tuple[Store, FakeClock]) -> 
         assert cells(panel, "arrivals", 1)["What"] == "[bold red]Eve[/] [@click=app.quit]x[/]"
         assert cells(panel, "arrivals", 1)["Origin time"] == "Wed 09:30 GMT"
         assert app.is_running
+
+
+async def test_landing_asks_first_and_no_changes_nothing(desk: tuple[Store, FakeClock]) -> None:
+    store, clock = desk
+    app = PanelApp(store, clock)
+    async with app.run_test(size=(150, 30)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("l")
+        await settle(app, pilot)
+        dialog = app.screen
+        assert isinstance(dialog, ConfirmDialog)
+        assert "CZ8421" in dialog.question and "landed" in dialog.question
+        await pilot.press("n")
+        await settle(app, pilot)
+        assert not isinstance(app.screen, ConfirmDialog)
+        assert arr.get_arrival(store, 1)["state"] == "expected"  # nothing written
+        await pilot.press("l", "escape")
+        await settle(app, pilot)
+        assert arr.get_arrival(store, 1)["state"] == "expected"
+        assert app.refreshes == 0
+        await pilot.press("l", "y")
+        await settle(app, pilot)
+        assert arr.get_arrival(store, 1)["state"] == "landed"
+        await pilot.press("l")  # landed already: a notice, no question
+        await settle(app, pilot)
+        assert not isinstance(app.screen, ConfirmDialog)

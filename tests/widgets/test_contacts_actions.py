@@ -7,6 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from dutyboard.domain.reachability import common_windows
+from dutyboard.store import Store
 from tests.widgets.test_dashboard import cell_text, loaded, make_app, panel, settle
 from widgets.common.dialogs import FormDialog
 from widgets.contacts.planner import PlannerScreen, parties
@@ -70,3 +71,34 @@ async def test_reachable_ordering_changes_as_the_clock_moves(demo_db: Path) -> N
         names_calling = [n for n, c in zip(later, calls, strict=True) if c == "CALL"]
         # 15:00 in Beijing/Singapore, 12:30 in Colombo: Asia is at work, New York asleep.
         assert "Nimal Perera" in names_calling and "Emily Chen" not in names_calling
+
+
+async def test_the_filter_finds_a_contact_by_role_note_or_chat_id(demo_db: Path) -> None:
+    store = Store.open(demo_db, actor="Li Na")
+    try:
+        store.add_contact(
+            {
+                "name": "Ravi Kumar",
+                "tz": "Asia/Kolkata",
+                "role": "Honorary consul",
+                "notes": "knows the Chennai glove exporters",
+                "wechat": "ravi_k88",
+                "extra": {"Telegram": "@ravi_relief"},
+            }
+        )
+    finally:
+        store.close()
+    app = make_app(demo_db)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("3")
+        contacts = panel(app, "contacts")
+        for text in ("Honorary", "Chennai", "ravi_k88", "@ravi_relief"):
+            await pilot.press("slash", *text, "enter")
+            await settle(app, pilot)
+            names = [cell_text(contacts, i, "Name") for i in loaded(contacts)]
+            assert names == ["Ravi Kumar"], (text, names)
+            await pilot.press("slash")
+            await pilot.press("escape")
+            await settle(app, pilot)
+            assert contacts.table.spec.text == ""

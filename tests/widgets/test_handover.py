@@ -322,7 +322,9 @@ def test_parse_ref() -> None:
     assert parse_ref("request 12") == ("request", 12)
     assert parse_ref("L5") == ("lead", 5)
     assert parse_ref("lead #7") == ("lead", 7)
-    for bad in ("contact 3", "request", "r x"):
+    assert parse_ref("需求 12") == ("request", 12)  # as a Chinese desk writes it
+    assert parse_ref("线索５") == ("lead", 5)  # full-width digits from an IME
+    for bad in ("contact 3", "request", "r x", "r²"):
         try:
             parse_ref(bad)
         except ValueError as exc:

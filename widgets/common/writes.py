@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 
 from textual import work
 from textual.widget import Widget
@@ -15,8 +16,9 @@ class StoreWriter(Widget):
     """Mixin for panels: ``self.write(change, done)`` runs ``change`` in a thread worker.
 
     A stale edit is a warning (someone else changed the record first: nothing was
-    applied), other store errors are errors; both are one line, never markup. After a
-    write the dashboard refreshes every panel and the header (``changed_here``).
+    applied) saying who did what and when, in desk time (:func:`conflict_message`);
+    other store errors are errors; both are one line, never markup. After a write the
+    dashboard refreshes every panel and the header (``changed_here``).
     """
 
     @work(thread=True, exit_on_error=False, group="write")
@@ -24,8 +26,13 @@ class StoreWriter(Widget):
         try:
             change()
         except StaleEdit as exc:
+            local = getattr(self.app, "local_hm_dt", None)
             self.app.call_from_thread(
-                self.notify, str(exc), severity="warning", timeout=8, markup=False
+                self.notify,
+                conflict_message(exc, local if callable(local) else None),
+                severity="warning",
+                timeout=10,
+                markup=False,
             )
         except (StoreError, IllegalTransition) as exc:
             self.app.call_from_thread(
@@ -36,3 +43,13 @@ class StoreWriter(Widget):
             self.app.call_from_thread(self.notify, done, timeout=3, markup=False)
         refresh = getattr(self.app, "changed_here", None) or getattr(self, "reload", None)
         self.app.call_from_thread(refresh if callable(refresh) else self.refresh)
+
+
+def conflict_message(exc: StaleEdit, local: Callable[[datetime], str] | None = None) -> str:
+    """What a person reads when their edit met someone else's: 'Li Na acknowledged this
+    request at 03:12; reopen it to see the change' — in the interface language, the time
+    by ``local`` (the desk's clock). Without the change (a store path that does not
+    record it) the store's own message."""
+    if exc.change is None:
+        return str(exc)
+    return exc.change.describe(local)

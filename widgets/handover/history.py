@@ -5,6 +5,7 @@ Pages of 50 by id (keyset), never the whole table; ``enter`` opens one.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
@@ -20,13 +21,27 @@ from dutyboard.domain.clock import from_iso
 from dutyboard.i18n import _
 from dutyboard.store import Row
 from dutyboard.store import handovers as ho
-from widgets.common.fmt import status_label
+from widgets.common.fmt import status_label, weekday
 from widgets.handover.screen import HandoverScreen
 
 if TYPE_CHECKING:
     from dutyboard.app import DutyboardApp
 
 PAGE = 50
+
+
+def day_date_time(moment: datetime) -> str:
+    """'Wed 04 Feb 03:00' / '周三 2月04日 03:00' (strftime's %a and %b are the C locale's)."""
+    months = (
+        _("Jan"), _("Feb"), _("Mar"), _("Apr"), _("May"), _("Jun"),
+        _("Jul"), _("Aug"), _("Sep"), _("Oct"), _("Nov"), _("Dec"),
+    )  # fmt: skip
+    return _("{weekday} {day} {month} {time}").format(
+        weekday=weekday(moment),
+        day=f"{moment:%d}",
+        month=months[moment.month - 1],
+        time=f"{moment:%H:%M}",
+    )
 
 
 class HandoverHistoryScreen(Screen[None]):
@@ -84,18 +99,18 @@ class HandoverHistoryScreen(Screen[None]):
         listing.add_options([Option(self._prompt(r), id=str(r["id"])) for r in rows])
         if listing.highlighted is None and listing.option_count:
             listing.highlighted = 0
-        shown = f"{len(self.rows)} handover(s)"
+        shown = _("{n} handover(s)").format(n=len(self.rows))
         if self.text:
-            shown += f" matching “{self.text}”"
+            shown += _(" matching “{text}”").format(text=self.text)
         if not self.exhausted:
-            shown += " · m shows older"
+            shown += " · " + _("m shows older")
         self.query_one("#hh-count", Label).update(Text(shown))
 
     def _prompt(self, row: Row) -> Text:
         def local(iso: object) -> str:
             if not iso:
                 return "—"
-            return from_iso(str(iso)).astimezone(self.dutyboard.zone).strftime("%a %d %b %H:%M")
+            return day_date_time(from_iso(str(iso)).astimezone(self.dutyboard.zone))
 
         text = Text(f"#{row['id']} ", style="bold")
         text.append(str(row["from_officer"]))
@@ -109,7 +124,12 @@ class HandoverHistoryScreen(Screen[None]):
             ),
             "dim",
         )
-        text.append("\n   " + _("signed {time}").format(time=local(row["signed_at"])), style="dim")
+        signed = (
+            _("signed {time}").format(time=local(row["signed_at"]))
+            if row["signed_at"]
+            else _("not signed yet")
+        )
+        text.append(f"\n   {signed}", style="dim")
         if row["acknowledged_at"]:
             text.append(
                 " · "

@@ -17,7 +17,7 @@ from textual.binding import Binding, BindingType
 from textual.widgets import Static
 
 from dutyboard.domain.clock import from_iso
-from dutyboard.domain.handover import carried_text, handover_due
+from dutyboard.domain.handover import handover_due
 from dutyboard.domain.status import IllegalTransition
 from dutyboard.i18n import _
 from dutyboard.store import Row, Shift, StoreError
@@ -25,7 +25,14 @@ from dutyboard.store import handovers as ho
 from widgets.common.dialogs import ChoiceDialog
 from widgets.common.fmt import duration, status_label
 from widgets.handover.history import HandoverHistoryScreen
-from widgets.handover.screen import HandoverScreen, desk_questions, sync_on_duty
+from widgets.handover.screen import (
+    HandoverScreen,
+    carried_words,
+    desk_questions,
+    item_step,
+    item_summary,
+    sync_on_duty,
+)
 
 if TYPE_CHECKING:
     from dutyboard.app import DutyboardApp
@@ -88,7 +95,8 @@ class HandoverPanel(Static, can_focus=True):
         on_duty = ho.shift_on_duty(store)
         handover_id = ho.handover_to_show(store)
         handover = ho.get_handover(store, handover_id) if handover_id else None
-        items = store.handover_items(handover_id) if handover_id else []
+        # In the officer's order (position), as the handover screen lists them.
+        items = ho.handover_items(store, handover_id) if handover_id else []
         self.app.call_from_thread(self._show, shift, on_duty, handover, items)
 
     def _show(
@@ -207,15 +215,13 @@ class HandoverPanel(Static, can_focus=True):
     def _item_lines(self, item: Row) -> list[Text]:
         mark = "✓" if item["acknowledged_at"] else "•"
         owner = item["owner"] or _("unowned")
-        line = Text.assemble(f" {mark} ", (str(item["summary"] or ""), ""), (f"  [{owner}]", "dim"))
-        carried = carried_text(int(item.get("carry_count") or 0))
+        line = Text.assemble(f" {mark} ", (item_summary(item), ""), (f"  [{owner}]", "dim"))
+        carried = carried_words(int(item.get("carry_count") or 0))
         if carried:
             line.append(f"  ↻ {carried}", style="yellow")
         lines = [line]
         if item["next_step"]:
-            step = str(item["next_step"])
-            if item.get("next_at"):
-                step += f" {self._when(item['next_at'])}"
+            step = item_step(item, self._when)
             lines.append(Text(_("    next: {step}").format(step=step), style="italic"))
         signed_at = self.handover.get("signed_at") if self.handover else None
         for question in desk_questions(item.get("question"), signed_at, self._when):

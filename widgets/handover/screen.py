@@ -35,17 +35,16 @@ from dutyboard.domain.handover import (
     HandoverState,
     HandoverView,
     PassTo,
-    carried_text,
-    item_label,
+    Section,
     item_next,
     render,
 )
-from dutyboard.domain.status import IllegalTransition, LeadStatus, RequestStatus
+from dutyboard.domain.status import ClosureReason, IllegalTransition, LeadStatus, RequestStatus
 from dutyboard.i18n import _
 from dutyboard.store import Row, StaleEdit, Store, StoreError
 from dutyboard.store import handovers as ho
 from widgets.common.dialogs import ChoiceDialog, ConfirmDialog, Field, FormDialog, text_dialog
-from widgets.common.fmt import status_label
+from widgets.common.fmt import day_hm, pgettext, status_label
 from widgets.common.header import DeskHeader
 from widgets.common.typing_guard import QuietTextArea, typing_in
 
@@ -134,6 +133,220 @@ def status_words(text: str) -> str:
     return _STATUS_NAMES.sub(lambda m: status_label(m.group()), text)
 
 
+# The brief's lines the store writes from a template alone (no text from outside but
+# names and reasons): read back and said again in the interface language.
+_STATUS_CHANGE = re.compile(r"(?P<before>[a-z_?]+) → (?P<after>[a-z_]+)(?: \((?P<why>.*)\))?")
+_SHIFT_STARTED = re.compile(r"(?P<name>.*) started shift #(?P<id>\d+)")
+_SHIFT_ENDED = re.compile(r"shift #(?P<id>\d+) ended")
+_SHIFT_TAKEN = re.compile(r"(?P<name>.*) took over \(shift #(?P<id>\w+) ended\)")
+_REASONS = frozenset(r.value for r in ClosureReason)
+# The lines quoting a record end in the store's own words ("· now in_progress, owner Li
+# Na"): the tail is matched from the end, so whatever the record's text holds stays as
+# it is, in front of it.
+_OWNER = r"(?:owner (?P<owner>.*)|(?P<unowned>unowned))"
+_NEW_REQUEST = re.compile(
+    rf"(?P<priority>urgent|high|normal|low) · (?P<what>.*) · now (?P<status>[a-z_]+), {_OWNER}"
+)
+_NEW_LEAD = re.compile(r"(?P<what>.*) · now (?P<status>[a-z_]+)")
+_STANDING = re.compile(
+    rf"(?P<what>.*) · (?P<status>[a-z_]+), {_OWNER} · "
+    r"(?P<tail>due|next action was due|last change)"
+)
+_SUPPLY = re.compile(
+    r"(?P<direction>received|distributed): (?P<what>.*?)(?: \((?P<way>from|to) (?P<party>.*)\))?"
+)
+_HOLDUPS = re.compile(
+    r"(?P<what>.*) \((?P<holdups>(?:permit|customs) pending(?:, customs pending)?)\)"
+)
+_STALE_HOURS = re.compile(r"(\d+(?:\.\d+)?) h\b")
+_NEXT_HOURS = re.compile(r"next (\d+) hours")
+
+
+def _priority_words(priority: str) -> str:
+    """A priority as the store writes it into a line ('urgent'), in the interface language."""
+    words = {"urgent": _("urgent"), "high": _("high"), "normal": _("normal"), "low": _("low")}
+    return words.get(priority, priority)
+
+
+def _owner_words(match: re.Match[str]) -> str:
+    if match["unowned"]:
+        return _("unowned")
+    return _("owner {name}").format(name=match["owner"])
+
+
+def _record_line(section_key: str, text: str) -> str | None:
+    """A line quoting a record, its store's words in the interface language (None: not
+    a line of that shape)."""
+    if section_key == "new_requests" and (m := _NEW_REQUEST.fullmatch(text)):
+        return _("{priority} · {what} · now {status}, {owner}").format(
+            priority=_priority_words(m["priority"]),
+            what=m["what"],
+            status=status_label(m["status"]),
+            owner=_owner_words(m),
+        )
+    if section_key == "new_leads" and (m := _NEW_LEAD.fullmatch(text)):
+        return _("{what} · now {status}").format(what=m["what"], status=status_label(m["status"]))
+    if section_key in ("overdue", "stale") and (m := _STANDING.fullmatch(text)):
+        tails = {
+            "due": _("due"),
+            "next action was due": _("next action was due"),
+            "last change": _("last change"),
+        }
+        return _("{what} · {status}, {owner} · {tail}").format(
+            what=m["what"],
+            status=status_label(m["status"]),
+            owner=_owner_words(m),
+            tail=tails[m["tail"]],
+        )
+    if section_key == "supplies" and (m := _SUPPLY.fullmatch(text)):
+        line = _("received: {what}") if m["direction"] == "received" else _("distributed: {what}")
+        line = line.format(what=m["what"])
+        if m["party"] is not None:
+            party = _("from {name}") if m["way"] == "from" else _("to {name}")
+            line += f" ({party.format(name=m['party'])})"
+        return line
+    if section_key == "arrivals" and (m := _HOLDUPS.fullmatch(text)):
+        holdups = {"permit pending": _("permit pending"), "customs pending": _("customs pending")}
+        said = ", ".join(holdups[h] for h in m["holdups"].split(", "))
+        return f"{m['what']} ({said})"
+    return None
+
+
+def brief_text(section_key: str, text: str) -> str:
+    """One line of the brief as people read it: statuses and reasons as words, the
+    store's own words in the interface language, the record's text as it is."""
+    record = _record_line(section_key, text)
+    if record is not None:
+        return record
+    if section_key in ("request_status", "leads_advanced", "leads_dropped"):
+        change = _STATUS_CHANGE.fullmatch(text)
+        if change is not None:
+            line = f"{status_label(change['before'])} → {status_label(change['after'])}"
+            why = change["why"]
+            if why:
+                line += f" ({status_label(why) if why in _REASONS else why})"
+            return line
+    elif section_key == "shifts":
+        taken = _SHIFT_TAKEN.fullmatch(text)
+        if taken is not None:
+            return _("{name} took over (shift #{id} ended)").format(**taken.groupdict())
+        started = _SHIFT_STARTED.fullmatch(text)
+        if started is not None:
+            return _("{name} started shift #{id}").format(**started.groupdict())
+        ended = _SHIFT_ENDED.fullmatch(text)
+        if ended is not None:
+            return _("shift #{id} ended").format(**ended.groupdict())
+    return status_words(text)
+
+
+def section_title(section: Section) -> str:
+    """A section's title in the interface language (the store keeps it in English, frozen
+    into a signed brief: its figures are read back from there)."""
+    key, stored = section.key, section.title
+    if key == "stale":
+        hours = _STALE_HOURS.search(stored)
+        return (
+            _("Stale: open, untouched for {hours} h or more").format(hours=hours.group(1))
+            if hours
+            else stored
+        )
+    if key == "arrivals":
+        ahead = _NEXT_HOURS.search(stored)
+        return (
+            _("Arriving in the next {hours} hours (and overdue)").format(hours=ahead.group(1))
+            if ahead
+            else stored
+        )
+    titles = {
+        "shifts": _("Shifts"),
+        "new_requests": _("New requests, most pressing first"),
+        "request_status": _("Request status changes, latest first"),
+        "new_leads": _("New leads"),
+        "leads_advanced": _("Leads advanced, latest first"),
+        "leads_dropped": _("Leads dropped, latest first"),
+        "supplies": _("Supplies received and distributed"),
+        "overdue": _("Overdue now (requests past due, leads past their next action)"),
+        "sources": _("Failing sources"),
+        "other": _("Other changes (assignments, notes, links, contacts…)"),
+    }
+    return titles.get(key, stored)
+
+
+def item_words(item: Mapping[str, Any]) -> str:
+    """'request #12', 'lead #5', 'note': what an item is, in the interface language."""
+    entity, entity_id = item.get("entity"), item.get("entity_id")
+    if entity == "request" and entity_id is not None:
+        return _("request #{id}").format(id=entity_id)
+    if entity == "lead" and entity_id is not None:
+        return _("lead #{id}").format(id=entity_id)
+    return pgettext("handover item", "note") if entity == "note" else str(entity or "item")
+
+
+_PRIORITY_TAIL = re.compile(r"(?P<what>.*), (?P<priority>urgent|high|normal|low)", re.DOTALL)
+
+
+def item_summary(item: Mapping[str, Any]) -> str:
+    """The item's summary; a request's, which the store ends with its priority
+    ("…, urgent"), with that word in the interface language."""
+    summary = str(item.get("summary") or "")
+    if item.get("entity") == "request" and item.get("entity_id") is not None:
+        tail = _PRIORITY_TAIL.fullmatch(summary)
+        if tail is not None:
+            return f"{tail['what']}, {_priority_words(tail['priority'])}"
+    return summary
+
+
+def item_step(item: Mapping[str, Any], local: Callable[[str], str]) -> str:
+    """The item's next step and its time in desk time; the store's own words for a
+    record's deadline ("due", "next action") in the interface language."""
+    step = item_next(item, local)
+    if item.get("next_at"):
+        words = {"due": _("due"), "next action": _("next action")}
+        stored = " ".join(str(item.get("next_step") or "").split())
+        if stored in words:
+            step = f"{words[stored]} {local(str(item['next_at']))}"
+    return step
+
+
+_REF = re.compile(r"(?P<entity>request|lead|arrival) #(?P<id>\d+)")
+
+
+def ref_words(ref: str) -> str:
+    """What a line of the brief is about ('request #12'), in the interface language."""
+    match = _REF.fullmatch(ref)
+    if match is None:
+        return ref
+    if match["entity"] == "arrival":
+        return _("arrival #{id}").format(id=match["id"])
+    return item_words({"entity": match["entity"], "entity_id": match["id"]})
+
+
+def carried_words(count: int) -> str:
+    """'carried over 3 times' (empty for an item new to this handover)."""
+    if count <= 0:
+        return ""
+    if count == 1:
+        return _("carried over once")
+    return _("carried over {n} times").format(n=count)
+
+
+def fill(template: str, style: str = "", **values: str | tuple[str, str]) -> Text:
+    """A translated template as Text, its ``{fields}`` filled with values (each plain or a
+    (text, style) pair): the order of the words is the language's, the data stays data
+    (never parsed as markup)."""
+    out = Text(style=style)
+    for index, part in enumerate(re.split(r"\{(\w+)\}", template)):
+        if index % 2 == 0:
+            out.append(part)
+            continue
+        value = values[part]
+        if isinstance(value, tuple):
+            out.append(value[0], style=value[1])
+        else:
+            out.append(value)
+    return out
+
+
 def for_people(view: HandoverView, local: Callable[[str], str]) -> HandoverView:
     """The handover as it is shown: questions in desk time, statuses as words (what
     the Markdown copy says too)."""
@@ -179,15 +392,23 @@ def _set_on_duty(app: DutyboardApp, officer: str) -> None:
 
 
 def parse_ref(text: str) -> tuple[str, int]:
-    """'request 12', 'r12', 'lead #5', 'L5' → (entity, id); ValueError for people."""
+    """'request 12', 'r12', 'lead #5', 'L5', '需求 12', '线索5' → (entity, id); a
+    ValueError for people otherwise."""
     cleaned = text.strip().lower().replace("#", " ")
-    prefixes = (("request", "request"), ("lead", "lead"), ("r", "request"), ("l", "lead"))
+    prefixes = (
+        ("request", "request"),
+        ("lead", "lead"),
+        ("需求", "request"),
+        ("线索", "lead"),
+        ("r", "request"),
+        ("l", "lead"),
+    )
     for prefix, entity in prefixes:
         if cleaned.startswith(prefix):
             number = cleaned[len(prefix) :].strip()
-            if number.isdigit():
+            if number.isdecimal():  # full-width digits (an IME) too: int() reads them
                 return entity, int(number)
-    raise ValueError("write it as 'request 12' or 'lead 5' (or r12, l5)")
+    raise ValueError(_("write it as 'request 12' or 'lead 5' (or r12, l5)"))
 
 
 class ItemList(OptionList):
@@ -250,6 +471,7 @@ class HandoverScreen(Screen[None]):
         self._notes_loaded = ""
         self._data_version: int | None = None
         self._items: list[Mapping[str, Any]] = []
+        self._land_on: str | None = None  # an item just added: the cursor goes to it
         self.head_text = Text("")  # what the header shows (plain for tests and snapshots)
 
     # -- plumbing -------------------------------------------------------------------
@@ -267,8 +489,9 @@ class HandoverScreen(Screen[None]):
         return self.dutyboard.role == "officer" and not self.store.readonly
 
     def local(self, iso: str) -> str:
+        """Desk time, 'Wed 03:00' / '周三 03:00' (strftime's %a would be the C locale's)."""
         try:
-            return from_iso(iso).astimezone(self.dutyboard.zone).strftime("%a %H:%M")
+            return day_hm(from_iso(iso).astimezone(self.dutyboard.zone))
         except (TypeError, ValueError):
             return str(iso)
 
@@ -298,7 +521,7 @@ class HandoverScreen(Screen[None]):
         return self.state == HandoverState.DRAFT and self.notes_area.text != self._notes_loaded
 
     def compose(self) -> ComposeResult:
-        yield Static(Text("loading…"), id="ho-head")
+        yield Static(Text(_("loading…")), id="ho-head")
         with Horizontal(id="ho-body"):
             with VerticalScroll(id="ho-brief-scroll"):
                 yield Static(Text(""), id="ho-brief")
@@ -375,8 +598,21 @@ class HandoverScreen(Screen[None]):
         notes = str(h["notes"] or "")
         area = self.notes_area
         editable = view.state == HandoverState.DRAFT and self.is_mine and self.can_write
+        typed = area.text
         # Never overwrite what the officer is typing; take other changes otherwise.
-        if (area.text == self._notes_loaded or not editable) and area.text != notes:
+        if (typed == self._notes_loaded or not editable) and typed != notes:
+            if not area.read_only and typed != self._notes_loaded:
+                # Signed meanwhile (in another terminal): the typed text cannot go in any
+                # more, and it is not thrown away either.
+                self.app.copy_to_clipboard(typed)
+                self.notify(
+                    _(
+                        "handover #{id} was signed meanwhile: your unsaved notes were not "
+                        "added; they are on the clipboard"
+                    ).format(id=h["id"]),
+                    severity="warning",
+                    timeout=15,
+                )
             area.load_text(notes)
         self._notes_loaded = notes
         area.read_only = not editable
@@ -389,65 +625,94 @@ class HandoverScreen(Screen[None]):
     def _head(self, view: HandoverView) -> Text:
         h = view.handover
         text = Text.assemble(
-            (f"Handover #{h['id']} ", "bold"),
+            (_("Handover #{id} ").format(id=h["id"]), "bold"),
             (str(h["from_officer"]), "bold"),
             " → ",
             (str(h["to_officer"] or "?"), "bold"),
             "  ",
             (status_label(view.state), STATE_STYLE.get(view.state, "")),
-            f"  {view.acknowledged_items}/{len(view.active_items)} items acknowledged",
+            "  "
+            + _("{done}/{count} items acknowledged").format(
+                done=view.acknowledged_items, count=len(view.active_items)
+            ),
         )
-        text.append(f"\ndrafted {self.local(str(h['created_at']))}", style="dim")
+        text.append("\n")
+        text.append(_("drafted {time}").format(time=self.local(str(h["created_at"]))), "dim")
         if h["signed_at"]:
-            text.append(" · signed ")
-            text.append(self.local(str(h["signed_at"])))
-            text.append(" by ")
-            text.append(str(h.get("signed_by") or h["from_officer"]), style="bold")
+            signer = str(h.get("signed_by") or h["from_officer"])
+            text.append(" · ")
+            text.append_text(
+                fill(
+                    _("signed {time} by {name}"),
+                    time=self.local(str(h["signed_at"])),
+                    name=(signer, "bold"),
+                )
+            )
         if h["acknowledged_at"]:
-            text.append(" · acknowledged ")
-            text.append(self.local(str(h["acknowledged_at"])))
-            text.append(" by ")
-            text.append(str(h["acknowledged_by"]), style="bold")
+            text.append(" · ")
+            text.append_text(
+                fill(
+                    _("acknowledged {time} by {name}"),
+                    time=self.local(str(h["acknowledged_at"])),
+                    name=(str(h["acknowledged_by"]), "bold"),
+                )
+            )
         if view.state == HandoverState.SIGNED:
-            text.append("\nwaiting for the incoming officer to acknowledge", style="italic")
+            text.append("\n")
+            text.append(_("waiting for the incoming officer to acknowledge"), style="italic")
         elif view.state == HandoverState.DRAFT:
-            text.append("\ndraft: only ", style="italic")
-            text.append(str(h["from_officer"]), style="italic bold")
-            text.append(" can edit and sign it", style="italic")
+            text.append("\n")
+            text.append_text(
+                fill(
+                    _("draft: only {name} can edit and sign it"),
+                    "italic",
+                    name=(str(h["from_officer"]), "bold"),
+                )
+            )
         return text
 
     def _brief(self, view: HandoverView) -> Group:
         parts: list[Text] = []
         brief = view.brief
         if brief is None:
-            parts.append(Text("No brief from the record (made before it was kept).", "dim"))
+            parts.append(Text(_("No brief from the record (made before it was kept)."), "dim"))
         else:
             parts.append(
                 Text(
-                    f"{self.local(brief.covers_from)} – {self.local(brief.covers_to)} · "
-                    f"{brief.events} events · open now: {brief.open_requests} requests, "
-                    f"{brief.open_leads} leads",
+                    _(
+                        "{start} – {end} · {events} events · open now: {requests} requests, "
+                        "{leads} leads"
+                    ).format(
+                        start=self.local(brief.covers_from),
+                        end=self.local(brief.covers_to),
+                        events=brief.events,
+                        requests=brief.open_requests,
+                        leads=brief.open_leads,
+                    ),
                     style="dim",
                 )
             )
             for section in brief.sections:
                 parts.append(Text(""))
-                parts.append(Text(f"{section.title} ({section.total})", style="bold underline"))
+                parts.append(
+                    Text(f"{section_title(section)} ({section.total})", style="bold underline")
+                )
                 for entry in section.lines:
                     line = Text("  ")
                     if entry.at:
                         line.append(self.local(entry.at), style="dim")
                         line.append(" ")
                     if entry.ref:
-                        line.append(entry.ref, style="cyan")
+                        line.append(ref_words(entry.ref), style="cyan")
                         line.append(" ")
-                    line.append(status_words(entry.text))
+                    line.append(brief_text(section.key, entry.text))
                     if entry.actor:
                         line.append(f"  {entry.actor}", style="dim")
                     parts.append(line)
                 if section.left_out:
-                    parts.append(Text(f"  … and {section.left_out} more", style="italic"))
-        for title, entries in (("Passed on", view.passes), ("Amendments", view.amendments)):
+                    more = _("… and {n} more").format(n=section.left_out)
+                    parts.append(Text(f"  {more}", style="italic"))
+        for title, entries in ((_("Passed on"), view.passes), (_("Amendments"), view.amendments)):
             if entries:
                 parts.append(Text(""))
                 parts.append(Text(title, style="bold underline"))
@@ -473,17 +738,26 @@ class HandoverScreen(Screen[None]):
         )
         listing.set_options(options)
         ids = [str(i["id"]) for i in items]
+        if self._land_on in ids:  # an item just added: the cursor lands on it
+            current, self._land_on = self._land_on, None
         if ids:
             listing.highlighted = (
                 ids.index(current) if current in ids else min(highlighted or 0, len(ids) - 1)
             )
         self._items = items
-        label = f"Items: {len(view.active_items)}, {view.acknowledged_items} acknowledged"
+        label = _("Items: {count}, {done} acknowledged").format(
+            count=len(view.active_items), done=view.acknowledged_items
+        )
         brief = view.brief
         if brief is not None:
-            label += (
-                f" · listed {view.listed_requests} of {brief.open_requests} open requests, "
-                f"{view.listed_leads} of {brief.open_leads} open leads"
+            label += " · " + _(
+                "listed {requests} of {open_requests} open requests, "
+                "{leads} of {open_leads} open leads"
+            ).format(
+                requests=view.listed_requests,
+                open_requests=brief.open_requests,
+                leads=view.listed_leads,
+                open_leads=brief.open_leads,
             )
         self.query_one("#ho-items-label", Label).update(Text(label))
 
@@ -492,33 +766,33 @@ class HandoverScreen(Screen[None]):
         done = bool(item.get("acknowledged_at"))
         mark = "✗" if removed else "✓" if done else "•"
         text = Text(f"{mark} ", style="green" if done else "")
-        text.append(item_label(item), style="cyan")
+        text.append(item_words(item), style="cyan")
         text.append(" ")
-        text.append(str(item.get("summary") or ""), style="strike dim" if removed else "")
-        owner = item.get("owner")
-        text.append(f"  [{owner}]" if owner else "  [unowned]", style="dim")
+        text.append(item_summary(item), style="strike dim" if removed else "")
+        owner = item.get("owner") or _("unowned")
+        text.append(f"  [{owner}]", style="dim")
         if item.get("status"):
             text.append(f" {status_label(str(item['status']))}", style="dim")
-        carried = carried_text(int(item.get("carry_count") or 0))
+        carried = carried_words(int(item.get("carry_count") or 0))
         if carried:
             text.append(f"  ↻ {carried}", style="yellow")
-        step = item_next(item, self.local)
+        step = item_step(item, self.local)
         if step:
-            text.append(f"\n    next: {step}", style="italic")
+            text.append("\n" + _("    next: {step}").format(step=step), style="italic")
         if done:
-            text.append(
-                f"\n    acknowledged {self.local(str(item['acknowledged_at']))} by "
-                f"{item.get('acknowledged_by')}",
-                style="dim green",
+            acknowledged = _("acknowledged {time} by {name}").format(
+                time=self.local(str(item["acknowledged_at"])), name=item.get("acknowledged_by")
             )
+            text.append(f"\n    {acknowledged}", style="dim green")
             if item.get("passed_to") is not None:
-                text.append(f" · passed to {item['passed_to'] or 'the unowned pool'}", "dim")
+                target = item["passed_to"] or _("the unowned pool")
+                text.append(" · " + _("passed to {name}").format(name=target), "dim")
         signed_at = self.view.handover.get("signed_at") if self.view else None
         for question in desk_questions(item.get("question"), signed_at, self.local):
             text.append("\n    ? ", style="bold yellow")
             text.append(question)
         if removed:
-            text.append("  (removed: d restores)", style="dim")
+            text.append("  " + _("(removed: d restores)"), style="dim")
         return text
 
     def item_texts(self) -> list[str]:
@@ -538,22 +812,38 @@ class HandoverScreen(Screen[None]):
     # -- writes ---------------------------------------------------------------------
 
     @work(thread=True, exit_on_error=False, group="handover-write")
-    def write(self, change: Callable[[], object], done: str | Callable[[Any], str]) -> None:
-        """One store write off the event loop; an error becomes one clear notice."""
+    def write(
+        self,
+        change: Callable[[], object],
+        done: str | Callable[[Any], str],
+        *,
+        then: Callable[[Any], object] | None = None,
+        failed: Callable[[], object] | None = None,
+    ) -> None:
+        """One store write off the event loop; an error becomes one clear notice.
+
+        ``then(result)`` runs on the event loop after a success, before the reload;
+        ``failed()`` after an error, before the reload a stale edit brings."""
         try:
             result = change()
         except StaleEdit as exc:
             self.app.call_from_thread(
                 self.notify, str(exc), severity="warning", timeout=8, markup=False
             )
+            if failed is not None:
+                self.app.call_from_thread(failed)
         except (StoreError, IllegalTransition) as exc:
             self.app.call_from_thread(
                 self.notify, str(exc), severity="error", timeout=8, markup=False
             )
+            if failed is not None:
+                self.app.call_from_thread(failed)
             return
         else:
             message = done(result) if callable(done) else done
             self.app.call_from_thread(self.notify, message, timeout=4, markup=False)
+            if then is not None:
+                self.app.call_from_thread(then, result)
         self.app.call_from_thread(self._after_write)
 
     def _after_write(self) -> None:
@@ -565,14 +855,30 @@ class HandoverScreen(Screen[None]):
         return int(self.view.handover["version"]) if self.view else None
 
     def action_save_notes(self) -> None:
-        text, version = self.notes_area.text, self._version()
+        text, version, loaded = self.notes_area.text, self._version(), self._notes_loaded
         self._notes_loaded = text  # what is saved now counts as loaded
+
+        def failed() -> None:
+            # Not saved (changed meanwhile, refused): the text stays as typed, unsaved, so
+            # the reload keeps it and leaving still asks.
+            if self._notes_loaded == text:
+                self._notes_loaded = loaded
+
         self.write(
             lambda: ho.set_notes(self.store, self.handover_id, text, expected_version=version),
-            "notes saved",
+            _("notes saved"),
+            failed=failed,
         )
 
     def action_add_item(self) -> None:
+        """``N``: a request, a lead or a free-text item, put right after the item at the
+        cursor (at the end when the cursor is on a removed one); the cursor lands on it."""
+        at = self.selected_item()
+        after = int(at["id"]) if at is not None and not at.get("removed") else None
+
+        def land(item_id: object) -> None:
+            self._land_on = str(item_id)
+
         def done(values: dict[str, object] | None) -> None:
             if values is None:
                 return
@@ -581,32 +887,52 @@ class HandoverScreen(Screen[None]):
             step = str(values.get("next") or "") or None
             if isinstance(ref, tuple):
                 entity, entity_id = ref
+                label = item_words({"entity": entity, "entity_id": entity_id})
                 self.write(
                     lambda: ho.add_item(
-                        self.store, self.handover_id, entity, entity_id, next_step=step
+                        self.store,
+                        self.handover_id,
+                        entity,
+                        entity_id,
+                        next_step=step,
+                        after_item_id=after,
                     ),
-                    f"{entity} #{entity_id} added",
+                    _("{item} added").format(item=label),
+                    then=land,
                 )
             else:
                 self.write(
                     lambda: ho.add_item(
-                        self.store, self.handover_id, "note", summary=summary, next_step=step
+                        self.store,
+                        self.handover_id,
+                        "note",
+                        summary=summary,
+                        next_step=step,
+                        after_item_id=after,
                     ),
-                    "item added",
+                    _("item added"),
+                    then=land,
                 )
 
+        title = (
+            _("Add an item to handover #{id}, after {item}").format(
+                id=self.handover_id, item=item_words(at)
+            )
+            if at is not None and after is not None
+            else _("Add an item to handover #{id}").format(id=self.handover_id)
+        )
         self.app.push_screen(
             FormDialog(
-                f"Add an item to handover #{self.handover_id}",
+                title,
                 [
                     Field(
                         "ref",
-                        "Request or lead (empty: a free-text item)",
-                        placeholder="request 12 · lead 5 · r12 · l5",
+                        _("Request or lead (empty: a free-text item)"),
+                        placeholder=_("request 12 · lead 5 · r12 · l5"),
                         check=parse_ref,
                     ),
-                    Field("summary", "Summary (a free-text item)"),
-                    Field("next", "Next step"),
+                    Field("summary", _("Summary (a free-text item)")),
+                    Field("next", _("Next step")),
                 ],
             ),
             done,
@@ -616,16 +942,22 @@ class HandoverScreen(Screen[None]):
         item = self.selected_item()
         if item is None:
             return
-        item_id = int(item["id"])
+        item_id, label = int(item["id"]), item_words(item)
         if item.get("removed"):
-            self.write(lambda: ho.restore_item(self.store, item_id), f"{item_label(item)} restored")
+            self.write(
+                lambda: ho.restore_item(self.store, item_id),
+                _("{item} restored").format(item=label),
+            )
         else:
-            self.write(lambda: ho.remove_item(self.store, item_id), f"{item_label(item)} removed")
+            self.write(
+                lambda: ho.remove_item(self.store, item_id),
+                _("{item} removed").format(item=label),
+            )
 
     def action_refresh_draft(self) -> None:
         self.write(
             lambda: ho.refresh_draft(self.store, self.handover_id),
-            lambda added: f"draft refreshed: {added} new open items",
+            lambda added: _("draft refreshed: {n} new open items").format(n=added),
         )
 
     def action_sign(self) -> None:
@@ -642,16 +974,18 @@ class HandoverScreen(Screen[None]):
                         expected_version=version,
                         stale_after_hours=stale,
                     ),
-                    f"handover #{self.handover_id} signed",
+                    _("handover #{id} signed").format(id=self.handover_id),
                 )
 
         view = self.view
         count = len(view.active_items) if view else 0
         self.app.push_screen(
             ChoiceDialog(
-                f"Sign handover #{self.handover_id} ({count} items)? "
-                "Once signed it is never edited; later additions are amendments.",
-                [("sign", "Sign off now"), ("cancel", "Not yet")],
+                _(
+                    "Sign handover #{id} ({count} items)? "
+                    "Once signed it is never edited; later additions are amendments."
+                ).format(id=self.handover_id, count=count),
+                [("sign", _("Sign off now")), ("cancel", _("Not yet"))],
             ),
             chosen,
         )
@@ -660,17 +994,22 @@ class HandoverScreen(Screen[None]):
         item = self.selected_item()
         if item is None or item.get("removed"):
             return
+        label = item_words(item)
         if item.get("acknowledged_at"):
-            self.notify(f"{item_label(item)} is already acknowledged", timeout=3, markup=False)
+            self.notify(
+                _("{item} is already acknowledged").format(item=label), timeout=3, markup=False
+            )
             return
         item_id = int(item["id"])
 
         def done(result: ho.Acknowledgement) -> str:
-            message = f"{item_label(item)} acknowledged"
+            message = _("{item} acknowledged").format(item=label)
             if result.passed:
-                message += f"; {result.passed} record(s) passed to you"
+                message += _("; {n} record(s) passed to you").format(n=result.passed)
             if result.completed:
-                message += f"; handover #{result.handover_id} acknowledged: you are on duty"
+                message += _("; handover #{id} acknowledged: you are on duty").format(
+                    id=result.handover_id
+                )
             return message
 
         self.write(lambda: ho.acknowledge_item(self.store, item_id), done)
@@ -690,19 +1029,27 @@ class HandoverScreen(Screen[None]):
             if choice in (PassTo.INCOMING, PassTo.POOL):
                 self.write(
                     lambda: ho.acknowledge_all(self.store, self.handover_id, pass_to=str(choice)),
-                    lambda r: (
-                        f"handover #{r.handover_id} acknowledged ({r.acknowledged} items, "
-                        f"{r.passed} records passed on): you are on duty"
-                    ),
+                    lambda r: _(
+                        "handover #{id} acknowledged ({items} items, {passed} records passed "
+                        "on): you are on duty"
+                    ).format(id=r.handover_id, items=r.acknowledged, passed=r.passed),
                 )
 
         self.app.push_screen(
             ChoiceDialog(
-                f"Acknowledge the {left} remaining items of handover #{self.handover_id}?",
+                _("Acknowledge the {n} remaining items of handover #{id}?").format(
+                    n=left, id=self.handover_id
+                ),
                 [
-                    (PassTo.INCOMING.value, f"Yes: what {outgoing} owns passes to me"),
-                    (PassTo.POOL.value, f"Yes: what {outgoing} owns goes to the unowned pool"),
-                    ("cancel", "Cancel"),
+                    (
+                        PassTo.INCOMING.value,
+                        _("Yes: what {name} owns passes to me").format(name=outgoing),
+                    ),
+                    (
+                        PassTo.POOL.value,
+                        _("Yes: what {name} owns goes to the unowned pool").format(name=outgoing),
+                    ),
+                    ("cancel", _("Cancel")),
                 ],
             ),
             chosen,
@@ -712,17 +1059,19 @@ class HandoverScreen(Screen[None]):
         item = self.selected_item()
         if item is None:
             return
-        item_id = int(item["id"])
+        item_id, label = int(item["id"]), item_words(item)
 
         def done(values: dict[str, object] | None) -> None:
             if values is not None:
                 text = str(values["text"])
                 self.write(
                     lambda: ho.ask_question(self.store, item_id, text),
-                    f"question added to {item_label(item)}",
+                    _("question added to {item}").format(item=label),
                 )
 
-        self.app.push_screen(text_dialog(f"Question on {item_label(item)}", "Question"), done)
+        self.app.push_screen(
+            text_dialog(_("Question on {item}").format(item=label), _("Question")), done
+        )
 
     def action_amend(self) -> None:
         def done(values: dict[str, object] | None) -> None:
@@ -730,10 +1079,13 @@ class HandoverScreen(Screen[None]):
                 text = str(values["text"])
                 self.write(
                     lambda: ho.amend_handover(self.store, self.handover_id, text),
-                    f"amendment added to handover #{self.handover_id}",
+                    _("amendment added to handover #{id}").format(id=self.handover_id),
                 )
 
-        self.app.push_screen(text_dialog(f"Amend handover #{self.handover_id}", "Amendment"), done)
+        self.app.push_screen(
+            text_dialog(_("Amend handover #{id}").format(id=self.handover_id), _("Amendment")),
+            done,
+        )
 
     @work(thread=True, exit_on_error=False, group="handover-export")
     def action_export(self) -> None:
@@ -745,7 +1097,9 @@ class HandoverScreen(Screen[None]):
         self.markdown = text
         self.app.copy_to_clipboard(text)
         self.notify(
-            f"handover #{self.handover_id} copied as Markdown ({len(text.splitlines())} lines)",
+            _("handover #{id} copied as Markdown ({n} lines)").format(
+                id=self.handover_id, n=len(text.splitlines())
+            ),
             timeout=4,
         )
 
@@ -778,8 +1132,7 @@ class HandoverScreen(Screen[None]):
 
         def answered(save: bool | None) -> None:
             if save:
-                self._save_detached()
-                self._close(then)
+                self._save_then(lambda: self._close(then))
 
         self.app.push_screen(
             ConfirmDialog(
@@ -794,22 +1147,34 @@ class HandoverScreen(Screen[None]):
         if then is not None:
             then()
 
-    def _save_detached(self) -> Worker[None]:
-        """Save the notes in an app worker: it outlives this screen as it closes."""
+    def _save_then(self, after: Callable[[], object]) -> Worker[None]:
+        """Save the notes off the event loop, then ``after()`` (leave, quit). A refused
+        save (changed meanwhile, no longer a draft) says why and stays here with the text
+        as typed: the screen never closes over notes that did not go in."""
         app, store = self.dutyboard, self.store
         handover_id, text, version = self.handover_id, self.notes_area.text, self._version()
-        self._notes_loaded = text  # what is being saved counts as loaded
 
         def save() -> None:
             try:
                 ho.set_notes(store, handover_id, text, expected_version=version)
             except (StoreError, IllegalTransition) as exc:
-                app.call_from_thread(app.notify, str(exc), severity="error", timeout=8)
+                message = _("{error}; the notes are not saved, still here as typed").format(
+                    error=exc
+                )
+                app.call_from_thread(
+                    app.notify, message, severity="error", timeout=10, markup=False
+                )
+                app.call_from_thread(self.load)
             else:
-                app.call_from_thread(app.notify, _("handover notes saved"), timeout=3)
-                app.call_from_thread(app.refresh_panels)
+                app.call_from_thread(self._saved, text, after)
 
-        return app.run_worker(save, thread=True, exit_on_error=False, group="handover-save")
+        return self.run_worker(save, thread=True, exit_on_error=False, group="handover-save")
+
+    def _saved(self, text: str, after: Callable[[], object]) -> None:
+        self._notes_loaded = text  # what was saved counts as loaded
+        self.notify(_("handover notes saved"), timeout=3)
+        self.dutyboard.refresh_panels()
+        after()
 
     def action_panel(self, name: str) -> None:
         self.leave(lambda: self.dutyboard.action_focus_panel(name))
@@ -823,7 +1188,7 @@ class HandoverScreen(Screen[None]):
 
         def answered(save: bool | None) -> None:
             if save:
-                self._exit_when_done(self._save_detached())
+                self._save_then(self.app.exit)
 
         self.app.push_screen(
             ConfirmDialog(
@@ -832,17 +1197,6 @@ class HandoverScreen(Screen[None]):
             ),
             answered,
         )
-
-    def _exit_when_done(self, worker: Worker[None]) -> None:
-        app = self.app
-
-        def check() -> None:
-            if worker.is_finished:
-                app.exit()
-            else:
-                app.set_timer(0.05, check)
-
-        check()
 
 
 class ItemHistoryScreen(ModalScreen[None]):
@@ -855,21 +1209,21 @@ class ItemHistoryScreen(ModalScreen[None]):
         border: thick $accent; background: $surface; padding: 0 1;
     }
     """
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,enter,q", "close", "Close")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,enter,q", "close", _("Close"))]
 
     def __init__(self, item: Mapping[str, Any], local: Callable[[str], str]) -> None:
         super().__init__()
         self.item = item
         self.local = local
         self.rows: list[Row] = []
-        self.body = Static(Text("loading…"))
+        self.body = Static(Text(_("loading…")))
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
             yield self.body
 
     def on_mount(self) -> None:
-        self.query_one(VerticalScroll).border_title = item_label(self.item)
+        self.query_one(VerticalScroll).border_title = item_words(self.item)
         self.load()
 
     @work(thread=True, exclusive=True, exit_on_error=False)
@@ -885,10 +1239,11 @@ class ItemHistoryScreen(ModalScreen[None]):
 
     def _show(self, rows: list[Row]) -> None:
         self.rows = rows
-        parts: list[Text] = [Text(str(self.item.get("summary") or ""), style="bold")]
+        parts: list[Text] = [Text(item_summary(self.item), style="bold")]
         signed = [r for r in rows if r["state"] != HandoverState.DRAFT and not r["removed"]]
+        carried = carried_words(len(signed) - 1) or pgettext("first handover", "new")
         parts.append(
-            Text(f"In {len(signed)} signed handover(s); {carried_text(len(signed) - 1) or 'new'}")
+            Text(_("In {n} signed handover(s); {carried}").format(n=len(signed), carried=carried))
         )
         for row in rows:
             line = Text(f"\n#{row['handover_id']} ", style="bold")
@@ -897,15 +1252,17 @@ class ItemHistoryScreen(ModalScreen[None]):
                 f"{status_label(str(row['state']))}"
             )
             if row["removed"]:
-                line.append("  (removed from the draft)", style="dim")
+                line.append("  " + _("(removed from the draft)"), style="dim")
             if row["signed_at"]:
-                line.append(f"\n  signed {self.local(str(row['signed_at']))}", style="dim")
-            line.append(f"\n  owner {row['owner'] or 'unowned'}")
+                signed_line = _("signed {time}").format(time=self.local(str(row["signed_at"])))
+                line.append(f"\n  {signed_line}", style="dim")
+            owner = _("owner {name}").format(name=row["owner"] or _("unowned"))
+            line.append(f"\n  {owner}")
             if row["acknowledged_at"]:
-                line.append(
-                    f"\n  acknowledged {self.local(str(row['acknowledged_at']))} "
-                    f"by {row['acknowledged_by']}"
+                acknowledged = _("acknowledged {time} by {name}").format(
+                    time=self.local(str(row["acknowledged_at"])), name=row["acknowledged_by"]
                 )
+                line.append(f"\n  {acknowledged}")
             for question in desk_questions(row["question"], row["signed_at"], self.local):
                 line.append(f"\n  ? {question}")
             parts.append(line)

@@ -49,6 +49,8 @@ class LeadsPanel(TablePanel):
         ColumnSpec(_("Qty"), 7, justify="right", sort="quantity", fit=True),
         ColumnSpec(_("Price"), 8, justify="right", drop=2, fit=True),
         ColumnSpec(_("Stage"), words_width(map(status_label, LeadStatus), 11), sort="status"),
+        # What the next action is (t sets it): the first to give way; enter shows it whole.
+        ColumnSpec(_("To do"), 14, drop=4),
     )
 
     def cells(self, row: Row) -> Sequence[Text]:
@@ -73,6 +75,7 @@ class LeadsPanel(TablePanel):
             quantity(row["quantity"]),
             plain(price),
             status_text(row["status"]),
+            plain("" if closed else row.get("next_action")),
         )
 
     # -- status -------------------------------------------------------------------------
@@ -303,7 +306,7 @@ class LeadsPanel(TablePanel):
                     expected_version=row["version"],
                 ),
                 _("lead #{id}: next action set").format(id=row["id"])
-                if when
+                if when or what
                 else _("lead #{id}: next action cleared").format(id=row["id"]),
             )
 
@@ -322,7 +325,12 @@ class LeadsPanel(TablePanel):
                         placeholder=_("tomorrow 09:00, +2h or 2020-02-05 14:00"),
                         check=when_check(self.dutyboard.clock, zone),
                     ),
-                    Field("what", _("What"), placeholder=_("call back about the price")),
+                    Field(
+                        "what",
+                        _("What to do (empty: nothing)"),
+                        value=row.get("next_action") or "",
+                        placeholder=_("call back about the price"),
+                    ),
                 ],
             ),
             done,
@@ -382,6 +390,11 @@ class LeadsPanel(TablePanel):
                 "next_action_at",
                 _("Next action at ({zone})").format(zone=zone),
                 check=forms.when(zone),
+            ),
+            Field(
+                "next_action",
+                _("Next action: what to do"),
+                placeholder=_("call back about the price"),
             ),
         ]
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from dutyboard import files
 from dutyboard.store import Store
 
 # A fixed "now" for tests that must not depend on the wall clock: 2020-02-05 03:00 in
@@ -22,6 +23,14 @@ class FakeClock:
 
     def __call__(self) -> datetime:
         return self.now
+
+
+@pytest.fixture(autouse=True)
+def _writes_allowed_again() -> Iterator[None]:
+    """A leader's session in one test (the CLI's main() or a read-only app) forbids this
+    process to write files, as it should; the next test is another session."""
+    yield
+    files.allow_writes()
 
 
 @pytest.fixture

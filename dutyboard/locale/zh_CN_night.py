@@ -175,4 +175,6 @@ MESSAGES: dict[str, str] = {
     "conflict\x04arrival": "到达记录",
     "conflict\x04handover": "交接",
     "conflict\x04reporting_unit": "报送单位",
+    # A form closed with esc after typing (widgets/common/dialogs.py).
+    "Discard what you typed?": "放弃已输入的内容？",
 }

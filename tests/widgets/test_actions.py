@@ -10,7 +10,7 @@ from textual.widgets import Input, OptionList
 from dutyboard.app import DutyboardApp
 from tests.widgets.test_dashboard import cell_text, loaded, make_app, panel, settle
 from widgets.common.detail import DetailScreen
-from widgets.common.dialogs import ChoiceDialog, FormDialog
+from widgets.common.dialogs import ChoiceDialog, ConfirmDialog, FormDialog
 
 
 @pytest.fixture
@@ -99,6 +99,31 @@ async def test_new_request_form_validates_then_saves(app: DutyboardApp) -> None:
         assert rows[0]["quantity"] == 15000 and rows[0]["priority"] == "urgent"
         assert rows[0]["org"] == "吉林大学 [@click=app.quit]"  # stored literally
         assert app.is_running  # the markup in the name did not run an action
+
+
+async def test_esc_on_a_form_with_typed_text_asks_before_dropping_it(app: DutyboardApp) -> None:
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("N")
+        await settle(app, pilot)
+        form = app.screen
+        assert isinstance(form, FormDialog)
+        await pilot.press(*"Jilin 12")  # digits typed into a field stay text
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ConfirmDialog)  # before: the form closed, text gone
+        await pilot.press("n")
+        await settle(app, pilot)
+        assert app.screen is form
+        assert form.query_one("#field-org", Input).value == "Jilin 12"
+        await pilot.press("escape", "y")
+        await settle(app, pilot)
+        assert not isinstance(app.screen, FormDialog | ConfirmDialog)
+        await pilot.press("N")
+        await settle(app, pilot)
+        await pilot.press("escape")  # nothing typed: closes at once
+        await settle(app, pilot)
+        assert not isinstance(app.screen, FormDialog | ConfirmDialog)
 
 
 async def test_filter_in_chinese_and_quick_filters(app: DutyboardApp) -> None:

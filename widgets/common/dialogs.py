@@ -186,8 +186,25 @@ class FormDialog(ModalScreen[dict[str, object] | None]):
         self.query_one("#form-error", Static).update(Text(message))
         self.query_one(f"#field-{field.name}", Input).focus()
 
+    def unsaved(self) -> bool:
+        """Whether any field holds something other than what the form opened with."""
+        return any(
+            self.query_one(f"#field-{field.name}", Input).value != field.value
+            for field in self.fields
+        )
+
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        """esc closes an untouched form at once; what was typed is never dropped without
+        a y/n (``n`` or esc again goes back to the form, the text as it was)."""
+        if not self.unsaved():
+            self.dismiss(None)
+            return
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(None)
+
+        self.app.push_screen(ConfirmDialog(self.title_text, _("Discard what you typed?")), answered)
 
 
 def text_dialog(title: str, label: str, *, value: str = "", placeholder: str = "") -> FormDialog:

@@ -127,4 +127,7 @@ MESSAGES: dict[str, str] = {
     "Oct": "10月",
     "Nov": "11月",
     "Dec": "12月",
+    # The store's refusals shown in the dashboard.
+    "{officer} is on duty: only they draft this shift's handover (take over the shift first to hand over yourself)": "{officer} 正在值班：只有本人可起草本班交接（如需由您交接，请先接班）",
+    "nobody is on duty: start or take over a shift first": "无人值班：请先开始或接手一个班次",
 }

@@ -48,6 +48,7 @@ from dutyboard.domain.handover import (
 )
 from dutyboard.domain.status import OPEN_LEAD_STATUSES, OPEN_REQUEST_STATUSES
 from dutyboard.domain.text import UNLIMITED, clean_data, clean_text
+from dutyboard.i18n import _
 from dutyboard.store.errors import NotFound, StaleEdit, ValidationError
 from dutyboard.store.quarantine import FAILING_SQL
 from dutyboard.store.store import Row, Store, clean_fields, clean_name
@@ -367,7 +368,7 @@ def draft_handover(
                 "LIMIT 1",
             )
             if shift is None:
-                raise ValidationError("nobody is on duty: start or take over a shift first")
+                raise ValidationError(_("nobody is on duty: start or take over a shift first"))
         else:
             shift = _row(conn, "SELECT * FROM shifts WHERE id = ?", (shift_id,))
             if shift is None:
@@ -375,8 +376,10 @@ def draft_handover(
         officer = clean_name(shift["officer"])
         if officer != store.actor:
             raise ValidationError(
-                f"{officer} is on duty: only they draft this shift's handover "
-                "(take over the shift first to hand over yourself)"
+                _(
+                    "{officer} is on duty: only they draft this shift's handover "
+                    "(take over the shift first to hand over yourself)"
+                ).format(officer=officer)
             )
         existing = _row(
             conn,

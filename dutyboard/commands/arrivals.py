@@ -256,8 +256,8 @@ def run_list(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def run_import(args: argparse.Namespace, ctx: Context) -> int:
+    from dutyboard.domain.values import canonical_zone
     from dutyboard.ingest.shipments import import_arrivals
-    from dutyboard.ingest.values import canonical_zone
 
     if getattr(args, "role", "officer") == "leader":
         raise UsageError(

@@ -89,7 +89,7 @@ def _checked(option: str, parse: Callable[[str], Any], text: str) -> Any:
 
 def arrival_fields(args: argparse.Namespace, desk_zone: str, store: Store) -> dict[str, Any]:
     """The options as the store's fields; UsageError naming the option otherwise."""
-    from dutyboard.ingest import values
+    from dutyboard.domain import values
     from widgets.leads.when import parse_when
 
     kind = _checked("--kind", parse_kind, args.add_kind)

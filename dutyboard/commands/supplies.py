@@ -118,7 +118,7 @@ def _catalog(ctx: Context) -> SupplyCatalog:
 
 
 def _quantity(text: str) -> tuple[int | float, str | None]:
-    from dutyboard.ingest.values import parse_quantity
+    from dutyboard.domain.values import parse_quantity
 
     try:
         number, unit = parse_quantity(text)
@@ -133,7 +133,7 @@ def _amount(text: str | None, currency: str | None) -> tuple[int | float | None,
     """'$1,800' → (1800, 'USD'); '1800' with --currency EUR → (1800, 'EUR')."""
     if text is None:
         return None, currency
-    from dutyboard.ingest.values import split_price
+    from dutyboard.domain.values import split_price
 
     try:
         amount, written, leftover = split_price(text)
@@ -149,7 +149,7 @@ def _amount(text: str | None, currency: str | None) -> tuple[int | float | None,
 def _at(text: str | None, ctx: Context) -> str | None:
     if text is None:
         return None
-    from dutyboard.ingest.values import parse_datetime
+    from dutyboard.domain.values import parse_datetime
 
     try:
         return parse_datetime(text, ctx.config.timezone)

@@ -63,9 +63,9 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
 from dutyboard.domain.clock import Clock, from_iso, to_iso, utcnow
+from dutyboard.domain.text import clean_text, quote
 from dutyboard.ingest.limits import DEFAULT as DEFAULT_LIMITS
 from dutyboard.ingest.limits import Limits
-from dutyboard.ingest.sanitize import clean_text, quote
 from dutyboard.ingest.sources import MissingSecret, SourceConfig, resolve_headers
 from dutyboard.ingest.store_sink import (
     IngestSummary,

@@ -22,6 +22,20 @@ from dataclasses import dataclass, field
 from datetime import timedelta, tzinfo
 
 from dutyboard.domain.arrivals import zone_guess
+from dutyboard.domain.text import MAX_FIELD_CHARS, clean_text, clean_text_checked, quote
+from dutyboard.domain.values import (
+    parse_contact_kind,
+    parse_country,
+    parse_currency,
+    parse_datetime,
+    parse_lead_time_days,
+    parse_offset,
+    parse_priority,
+    parse_quantity,
+    parse_tz,
+    parse_work_hours,
+    split_price,
+)
 from dutyboard.ingest.aliases import (
     CANONICAL_FIELDS,
     EXTERNAL_ID,
@@ -37,21 +51,7 @@ from dutyboard.ingest.aliases import (
     target_for_tag,
 )
 from dutyboard.ingest.records import Kind, ParsedRow, ParseResult, RowProblem
-from dutyboard.ingest.sanitize import MAX_FIELD_CHARS, clean_text, clean_text_checked, quote
 from dutyboard.ingest.source import Column, SourceRecord, cell_text, unique_name
-from dutyboard.ingest.values import (
-    parse_contact_kind,
-    parse_country,
-    parse_currency,
-    parse_datetime,
-    parse_lead_time_days,
-    parse_offset,
-    parse_priority,
-    parse_quantity,
-    parse_tz,
-    parse_work_hours,
-    split_price,
-)
 
 MAX_WARNINGS = 500
 MAX_KEY_CHARS = 200

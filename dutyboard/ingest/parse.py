@@ -21,6 +21,8 @@ from itertools import chain, islice
 from pathlib import Path
 from typing import Any
 
+from dutyboard.domain.text import clean_text
+from dutyboard.domain.values import zone
 from dutyboard.ingest.aliases import (
     CANONICAL_FIELDS,
     concept_for_header,
@@ -39,9 +41,7 @@ from dutyboard.ingest.jsonfmt import duplicates_warning, json_table, jsonl_table
 from dutyboard.ingest.limits import DEFAULT, Budget, LimitExceeded, Limits, over
 from dutyboard.ingest.normalise import Normaliser
 from dutyboard.ingest.records import KINDS, Kind, ParseResult, UnreadableFile, WrongKind
-from dutyboard.ingest.sanitize import clean_text
 from dutyboard.ingest.source import HXL_SEARCH_ROWS, Column, Table, table_records
-from dutyboard.ingest.values import zone
 from dutyboard.ingest.vcardfmt import vcard_records
 from dutyboard.ingest.xlsxfmt import xlsx_rows
 

@@ -23,6 +23,8 @@ from typing import Any, Literal
 
 from dutyboard.domain.arrivals import normalise_flight, parse_customs, parse_permit
 from dutyboard.domain.rollcall import match_key
+from dutyboard.domain.text import clean_text, quote
+from dutyboard.domain.values import parse_quantity, zone
 from dutyboard.ingest import travellers as tr
 from dutyboard.ingest.aliases import (
     KIND_FIELDS,
@@ -32,9 +34,7 @@ from dutyboard.ingest.aliases import (
 )
 from dutyboard.ingest.parse import detect_format
 from dutyboard.ingest.records import KINDS, UnreadableFile
-from dutyboard.ingest.sanitize import clean_text, quote
 from dutyboard.ingest.source import Column, SourceRecord, Table, cell_text
-from dutyboard.ingest.values import parse_quantity, zone
 from dutyboard.store import arrivals as arr
 from dutyboard.store.store import Store
 

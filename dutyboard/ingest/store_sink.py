@@ -40,11 +40,11 @@ from datetime import timedelta
 from typing import Any
 
 from dutyboard.domain.clock import from_iso, to_iso
+from dutyboard.domain.text import clean_text
 from dutyboard.ingest.decode import Decoded, watching_decodes
 from dutyboard.ingest.limits import DEFAULT as DEFAULT_LIMITS
 from dutyboard.ingest.limits import Limits
 from dutyboard.ingest.records import Kind, ParsedRow, ParseResult, RowProblem, UnreadableFile
-from dutyboard.ingest.sanitize import clean_text
 from dutyboard.store import Store, StoreError
 from dutyboard.store import quarantine as qstore
 from dutyboard.store.jsontext import canonical_bytes

@@ -31,15 +31,15 @@ from typing import Any
 
 from dutyboard.domain.arrivals import guess_zone, normalise_flight
 from dutyboard.domain.rollcall import match_key
+from dutyboard.domain.text import clean_text, quote
+from dutyboard.domain.values import parse_country, parse_datetime, parse_tz, zone
 from dutyboard.ingest.aliases import header_key
 from dutyboard.ingest.csvfmt import csv_rows, sniff_delimiter
 from dutyboard.ingest.decode import decode_bytes
 from dutyboard.ingest.jsonfmt import json_table, jsonl_table, load_json
 from dutyboard.ingest.parse import detect_format
 from dutyboard.ingest.records import UnreadableFile
-from dutyboard.ingest.sanitize import clean_text, quote
 from dutyboard.ingest.source import Column, SourceRecord, Table, cell_text, table_records
-from dutyboard.ingest.values import parse_country, parse_datetime, parse_tz, zone
 from dutyboard.ingest.xlsxfmt import xlsx_rows
 from dutyboard.store import arrivals as arr
 from dutyboard.store.store import Store

@@ -20,12 +20,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dutyboard.ingest import sanitize
+from dutyboard.domain import text as sanitize
+from dutyboard.domain.values import parse_datetime, parse_priority, parse_quantity
 from dutyboard.ingest.csvfmt import csv_rows
 from dutyboard.ingest.parse import parse_bytes
 from dutyboard.ingest.source import GridRow
 from dutyboard.ingest.store_sink import content_hash, ingest_bytes, write_result
-from dutyboard.ingest.values import parse_datetime, parse_priority, parse_quantity
 from dutyboard.store import Store
 from dutyboard.store.errors import ValidationError
 

@@ -9,11 +9,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from dutyboard.domain import text as sanitize
 from dutyboard.domain import text as text_module
-from dutyboard.domain.text import MAX_MARKS, clean_json_text
-from dutyboard.ingest import sanitize
+from dutyboard.domain.text import MAX_FIELD_CHARS, MAX_MARKS, clean_json_text, clean_text
 from dutyboard.ingest.parse import parse_bytes
-from dutyboard.ingest.sanitize import MAX_FIELD_CHARS, clean_text
 
 
 @pytest.mark.parametrize(

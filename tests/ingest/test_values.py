@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from dutyboard.ingest.values import (
+from dutyboard.domain.values import (
     parse_contact_kind,
     parse_country,
     parse_currency,

@@ -28,10 +28,10 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
+from dutyboard.domain.text import MAX_FIELD_CHARS
 from dutyboard.ingest.aliases import HXL_TAGS
 from dutyboard.ingest.parse import FORMATS, parse_bytes
 from dutyboard.ingest.records import KINDS, Kind, ParseResult, UnreadableFile
-from dutyboard.ingest.sanitize import MAX_FIELD_CHARS
 from dutyboard.ingest.store_sink import ingest_bytes
 from dutyboard.ingest.travellers import ALIASES, TravellerParse, parse_travellers
 from dutyboard.store import Store

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 
 from textual.widgets import Input
 
+from dutyboard.domain import values
 from dutyboard.domain.arrivals import (
     FINAL_ARRIVAL_STATES,
     ArrivalKind,
@@ -29,9 +30,8 @@ from dutyboard.domain.arrivals import (
     parse_permit,
 )
 from dutyboard.domain.clock import from_iso
+from dutyboard.domain.text import clean_text
 from dutyboard.i18n import _
-from dutyboard.ingest import values
-from dutyboard.ingest.sanitize import clean_text
 from dutyboard.store import Row
 from widgets.common import forms
 from widgets.common.dialogs import Field, FormDialog

@@ -18,8 +18,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from dutyboard.domain.text import clean_text
 from dutyboard.i18n import _
-from dutyboard.ingest.sanitize import clean_text
 
 DIALOG_CSS = """
 {name} {{

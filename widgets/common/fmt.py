@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 from rich.text import Text
 
 from dutyboard.domain.clock import from_iso
+from dutyboard.domain.text import clean_text
 from dutyboard.i18n import _
-from dutyboard.ingest.sanitize import clean_text
 
 PRIORITY_STYLE = {
     "urgent": "bold white on red",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from dutyboard.ingest import values
+from dutyboard.domain import values
 
 
 def quantity(text: str) -> float | int:

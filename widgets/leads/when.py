@@ -8,9 +8,9 @@ from collections.abc import Callable
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from dutyboard.domain import values
 from dutyboard.domain.clock import to_iso
 from dutyboard.i18n import _
-from dutyboard.ingest import values
 
 _RELATIVE = re.compile(r"^\+\s*(?:(\d+)\s*d)?\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m(?:in)?)?$", re.I)
 _DAY = re.compile(r"^(today|tomorrow|今天|明天)(?:\s+(\d{1,2})[:：](\d{2}))?$", re.I)

@@ -25,6 +25,7 @@ from textual.widget import Widget
 from textual.widgets import Sparkline, Static
 
 from dutyboard import files
+from dutyboard.domain import values
 from dutyboard.domain.status import IllegalTransition
 from dutyboard.domain.supplies import (
     RECEIVED_KINDS,
@@ -38,7 +39,6 @@ from dutyboard.domain.supplies import (
     unit_label,
 )
 from dutyboard.i18n import _
-from dutyboard.ingest import values
 from dutyboard.store import StoreError, ValidationError
 from dutyboard.store import supplies as ledger
 from widgets.common import forms

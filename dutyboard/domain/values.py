@@ -15,7 +15,7 @@ from decimal import Decimal, InvalidOperation
 from functools import cache, lru_cache
 from zoneinfo import ZoneInfo, available_timezones
 
-from dutyboard.ingest.reference import (
+from dutyboard.domain.reference import (
     COUNTRY_BY_NAME,
     CURRENCY_BY_TOKEN,
     CURRENCY_CODES,

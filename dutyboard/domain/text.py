@@ -5,7 +5,8 @@ One sanitiser for the whole desk, used at both doors:
 * **in**: the store cleans every text it writes (record fields, names, notes, the actor,
   handover notes and items, ledger and arrival fields; see ``dutyboard.store``), whatever
   wrote it (the CLI, a form, the config, the collector); the ingest layer cleans its
-  fields with it too. ``raw`` is never cleaned: it is the audit copy of the original bytes, only ever shown through here.
+  fields with it too. ``raw`` is never cleaned: it is the audit copy of the original
+  bytes, only ever shown through here.
 * **out**: every output cleans again what it prints or writes (terminal text, Markdown,
   CSV, JSON), so a database written before these rules, or by another program, cannot
   reach a terminal either.

@@ -24,7 +24,7 @@ from dutyboard.config import Config  # noqa: E402
 from dutyboard.demo import build_demo  # noqa: E402
 from dutyboard.store import Store  # noqa: E402
 from tests.conftest import FIXED_NOW, FakeClock  # noqa: E402
-from widgets.common.header import DeskHeader  # noqa: E402
+from tests.widgets.settled import settled  # noqa: E402
 from widgets.common.table_panel import TablePanel  # noqa: E402
 
 
@@ -36,20 +36,7 @@ async def main(out: Path) -> None:
         config = Config(desk_name="省侨联 24 小时值班室", user="张伟", lang="zh_CN")
         app = DutyboardApp(store, config, clock=FakeClock())
         async with app.run_test(size=(120, 40)) as pilot:
-            # Settled = no worker running for several checks in a row (a loaded CI machine
-            # can take seconds for the first queries and the contacts ranking).
-            quiet = 0
-            for _ in range(300):
-                await pilot.pause(0.05)
-                ready = (
-                    all(p.table.loaded for p in app.query(TablePanel))
-                    and app.query_one("#contacts", TablePanel).table.spec.ranking
-                    and app.query_one(DeskHeader).desk_counts is not None
-                )
-                busy = any(w.is_running for w in app.workers)
-                quiet = quiet + 1 if ready and not busy else 0
-                if quiet >= 10:
-                    break
+            await settled(app, pilot)
             panel = app.query_one("#requests", TablePanel)
             table = panel.table
             status_labels = {"新", "已确认", "办理中", "部分满足"}

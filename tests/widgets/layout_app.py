@@ -26,6 +26,7 @@ from dutyboard.config import Config  # noqa: E402
 from dutyboard.demo import build_demo  # noqa: E402
 from dutyboard.store import Store  # noqa: E402
 from tests.conftest import FIXED_NOW, FakeClock  # noqa: E402
+from tests.widgets.settled import settled  # noqa: E402
 from widgets.common.header import DeskHeader  # noqa: E402
 from widgets.common.table_panel import TablePanel  # noqa: E402
 
@@ -37,21 +38,6 @@ SCREENS = (
     ((120, 40), None),
     ((160, 48), None),
 )
-
-
-async def settled(app: DutyboardApp, pilot: Any) -> None:
-    quiet = 0
-    for _ in range(300):
-        await pilot.pause(0.05)
-        ready = (
-            all(p.table.loaded for p in app.query(TablePanel))
-            and app.query_one("#contacts", TablePanel).table.spec.ranking
-            and app.query_one(DeskHeader).desk_counts is not None
-        )
-        busy = any(w.is_running for w in app.workers)
-        quiet = quiet + 1 if ready and not busy else 0
-        if quiet >= 10:
-            return
 
 
 def table_report(panel: TablePanel) -> dict[str, Any]:

@@ -388,7 +388,7 @@ def build_daily_report(
     zone = ZoneInfo(timezone)
     start, end = ledger.day_bounds(day, zone)
     generated = to_iso(now or store.clock())
-    with ledger.reading(store) as conn:
+    with store.reading() as conn:
         rollcall, not_yet, not_due = _rollcall(
             store, day, timezone, from_iso(generated), start, end
         )

@@ -21,8 +21,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any
@@ -95,21 +93,6 @@ class Acknowledgement:
 # -- reading ----------------------------------------------------------------------------
 
 
-@contextmanager
-def _reading(store: Store) -> Iterator[sqlite3.Connection]:
-    """One consistent snapshot for a multi-query read (also on a read-only connection)."""
-    with store._lock:
-        conn = store.conn
-        if conn.in_transaction:
-            yield conn
-            return
-        conn.execute("BEGIN")
-        try:
-            yield conn
-        finally:
-            conn.execute("COMMIT")
-
-
 def _row(conn: sqlite3.Connection, sql: str, params: tuple[Any, ...] = ()) -> Row | None:
     found = conn.execute(sql, params).fetchone()
     return dict(found) if found is not None else None
@@ -127,7 +110,7 @@ def _handover(conn: sqlite3.Connection, handover_id: int) -> Row:
 
 
 def get_handover(store: Store, handover_id: int) -> Row:
-    with _reading(store) as conn:
+    with store.reading() as conn:
         return _handover(conn, handover_id)
 
 
@@ -160,7 +143,7 @@ def handover_view(
     store: Store, handover_id: int, *, stale_after_hours: float = STALE_AFTER_HOURS
 ) -> HandoverView:
     """The handover, its items and its brief (live for a draft, frozen once signed)."""
-    with _reading(store) as conn:
+    with store.reading() as conn:
         h = _handover(conn, handover_id)
         items = _rows(
             conn,

@@ -40,6 +40,7 @@ from dutyboard.domain.text import (
     clean_text,
     is_clean,
 )
+from dutyboard.store import engine
 from dutyboard.store.connection import applied_migrations, connect, storage_error
 from dutyboard.store.errors import (
     Change,
@@ -253,7 +254,38 @@ class Store:
     def data_version(self) -> int:
         """Changes when *another* connection commits; cheap enough to poll."""
         with self._lock:
-            return int(self.conn.execute("PRAGMA data_version").fetchone()[0])
+            return int(self.conn.execute(engine.DATA_VERSION_SQL).fetchone()[0])
+
+    @contextmanager
+    def reading(self) -> Iterator[sqlite3.Connection]:
+        """One consistent snapshot for several queries, also on a read-only connection
+        (WAL readers never block the writer). Inside a transaction, that transaction."""
+        with self._lock:
+            conn = self.conn
+            own = not conn.in_transaction
+            if own:
+                conn.execute(engine.BEGIN_READ)
+            try:
+                yield conn
+            finally:
+                if own and conn.in_transaction:
+                    conn.execute("COMMIT")
+
+    def reader(self) -> Store:
+        """A read-only connection of its own for long reads that a newer one may cancel
+        (:meth:`interrupt`); this store itself where the file cannot be opened twice (an
+        in-memory database)."""
+        try:
+            return Store.open(
+                self.path, readonly=True, actor=self.actor, clock=lambda: self.clock()
+            )
+        except StoreError:
+            return self
+
+    def interrupt(self) -> None:
+        """Cancel the query running on this connection, from any thread: it raises an
+        error that :func:`dutyboard.store.engine.is_interrupted` recognises."""
+        self.conn.interrupt()
 
     def schema_version(self) -> list[str]:
         with self._lock:
@@ -279,7 +311,7 @@ class Store:
 
         with self._lock:
             try:
-                conn.execute("BEGIN IMMEDIATE")
+                conn.execute(engine.BEGIN_WRITE)
             except sqlite3.Error as exc:
                 problem = storage(exc)
                 if problem is None:

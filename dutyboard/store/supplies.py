@@ -21,7 +21,6 @@ import math
 import re
 import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 from decimal import Decimal
@@ -71,21 +70,6 @@ _LEAD_RECEIVABLE = frozenset(
 
 
 # -- reading helpers ----------------------------------------------------------------------
-
-
-@contextmanager
-def reading(store: Store) -> Iterator[sqlite3.Connection]:
-    """One read snapshot for several queries (WAL readers never block the writer)."""
-    with store._lock:
-        conn = store.conn
-        own = not conn.in_transaction
-        if own:
-            conn.execute("BEGIN")
-        try:
-            yield conn
-        finally:
-            if own and conn.in_transaction:
-                conn.execute("COMMIT")
 
 
 def _num(value: Any) -> Number:
@@ -661,7 +645,7 @@ def tallies(
         where += " AND at < ?"
         params.append(until)
     result: dict[tuple[str, str | None], Tally] = {}
-    with reading(store) as conn:
+    with store.reading() as conn:
         for row in conn.execute(
             "SELECT category, base_unit, direction, total(base_quantity) AS n FROM supplies "
             f"WHERE {where} GROUP BY category, base_unit, direction",
@@ -713,7 +697,7 @@ def money_totals(
         clauses.append("at < ?")
         params.append(end)
     totals = MoneyTotals()
-    with reading(store) as conn:
+    with store.reading() as conn:
         for row in conn.execute(
             f"SELECT currency, total(amount) AS total FROM supplies WHERE {' AND '.join(clauses)} "
             "GROUP BY currency ORDER BY currency",
@@ -748,7 +732,7 @@ def daily_series(store: Store, now: datetime, zone: tzinfo, days: int = 14) -> D
     span = [today - timedelta(days=n) for n in range(days - 1, -1, -1)]
     requests: list[int] = []
     deliveries: list[int] = []
-    with reading(store) as conn:
+    with store.reading() as conn:
         for day in span:
             start, end = day_bounds(day, zone)
             requests.append(
@@ -917,7 +901,7 @@ def supplies_snapshot(
     catalog: SupplyCatalog = DEFAULT_CATALOG,
 ) -> SuppliesSnapshot:
     """Everything the supplies panel shows, read in one snapshot."""
-    with reading(store):
+    with store.reading():
         return SuppliesSnapshot(
             tallies=tallies(store, catalog=catalog),
             funds=money_totals(store),

@@ -16,7 +16,6 @@ leader session or on a read-only store.
 from __future__ import annotations
 
 import contextlib
-import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
@@ -45,7 +44,7 @@ from dutyboard.domain.arrivals import (
 from dutyboard.domain.clock import from_iso
 from dutyboard.domain.rollcall import RollCallState
 from dutyboard.i18n import _
-from dutyboard.store import Row, Store, StoreError
+from dutyboard.store import Row, Store, StoreError, engine
 from dutyboard.store import arrivals as arr
 from dutyboard.store import rollcall as rc
 from widgets.arrivals.detail import ArrivalDetail, UnitHistoryScreen
@@ -506,7 +505,7 @@ class ArrivalsPanel(StoreWriter, Vertical):
         if self.can_write:
             # Record what requests/files settled. If that fails (another writer, a lock),
             # the states read below are right anyway: they do not depend on it.
-            with contextlib.suppress(StoreError, sqlite3.Error):
+            with contextlib.suppress(StoreError, engine.DatabaseError):
                 rc.auto_settle(store, now, zone)
         days = rc.roll_call(store, now, zone)
         self.app.call_from_thread(self._show, now, window, days)
@@ -825,7 +824,7 @@ class ArrivalsPanel(StoreWriter, Vertical):
                         return
                     fields["lead_id"] = int(leads[0]["id"])
             self._guess_zone(form, fields)
-        except (StoreError, sqlite3.Error) as exc:
+        except (StoreError, engine.DatabaseError) as exc:
             self.app.call_from_thread(
                 self.notify, str(exc), severity="error", timeout=8, markup=False
             )

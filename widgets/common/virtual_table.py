@@ -9,7 +9,6 @@ cursor, so selection and scroll position stay put and nothing flickers.
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -29,7 +28,7 @@ from textual.strip import Strip
 from textual.worker import get_current_worker
 
 from dutyboard.i18n import _
-from dutyboard.store import Row, Store, StoreError
+from dutyboard.store import Row, Store, engine
 from dutyboard.store import views as v
 from widgets.common.columns import ColumnSpec, fitted, layout
 
@@ -47,8 +46,8 @@ def quiet_if_interrupted() -> Iterator[None]:
     other error is real and propagates."""
     try:
         yield
-    except sqlite3.OperationalError as exc:
-        if "interrupt" not in str(exc):
+    except engine.DatabaseError as exc:
+        if not engine.is_interrupted(exc):
             raise
 
 
@@ -360,30 +359,22 @@ class VirtualTable(ScrollView, can_focus=True):
         with self._readers_lock:
             reader = self._readers.get(purpose)
             if reader is None:
-                store = self.store
-                try:
-                    reader = Store.open(
-                        store.path, readonly=True, actor=store.actor, clock=lambda: store.clock()
-                    )
-                except StoreError:  # e.g. an in-memory database: share the app's
-                    reader = store
-                self._readers[purpose] = reader
+                reader = self._readers[purpose] = self.store.reader()
             return reader
 
     def on_unmount(self) -> None:
         with self._readers_lock:
             for reader in self._readers.values():
                 if reader is not self.store:
-                    reader.conn.interrupt()
-                    with reader._lock:
-                        reader.close()
+                    reader.interrupt()
+                    reader.close()
             self._readers.clear()
 
     def _interrupt(self) -> None:
         """Stop this table's running queries: their results would be thrown away."""
         for reader in list(self._readers.values()):
             if reader is not self.store:
-                reader.conn.interrupt()
+                reader.interrupt()
 
     def set_spec(self, spec: v.ViewSpec) -> None:
         """Show another sort or filter: start again from the top."""

@@ -1,0 +1,38 @@
+"""What is SQLite's own in the store, named in one place (DESIGN: engines behind the door).
+
+A second engine (PostgreSQL, issue 21) implements each of these; everything else in the
+store is one code path, and nothing outside ``dutyboard.store`` imports a driver:
+
+============================  ===========================================================
+change detection              :data:`DATA_VERSION_SQL` (``PRAGMA data_version``), read by
+                              ``Store.data_version`` and polled by the dashboard
+write lock                    :data:`BEGIN_WRITE` (``BEGIN IMMEDIATE``), ``Store.transaction``
+read snapshot                 :data:`BEGIN_READ`, ``Store.reading``
+read-only open                ``connection.connect(readonly=True)``: ``mode=ro`` +
+                              ``PRAGMA query_only``
+cancelling a read             ``Store.interrupt`` (``sqlite3.Connection.interrupt``);
+                              :func:`is_interrupted` recognises the error it causes
+backup                        ``backup.backup`` (the SQLite backup API, verified copy)
+JSON functions                ``json_extract`` / ``json_each`` / ``json_valid`` in
+                              ``views`` and ``handovers``
+query hints                   ``INDEXED BY`` in ``views`` (no PostgreSQL twin: plans are
+                              checked with ``EXPLAIN`` in the tests)
+driver errors                 :data:`DatabaseError`, what callers outside the store catch
+============================  ===========================================================
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+# Callers outside the store catch this, never the driver's module.
+DatabaseError = sqlite3.Error
+
+DATA_VERSION_SQL = "PRAGMA data_version"
+BEGIN_WRITE = "BEGIN IMMEDIATE"
+BEGIN_READ = "BEGIN"
+
+
+def is_interrupted(exc: BaseException) -> bool:
+    """Did this query end because :meth:`Store.interrupt` cancelled it?"""
+    return isinstance(exc, sqlite3.OperationalError) and "interrupt" in str(exc)

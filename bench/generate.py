@@ -18,7 +18,9 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from dutyboard.demo import CONTACTS, ITEMS, REQUESTERS, SUPPLIERS, UNITS
+from dutyboard.demo.contacts import CONTACTS
+from dutyboard.demo.leads import SUPPLIERS
+from dutyboard.demo.requests import ITEMS, REQUESTERS, UNITS
 from dutyboard.domain.clock import to_iso
 from dutyboard.store import Store
 

@@ -34,8 +34,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from dutyboard.ingest.parse import parse_bytes
-from dutyboard.ingest.store_sink import _BULK_CACHE_KIB, bytes_digest, ingest_bytes, write_result
+from dutyboard.ingest.store_sink import bytes_digest, ingest_bytes, write_result
 from dutyboard.store import Store
+from dutyboard.store.intake import BULK_CACHE_KIB as _BULK_CACHE_KIB
 
 HEADER = ["编号", "单位名称", "物资名称", "数量", "计量单位", "联系人", "联系电话", "紧急程度"]
 HEADER += ["需求时间", "备注"]

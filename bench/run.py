@@ -655,7 +655,8 @@ def measure_status(
     )
     # In-process: the queries and the rendering, without interpreter start-up.
     from dutyboard.config import Config
-    from dutyboard.reports.status import build_status, render_text
+    from dutyboard.reports.status.build import build_status
+    from dutyboard.reports.status.text import render_text
     from dutyboard.store import Store
 
     config = Config(user="bench")

@@ -6,7 +6,7 @@ import gc
 import threading
 import time
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import partial
 from pathlib import Path
 from typing import Any, ClassVar
@@ -21,18 +21,22 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, TabbedContent, TabPane
+from textual.worker import Worker, WorkerState
 
 from dutyboard import files
+from dutyboard.applog import open_log
 from dutyboard.config import Config
-from dutyboard.domain.clock import Clock, from_iso, to_iso, utcnow
+from dutyboard.desk import Desk
+from dutyboard.domain.clock import Clock, to_iso, utcnow
 from dutyboard.i18n import _
 from dutyboard.store import Store
-from dutyboard.store.arrivals import DeskCounts, desk_counts
+from dutyboard.store.arrivals import DeskCounts, Reminders, desk_counts
 from dutyboard.store.attention import Attention, attention, new_urgent_requests, newly_overdue
 from dutyboard.store.rollcall import sync_units
-from widgets.arrivals.panel import ArrivalsPanel
-from widgets.common.fmt import day_hm
+from widgets.arrivals.panel import ArrivalsPanel, reminder_text
+from widgets.common.desk import DeskChanged, OnDesk, WorkerFailed, connect_bus
 from widgets.common.header import DeskHeader
+from widgets.common.log_screen import LogScreen
 from widgets.common.typing_guard import typing_in
 from widgets.common.virtual_table import VirtualTable
 from widgets.contacts.panel import ContactsPanel
@@ -44,7 +48,7 @@ from widgets.requests.panel import RequestsPanel
 from widgets.supplies.panel import SuppliesPanel
 
 POLL_S = 0.25  # how often PRAGMA data_version is read: a change is on screen within this
-POLL_STUCK_S = 10.0  # a poll asked for and not done by then (cancelled unstarted): ask again
+POLL_STUCK_S = 10.0  # counts asked for and not done by then (cancelled unstarted): ask again
 PANELS = ("requests", "leads", "contacts", "arrivals", "handover", "supplies")
 # The app's single-key actions: never run while a text field has the focus.
 LETTER_ACTIONS = frozenset({"focus_panel", "quit_key", "quarantine"})
@@ -89,9 +93,9 @@ class DutyboardApp(App[None]):
         Binding("exclamation_mark", "quarantine", _("Failing imports"), id="app.quarantine"),
     ]
 
-    class PollDue(Message):
-        """From the change watcher's thread: another connection wrote, or a minute has
-        passed since the header's counts (thread-safe: a message, not a call)."""
+    class CountsDue(Message):
+        """From the change watcher's thread: a minute has passed since the header's counts
+        (thread-safe: a message, not a call)."""
 
     def __init__(
         self,
@@ -100,20 +104,23 @@ class DutyboardApp(App[None]):
         *,
         role: str = "officer",
         clock: Clock = utcnow,
+        poll_s: float = POLL_S,
     ) -> None:
+        """``poll_s``: how often the change watcher looks for other processes' writes
+        (tests settle faster with less)."""
         super().__init__()
-        self.store = store
-        self.config = config
-        self.role = role
-        self.clock = clock
-        self.zone = ZoneInfo(config.timezone)
-        self._data_version: int | None = None
+        self.desk = Desk(store, config, role=role, clock=clock)
+        connect_bus(self.desk, self)
+        self.poll_s = poll_s
+        self._reminders = Reminders(
+            claim=self.desk.can_write, before=timedelta(minutes=config.arrivals_remind_minutes)
+        )
         self._attention: Attention | None = None
         self._attention_at: datetime | None = None
         self._stale: set[str] = set()  # hidden panels to re-query when shown
         self._times_stale: set[str] = set()  # hidden panels to redraw (a new minute) when shown
         self._minute: datetime | None = None  # the minute on screen in time-derived cells
-        self._poll_asked = 0.0  # time.monotonic() when a poll was asked for; 0: none pending
+        self._counts_asked = 0.0  # time.monotonic() when counts were asked for; 0: none
         self._watch_stop = threading.Event()
         self._watcher: threading.Thread | None = None
         if role == "leader":
@@ -122,6 +129,33 @@ class DutyboardApp(App[None]):
             # Read-only for the whole process: no export, screenshot or save, whatever
             # the key or palette entry (ROUND2, hardening #1).
             files.forbid_writes(_("a leader's session writes no files"))
+        # After forbid_writes: a leader's log stays in memory (palette: "Log").
+        self.desk_log = open_log()
+
+    # The desk's, for the app's own use (widgets ask ``desk`` themselves).
+    @property
+    def store(self) -> Store:
+        return self.desk.store
+
+    @property
+    def config(self) -> Config:
+        return self.desk.config
+
+    @config.setter
+    def config(self, config: Config) -> None:
+        self.desk.config = config
+
+    @property
+    def role(self) -> str:
+        return self.desk.role
+
+    @property
+    def clock(self) -> Clock:
+        return self.desk.clock
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return self.desk.zone
 
     def compose(self) -> ComposeResult:
         yield DeskHeader(
@@ -151,7 +185,6 @@ class DutyboardApp(App[None]):
         self._minute = minute_of(self.clock())
         self.set_interval(1.0, self._tick)
         self._sync_units()
-        self._poll_changes()
         self._watcher = threading.Thread(
             target=self._watch_changes, name="dutyboard-watch", daemon=True
         )
@@ -175,33 +208,17 @@ class DutyboardApp(App[None]):
             # It holds the store only for one PRAGMA; whoever closes the store next must
             # not find it mid-call.
             self._watcher.join(timeout=2)
+        self.desk_log.close()
         if self.role == "leader":
             files.allow_writes()
 
     @work(thread=True, exit_on_error=False, group="sync")
     def _sync_units(self) -> None:
         """Bring the reporting units in the config into the database (officers only)."""
-        if self.role == "officer" and not self.store.readonly and self.config.rollcall_units:
+        if self.desk.can_write and self.config.rollcall_units:
             sync_units(self.store, self.config.rollcall_units)
 
     # -- time and live refresh ------------------------------------------------------
-
-    def local_hm(self, iso: str | None) -> str:
-        if not iso:
-            return ""
-        return from_iso(iso).astimezone(self.zone).strftime("%H:%M")
-
-    def local_hm_dt(self, moment: datetime) -> str:
-        """An instant as the officer's wall-clock time; the weekday if not today."""
-        local = moment.astimezone(self.zone)
-        today = self.clock().astimezone(self.zone).date()
-        return f"{local:%H:%M}" if local.date() == today else day_hm(local)
-
-    def local_time(self, iso: str) -> str:
-        """'Tue 03 Feb 15:40 (07:40 UTC)': the officer's time first, UTC for reference."""
-        moment = from_iso(iso)
-        local = moment.astimezone(self.zone)
-        return f"{local:%Y-%m-%d} {day_hm(local)} ({moment:%H:%M} UTC)"
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """Every key binding active here is also a palette entry."""
@@ -209,7 +226,7 @@ class DutyboardApp(App[None]):
             if command.title == "Screenshot":
                 # Textual's saves into ~/Downloads (or fails when it is missing); ours goes
                 # to the export folder and says where, and a leader has none.
-                if self.role == "officer":
+                if self.desk.can_write_files:
                     yield SystemCommand(
                         _("Screenshot"),
                         _("Save an SVG picture of the screen in {folder}").format(
@@ -220,11 +237,16 @@ class DutyboardApp(App[None]):
                 continue
             yield command
         yield SystemCommand(
+            _("Log"),
+            _("This session's log: what failed, with the details a notice leaves out"),
+            self.action_show_log,
+        )
+        yield SystemCommand(
             _("Quarantine"),
             _("Rows and files ingest could not take: retry, fix or discard them"),
             self.action_quarantine,
         )
-        if self.role == "officer" and not self.store.readonly:
+        if self.desk.can_write:
             # Found from any panel, not only while the arrivals have the focus (18 #3).
             yield SystemCommand(
                 _("New arrival"),
@@ -309,52 +331,63 @@ class DutyboardApp(App[None]):
 
     def _watch_changes(self) -> None:
         """The change watcher, on its own thread for the app's life: every POLL_S it reads
-        ``PRAGMA data_version`` and wakes the event loop only when there is work: another
-        connection wrote, or the header's counts are a minute old. (A thread worker per
+        the store's change signal (``data_version``) and wakes the event loop only when
+        there is work: another connection wrote (:class:`DeskChanged`, the one bus), or
+        the header's counts are a minute old (:class:`CountsDue`). (A thread worker per
         poll, four a second, cost an idle dashboard more CPU than all the rest.)"""
-        while not self._watch_stop.wait(POLL_S):
-            asked = self._poll_asked
-            if asked and time.monotonic() - asked < POLL_STUCK_S:
-                continue  # the last poll is still on its way: it reads the version itself
+        # The first read differs: one reload and count at start-up, so a write that landed
+        # between the panels' first load and the watcher's start is never missed.
+        seen: int | None = None
+        while True:
             try:
                 version = self.store.data_version()
             except Exception:  # the store closed under us: the app is ending
                 return
-            at = self._attention_at
-            due = at is None or (self.clock() - at).total_seconds() >= 60
-            if version != self._data_version or due:
-                self._poll_asked = time.monotonic()
-                if not self.post_message(self.PollDue()):
-                    return  # the app has stopped taking messages
+            message: Message | None = None
+            if version != seen:
+                seen = version
+                message = DeskChanged()
+            elif self._counts_due():
+                self._counts_asked = time.monotonic()
+                message = self.CountsDue()
+            if message is not None and not self.post_message(message):
+                return  # the app has stopped taking messages
+            if self._watch_stop.wait(self.poll_s):
+                return
 
-    def on_dutyboard_app_poll_due(self, message: PollDue) -> None:
-        self._poll_changes()
+    def _counts_due(self) -> bool:
+        asked = self._counts_asked
+        if asked and time.monotonic() - asked < POLL_STUCK_S:
+            return False  # the last count is still on its way
+        at = self._attention_at
+        return at is None or (self.clock() - at).total_seconds() >= 60
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="poll")
-    def _poll_changes(self) -> None:
-        """Has anyone written? Then refresh panels and the attention line.
+    def on_desk_changed(self, message: DeskChanged) -> None:
+        """The one bus: every write — a key, a form, a retry here, another process seen
+        by the watcher — ends here: the panels on screen, the header's counts and who is
+        on duty, and any alert the change brings."""
+        self.refresh_panels()
+        for screen in self.screen_stack[1:]:  # the handover, the quarantine… on top
+            if isinstance(screen, OnDesk):
+                screen.desk_changed()
+        self._count(changed=True)
 
-        Started by the change watcher (above) and after this session's own writes.
-        ``PRAGMA data_version`` is cheap; the counts run only on a change, or once a
-        minute since "overdue" changes with the clock alone.
-        """
+    def on_dutyboard_app_counts_due(self, message: CountsDue) -> None:
+        self._count(changed=False)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="counts")
+    def _count(self, *, changed: bool) -> None:
+        """The header's counts, who is on duty, and the alerts: after a change, and once a
+        minute since "overdue" changes with the clock alone."""
+        self._counts_asked = time.monotonic()
         try:
-            self._poll_once()
+            self._count_once(changed)
         finally:
-            self._poll_asked = 0.0
+            self._counts_asked = 0.0
 
-    def _poll_once(self) -> None:
+    def _count_once(self, changed: bool) -> None:
         store = self.store
-        version = store.data_version()
         now = self.clock()
-        # The first poll sets the baseline and reloads once, so a write that landed
-        # between the panels' first load and this poll is never missed.
-        changed = version != self._data_version
-        self._data_version = version
-        if changed:
-            # The panels first: they re-query on their own connections while the header's
-            # counts run here, so a change reaches the screen without waiting for them.
-            self.call_from_thread(self.refresh_panels)
         due = self._attention_at is None or (now - self._attention_at).total_seconds() >= 60
         if not (changed or due):
             return
@@ -369,7 +402,7 @@ class DutyboardApp(App[None]):
                 for row in newly_overdue(store, to_iso(self._attention_at), now_iso):
                     alerts.append(_("now LATE #{id}: {org} — {item}").format(**row))
         desk = desk_counts(store, now, self.config.timezone, self.config.arrivals_soon_hours)
-        alerts += self._arrivals.reminders_due(now)
+        alerts += [reminder_text(row, now, self.zone) for row in self._reminders.due(store, now)]
         self._attention, self._attention_at = counts, now
         self.call_from_thread(
             self._after_poll, shift.officer if shift else "", counts, alerts, desk
@@ -392,13 +425,6 @@ class DutyboardApp(App[None]):
             self.notify(alert, severity="warning", timeout=10, markup=False)
         if alerts and self.config.bell:
             self.bell()
-
-    def changed_here(self) -> None:
-        """This session wrote: ``data_version`` only moves for *other* connections, so
-        force the next poll to refresh the header counts and who is on duty too."""
-        self._data_version = None
-        self._attention_at = None
-        self._poll_changes()
 
     def refresh_panels(self) -> None:
         """Re-query the panels on screen; a hidden one (another tab, narrow mode) is only
@@ -440,9 +466,32 @@ class DutyboardApp(App[None]):
     def action_quarantine(self) -> None:
         """The failing imports: reasons, original text; retry, fix or discard (officers)."""
         if not isinstance(self.screen, QuarantineScreen):
-            self.push_screen(
-                QuarantineScreen(self.store, self.config, role=self.role, clock=self.clock)
-            )
+            self.push_screen(QuarantineScreen())
+
+    def action_show_log(self) -> None:
+        self.push_screen(LogScreen(self.desk_log.lines, self.desk_log.where()))
+
+    # -- failures --------------------------------------------------------------------
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The app's own workers (counts, unit sync, palette actions)."""
+        if event.state == WorkerState.ERROR:
+            self.post_message(WorkerFailed(event.worker, "app"))
+
+    def on_worker_failed(self, message: WorkerFailed) -> None:
+        """The one handler for a worker error nobody caught, wherever it ran: a line in
+        the log with the traceback, and a notice that says so — never silence."""
+        error = message.error
+        what = f"{message.where}.{message.worker.name or 'worker'}"
+        self.desk_log.error(f"{what} failed: {error!r}", error)
+        self.notify(
+            _("Something went wrong ({what}: {error}). Details in the log: {where}").format(
+                what=what, error=error, where=self.desk_log.where()
+            ),
+            severity="error",
+            timeout=15,
+            markup=False,
+        )
 
     async def action_quit_key(self) -> None:
         await self.action_quit()

@@ -30,7 +30,6 @@ import errno
 import importlib
 import io
 import os
-import sqlite3
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -43,6 +42,7 @@ from dutyboard.domain.text import clean_line, clean_text
 from dutyboard.i18n import LANGUAGES, set_language
 from dutyboard.paths import default_db_path
 from dutyboard.store import StoreError
+from dutyboard.store.engine import DatabaseError
 
 # Every subcommand: name → (module in dutyboard/commands, help line). Only the module of
 # the command being run is imported, so `dutyboard status` does not pay for the HTTP
@@ -236,7 +236,7 @@ def _main(argv: list[str]) -> int:
     except (ConfigError, StoreError, UsageError, IllegalTransition) as exc:
         _say(str(exc))
         return EXIT_PROBLEM
-    except sqlite3.Error as exc:
+    except DatabaseError as exc:
         # A read that meets a damaged page, a full disk…: one line, never a traceback.
         from dutyboard.store.connection import storage_error
 

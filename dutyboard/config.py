@@ -22,7 +22,7 @@ from dutyboard.domain.text import clean_text
 from dutyboard.paths import default_config_path, default_export_dir
 
 if TYPE_CHECKING:
-    from dutyboard.ingest.limits import Limits
+    from dutyboard.domain.limits import Limits
 
 
 class ConfigError(Exception):
@@ -61,7 +61,7 @@ class Config:
 def reader_limits(config: Config) -> Limits:
     """What one file may take before it is refused: the config's [limits], else the
     defaults (dutyboard.ingest.limits)."""
-    from dutyboard.ingest.limits import DEFAULT
+    from dutyboard.domain.limits import DEFAULT
 
     return config.limits or DEFAULT
 
@@ -233,7 +233,7 @@ def parse_config(data: dict[str, Any], *, source: Path | None = None) -> Config:
             except ValueError as exc:
                 raise ConfigError(f"{where}: {section}.{key}: {exc}") from None
     if "limits" in data:
-        from dutyboard.ingest.limits import LimitsConfigError, parse_limits
+        from dutyboard.domain.limits import LimitsConfigError, parse_limits
 
         try:
             values["limits"] = parse_limits(data["limits"], where=where)

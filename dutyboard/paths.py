@@ -27,3 +27,11 @@ def default_db_path() -> Path:
 def default_export_dir() -> Path:
     """Where exports, reports and screenshots go unless ``display.export_dir`` says."""
     return Path(platformdirs.user_data_dir(APP)) / "exports"
+
+
+def default_log_path() -> Path:
+    """The dashboard's log file (an officer's session; a leader's stays in memory)."""
+    env = os.environ.get("DUTYBOARD_LOG")
+    if env:
+        return Path(env).expanduser()
+    return Path(platformdirs.user_state_dir(APP)) / "dutyboard.log"

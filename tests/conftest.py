@@ -25,6 +25,18 @@ class FakeClock:
         return self.now
 
 
+@pytest.fixture(scope="session")
+def _log_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("log")
+
+
+@pytest.fixture(autouse=True)
+def _log_in_tmp(_log_folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The dashboard's log file (written only when something fails) never lands in the
+    home folder of whoever runs the tests."""
+    monkeypatch.setenv("DUTYBOARD_LOG", str(_log_folder / "dutyboard.log"))
+
+
 @pytest.fixture(autouse=True)
 def _writes_allowed_again() -> Iterator[None]:
     """A leader's session in one test (the CLI's main() or a read-only app) forbids this

@@ -19,9 +19,9 @@ from textual.widgets import Input
 from dutyboard import files
 from dutyboard.demo import build_demo
 from tests.conftest import FIXED_NOW
-from tests.widgets.test_dashboard import make_app, settle
+from tests.widgets.pilot import make_app, settle
 from widgets.common.dialogs import ConfirmDialog
-from widgets.supplies.export_dialog import ExportDialog
+from widgets.common.export_dialog import ExportDialog
 
 
 @pytest.fixture(autouse=True)

@@ -18,7 +18,9 @@ CORE = [
     "dutyboard.store.arrivals",
     "dutyboard.store.rollcall",
     "dutyboard.store.supplies",
-    "dutyboard.reports.status",
+    "dutyboard.reports.status.build",
+    "dutyboard.reports.status.as_json",
+    "dutyboard.reports.status.text",
     "dutyboard.reports.daily",
     "dutyboard.reports.export",
 ]

@@ -29,11 +29,14 @@ from dutyboard.domain.clock import to_iso
 from dutyboard.domain.handover import Brief, BriefLine, Section
 from dutyboard.domain.rollcall import UnitSpec, parse_rule
 from dutyboard.reports import daily
-from dutyboard.reports.status import build_status, render_json, render_text
+from dutyboard.reports.status.as_json import render_json
+from dutyboard.reports.status.build import build_status
+from dutyboard.reports.status.text import render_text
 from dutyboard.store import Store
 from dutyboard.store import arrivals as arr
 from dutyboard.store import handovers as ho
 from dutyboard.store import rollcall as rc
+from dutyboard.store import shifts as sh
 from dutyboard.store import supplies as ledger
 from tests.conftest import FIXED_NOW, FakeClock
 
@@ -326,7 +329,7 @@ def test_every_store_write_path_stores_clean_text(db_path: Path, clock: FakeCloc
 
         # Shifts and a whole handover, by officers with hostile names.
         store.actor = h("Li Na")
-        ho.take_over(store)
+        sh.take_over(store)
         assert store.current_shift() is not None
         assert store.current_shift().officer == cleaned("Li Na")  # type: ignore[union-attr]
         handover = ho.draft_handover(store)
@@ -338,7 +341,7 @@ def test_every_store_write_path_stores_clean_text(db_path: Path, clock: FakeCloc
         ho.ask_question(store, note_item, h("which permit?"))
         ho.amend_handover(store, handover, h("flight moved to 02:00"))
         ho.acknowledge_all(store, handover)
-        ho.take_over(store, h("Zhang Wei"))
+        sh.take_over(store, h("Zhang Wei"))
 
         # The supplies ledger.
         ledger.record_received(
@@ -676,7 +679,7 @@ def test_library_outputs_clean_a_desk_written_before_the_rule(dirty_desk: Path) 
             for value in row.values():
                 if isinstance(value, str) and value[:1] != "{":
                     assert_clean(value, "handover_view")
-        assert ho.shift_on_duty(store)["officer"] == cleaned("Li Na")  # type: ignore[index]
+        assert sh.shift_on_duty(store)["officer"] == cleaned("Li Na")  # type: ignore[index]
         for row in ho.handover_history(store):
             assert_clean(json.dumps(row, ensure_ascii=False), "handover_history")
         day = datetime.now(UTC).astimezone(ZoneInfo("Asia/Shanghai")).date()

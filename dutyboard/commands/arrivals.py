@@ -24,13 +24,14 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from dutyboard.commands import Context, Subparsers, UsageError, arrivals_add, common_options
+from dutyboard.commands.arrival_json import arrival_dict
 from dutyboard.domain.arrivals import holdups, is_overdue, origin_time
 from dutyboard.domain.clock import from_iso, parse_day, to_iso, utcnow
 from dutyboard.domain.rollcall import RollCallState, UnitSpec
 from dutyboard.domain.text import clean_data, clean_line, clean_output, clean_text
 from dutyboard.i18n import _
 from dutyboard.ingest.records import UnreadableFile
-from dutyboard.store import Row, Store
+from dutyboard.store import Store
 from dutyboard.store import arrivals as arr
 from dutyboard.store import rollcall as rc
 
@@ -171,35 +172,6 @@ def _units_config(ctx: Context) -> tuple[UnitSpec, ...]:
 
 
 # -- arrivals --------------------------------------------------------------------------------
-
-
-def arrival_dict(row: Row, now: datetime, zone: ZoneInfo) -> dict[str, Any]:
-    """One arrival as JSON (also what ``status`` can embed)."""
-    eta = from_iso(row["eta"])
-    return {
-        "id": row["id"],
-        "kind": row["kind"],
-        "state": row["state"],
-        "overdue": is_overdue(row["state"], eta, now),
-        "eta": row["eta"],
-        "eta_desk": eta.astimezone(zone).isoformat(timespec="minutes"),
-        "eta_origin": origin_time(eta, row["origin_tz"]) or None,
-        "first_eta": row["first_eta"],
-        "what": arr.describe(row),
-        "reference": row["reference"],
-        "traveller": row["traveller"],
-        "item": row["item"],
-        "quantity": row["quantity"],
-        "unit": row["unit"],
-        "origin_country": row["origin_country"],
-        "origin_city": row["origin_city"],
-        "origin_tz": row["origin_tz"],
-        "destination": row["destination"],
-        "permit": row["permit"],
-        "customs": row["customs"],
-        "holdups": holdups(row["permit"], row["customs"]),
-        "arrangement": row["arrangement"],
-    }
 
 
 def run_list(args: argparse.Namespace, ctx: Context) -> int:

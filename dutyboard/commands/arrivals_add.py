@@ -171,7 +171,7 @@ def run_add(args: argparse.Namespace, ctx: Context) -> int:
     finally:
         store.close()
     if args.json:
-        from dutyboard.commands.arrivals import arrival_dict
+        from dutyboard.commands.arrival_json import arrival_dict
 
         payload = {
             "schema": 1,

@@ -6,13 +6,14 @@ database is sound, but an officer has work (``dutyboard quarantine list``)."""
 from __future__ import annotations
 
 import argparse
-import sqlite3
 from pathlib import Path
 
 from dutyboard.commands import Context, Subparsers, common_options
 from dutyboard.domain.text import clean_line
 from dutyboard.store import Store
 from dutyboard.store import quarantine as q
+from dutyboard.store.backup import integrity
+from dutyboard.store.sources import current_lease
 
 FAILING_SHOWN = 10
 
@@ -37,16 +38,9 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         ctx.db_path.parent.mkdir(parents=True, exist_ok=True)
     store = Store.open(ctx.db_path)
     try:
-        conn = store.conn
-        try:
-            rows = conn.execute("PRAGMA integrity_check").fetchall()
-            result = " ".join(" ".join(str(r[0]) for r in rows).split())[:300]
-        except sqlite3.DatabaseError as exc:
-            result = f"failed: {exc} (the database may be damaged: see dutyboard backup --help)"
+        result = integrity(store)
         wal = Path(f"{ctx.db_path}-wal")
-        lease = conn.execute(
-            "SELECT holder, expires_at FROM leases WHERE name = 'collector'"
-        ).fetchone()
+        lease = current_lease(store)
         print(f"database:  {ctx.db_path}")
         print(f"schema:    {', '.join(store.schema_version())}")
         print(f"integrity: {result}")

@@ -15,8 +15,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dutyboard.commands import Context, Subparsers, UsageError, common_options
 from dutyboard.config import reader_limits
+from dutyboard.domain.limits import Limits
 from dutyboard.domain.text import clean_text
-from dutyboard.ingest.limits import Limits, over
+from dutyboard.ingest.limits import over
 from dutyboard.ingest.records import KINDS, Kind
 from dutyboard.ingest.sources import FORMATS, SourceConfig, find_source, load_sources
 from dutyboard.ingest.store_sink import IngestSummary, ingest_bytes, quarantine_sample

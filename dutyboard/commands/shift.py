@@ -9,6 +9,7 @@ from dutyboard.commands.handover import local_formatter
 from dutyboard.domain.text import clean_line, clean_output
 from dutyboard.store import Store
 from dutyboard.store import handovers as ho
+from dutyboard.store import shifts as sh
 
 
 def register(sub: Subparsers) -> None:
@@ -36,7 +37,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     if args.shift_action == "show":
         store = Store.open(ctx.db_path, readonly=True, actor=ctx.user)
         try:
-            shift = ho.shift_on_duty(store)
+            shift = sh.shift_on_duty(store)
             pending = ho.pending_handover_id(store)
             draft = ho.current_draft_id(store)
         finally:
@@ -57,13 +58,13 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     store = Store.open(ctx.db_path, actor=ctx.user)
     try:
         if args.shift_action == "start":
-            result = ho.take_over(store, ctx.user)
+            result = sh.take_over(store, ctx.user)
             line = f"{clean_line(result.officer)} is on duty (shift #{result.shift_id})"
             if result.taken_from:
                 line += f"; took over from {clean_line(result.taken_from)} (logged)"
             print(clean_output(line))
         else:
-            shift_id = ho.end_own_shift(store, ctx.user)
+            shift_id = sh.end_own_shift(store, ctx.user)
             print(f"shift #{shift_id} of {clean_line(ctx.user)} ended; nobody is on duty")
     finally:
         store.close()

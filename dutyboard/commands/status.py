@@ -90,7 +90,9 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
             )
     # Imported here, not at the top: `dutyboard --help` builds every command's parser, and
     # that needs none of the report.
-    from dutyboard.reports.status import build_status, render_json, render_text
+    from dutyboard.reports.status.as_json import render_json
+    from dutyboard.reports.status.build import build_status
+    from dutyboard.reports.status.text import render_text
     from dutyboard.store import Store
 
     store = Store.open(ctx.db_path, readonly=True, actor=ctx.user)

@@ -12,8 +12,9 @@ import json
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from dutyboard.domain.limits import DEFAULT
 from dutyboard.ingest.aliases import is_hxl_tag, normalise_tag
-from dutyboard.ingest.limits import DEFAULT, Budget, over
+from dutyboard.ingest.limits import Budget, over
 from dutyboard.ingest.records import UnreadableFile
 from dutyboard.ingest.source import (
     Column,

@@ -21,6 +21,7 @@ from itertools import chain, islice
 from pathlib import Path
 from typing import Any
 
+from dutyboard.domain.limits import DEFAULT, Limits
 from dutyboard.domain.text import clean_text
 from dutyboard.domain.values import zone
 from dutyboard.ingest.aliases import (
@@ -38,7 +39,7 @@ from dutyboard.ingest.aliases import (
 from dutyboard.ingest.csvfmt import csv_rows, sniff_delimiter
 from dutyboard.ingest.decode import Decoded, decode_bytes
 from dutyboard.ingest.jsonfmt import duplicates_warning, json_table, jsonl_table, load_json, loads
-from dutyboard.ingest.limits import DEFAULT, Budget, LimitExceeded, Limits, over
+from dutyboard.ingest.limits import Budget, LimitExceeded, over
 from dutyboard.ingest.normalise import Normaliser
 from dutyboard.ingest.records import KINDS, Kind, ParseResult, UnreadableFile, WrongKind
 from dutyboard.ingest.source import HXL_SEARCH_ROWS, Column, Table, table_records

@@ -19,10 +19,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from dutyboard.domain.limits import DEFAULT as DEFAULT_LIMITS
+from dutyboard.domain.limits import Limits
 from dutyboard.domain.text import clean_text
 from dutyboard.ingest.aliases import CANONICAL_FIELDS
-from dutyboard.ingest.limits import DEFAULT as DEFAULT_LIMITS
-from dutyboard.ingest.limits import Limits
 from dutyboard.ingest.records import KINDS, Kind, UnreadableFile
 from dutyboard.ingest.sources import SourceConfig
 from dutyboard.ingest.store_sink import IngestSummary, ingest_bytes

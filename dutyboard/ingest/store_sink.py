@@ -21,8 +21,8 @@ A file with a quarantined row, one that cannot be read, and one that decoded onl
 keep their original bytes (``original_files``, once per content) in the same
 transaction, so a retry (``dutyboard.ingest.retry``) can read them again and nothing is
 lost; a clean file keeps nothing more. Each file also settles its source's health there
-(``store.quarantine.note_file_result``): a bad file makes the source failing, a later
-clean one clears it.
+(``store.intake.Intake.note_file_result``): a bad file makes the source failing, a
+later clean one clears it. The SQL of all this is the store's (``dutyboard.store.intake``).
 """
 
 from __future__ import annotations
@@ -31,50 +31,31 @@ import gc
 import hashlib
 import json
 import re
-import sqlite3
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
 from dutyboard.domain.clock import from_iso, to_iso
+from dutyboard.domain.limits import DEFAULT as DEFAULT_LIMITS
+from dutyboard.domain.limits import Limits
 from dutyboard.domain.text import clean_text
 from dutyboard.ingest.decode import Decoded, watching_decodes
-from dutyboard.ingest.limits import DEFAULT as DEFAULT_LIMITS
-from dutyboard.ingest.limits import Limits
 from dutyboard.ingest.records import Kind, ParsedRow, ParseResult, RowProblem, UnreadableFile
-from dutyboard.store import Store, StoreError
+from dutyboard.store import Store
 from dutyboard.store import quarantine as qstore
+from dutyboard.store.intake import DUPLICATE_KEYS, ENTITY, Intake, QuarantineRow, bulk_cache, intake
 from dutyboard.store.jsontext import canonical_bytes
 
 Progress = Callable[[int, int], None]
 
-ENTITY = {"requests": "request", "leads": "lead", "contacts": "contact"}
-# Records that look alike across sources: (organisation column, time column).
-DUPLICATE_KEYS = {"requests": ("org", "received_at"), "leads": ("supplier", "created_at")}
 MAX_ORIGINAL_CHARS = 1_000_000
 MAX_MESSAGE_WARNINGS = 20
-_CHUNK = 500
-# Up to five earlier records of other sources per new record (new id, org, item, quantity,
-# window start, window end in the JSON array ?1), each new record's in id order. CROSS JOIN
-# keeps the new records outside, so each is one seek in the duplicate-key index.
-_DUPLICATES_SQL = """
-SELECT new_id, other_id, other_source FROM (
-    SELECT k.value ->> 0 AS new_id, r.id AS other_id, r.source AS other_source,
-           row_number() OVER (PARTITION BY k.value ->> 0 ORDER BY r.id) AS n
-    FROM json_each(?1) AS k CROSS JOIN {table} AS r
-    WHERE r.{org} = k.value ->> 1 AND r.item = k.value ->> 2 AND r.quantity = k.value ->> 3
-      AND r.{at} BETWEEN k.value ->> 4 AND k.value ->> 5
-      AND r.source <> ?2 AND r.id <> k.value ->> 0
-)
-WHERE n <= 5
-ORDER BY new_id, other_id
-"""
+_CHUNK = 500  # new records inserted at a time
 _PROGRESS_EVERY = 500
 _BIG_FILE_ROWS = 5_000  # files with this many rows get a bigger page cache while written
-_BULK_CACHE_KIB = 64 * 1024
 # A line ``Store.add_note`` wrote: "[2020-02-03 14:00 li.wei] called back".
 _DESK_NOTE = re.compile(r"^\[\d{4}-\d{2}-\d{2} \d{2}:\d{2} [^\]\n]*\] ")
 
@@ -165,11 +146,6 @@ def _extra_text(extra: dict[str, str]) -> str | None:
     return json.dumps(extra, ensure_ascii=False, sort_keys=True) if extra else None
 
 
-def _chunks(items: list[str]) -> Iterator[list[str]]:
-    for start in range(0, len(items), _CHUNK):
-        yield items[start : start + _CHUNK]
-
-
 def _merge_notes(current: str | None, incoming: str) -> str:
     """The source's notes, followed by the lines the desk added to the record."""
     if not current:
@@ -189,14 +165,14 @@ class _Writer:
     def __init__(
         self,
         store: Store,
-        conn: sqlite3.Connection,
+        tx: Intake,
         summary: IngestSummary,
         table: Kind,
         window_hours: float,
         retrying: list[int] | None = None,
     ) -> None:
         self.store = store
-        self.conn = conn
+        self.tx = tx
         self.summary = summary
         self.table = table
         self.retrying = retrying  # quarantine rows this run reads again (a retry)
@@ -212,70 +188,38 @@ class _Writer:
         self.failed: list[RowProblem] = []
         # One timestamp for the whole file: it is one transaction, one moment.
         self.now = store.now()
-        self.others = self.window is not None and table in DUPLICATE_KEYS and self._others()
+        self.others = (
+            self.window is not None and table in DUPLICATE_KEYS and tx.others(table, summary.source)
+        )
         # record time → (start, end) of its duplicate window
         self.windows: dict[str, tuple[str, str]] = {}
-
-    def _others(self) -> bool:
-        """Does any other source have records in this table? (Two index seeks.)"""
-        source = self.summary.source
-        for sql in (
-            f"SELECT 1 FROM {self.table} WHERE source < ? LIMIT 1",
-            f"SELECT 1 FROM {self.table} WHERE source > ? LIMIT 1",
-        ):
-            if self.conn.execute(sql, (source,)).fetchone() is not None:
-                return True
-        return False
 
     def start_run(self, content_sha256: str | None) -> None:
         summary = self.summary
         self.file_sha256 = content_sha256
         # A retry reads the same bytes on purpose: its rows still bad are new open rows.
         if content_sha256 is not None and self.retrying is None:
-            earlier = self.conn.execute(
-                "SELECT id FROM ingest_runs WHERE source = ? AND content_sha256 = ? "
-                "ORDER BY id LIMIT 1",
-                (summary.source, content_sha256),
-            ).fetchone()
-            summary.repeated_run = int(earlier[0]) if earlier else None
-        cur = self.conn.execute(
-            "INSERT INTO ingest_runs (source, location, started_at, kind, format, content_sha256)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            (
-                summary.source,
-                summary.location,
-                self.now,
-                summary.kind,
-                summary.format,
-                content_sha256,
-            ),
+            summary.repeated_run = self.tx.earlier_run(summary.source, content_sha256)
+        summary.run_id = self.tx.start_run(
+            source=summary.source,
+            location=summary.location,
+            started_at=self.now,
+            kind=summary.kind,
+            format=summary.format,
+            content_sha256=content_sha256,
         )
-        summary.run_id = int(cur.lastrowid or 0)
         if self.retrying is not None:
-            qstore.mark_retried(self.store, self.conn, self.retrying, summary.run_id)
+            self.tx.mark_retried(self.retrying, summary.run_id)
 
     def load_existing(self, rows: list[tuple[ParsedRow, str]]) -> None:
         table, source = self.table, self.summary.source
         externals = sorted({row.external_id for row, _ in rows if row.external_id is not None})
-        for chunk in _chunks(externals):
-            marks = ",".join("?" * len(chunk))
-            for found in self.conn.execute(
-                f"SELECT id, external_id, content_hash, extra FROM {table} "
-                f"WHERE source = ? AND external_id IN ({marks})",
-                (source, *chunk),
-            ):
-                self.by_external[found[1]] = (int(found[0]), found[2], found[3])
+        for record_id, external_id, digest, extra in self.tx.by_external_id(
+            table, source, externals
+        ):
+            self.by_external[external_id] = (record_id, digest, extra)
         hashes = sorted({digest for row, digest in rows if row.external_id is None})
-        for chunk in _chunks(hashes):
-            marks = ",".join("?" * len(chunk))
-            self.by_hash.update(
-                found[0]
-                for found in self.conn.execute(
-                    f"SELECT content_hash FROM {table} "
-                    f"WHERE source = ? AND content_hash IN ({marks}) AND external_id IS NULL",
-                    (source, *chunk),
-                )
-            )
+        self.by_hash.update(self.tx.known_hashes(table, source, hashes))
 
     def write(self, row: ParsedRow, digest: str) -> None:
         extra = _extra_text(row.extra)
@@ -304,14 +248,11 @@ class _Writer:
         self.flush()  # the rows before this one go in (and are logged) before it changes
         changes: dict[str, Any] = dict(row.fields)
         if "notes" in changes:
-            current = self.conn.execute(
-                f"SELECT notes FROM {self.table} WHERE id = ?", (record_id,)
-            ).fetchone()
-            changes["notes"] = _merge_notes(current[0] if current else None, str(changes["notes"]))
+            current = self.tx.notes(self.table, record_id)
+            changes["notes"] = _merge_notes(current, str(changes["notes"]))
         changes.update(extra=extra, raw=row.raw, content_hash=digest)
-        try:
-            self.store.update_record(self.conn, self.table, record_id, changes, action="ingest")
-        except (StoreError, sqlite3.IntegrityError) as error:
+        error = self.tx.update_record(self.table, record_id, changes)
+        if error is not None:
             self._failed(row, f"the record could not be updated: {error}")
             return
         self.by_external[row.external_id] = (record_id, digest, extra)
@@ -336,9 +277,7 @@ class _Writer:
         if not pending:
             return
         now = self.now
-        results = self.store.insert_records(
-            self.conn, self.table, [values for _, values in pending], at=now
-        )
+        results = self.tx.insert_records(self.table, [values for _, values in pending], at=now)
         added: list[tuple[int, dict[str, Any]]] = []
         for (row, values), result in zip(pending, results, strict=True):
             if not isinstance(result, int):
@@ -389,12 +328,7 @@ class _Writer:
             keys.append((new_id, org, item, quantity, *window))
         if not keys:
             return
-        found: dict[int, list[tuple[int, str]]] = {}
-        for new_id, other_id, other_source in self.conn.execute(
-            _DUPLICATES_SQL.format(table=self.table, org=org_column, at=time_column),
-            (canonical_bytes(keys).decode("utf-8"), self.summary.source),
-        ):
-            found.setdefault(int(new_id), []).append((int(other_id), str(other_source)))
+        found = self.tx.possible_duplicates(self.table, keys, self.summary.source)
         now, entity = self.now, ENTITY[self.table]
         hours = self.window.total_seconds() / 3600
         for new_id, matches in found.items():
@@ -404,14 +338,7 @@ class _Writer:
                     f"same {org_column}, item and quantity as {entity} #{other_id} from source "
                     f"{other_source!r} within {hours:g} h"
                 )
-                self.conn.execute(
-                    "INSERT OR IGNORE INTO possible_duplicates "
-                    "(entity, record_id, other_id, reason, detected_at) VALUES (?, ?, ?, ?, ?)",
-                    (entity, new_id, other_id, reason, now),
-                )
-                link = {"record_id": new_id, "other_id": other_id, "reason": reason}
-                self.store.log_event(self.conn, entity, new_id, "possible_duplicate", None, link)
-                self.store.log_event(self.conn, entity, other_id, "possible_duplicate", None, link)
+                self.tx.link_duplicate(self.table, new_id, other_id, reason, at=now)
 
     def quarantine(self, problems: Iterable[RowProblem]) -> None:
         summary = self.summary
@@ -420,7 +347,7 @@ class _Writer:
         problems = list(problems)
         if problems and self.first_problem is None:
             self.first_problem = problems[0]
-        records = [
+        records: list[QuarantineRow] = [
             (
                 summary.run_id,
                 now,
@@ -437,19 +364,13 @@ class _Writer:
         summary.quarantined += len(records)
         if summary.repeated_run is not None:
             return  # the same bytes were read before: their rows are in quarantine already
-        self.conn.executemany(
-            "INSERT INTO quarantine (run_id, at, source, location, row_number, column_name, "
-            "reason, original, file_sha256) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            records,
-        )
+        self.tx.quarantine(records)
 
     def keep(self, original: FileBytes | None, *, needed: bool) -> None:
         """Keep the file's bytes when it needs them (``needed``: a bad row, unreadable)."""
         if original is None or self.file_sha256 is None or not (needed or original.lossy):
             return
-        qstore.keep_original(
-            self.store,
-            self.conn,
+        self.tx.keep_original(
             sha256=self.file_sha256,
             data=original.data,
             name=original.name,
@@ -460,9 +381,7 @@ class _Writer:
     def settle_health(self, clears: bool) -> None:
         """What this file does to its source's health (in its transaction)."""
         summary = self.summary
-        qstore.note_file_result(
-            self.store,
-            self.conn,
+        self.tx.note_file_result(
             source=summary.source,
             kind=summary.kind,
             run_id=summary.run_id,
@@ -481,26 +400,19 @@ class _Writer:
             message += f"\n… and {len(summary.warnings) - MAX_MESSAGE_WARNINGS} more warnings"
         if summary.error is not None:
             message = summary.error
-        self.conn.execute(
-            "UPDATE ingest_runs SET finished_at = ?, result = ?, rows_added = ?, "
-            "rows_updated = ?, rows_unchanged = ?, rows_quarantined = ?, rows_flagged = ?, "
-            "message = ? WHERE id = ?",
-            (
-                self.store.now(),
-                summary.result,
-                summary.added,
-                summary.updated,
-                summary.unchanged,
-                summary.quarantined,
-                summary.flagged,
-                message or None,
-                summary.run_id,
-            ),
+        self.tx.finish_run(
+            summary.run_id,
+            result=summary.result,
+            added=summary.added,
+            updated=summary.updated,
+            unchanged=summary.unchanged,
+            quarantined=summary.quarantined,
+            flagged=summary.flagged,
+            message=message or None,
         )
         news = (summary.quarantined or summary.error) and summary.repeated_run is None
         if summary.added or summary.updated or news:
-            self.store.log_event(
-                self.conn,
+            self.tx.log_event(
                 "ingest_run",
                 summary.run_id,
                 "ingest",
@@ -515,34 +427,6 @@ class _Writer:
                     "flagged": summary.flagged,
                 },
             )
-
-
-@contextmanager
-def _page_cache(store: Store, rows: int) -> Iterator[None]:
-    """A page cache big enough for a large file's transaction, while it runs.
-
-    Each new row also goes into indexes at random places (content hash, due time,
-    org/item); with SQLite's default 2 MB cache those pages are evicted and read back
-    again and again. The connection's own setting is restored afterwards.
-    """
-    if rows < _BIG_FILE_ROWS:
-        yield
-        return
-    with store._lock:
-        before = store.conn.execute("PRAGMA cache_size").fetchone()[0]
-        kib = (
-            -before
-            if before < 0
-            else before * store.conn.execute("PRAGMA page_size").fetchone()[0] // 1024
-        )
-        if kib < _BULK_CACHE_KIB:
-            store.conn.execute(f"PRAGMA cache_size = -{_BULK_CACHE_KIB}")
-        try:
-            yield
-        finally:
-            if kib < _BULK_CACHE_KIB:
-                with suppress(sqlite3.Error):
-                    store.conn.execute(f"PRAGMA cache_size = {int(before)}")
 
 
 @contextmanager
@@ -608,8 +492,11 @@ def write_result(
     )
     rows = _hashed(result)
     total = len(rows)
-    with _page_cache(store, len(rows)), store.transaction() as conn:
-        writer = _Writer(store, conn, summary, result.kind, duplicate_window_hours, retrying)
+    # A large file's transaction gets a bigger page cache: its rows also go into indexes
+    # at random places, whose pages the default cache would evict and read again.
+    cache = bulk_cache(store) if total >= _BIG_FILE_ROWS else nullcontext()
+    with cache, intake(store) as tx:
+        writer = _Writer(store, tx, summary, result.kind, duplicate_window_hours, retrying)
         writer.start_run(content_sha256)
         writer.load_existing(rows)
         for done, (row, digest) in enumerate(rows, 1):
@@ -641,14 +528,24 @@ def record_unreadable(
     bytes, ``data``, when they were read); its source is failing from it."""
     location = clean_text(location, limit=2000)
     summary = IngestSummary(source=source, location=location, kind=kind, error=message)
-    with store.transaction() as conn:
-        writer = _Writer(store, conn, summary, "requests", 0, retrying)
+    with intake(store) as tx:
+        writer = _Writer(store, tx, summary, "requests", 0, retrying)
         writer.start_run(content_sha256)
         if summary.repeated_run is None:
-            conn.execute(
-                "INSERT INTO quarantine (run_id, at, source, location, row_number, column_name, "
-                "reason, original, file_sha256) VALUES (?, ?, ?, ?, NULL, NULL, ?, ?, ?)",
-                (summary.run_id, store.now(), source, location, message, original, content_sha256),
+            tx.quarantine(
+                [
+                    (
+                        summary.run_id,
+                        store.now(),
+                        source,
+                        location,
+                        None,
+                        None,
+                        message,
+                        original,
+                        content_sha256,
+                    )
+                ]
             )
         writer.keep(data, needed=True)
         writer.finish_run()
@@ -738,17 +635,10 @@ def _file_bytes(data: bytes, name: str, decodes: list[Decoded]) -> FileBytes:
 
 def quarantine_sample(store: Store, summary: IngestSummary, limit: int = 10) -> list[str]:
     """The first quarantined rows of a run, one line each, for people."""
-    run_id = summary.repeated_run or summary.run_id
-    with store._lock:
-        found = store.conn.execute(
-            "SELECT row_number, column_name, reason FROM quarantine WHERE run_id = ? "
-            "ORDER BY id LIMIT ?",
-            (run_id, limit),
-        ).fetchall()
     lines = []
-    for row_number, column, reason in found:
-        where = f"row {row_number}" if row_number is not None else "file"
-        if column:
-            where += f", column {clean_text(column, limit=80)}"
-        lines.append(f"{where}: {clean_text(reason, limit=300)}")
+    for row in qstore.run_rows(store, summary.repeated_run or summary.run_id, limit):
+        where = f"row {row['row_number']}" if row["row_number"] is not None else "file"
+        if row["column_name"]:
+            where += f", column {clean_text(row['column_name'], limit=80)}"
+        lines.append(f"{where}: {clean_text(row['reason'], limit=300)}")
     return lines

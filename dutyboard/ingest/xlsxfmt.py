@@ -38,7 +38,8 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
-from dutyboard.ingest.limits import DEFAULT, Budget, LimitExceeded, Limits, limit_text, over
+from dutyboard.domain.limits import DEFAULT, Limits, limit_text
+from dutyboard.ingest.limits import Budget, LimitExceeded, over
 from dutyboard.ingest.records import UnreadableFile
 from dutyboard.ingest.source import GridRow, is_blank, safe_json
 

@@ -35,7 +35,7 @@ from zoneinfo import ZoneInfo
 from dutyboard import files, i18n
 from dutyboard.domain.clock import from_iso, to_iso
 from dutyboard.domain.rollcall import BY_PHONE, RollCallState
-from dutyboard.domain.status import OPEN_REQUEST_STATUSES, LeadStatus
+from dutyboard.domain.status import LeadStatus
 from dutyboard.domain.supplies import (
     DEFAULT_CATALOG,
     FUNDS,
@@ -54,12 +54,12 @@ from dutyboard.i18n import _
 from dutyboard.reports.cells import spreadsheet_safe
 from dutyboard.reports.export import xlsx_sheet_title
 from dutyboard.store import Row, Store
+from dutyboard.store import counts as desk
 from dutyboard.store import rollcall as rc
 from dutyboard.store import supplies as ledger
 
 TOP = 20  # entries / needs / events listed per section; the rest are counted
 FORMATS = ("md", "csv", "xlsx")
-_OPEN = tuple(sorted(OPEN_REQUEST_STATUSES))
 _WEEKDAYS_ZH = "一二三四五六日"
 
 
@@ -189,13 +189,7 @@ def _entry(row: Row) -> EntryLine:
 
 def _movements(store: Store, start: str, end: str) -> dict[str, list[Movement]]:
     result: dict[str, list[Movement]] = {"received": [], "distributed": []}
-    rows = store.conn.execute(
-        "SELECT direction, category, base_unit, total(base_quantity) AS n, count(*) AS c "
-        "FROM supplies WHERE at >= ? AND at < ? AND category IS NOT ? "
-        "AND base_quantity IS NOT NULL GROUP BY direction, category, base_unit",
-        (start, end, FUNDS),
-    )
-    for row in rows:
+    for row in desk.movements(store, start, end, FUNDS):
         result[row["direction"]].append(
             Movement(str(row["category"]), row["base_unit"], _num(row["n"]), int(row["c"]))
         )
@@ -216,24 +210,14 @@ def _entries(
 
 
 def _needs(store: Store, catalog: SupplyCatalog, top: int) -> list[NeedLine]:
-    marks = ",".join("?" for _ in _OPEN)
-    rows = store.conn.execute(
-        f"SELECT * FROM requests WHERE status IN ({marks}) "
-        "ORDER BY priority_rank, COALESCE(due_by, '9999'), received_at, id LIMIT ?",
-        (*_OPEN, top),
-    ).fetchall()
     needs = []
-    for row in rows:
+    for row in desk.pressing_open_requests(store, top):
         outstanding: Number | None = None
         unit = row["unit"]
         quantity = row["quantity"]
         if isinstance(quantity, int | float) and quantity > 0:
             requested = catalog.classify(row["item"], quantity, row["unit"])
-            delivered = store.conn.execute(
-                "SELECT total(base_quantity) FROM supplies WHERE request_id = ? "
-                "AND direction = 'distributed' AND base_unit IS ?",
-                (row["id"], requested.unit),
-            ).fetchone()[0]
+            delivered = desk.delivered_to(store, int(row["id"]), requested.unit)
             if delivered:
                 outstanding, unit = unmet(requested, float(delivered)), requested.unit
             else:
@@ -253,62 +237,8 @@ def _needs(store: Store, catalog: SupplyCatalog, top: int) -> list[NeedLine]:
     return needs
 
 
-def _moved(store: Store, entity: str, start: str, end: str) -> dict[str, int]:
-    rows = store.conn.execute(
-        "SELECT json_extract(after, '$.status') AS status, count(*) AS n FROM events "
-        "WHERE at >= ? AND at < ? AND entity = ? AND action IN ('status', 'acknowledge') "
-        "AND json_extract(after, '$.status') IS NOT NULL GROUP BY 1",
-        (start, end, entity),
-    )
-    return {str(r["status"]): int(r["n"]) for r in rows}
-
-
-_NOTABLE_WHERE = """
-e.at >= ? AND e.at < ? AND (
-    (e.entity = 'request' AND e.action = 'create'
-        AND json_extract(e.after, '$.priority') = 'urgent')
-    OR (e.entity = 'request' AND e.action = 'status'
-        AND json_extract(e.after, '$.status') IN ('fulfilled', 'rejected', 'closed'))
-    OR (e.entity = 'lead' AND e.action = 'status'
-        AND json_extract(e.after, '$.status') IN ('ordered', 'received', 'dropped'))
-    OR (e.entity = 'handover' AND e.action IN ('sign', 'acknowledge'))
-    OR (e.entity = 'shift' AND e.action IN ('start', 'takeover'))
-    OR (e.entity = 'arrival'
-        AND json_extract(e.after, '$.state') IN ('landed', 'received', 'delayed', 'cancelled'))
-)"""
-
-
-# Past the cap, what a leader must not miss comes first: goods that arrived, then urgent
-# needs, then outcomes; the desk's own comings and goings last.
-_NOTABLE_WEIGHT = """CASE
-    WHEN e.entity = 'lead' AND json_extract(e.after, '$.status') = 'received' THEN 0
-    WHEN e.entity = 'arrival'
-        AND json_extract(e.after, '$.state') IN ('landed', 'received') THEN 0
-    WHEN e.entity = 'request' AND e.action = 'create' THEN 1
-    WHEN e.entity IN ('request', 'lead', 'arrival') THEN 2
-    ELSE 3 END"""
-
-
 def _notable(store: Store, start: str, end: str, top: int) -> tuple[list[Notable], int]:
-    count = int(
-        store.conn.execute(
-            f"SELECT count(*) FROM events e WHERE {_NOTABLE_WHERE}", (start, end)
-        ).fetchone()[0]
-    )
-    rows = store.conn.execute(
-        "SELECT e.at, e.actor, e.entity, e.entity_id, e.action, "
-        "json_extract(e.after, '$.status') AS status, json_extract(e.after, '$.state') AS state, "
-        "json_extract(e.after, '$.officer') AS officer, "
-        "r.org AS r_org, r.item AS r_item, l.supplier AS l_supplier, l.item AS l_item, "
-        "a.reference AS a_ref, a.item AS a_item "
-        "FROM events e "
-        "LEFT JOIN requests r ON e.entity = 'request' AND r.id = e.entity_id "
-        "LEFT JOIN leads l ON e.entity = 'lead' AND l.id = e.entity_id "
-        "LEFT JOIN arrivals a ON e.entity = 'arrival' AND a.id = e.entity_id "
-        f"WHERE {_NOTABLE_WHERE} ORDER BY {_NOTABLE_WEIGHT}, e.at, e.id LIMIT ?",
-        (start, end, top),
-    ).fetchall()
-    rows = sorted(rows, key=lambda r: str(r["at"]))  # the weightiest, told in time order
+    rows, count = desk.notable_events(store, start, end, top)
     result = []
     for row in rows:
         entity, action = row["entity"], row["action"]
@@ -388,24 +318,17 @@ def build_daily_report(
     zone = ZoneInfo(timezone)
     start, end = ledger.day_bounds(day, zone)
     generated = to_iso(now or store.clock())
-    with store.reading() as conn:
+    with store.reading():
         rollcall, not_yet, not_due = _rollcall(
             store, day, timezone, from_iso(generated), start, end
         )
         moved = _movements(store, start, end)
         received, received_count = _entries(store, "received", start, end, top)
         distributed, distributed_count = _entries(store, "distributed", start, end, top)
-        marks = ",".join("?" for _ in _OPEN)
-        open_requests, open_urgent = conn.execute(
-            f"SELECT count(*), total(priority_rank = 0) FROM requests WHERE status IN ({marks})",
-            _OPEN,
-        ).fetchone()
+        open_requests, open_urgent = desk.open_and_urgent(store)
         notable, notable_count = _notable(store, start, end, top)
         order = [s.value for s in LeadStatus]
-        leads = {
-            str(r[0]): int(r[1])
-            for r in conn.execute("SELECT status, count(*) FROM leads GROUP BY status")
-        }
+        leads = {s: n for s, n in desk.leads_by_status(store).items() if n}
         return DailyReport(
             desk_name=desk_name,
             timezone=timezone,
@@ -425,18 +348,13 @@ def build_daily_report(
             purchases_total=ledger.money_totals(
                 store, funds=False, kind="purchase", end=end
             ).items(),
-            requests_new=int(
-                conn.execute(
-                    "SELECT count(*) FROM requests WHERE received_at >= ? AND received_at < ?",
-                    (start, end),
-                ).fetchone()[0]
-            ),
-            requests_moved=_moved(store, "request", start, end),
-            open_requests=int(open_requests),
-            open_urgent=int(open_urgent or 0),
+            requests_new=desk.requests_received(store, start, end),
+            requests_moved=desk.status_moves(store, "request", start, end),
+            open_requests=open_requests,
+            open_urgent=open_urgent,
             needs=_needs(store, catalog, top),
             leads_by_status={s: leads[s] for s in order if s in leads},
-            leads_moved=_moved(store, "lead", start, end),
+            leads_moved=desk.status_moves(store, "lead", start, end),
             notable=notable,
             notable_count=notable_count,
             top=top,

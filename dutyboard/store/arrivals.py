@@ -702,10 +702,29 @@ def take_due_reminders(store: Store, now: datetime, before: timedelta) -> list[R
     return taken
 
 
-def reminder_text(row: Row, local: Callable[[str], str]) -> str:
-    """'✈ CZ8421 1,900,000 masks lands 12:00 (in 60 min)' — plain text for a toast."""
-    what = describe(row)
-    return f"{row['kind']} {what} — ETA {local(row['eta'])}"
+class Reminders:
+    """Which arrival reminders are due now, each once, for one dashboard.
+
+    A session that may write (``claim``) records each one in the database
+    (:func:`take_due_reminders`), so two dashboards do not both show it; a read-only
+    session only remembers what it showed. ``before``: how long before an ETA.
+    """
+
+    def __init__(self, *, claim: bool, before: timedelta) -> None:
+        self.claim = claim
+        self.before = before
+        self._shown: set[tuple[int, str]] = set()  # read-only sessions: (id, eta) shown
+
+    def due(self, store: Store, now: datetime) -> list[Row]:
+        if self.claim:
+            return take_due_reminders(store, now, self.before)
+        rows = [
+            r
+            for r in reminders_pending(store, now, self.before)
+            if (int(r["id"]), r["eta"]) not in self._shown
+        ]
+        self._shown.update((int(r["id"]), r["eta"]) for r in rows)
+        return rows
 
 
 def describe(row: Row) -> str:
@@ -818,6 +837,7 @@ __all__ = [
     "ArrivalCounts",
     "ArrivalsWindow",
     "DeskCounts",
+    "Reminders",
     "add_arrival",
     "add_arrival_note",
     "apply_changes",

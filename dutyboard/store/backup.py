@@ -6,6 +6,7 @@ import os
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from dutyboard.store.connection import (
     applied_migrations,
@@ -17,6 +18,9 @@ from dutyboard.store.connection import (
     storage_error,
 )
 from dutyboard.store.errors import StoreError
+
+if TYPE_CHECKING:
+    from dutyboard.store.store import Store
 
 
 @dataclass(frozen=True)
@@ -118,3 +122,15 @@ def backup(source: Path, dest: Path) -> BackupResult:
         )
     os.replace(tmp, dest)
     return BackupResult(dest, counts, dest.stat().st_size)
+
+
+def integrity(store: Store) -> str:
+    """``PRAGMA integrity_check`` of an open desk, as one line (at most 300 characters):
+    ``ok`` on a sound file, else what is wrong, or ``failed: …`` when the check itself
+    could not run."""
+    try:
+        with store._lock:
+            rows = store.conn.execute("PRAGMA integrity_check").fetchall()
+        return " ".join(" ".join(str(r[0]) for r in rows).split())[:300]
+    except sqlite3.DatabaseError as exc:
+        return f"failed: {exc} (the database may be damaged: see dutyboard backup --help)"

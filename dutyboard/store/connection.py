@@ -19,6 +19,7 @@ import stat
 from contextlib import suppress
 from pathlib import Path
 
+from dutyboard.store.engine import APPLICATION_ID
 from dutyboard.store.errors import (
     NotADesk,
     SchemaTooNew,
@@ -47,10 +48,6 @@ SCHEMA_VERSION = (
     "m110_lead_next_action",
 )
 
-# Every desk carries this in its header (``PRAGMA application_id``): 0x44555459, the ASCII
-# of "DUTY". Set by migration m080 on new desks and on desks made before it; ``file(1)``
-# and other tools can tell a desk from other SQLite files by it.
-APPLICATION_ID = int.from_bytes(b"DUTY", "big")
 
 BUSY_TIMEOUT_MS = 10_000
 

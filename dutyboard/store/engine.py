@@ -13,6 +13,8 @@ read-only open                ``connection.connect(readonly=True)``: ``mode=ro``
 cancelling a read             ``Store.interrupt`` (``sqlite3.Connection.interrupt``);
                               :func:`is_interrupted` recognises the error it causes
 backup                        ``backup.backup`` (the SQLite backup API, verified copy)
+integrity check               ``backup.integrity`` (``PRAGMA integrity_check``)
+page cache of a big write     ``intake.bulk_cache`` (``PRAGMA cache_size``)
 JSON functions                ``json_extract`` / ``json_each`` / ``json_valid`` in
                               ``views`` and ``handovers``
 query hints                   ``INDEXED BY`` in ``views`` (no PostgreSQL twin: plans are
@@ -27,6 +29,11 @@ import sqlite3
 
 # Callers outside the store catch this, never the driver's module.
 DatabaseError = sqlite3.Error
+
+# Every desk carries this in its header (``PRAGMA application_id``): 0x44555459, the ASCII
+# of "DUTY". Set by migration m080 on new desks and on desks made before it; ``file(1)``
+# and other tools can tell a desk from other SQLite files by it.
+APPLICATION_ID = int.from_bytes(b"DUTY", "big")
 
 DATA_VERSION_SQL = "PRAGMA data_version"
 BEGIN_WRITE = "BEGIN IMMEDIATE"

@@ -6,36 +6,31 @@ which state) live in :mod:`dutyboard.domain.handover`. A signed handover is neve
 edited: the functions refuse with a clear error before writing anything, and triggers
 in the schema refuse any other writer too.
 
-The brief covers the events since the previous handover was signed (or, with none, since
-the start of the shift, reaching back across take-overs), up to now for a draft and up to
-the signature once signed, when it is frozen into the handover row.
+The brief (:mod:`dutyboard.store.brief`) covers the events since the previous handover
+was signed (or, with none, since the start of the shift, reaching back across
+take-overs: :func:`_window_start`), up to now for a draft and up to the signature once
+signed, when it is frozen into the handover row. The items' order and snapshots are
+:mod:`dutyboard.store.handover_items`; who is on duty, :mod:`dutyboard.store.shifts`.
 
 Every text written here is cleaned first (:func:`~dutyboard.store.store.clean_fields`,
 :func:`~dutyboard.domain.text.clean_text`): notes, items, questions, amendments, names.
 What is read back for showing (:func:`handover_view`, :func:`handover_history`,
-:func:`item_history`, :func:`shift_on_duty`) is cleaned again, so a desk written before
-the rule shows safe too.
+:func:`item_history`) is cleaned again, so a desk written before the rule shows safe too.
 """
 
 from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import dataclass, replace
-from datetime import timedelta
+from dataclasses import dataclass
 from typing import Any
 
-from dutyboard.domain.arrivals import OPEN_ARRIVAL_STATES
-from dutyboard.domain.clock import from_iso, to_iso
 from dutyboard.domain.handover import (
-    LIST_CAP,
     Brief,
-    BriefLine,
     HandoverState,
     HandoverView,
     LocalTime,
     PassTo,
-    Section,
     check_acknowledge,
     check_amend,
     check_author,
@@ -44,42 +39,30 @@ from dutyboard.domain.handover import (
     item_label,
     render,
 )
-from dutyboard.domain.status import OPEN_LEAD_STATUSES, OPEN_REQUEST_STATUSES
 from dutyboard.domain.text import UNLIMITED, clean_data, clean_text
 from dutyboard.i18n import _
+from dutyboard.store.brief import STALE_AFTER_HOURS, clean_brief, draw_brief
+from dutyboard.store.counts import (
+    OPEN_LEAD_SQL,
+    OPEN_LEADS,
+    OPEN_REQUEST_SQL,
+    OPEN_REQUESTS,
+    OVERDUE,
+)
 from dutyboard.store.errors import NotFound, StaleEdit, ValidationError
-from dutyboard.store.quarantine import FAILING_SQL
-from dutyboard.store.store import Row, Store, clean_fields, clean_name
-
-# The brief looks this far past its end for arrivals: roughly the next shift.
-NEXT_SHIFT_HOURS = 12
-ARRIVAL_OPEN = tuple(sorted(OPEN_ARRIVAL_STATES))
+from dutyboard.store.handover_items import (
+    ITEM_ORDER,
+    RECORD_TABLES,
+    carried_item,
+    end_position,
+    insert_item,
+    position_after,
+    update_snapshots,
+)
+from dutyboard.store.store import Row, Store, clean_name
 
 # Open items drafted per kind (requests, leads); the rest are counted, never hidden.
 ITEM_CAP = 20
-STALE_AFTER_HOURS = 12.0
-RECORD_TABLES = {"request": "requests", "lead": "leads"}
-
-# A handover's items in the officer's order (m100): ``position`` is a real, so an item
-# goes between two others at the midpoint of theirs; ties (and items written without a
-# position) fall back to the id. Every listing of one handover's items uses this order.
-ITEM_ORDER = "ORDER BY position, id"
-# Each item put at one place halves the gap there; before a gap would fall below this
-# (after ~20 such items) the handover is renumbered 1, 2, 3…, long before a double runs
-# out of distinct midpoints (~50 halvings).
-MIN_POSITION_GAP = 1e-6
-
-_OPEN_REQ = tuple(sorted(OPEN_REQUEST_STATUSES))
-_OPEN_LEAD = tuple(sorted(OPEN_LEAD_STATUSES))
-_REQ_MARKS = ",".join("?" for _ in _OPEN_REQ)
-_LEAD_MARKS = ",".join("?" for _ in _OPEN_LEAD)
-
-
-@dataclass(frozen=True)
-class TakeOver:
-    shift_id: int
-    officer: str
-    taken_from: str | None  # the officer whose shift was ended, if any
 
 
 @dataclass(frozen=True)
@@ -151,7 +134,7 @@ def handover_view(
             (handover_id,),
         )
         if h["state"] == HandoverState.DRAFT:
-            brief: Brief | None = _brief(
+            brief: Brief | None = draw_brief(
                 conn,
                 covers_from=str(h["covers_from"] or h["created_at"]),
                 covers_to=store.now(),
@@ -180,7 +163,7 @@ def handover_view(
     return HandoverView(
         handover=h,
         items=items,
-        brief=_clean_brief(brief) if brief is not None else None,
+        brief=clean_brief(brief) if brief is not None else None,
         amendments=amendments,
         passes=passes,
         listed_requests=sum(1 for i in active if i["entity"] == "request" and i["entity_id"]),
@@ -288,46 +271,6 @@ def _like(word: str) -> str:
     return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-# -- shifts -----------------------------------------------------------------------------
-
-
-def take_over(store: Store, officer: str | None = None) -> TakeOver:
-    """Take the desk at once (no handover): the shift on duty ends, logged as a take-over.
-
-    The next handover then covers both shifts' events (see the module docstring).
-    """
-    officer = clean_name(officer or store.actor)
-    before = store.current_shift()
-    shift_id = store.start_shift(officer)
-    taken = before.officer if before is not None and before.officer != officer else None
-    return TakeOver(shift_id, officer, taken)
-
-
-def shift_on_duty(store: Store) -> Row | None:
-    """The open shift with the name of the officer it took over from, if any."""
-    row = store._one(
-        "SELECT s.id, s.officer, s.started_at, s.taken_over_from, p.officer AS taken_from "
-        "FROM shifts s LEFT JOIN shifts p ON p.id = s.taken_over_from "
-        "WHERE s.ended_at IS NULL ORDER BY s.started_at DESC, s.id DESC LIMIT 1"
-    )
-    return clean_data(row) if row is not None else None  # shown: cleaned on the way out
-
-
-def end_own_shift(store: Store, officer: str) -> int:
-    """End the shift on duty, which must be ``officer``'s; returns its id."""
-    officer = clean_name(officer)
-    shift = store.current_shift()
-    if shift is None:
-        raise ValidationError("nobody is on duty: there is no shift to end")
-    if shift.officer != officer:
-        raise ValidationError(
-            f"{shift.officer} is on duty, not {officer}; "
-            "to take the desk use `dutyboard shift start`"
-        )
-    store.end_shift(shift.id)
-    return shift.id
-
-
 # -- drafting ---------------------------------------------------------------------------
 
 
@@ -416,7 +359,7 @@ def refresh_draft(store: Store, handover_id: int, *, item_cap: int = ITEM_CAP) -
         h = _handover(conn, handover_id)
         check_author(h["state"], handover_id, clean_name(h["from_officer"]), store.actor)
         now = store.now()
-        _update_snapshots(conn, handover_id)
+        update_snapshots(conn, handover_id)
         added = _add_open_items(conn, handover_id, str(h["from_officer"]), now, item_cap)
         conn.execute("UPDATE handovers SET version = version + 1 WHERE id = ?", (handover_id,))
         store.log_event(conn, "handover", handover_id, "refresh", None, {"added": added}, at=now)
@@ -458,20 +401,20 @@ def _add_open_items(
     }
     requests = _rows(
         conn,
-        f"SELECT * FROM requests WHERE status IN ({_REQ_MARKS}) "
+        f"SELECT * FROM requests WHERE {OPEN_REQUEST_SQL} "
         "ORDER BY COALESCE(assignee, '') = ? DESC, "
-        "(due_by IS NOT NULL AND due_by < ?) DESC, priority_rank, received_at, id LIMIT ?",
-        (*_OPEN_REQ, officer, now, cap),
+        f"({OVERDUE.term}) DESC, priority_rank, received_at, id LIMIT ?",
+        (*OPEN_REQUESTS, officer, now, cap),
     )
     leads = _rows(
         conn,
-        f"SELECT * FROM leads WHERE status IN ({_LEAD_MARKS}) "
+        f"SELECT * FROM leads WHERE {OPEN_LEAD_SQL} "
         "ORDER BY COALESCE(assignee, '') = ? DESC, next_action_at IS NULL, next_action_at, id "
         "LIMIT ?",
-        (*_OPEN_LEAD, officer, cap),
+        (*OPEN_LEADS, officer, cap),
     )
     new = [
-        (entity, record, _carried(conn, handover_id, entity, int(record["id"])))
+        (entity, record, carried_item(conn, handover_id, entity, int(record["id"])))
         for entity, rows in (("request", requests), ("lead", leads))
         for record in rows
         if (entity, record["id"]) not in present
@@ -485,185 +428,14 @@ def _add_open_items(
             return (1, 0.0, 0.0, float(index))
         return (0, -float(carried["handover_id"]), float(carried["position"]), carried["id"])
 
-    position = _end_position(conn, handover_id)
+    position = end_position(conn, handover_id)
     for index in sorted(range(len(new)), key=order):
         entity, record, carried = new[index]
-        _insert_item(
+        insert_item(
             conn, handover_id, entity, record, added_by=None, position=position, carried=carried
         )
         position += 1.0
     return len(new)
-
-
-def _carried(conn: sqlite3.Connection, handover_id: int, entity: str, record_id: int) -> Row | None:
-    """The record's item in the latest signed handover before this one, if any."""
-    return _row(
-        conn,
-        "SELECT hi.id, hi.carry_count, hi.handover_id, COALESCE(hi.position, hi.id) AS position "
-        "FROM handover_items hi JOIN handovers h ON h.id = hi.handover_id "
-        "WHERE hi.entity = ? AND hi.entity_id = ? AND hi.removed = 0 AND h.state <> 'draft' "
-        "AND h.id < ? ORDER BY h.id DESC LIMIT 1",
-        (entity, record_id, handover_id),
-    )
-
-
-# -- item order -------------------------------------------------------------------------
-
-
-def _fill_positions(conn: sqlite3.Connection, handover_id: int) -> None:
-    """Items written without a position (by an older writer) take their id, as the
-    migration gave the rest: they stay where their id put them."""
-    conn.execute(
-        "UPDATE handover_items SET position = id WHERE handover_id = ? AND position IS NULL",
-        (handover_id,),
-    )
-
-
-def _end_position(conn: sqlite3.Connection, handover_id: int) -> float:
-    """A position after every item of the handover (removed ones included)."""
-    _fill_positions(conn, handover_id)
-    last = conn.execute(
-        "SELECT max(position) FROM handover_items WHERE handover_id = ?", (handover_id,)
-    ).fetchone()[0]
-    return float(last) + 1.0 if last is not None else 1.0
-
-
-def _position_after(conn: sqlite3.Connection, handover_id: int, after_item_id: int) -> float:
-    """A position right after item ``after_item_id``: the midpoint between it and the next
-    item, or one more than it when it is the last. Too close: renumber, then halve."""
-    _fill_positions(conn, handover_id)
-    for _attempt in range(2):
-        anchor = _row(
-            conn,
-            "SELECT id, handover_id, position FROM handover_items WHERE id = ?",
-            (after_item_id,),
-        )
-        if anchor is None or int(anchor["handover_id"]) != handover_id:
-            raise ValidationError(f"item {after_item_id} is not in handover #{handover_id}")
-        low = float(anchor["position"])
-        following = conn.execute(
-            "SELECT position FROM handover_items WHERE handover_id = ? "
-            f"AND (position > ? OR (position = ? AND id > ?)) {ITEM_ORDER} LIMIT 1",
-            (handover_id, low, low, after_item_id),
-        ).fetchone()
-        if following is None:
-            return low + 1.0
-        high = float(following[0])
-        middle = (low + high) / 2
-        if middle - low >= MIN_POSITION_GAP and high - middle >= MIN_POSITION_GAP:
-            return middle
-        _renumber(conn, handover_id)
-    raise AssertionError("renumbered positions are 1 apart")  # pragma: no cover
-
-
-def _renumber(conn: sqlite3.Connection, handover_id: int) -> None:
-    """Positions 1, 2, 3… in the present order: room again between every two items."""
-    ids = [
-        int(r[0])
-        for r in conn.execute(
-            f"SELECT id FROM handover_items WHERE handover_id = ? {ITEM_ORDER}", (handover_id,)
-        )
-    ]
-    conn.executemany(
-        "UPDATE handover_items SET position = ? WHERE id = ?",
-        [(float(n), item_id) for n, item_id in enumerate(ids, start=1)],
-    )
-
-
-def _snapshot(entity: str, record: Row) -> dict[str, Any]:
-    """What an item says about its record: summary, owner, status, next step."""
-    qty = _qty(record.get("quantity"), record.get("unit"))
-    if entity == "request":
-        summary = f"{record['org']}: {record['item']}{qty}, {record['priority']}"
-        step, at = ("due", record.get("due_by")) if record.get("due_by") else (None, None)
-    else:
-        country = f" ({record['country']})" if record.get("country") else ""
-        summary = f"{record['supplier']}{country}: {record['item']}{qty}"
-        step, at = (
-            ("next action", record["next_action_at"])
-            if record.get("next_action_at")
-            else (None, None)
-        )
-    # The record's text may predate the store's cleaning: the item is cleaned as written.
-    return clean_fields(
-        {
-            "summary": summary,
-            "owner": record.get("assignee"),
-            "status": record.get("status"),
-            "next_step": step,
-            "next_at": at,
-        }
-    )
-
-
-def _qty(quantity: Any, unit: Any) -> str:
-    if quantity in (None, ""):
-        return ""
-    try:
-        number = float(quantity)
-        shown = f"{int(number):,}" if number == int(number) else f"{number:,.2f}"
-    except (TypeError, ValueError):
-        shown = str(quantity)
-    return f" × {shown}" + (f" {unit}" if unit else "")
-
-
-def _insert_item(
-    conn: sqlite3.Connection,
-    handover_id: int,
-    entity: str,
-    record: Row,
-    *,
-    added_by: str | None,
-    position: float,
-    carried: Row | None,
-    next_step: str | None = None,
-) -> int:
-    snap = _snapshot(entity, record)
-    next_step = clean_text(next_step, UNLIMITED) if next_step else None
-    if next_step:
-        snap["next_step"], snap["next_at"] = next_step, None
-    cur = conn.execute(
-        "INSERT INTO handover_items (handover_id, entity, entity_id, summary, owner, next_step, "
-        "next_at, status, added_by, carried_from, carry_count, position) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            handover_id,
-            entity,
-            record["id"],
-            snap["summary"],
-            snap["owner"],
-            snap["next_step"],
-            snap["next_at"],
-            snap["status"],
-            clean_name(added_by) or None,
-            carried["id"] if carried else None,
-            int(carried["carry_count"]) + 1 if carried else 0,
-            position,
-        ),
-    )
-    return int(cur.lastrowid or 0)
-
-
-def _update_snapshots(conn: sqlite3.Connection, handover_id: int) -> None:
-    items = _rows(
-        conn,
-        "SELECT id, entity, entity_id, added_by, next_step FROM handover_items "
-        f"WHERE handover_id = ? AND entity_id IS NOT NULL {ITEM_ORDER}",
-        (handover_id,),
-    )
-    for item in items:
-        table = RECORD_TABLES.get(str(item["entity"]))
-        if table is None:
-            continue
-        record = _row(conn, f"SELECT * FROM {table} WHERE id = ?", (item["entity_id"],))
-        if record is None:
-            continue
-        snap = _snapshot(str(item["entity"]), record)
-        if item["added_by"] and item["next_step"]:
-            snap.pop("next_step")  # the officer's own words stay
-            snap.pop("next_at")
-        sets = ", ".join(f"{k} = ?" for k in snap)
-        conn.execute(f"UPDATE handover_items SET {sets} WHERE id = ?", (*snap.values(), item["id"]))
 
 
 # -- editing a draft --------------------------------------------------------------------
@@ -710,7 +482,7 @@ def add_item(
         h = _handover(conn, handover_id)
         check_author(h["state"], handover_id, clean_name(h["from_officer"]), store.actor)
         position = (
-            _position_after(conn, handover_id, after_item_id) if after_item_id is not None else None
+            position_after(conn, handover_id, after_item_id) if after_item_id is not None else None
         )
         if entity in RECORD_TABLES:
             if entity_id is None:
@@ -735,14 +507,14 @@ def add_item(
                     (position, item_id),
                 )
             else:
-                item_id = _insert_item(
+                item_id = insert_item(
                     conn,
                     handover_id,
                     entity,
                     record,
                     added_by=store.actor,
-                    position=position if position is not None else _end_position(conn, handover_id),
-                    carried=_carried(conn, handover_id, entity, int(entity_id)),
+                    position=position if position is not None else end_position(conn, handover_id),
+                    carried=carried_item(conn, handover_id, entity, int(entity_id)),
                     next_step=next_step,
                 )
         elif entity == "note":
@@ -751,7 +523,7 @@ def add_item(
                 raise ValidationError("a handover item needs a summary")
             step = clean_text(next_step or "", UNLIMITED) or None
             if position is None:
-                position = _end_position(conn, handover_id)
+                position = end_position(conn, handover_id)
             cur = conn.execute(
                 "INSERT INTO handover_items (handover_id, entity, summary, owner, next_step, "
                 "added_by, position) VALUES (?, 'note', ?, ?, ?, ?, ?)",
@@ -837,8 +609,8 @@ def sign_handover(
             notes = clean_text(notes, UNLIMITED, strip=False).rstrip()
         notes = notes or None
         last = conn.execute("SELECT COALESCE(max(id), 0) FROM events").fetchone()[0]
-        brief = _clean_brief(
-            _brief(
+        brief = clean_brief(
+            draw_brief(
                 conn,
                 covers_from=str(h["covers_from"] or h["created_at"]),
                 covers_to=now,
@@ -1007,7 +779,7 @@ def _pass_record(
     record = _row(conn, f"SELECT assignee, status FROM {table} WHERE id = ?", (item["entity_id"],))
     if record is None or record["assignee"] != from_officer:
         return False
-    open_statuses = _OPEN_REQ if table == "requests" else _OPEN_LEAD
+    open_statuses = OPEN_REQUESTS if table == "requests" else OPEN_LEADS
     if record["status"] not in open_statuses:
         return False
     store.update_record(
@@ -1030,14 +802,14 @@ def _complete_if_done(
         return False, 0
     from_officer = str(h["from_officer"])
     counts: dict[str, int] = {}
-    for table, statuses, marks in (
-        ("requests", _OPEN_REQ, _REQ_MARKS),
-        ("leads", _OPEN_LEAD, _LEAD_MARKS),
+    for table, statuses, open_sql in (
+        ("requests", OPEN_REQUESTS, OPEN_REQUEST_SQL),
+        ("leads", OPEN_LEADS, OPEN_LEAD_SQL),
     ):
         ids = [
             int(r[0])
             for r in conn.execute(
-                f"SELECT id FROM {table} WHERE assignee = ? AND status IN ({marks}) ORDER BY id",
+                f"SELECT id FROM {table} WHERE assignee = ? AND {open_sql} ORDER BY id",
                 (from_officer, *statuses),
             )
         ]
@@ -1104,321 +876,9 @@ def _check_version(h: Row, expected_version: int | None) -> None:
         )
 
 
-# -- the brief --------------------------------------------------------------------------
-
-
-def _brief(
-    conn: sqlite3.Connection,
-    *,
-    covers_from: str,
-    covers_to: str,
-    since_event_id: int,
-    stale_after_hours: float,
-) -> Brief:
-    """What happened in the window, from the events log, plus the desk's state now."""
-    window = "e.at >= ? AND e.at <= ? AND e.id > ?"
-    w = (covers_from, covers_to, since_event_id)
-
-    def section(
-        key: str, title: str, count_sql: str, list_sql: str, params: tuple[Any, ...], line: Any
-    ) -> Section:
-        total = int(conn.execute(count_sql, params).fetchone()[0])
-        rows = _rows(conn, list_sql + f" LIMIT {LIST_CAP}", params) if total else []
-        return Section(key, title, total, tuple(line(r) for r in rows))
-
-    sections: list[Section] = []
-    sections.append(
-        section(
-            "shifts",
-            "Shifts",
-            f"SELECT count(*) FROM events e WHERE {window} AND e.entity = 'shift'",
-            f"SELECT e.* FROM events e WHERE {window} AND e.entity = 'shift' ORDER BY e.at, e.id",
-            w,
-            _shift_line,
-        )
-    )
-    new_req = f"FROM events e JOIN requests r ON r.id = e.entity_id WHERE {window} " + (
-        "AND e.entity = 'request' AND e.action = 'create'"
-    )
-    sections.append(
-        section(
-            "new_requests",
-            "New requests, most pressing first",
-            f"SELECT count(*) {new_req}",
-            f"SELECT e.at, e.actor, r.* {new_req} ORDER BY r.priority_rank, e.at, r.id",
-            w,
-            _new_request_line,
-        )
-    )
-    changes = (
-        f"FROM events e WHERE {window} AND e.entity = 'request' "
-        "AND e.action IN ('status', 'acknowledge') AND json_extract(e.after, '$.status') "
-        "IS NOT NULL"
-    )
-    sections.append(
-        section(
-            "request_status",
-            "Request status changes, latest first",
-            f"SELECT count(*) {changes}",
-            f"SELECT e.* {changes} ORDER BY e.at DESC, e.id DESC",
-            w,
-            _status_line("request"),
-        )
-    )
-    new_leads = f"FROM events e JOIN leads l ON l.id = e.entity_id WHERE {window} " + (
-        "AND e.entity = 'lead' AND e.action = 'create'"
-    )
-    sections.append(
-        section(
-            "new_leads",
-            "New leads",
-            f"SELECT count(*) {new_leads}",
-            f"SELECT e.at, e.actor, l.* {new_leads} ORDER BY e.at, l.id",
-            w,
-            _new_lead_line,
-        )
-    )
-    for key, title, test in (
-        ("leads_advanced", "Leads advanced, latest first", "<> 'dropped'"),
-        ("leads_dropped", "Leads dropped, latest first", "= 'dropped'"),
-    ):
-        moved = (
-            f"FROM events e WHERE {window} AND e.entity = 'lead' AND e.action = 'status' "
-            f"AND json_extract(e.after, '$.status') {test}"
-        )
-        sections.append(
-            section(
-                key,
-                title,
-                f"SELECT count(*) {moved}",
-                f"SELECT e.* {moved} ORDER BY e.at DESC, e.id DESC",
-                w,
-                _status_line("lead"),
-            )
-        )
-    supplies = "FROM supplies WHERE at >= ? AND at <= ?"
-    sections.append(
-        section(
-            "supplies",
-            "Supplies received and distributed",
-            f"SELECT count(*) {supplies}",
-            f"SELECT * {supplies} ORDER BY at, id",
-            (covers_from, covers_to),
-            _supply_line,
-        )
-    )
-    overdue_req = (
-        f"FROM requests WHERE status IN ({_REQ_MARKS}) AND due_by IS NOT NULL AND due_by < ?"
-    )
-    overdue_lead = (
-        f"FROM leads WHERE status IN ({_LEAD_MARKS}) AND next_action_at IS NOT NULL "
-        "AND next_action_at < ?"
-    )
-    sections.append(
-        section(
-            "overdue",
-            "Overdue now (requests past due, leads past their next action)",
-            f"SELECT (SELECT count(*) {overdue_req}) + (SELECT count(*) {overdue_lead})",
-            f"SELECT 'request' AS kind, id, org AS who, item, due_by AS at, assignee, status "
-            f"{overdue_req} UNION ALL SELECT 'lead', id, supplier, item, next_action_at, "
-            f"assignee, status {overdue_lead} ORDER BY at, kind, id",
-            (*_OPEN_REQ, covers_to, *_OPEN_LEAD, covers_to),
-            _overdue_line,
-        )
-    )
-    stale_before = to_iso(from_iso(covers_to) - timedelta(hours=stale_after_hours))
-    stale_req = (
-        f"FROM requests WHERE status IN ({_REQ_MARKS}) AND updated_at < ? "
-        "AND NOT (due_by IS NOT NULL AND due_by < ?)"
-    )
-    stale_lead = (
-        f"FROM leads WHERE status IN ({_LEAD_MARKS}) AND updated_at < ? "
-        "AND NOT (next_action_at IS NOT NULL AND next_action_at < ?)"
-    )
-    sections.append(
-        section(
-            "stale",
-            f"Stale: open, untouched for {stale_after_hours:g} h or more",
-            f"SELECT (SELECT count(*) {stale_req}) + (SELECT count(*) {stale_lead})",
-            f"SELECT 'request' AS kind, id, org AS who, item, updated_at AS at, assignee, "
-            f"status {stale_req} UNION ALL SELECT 'lead', id, supplier, item, updated_at, "
-            f"assignee, status {stale_lead} ORDER BY at, kind, id",
-            (*_OPEN_REQ, stale_before, covers_to, *_OPEN_LEAD, stale_before, covers_to),
-            _stale_line,
-        )
-    )
-    # One definition of failing, the header's and `status`'s: a source with
-    # ``failing_since`` set is failing until it recovers.
-    failing = f"FROM sources WHERE {FAILING_SQL}"
-    sections.append(
-        section(
-            "sources",
-            "Failing sources",
-            f"SELECT count(*) {failing}",
-            f"SELECT * {failing} ORDER BY name",
-            (),
-            _source_line,
-        )
-    )
-    # What lands in the next shift (and what is already late): the incoming officer must
-    # know before it happens, not when the airport calls.
-    ahead = to_iso(from_iso(covers_to) + timedelta(hours=NEXT_SHIFT_HOURS))
-    landing = f"FROM arrivals WHERE state IN ({','.join('?' for _ in ARRIVAL_OPEN)}) AND eta < ?"
-    sections.append(
-        section(
-            "arrivals",
-            f"Arriving in the next {NEXT_SHIFT_HOURS} hours (and overdue)",
-            f"SELECT count(*) {landing}",
-            f"SELECT * {landing} ORDER BY eta, id",
-            (*ARRIVAL_OPEN, ahead),
-            _arrival_line,
-        )
-    )
-    other = (
-        f"FROM events e WHERE {window} AND e.entity NOT IN ('handover', 'shift', 'supply') "
-        "AND NOT (e.entity IN ('request', 'lead') AND e.action IN ('create', 'status')) "
-        "AND NOT (e.entity = 'request' AND e.action = 'acknowledge')"
-    )
-    sections.append(
-        section(
-            "other",
-            "Other changes (assignments, notes, links, contacts…)",
-            f"SELECT count(*) {other}",
-            f"SELECT e.entity, e.action, count(*) AS n {other} GROUP BY e.entity, e.action "
-            "ORDER BY n DESC, e.entity, e.action",
-            w,
-            lambda r: BriefLine(f"{r['entity']} {r['action']} × {r['n']}"),
-        )
-    )
-    events = conn.execute(
-        f"SELECT count(*) FROM events e WHERE {window} AND e.entity <> 'handover'", w
-    ).fetchone()[0]
-    open_requests = conn.execute(
-        f"SELECT count(*) FROM requests WHERE status IN ({_REQ_MARKS})", _OPEN_REQ
-    ).fetchone()[0]
-    open_leads = conn.execute(
-        f"SELECT count(*) FROM leads WHERE status IN ({_LEAD_MARKS})", _OPEN_LEAD
-    ).fetchone()[0]
-    return Brief(
-        covers_from=covers_from,
-        covers_to=covers_to,
-        events=int(events),
-        sections=tuple(sections),
-        open_requests=int(open_requests),
-        open_leads=int(open_leads),
-    )
-
-
-def _clean_brief(brief: Brief) -> Brief:
-    """The brief's lines cleaned: they quote records, names and errors from the desk."""
-
-    def line(entry: BriefLine) -> BriefLine:
-        return replace(
-            entry,
-            text=clean_text(entry.text, UNLIMITED),
-            ref=clean_text(entry.ref, UNLIMITED),
-            actor=(clean_name(entry.actor) or None) if entry.actor else None,
-        )
-
-    return replace(
-        brief,
-        sections=tuple(
-            replace(s, title=clean_text(s.title), lines=tuple(line(li) for li in s.lines))
-            for s in brief.sections
-        ),
-    )
-
-
-def _load(text: Any) -> dict[str, Any]:
-    try:
-        value = json.loads(text) if text else {}
-    except ValueError:
-        return {}
-    return value if isinstance(value, dict) else {}
-
-
-def _owner(assignee: Any) -> str:
-    return f"owner {assignee}" if assignee else "unowned"
-
-
-def _shift_line(e: Row) -> BriefLine:
-    after = _load(e["after"])
-    if e["action"] == "end":
-        return BriefLine(f"shift #{e['entity_id']} ended", "", e["at"], e["actor"])
-    if e["action"] == "takeover":
-        text = f"{after.get('officer')} took over (shift #{after.get('taken_over_from')} ended)"
-    else:
-        text = f"{after.get('officer')} started shift #{e['entity_id']}"
-    return BriefLine(text, "", e["at"], e["actor"])
-
-
-def _new_request_line(r: Row) -> BriefLine:
-    qty = _qty(r.get("quantity"), r.get("unit"))
-    text = f"{r['priority']} · {r['org']}: {r['item']}{qty}"
-    text += f" · now {r['status']}, {_owner(r['assignee'])}"
-    return BriefLine(text, f"request #{r['id']}", r["at"], r["actor"])
-
-
-def _new_lead_line(r: Row) -> BriefLine:
-    qty = _qty(r.get("quantity"), r.get("unit"))
-    country = f" ({r['country']})" if r.get("country") else ""
-    text = f"{r['supplier']}{country}: {r['item']}{qty} · now {r['status']}"
-    return BriefLine(text, f"lead #{r['id']}", r["at"], r["actor"])
-
-
-def _status_line(entity: str) -> Any:
-    def line(e: Row) -> BriefLine:
-        before, after = _load(e["before"]), _load(e["after"])
-        text = f"{before.get('status', '?')} → {after.get('status')}"
-        if after.get("closure_reason"):
-            text += f" ({after['closure_reason']})"
-        return BriefLine(text, f"{entity} #{e['entity_id']}", e["at"], e["actor"])
-
-    return line
-
-
-def _supply_line(r: Row) -> BriefLine:
-    qty = _qty(r.get("quantity"), r.get("unit"))
-    party = (
-        f" ({'from' if r['direction'] == 'received' else 'to'} {r['counterparty']})"
-        if r.get("counterparty")
-        else ""
-    )
-    return BriefLine(f"{r['direction']}: {r['item']}{qty}{party}", "", r["at"], r["actor"])
-
-
-def _arrival_line(r: Row) -> BriefLine:
-    from dutyboard.store.arrivals import describe
-
-    holdups = [f"{k} {r[k]}" for k in ("permit", "customs") if r.get(k) == "pending"]
-    text = describe(r) + (f" ({', '.join(holdups)})" if holdups else "")
-    return BriefLine(text, ref=f"arrival #{r['id']}", at=str(r["eta"]))
-
-
-def _overdue_line(r: Row) -> BriefLine:
-    what = "due" if r["kind"] == "request" else "next action was due"
-    text = f"{r['who']}: {r['item']} · {r['status']}, {_owner(r['assignee'])} · {what}"
-    return BriefLine(text, f"{r['kind']} #{r['id']}", r["at"], None)
-
-
-def _stale_line(r: Row) -> BriefLine:
-    text = f"{r['who']}: {r['item']} · {r['status']}, {_owner(r['assignee'])} · last change"
-    return BriefLine(text, f"{r['kind']} #{r['id']}", r["at"], None)
-
-
-def _source_line(r: Row) -> BriefLine:
-    return BriefLine(
-        f"{r['name']} ({r['kind']}): {r['last_error'] or 'error'}",
-        "",
-        r["last_error_at"] or r["failing_since"],
-        None,
-    )
-
-
 __all__ = [
     "ITEM_CAP",
     "Acknowledgement",
-    "TakeOver",
     "acknowledge_all",
     "acknowledge_item",
     "add_item",
@@ -1426,7 +886,6 @@ __all__ = [
     "ask_question",
     "current_draft_id",
     "draft_handover",
-    "end_own_shift",
     "get_handover",
     "handover_history",
     "handover_items",
@@ -1442,7 +901,5 @@ __all__ = [
     "remove_item",
     "restore_item",
     "set_notes",
-    "shift_on_duty",
     "sign_handover",
-    "take_over",
 ]

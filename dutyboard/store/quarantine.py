@@ -16,9 +16,10 @@ Each resolution writes an ``events`` row (entity ``quarantine``) in its transact
 A source is *failing* (:data:`FAILING_SQL`) from a failed fetch, scan or file until its
 next success. A failed *file* keeps it failing until a later file from the source is
 clean, or until an officer has resolved every open row of the source; a scan or a
-``304 Not Modified`` in between changes nothing. The ingest writers call
-:func:`note_file_result` inside each file's transaction, so a file and the health it
-gives its source are committed together.
+``304 Not Modified`` in between changes nothing. The ingest writers note each file's
+result (``dutyboard.store.intake.Intake.note_file_result``) inside its transaction, so a
+file and the health it gives its source are committed together; a fetch's or scan's
+health is ``dutyboard.store.sources.record_health``'s.
 
 Listing is keyset-paged, open rows first, newest first (:func:`list_rows`), over the
 ``quarantine_state`` / ``quarantine_source_state`` indexes; nothing loads the table.
@@ -179,6 +180,18 @@ def open_by_source(store: Store) -> dict[str, int]:
         }
 
 
+def run_rows(store: Store, run_id: int | None, limit: int = 10) -> list[Row]:
+    """The first quarantine rows of one ingest run (``row_number``, ``column_name``,
+    ``reason``), in the order they were written."""
+    with store._lock:
+        return _rows(
+            store.conn,
+            "SELECT row_number, column_name, reason FROM quarantine WHERE run_id = ? "
+            "ORDER BY id LIMIT ?",
+            (run_id, limit),
+        )
+
+
 def get_row(store: Store, quarantine_id: int) -> Row:
     """One row with everything about it: the original text, the run it came from (kind,
     format), and its file's kept bytes (size, name, encoding, lossy) — not the bytes."""
@@ -308,138 +321,7 @@ def retry_targets(
     return list(targets.values())
 
 
-# -- writing inside an ingest transaction --------------------------------------------------
-
-
-def keep_original(
-    store: Store,
-    conn: sqlite3.Connection,
-    *,
-    sha256: str,
-    data: bytes,
-    name: str,
-    encoding: str | None,
-    lossy: bool,
-) -> None:
-    """Keep a file's bytes, once per content (inside the caller's transaction)."""
-    conn.execute(
-        "INSERT OR IGNORE INTO original_files (sha256, data, size, name, encoding, lossy, "
-        "kept_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (
-            sha256,
-            sqlite3.Binary(data),
-            len(data),
-            clean_text(name, limit=300) or "file",
-            encoding,
-            int(lossy),
-            store.now(),
-        ),
-    )
-
-
-def mark_retried(
-    store: Store, conn: sqlite3.Connection, quarantine_ids: Sequence[int], run_id: int
-) -> int:
-    """The rows a retry run re-read become ``retried`` by it (inside its transaction).
-
-    Raises ``StaleEdit`` when none of them is open any more (someone resolved them first):
-    the caller's transaction, the new run with it, is rolled back."""
-    ids = sorted({int(i) for i in quarantine_ids})
-    if not ids:
-        return 0
-    now, actor = store.now(), store.actor
-    still_open: list[int] = []
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        marks = ",".join("?" * len(chunk))
-        still_open += [
-            int(r[0])
-            for r in conn.execute(
-                f"SELECT id FROM quarantine WHERE id IN ({marks}) AND state = 'open'", chunk
-            )
-        ]
-    if not still_open:
-        raise StaleEdit(
-            "these quarantine rows were resolved by someone else meanwhile; nothing was retried"
-        )
-    conn.executemany(
-        "UPDATE quarantine SET state = 'retried', resolved_at = ?, resolved_by = ?, "
-        "retry_run_id = ? WHERE id = ?",
-        [(now, actor, run_id, qid) for qid in still_open],
-    )
-    for qid in still_open:
-        store.log_event(
-            conn, ENTITY, qid, "retry", {"state": "open"}, {"state": "retried", "run_id": run_id}
-        )
-    return len(still_open)
-
-
-def _short_where(location: str) -> str:
-    name = PurePosixPath(location.split("?", 1)[0]).name
-    return clean_text(name or location, limit=200).replace("\n", " ")
-
-
-def note_file_result(
-    store: Store,
-    conn: sqlite3.Connection,
-    *,
-    source: str,
-    kind: str,
-    run_id: int | None,
-    location: str,
-    problem: str | None,
-    sha256: str | None = None,
-    repeated: bool = False,
-    clears: bool = True,
-    retry: bool = False,
-) -> None:
-    """What one file (or feed page) did to its source's health, in the file's transaction.
-
-    ``problem`` (a file unreadable, rows quarantined, incomplete) makes the source failing
-    until a later clean file, or until its quarantine is resolved; a ``sources`` row is
-    made for a source that has none (``dutyboard ingest``'s ``cli``). The same bytes read
-    again whose rows an officer has resolved already fail nothing. A clean file clears
-    the failure (unless ``clears`` is false: a feed's later pages); a clean ``retry``
-    clears it only once the source has no open rows left."""
-    now = store.now()
-    if problem is not None:
-        if repeated and sha256 is not None and not _file_open(conn, source, sha256):
-            return  # known, and settled by an officer: not news, not a failure
-        conn.execute(
-            "INSERT INTO sources (name, kind, location) VALUES (?, ?, ?) "
-            "ON CONFLICT (name) DO NOTHING",
-            (source, kind, "dutyboard ingest"),
-        )
-        text = f"{_short_where(location)}: {problem}"
-        conn.execute(
-            "UPDATE sources SET last_error_at = ?, last_error = ?, "
-            "failing_since = coalesce(failing_since, ?), failing_file = ?, failing_run_id = ? "
-            "WHERE name = ?",
-            (now, clean_text(text, limit=MAX_REASON_CHARS), now, location, run_id, source),
-        )
-        return
-    if retry:
-        _clear_if_resolved(store, conn, source)
-    elif clears:
-        conn.execute(
-            "UPDATE sources SET last_ok_at = ?, failing_since = NULL, failing_file = NULL, "
-            "failing_run_id = NULL WHERE name = ?",
-            (now, source),
-        )
-
-
-def _file_open(conn: sqlite3.Connection, source: str, sha256: str) -> bool:
-    return (
-        conn.execute(
-            "SELECT 1 FROM quarantine WHERE source = ? AND file_sha256 = ? AND state = 'open' "
-            "LIMIT 1",
-            (source, sha256),
-        ).fetchone()
-        is not None
-    )
-
-
-def _clear_if_resolved(store: Store, conn: sqlite3.Connection, source: str) -> bool:
+def clear_if_resolved(store: Store, conn: sqlite3.Connection, source: str) -> bool:
     """An officer resolved the last open row of a source failing from a file: it is not
     failing any more (a scan or fetch failure stays until the next good one)."""
     left = conn.execute(
@@ -457,54 +339,7 @@ def _clear_if_resolved(store: Store, conn: sqlite3.Connection, source: str) -> b
     return bool(cur.rowcount)
 
 
-# -- fetch and scan health -----------------------------------------------------------------
-
-
-def record_check(
-    store: Store,
-    name: str,
-    *,
-    error: str | None = None,
-    latency_ms: float | None = None,
-    validators: tuple[str | None, str | None] | None = None,
-    file: str | None = None,
-) -> None:
-    """A fetch or scan of source ``name`` succeeded (``error`` None) or failed.
-
-    With ``file``, the failure is that file's (it could not be read or moved): the source
-    stays failing like a quarantined file keeps it. A success clears a fetch or scan
-    failure, never a file's: that takes a later clean file or a resolved quarantine."""
-    now = store.now()
-    with store.transaction() as conn:
-        if error is None:
-            conn.execute(
-                "UPDATE sources SET last_checked_at = ?, consecutive_failures = 0, "
-                "last_latency_ms = coalesce(?, last_latency_ms), "
-                "last_ok_at = CASE WHEN failing_file IS NULL THEN ? ELSE last_ok_at END, "
-                "failing_since = CASE WHEN failing_file IS NULL THEN NULL ELSE failing_since "
-                "END WHERE name = ?",
-                (now, latency_ms, now, name),
-            )
-        elif file is None:
-            conn.execute(
-                "UPDATE sources SET last_error_at = ?, last_checked_at = ?, last_error = ?, "
-                "consecutive_failures = consecutive_failures + 1, "
-                "failing_since = coalesce(failing_since, ?), "
-                "last_latency_ms = coalesce(?, last_latency_ms) WHERE name = ?",
-                (now, now, clean_text(error, limit=MAX_REASON_CHARS), now, latency_ms, name),
-            )
-        else:
-            conn.execute(
-                "UPDATE sources SET last_error_at = ?, last_error = ?, "
-                "failing_since = coalesce(failing_since, ?), failing_file = ?, "
-                "failing_run_id = NULL WHERE name = ?",
-                (now, clean_text(error, limit=MAX_REASON_CHARS), now, file, name),
-            )
-        if validators is not None:
-            conn.execute(
-                "UPDATE sources SET etag = ?, last_modified = ? WHERE name = ?",
-                (*validators, name),
-            )
+# -- failing sources (a fetch's or scan's health: ``store.sources.record_health``) ----------
 
 
 def failing_count(store: Store) -> int:
@@ -609,7 +444,7 @@ def fix_row(
                 "note": note_text,
             },
         )
-        _clear_if_resolved(store, conn, str(row["source"]))
+        clear_if_resolved(store, conn, str(row["source"]))
     return record_id
 
 
@@ -639,7 +474,7 @@ def discard(store: Store, quarantine_ids: int | Iterable[int], reason: str) -> i
             )
             sources.add(str(row["source"]))
         for name in sorted(sources):
-            _clear_if_resolved(store, conn, name)
+            clear_if_resolved(store, conn, name)
     return len(ids)
 
 
@@ -662,14 +497,11 @@ __all__ = [
     "fix_row",
     "get_row",
     "history",
-    "keep_original",
     "list_rows",
-    "mark_retried",
-    "note_file_result",
     "open_by_source",
     "open_count",
     "original_bytes",
     "original_file",
-    "record_check",
     "retry_targets",
+    "run_rows",
 ]

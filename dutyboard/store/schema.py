@@ -570,7 +570,7 @@ def m080_desk_application_id(db: Database) -> None:
     id, or with none and tables but no dutyboard migrations, instead of adding the schema
     to another program's database. Runs on new desks and on every desk made before it;
     the pragma is part of the migration's transaction."""
-    from dutyboard.store.connection import APPLICATION_ID
+    from dutyboard.store.engine import APPLICATION_ID
 
     db.execute(f"PRAGMA application_id = {int(APPLICATION_ID)}")
 

@@ -22,17 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from dutyboard.domain.clock import Clock, from_iso, to_iso, utcnow
-from dutyboard.domain.status import (
-    OPEN_LEAD_STATUSES,
-    OPEN_REQUEST_STATUSES,
-    REASON_REQUIRED,
-    ClosureReason,
-    Priority,
-    RequestStatus,
-    check_lead_transition,
-    check_request_transition,
-)
+from dutyboard.domain.clock import Clock, to_iso, utcnow
 from dutyboard.domain.text import (
     UNLIMITED,
     clean_data,
@@ -41,7 +31,9 @@ from dutyboard.domain.text import (
     is_clean,
 )
 from dutyboard.store import engine
+from dutyboard.store.base import ENTITY, Row
 from dutyboard.store.connection import applied_migrations, connect, storage_error
+from dutyboard.store.contacts import ContactCommands
 from dutyboard.store.errors import (
     Change,
     NotFound,
@@ -51,8 +43,8 @@ from dutyboard.store.errors import (
     ValidationError,
 )
 from dutyboard.store.jsontext import canonical_text
-
-Row = dict[str, Any]
+from dutyboard.store.leads import LeadCommands
+from dutyboard.store.requests import RequestCommands
 
 # Columns a caller may set, per table. Anything else is refused, so a column name
 # never comes from outside.
@@ -139,7 +131,6 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "leads": ("supplier", "item"),
     "contacts": ("name",),
 }
-ENTITY = {"requests": "request", "leads": "lead", "contacts": "contact"}
 
 # Columns stored as given: the audit copy of the original bytes (shown only through the
 # sanitiser). Everything else a caller writes is cleaned.
@@ -196,8 +187,13 @@ class Shift:
     ended_at: str | None
 
 
-class Store:
-    """One connection to the database, safe to call from one worker thread at a time."""
+class Store(RequestCommands, LeadCommands, ContactCommands):
+    """One connection to the database, safe to call from one worker thread at a time.
+
+    The commands of requests, leads and contacts live beside their feature
+    (:mod:`dutyboard.store.requests`, :mod:`~dutyboard.store.leads`,
+    :mod:`~dutyboard.store.contacts`); this class keeps the connection, transactions,
+    generic record writes, the events log and shifts."""
 
     def __init__(
         self,
@@ -532,12 +528,7 @@ class Store:
         if row is not None and row["version"] != expected_version:
             raise self.stale_edit(conn, ENTITY[table], record_id, row["version"], expected_version)
 
-    # -- requests ---------------------------------------------------------------------
-
-    def add_request(self, fields: Mapping[str, Any]) -> int:
-        _check_priority(fields.get("priority"))
-        with self.transaction() as conn:
-            return self.insert_record(conn, "requests", fields)
+    # -- any record: read, assign, annotate ------------------------------------------------
 
     def get(self, table: str, record_id: int) -> Row:
         if table not in EDITABLE:
@@ -546,60 +537,6 @@ class Store:
         if row is None:
             raise NotFound(f"{ENTITY[table]} #{record_id} does not exist")
         return row
-
-    def set_request_status(
-        self,
-        request_id: int,
-        status: str,
-        *,
-        reason: str | None = None,
-        expected_version: int | None = None,
-    ) -> Row:
-        """Move a request along its status machine; closing or rejecting needs a reason."""
-        with self.transaction() as conn:
-            self.check_fresh(conn, "requests", request_id, expected_version)
-            current = conn.execute(
-                "SELECT status, notes FROM requests WHERE id = ?", (request_id,)
-            ).fetchone()
-            if current is None:
-                raise NotFound(f"request #{request_id} does not exist")
-            target = check_request_transition(current["status"], status)
-            changes: dict[str, Any] = {"status": target.value}
-            reason = clean_text(reason, UNLIMITED) if reason else reason
-            if target in REASON_REQUIRED and not (reason or "").strip():
-                raise ValidationError(f"say why the request is {target.value}")
-            if reason and reason.strip():
-                changes["notes"] = self._append_note(current["notes"], f"{target.value}: {reason}")
-            return self.update_record(
-                conn,
-                "requests",
-                request_id,
-                changes,
-                action="status",
-                expected_version=expected_version,
-            )
-
-    def acknowledge_request(self, request_id: int, *, expected_version: int | None = None) -> Row:
-        """Acknowledge a new request and, if nobody owns it, take it."""
-        with self.transaction() as conn:
-            self.check_fresh(conn, "requests", request_id, expected_version)
-            row = conn.execute(
-                "SELECT status, assignee FROM requests WHERE id = ?", (request_id,)
-            ).fetchone()
-            if row is None:
-                raise NotFound(f"request #{request_id} does not exist")
-            target = check_request_transition(row["status"], RequestStatus.ACKNOWLEDGED)
-            changes: dict[str, Any] = {"status": target.value}
-            if not row["assignee"]:
-                changes["assignee"] = self.actor
-            return self.update_record(
-                conn,
-                "requests",
-                request_id,
-                changes,
-                action="acknowledge",
-                expected_version=expected_version,
-            )
 
     def assign(
         self, table: str, record_id: int, user: str | None, *, expected_version: int | None = None
@@ -642,148 +579,6 @@ class Store:
     def _append_note(self, notes: str | None, text: str) -> str:
         stamp = f"[{self.now()[:16].replace('T', ' ')} {self.actor}] {text.strip()}"
         return f"{notes}\n{stamp}" if notes else stamp
-
-    def link_lead_request(self, lead_id: int, request_id: int, quantity: float | None) -> None:
-        """Record that (part of) a lead's goods go to a request; linking again updates it."""
-        if quantity is not None and quantity <= 0:
-            raise ValidationError("the linked quantity must be positive")
-        with self.transaction() as conn:
-            for table, record_id in (("leads", lead_id), ("requests", request_id)):
-                if (
-                    conn.execute(f"SELECT 1 FROM {table} WHERE id = ?", (record_id,)).fetchone()
-                    is None
-                ):
-                    raise NotFound(f"{ENTITY[table]} #{record_id} does not exist")
-            before = conn.execute(
-                "SELECT quantity FROM lead_requests WHERE lead_id = ? AND request_id = ?",
-                (lead_id, request_id),
-            ).fetchone()
-            conn.execute(
-                "INSERT INTO lead_requests (lead_id, request_id, quantity, created_at) "
-                "VALUES (?, ?, ?, ?) ON CONFLICT (lead_id, request_id) "
-                "DO UPDATE SET quantity = excluded.quantity",
-                (lead_id, request_id, quantity, self.now()),
-            )
-            after = {"lead_id": lead_id, "request_id": request_id, "quantity": quantity}
-            old = dict(before) if before else None
-            self.log_event(conn, "lead", lead_id, "link", old, after)
-            self.log_event(conn, "request", request_id, "link", old, after)
-
-    def links(self, table: str, record_id: int) -> list[Row]:
-        """The leads linked to a request, or the requests linked to a lead."""
-        if table == "requests":
-            return self._all(
-                "SELECT l.id, l.supplier AS name, l.item, l.status, lr.quantity "
-                "FROM lead_requests lr JOIN leads l ON l.id = lr.lead_id "
-                "WHERE lr.request_id = ? ORDER BY l.id",
-                (record_id,),
-            )
-        if table == "leads":
-            return self._all(
-                "SELECT r.id, r.org AS name, r.item, r.status, lr.quantity "
-                "FROM lead_requests lr JOIN requests r ON r.id = lr.request_id "
-                "WHERE lr.lead_id = ? ORDER BY r.id",
-                (record_id,),
-            )
-        return []
-
-    # -- leads ------------------------------------------------------------------------
-
-    def add_lead(self, fields: Mapping[str, Any]) -> int:
-        with self.transaction() as conn:
-            return self.insert_record(conn, "leads", fields)
-
-    def set_lead_status(
-        self,
-        lead_id: int,
-        status: str,
-        *,
-        reason: str | None = None,
-        next_action_at: str | None = None,
-        next_action: str | None = None,
-        expected_version: int | None = None,
-    ) -> Row:
-        """Move a lead along the pipeline, the one path for every caller (the panel's
-        ``s``, picked leads moved together, the CLI, the demo). Dropping needs a closure
-        reason. The lead was just acted on, so its next action is reset: when
-        (``next_action_at``, an ISO time) and what (``next_action``), none unless given;
-        a "LATE" mark never outlives the action it asked for. One transaction, one
-        ``status`` event carrying every change."""
-        reset = _next_action_fields(next_action_at, next_action)
-        with self.transaction() as conn:
-            current = conn.execute("SELECT status FROM leads WHERE id = ?", (lead_id,)).fetchone()
-            if current is None:
-                raise NotFound(f"lead #{lead_id} does not exist")
-            self.check_fresh(conn, "leads", lead_id, expected_version)
-            target = check_lead_transition(current["status"], status, reason)
-            changes: dict[str, Any] = {"status": target.value, **reset}
-            if reason:
-                changes["closure_reason"] = ClosureReason(reason).value
-            return self.update_record(
-                conn, "leads", lead_id, changes, action="status", expected_version=expected_version
-            )
-
-    # The desk's name for it (widgets/leads): a move is a status change, nothing else.
-    move_lead = set_lead_status
-
-    def set_next_action(
-        self,
-        lead_id: int,
-        when: str | None,
-        what: str | None = None,
-        *,
-        expected_version: int | None = None,
-    ) -> Row:
-        """Set a lead's next action, when (an ISO time) and what (``leads.next_action``),
-        both replaced: ``None`` or empty clears that half, so ``set_next_action(id,
-        None)`` clears the whole next action. One ``next_action`` event."""
-        with self.transaction() as conn:
-            return self.update_record(
-                conn,
-                "leads",
-                lead_id,
-                _next_action_fields(when, what),
-                action="next_action",
-                expected_version=expected_version,
-            )
-
-    # -- contacts ---------------------------------------------------------------------
-
-    def add_contact(self, fields: Mapping[str, Any]) -> int:
-        with self.transaction() as conn:
-            return self.insert_record(conn, "contacts", fields)
-
-    def record_contact_attempt(
-        self, contact_id: int, channel: str, outcome: str, note: str = ""
-    ) -> Row:
-        """Log a call/message to a contact; ``last_contacted`` is now, the event keeps the
-        channel, outcome and note (the contact's history is its events)."""
-        channel, outcome = clean_text(channel), clean_text(outcome)
-        note = clean_text(note, UNLIMITED)
-        if not channel or not outcome:
-            raise ValidationError("a contact attempt needs a channel and an outcome")
-        with self.transaction() as conn:
-            row = conn.execute("SELECT id FROM contacts WHERE id = ?", (contact_id,)).fetchone()
-            if row is None:
-                raise NotFound(f"contact #{contact_id} does not exist")
-            now = self.now()
-            conn.execute(
-                "UPDATE contacts SET last_contacted = ?, updated_at = ?, version = version + 1 "
-                "WHERE id = ?",
-                (now, now, contact_id),
-            )
-            self.log_event(
-                conn,
-                "contact",
-                contact_id,
-                "contact_attempt",
-                None,
-                {"channel": channel, "outcome": outcome, "note": note or None},
-                at=now,
-            )
-            return dict(
-                conn.execute("SELECT * FROM contacts WHERE id = ?", (contact_id,)).fetchone()
-            )
 
     # -- shifts and handovers -----------------------------------------------------------
 
@@ -859,67 +654,11 @@ class Store:
             "SELECT * FROM handover_items WHERE handover_id = ? ORDER BY id", (handover_id,)
         )
 
-    # -- queries for panels ---------------------------------------------------------------
-
-    def open_requests(self, limit: int = 200) -> list[Row]:
-        """Open requests, most pressing first (urgent, then oldest)."""
-        marks = ",".join("?" for _ in OPEN_REQUEST_STATUSES)
-        return self._all(
-            f"SELECT * FROM requests WHERE status IN ({marks}) "
-            "ORDER BY priority_rank, received_at, id LIMIT ?",
-            (*sorted(OPEN_REQUEST_STATUSES), limit),
-        )
-
-    def count_requests(self, *, open_only: bool = True) -> int:
-        if not open_only:
-            return int(self.conn.execute("SELECT count(*) FROM requests").fetchone()[0])
-        marks = ",".join("?" for _ in OPEN_REQUEST_STATUSES)
-        row = self._one(
-            f"SELECT count(*) AS n FROM requests WHERE status IN ({marks})",
-            tuple(sorted(OPEN_REQUEST_STATUSES)),
-        )
-        return int(row["n"]) if row else 0
-
-    def open_leads(self, limit: int = 200) -> list[Row]:
-        """Open leads, the ones whose next action is due soonest first."""
-        marks = ",".join("?" for _ in OPEN_LEAD_STATUSES)
-        return self._all(
-            f"SELECT * FROM leads WHERE status IN ({marks}) "
-            "ORDER BY next_action_at IS NULL, next_action_at, id LIMIT ?",
-            (*sorted(OPEN_LEAD_STATUSES), limit),
-        )
-
-    def contacts(self, limit: int = 500) -> list[Row]:
-        return self._all("SELECT * FROM contacts ORDER BY name, id LIMIT ?", (limit,))
-
-    def counts_by(self, table: str, column: str) -> dict[str, int]:
-        if column not in EDITABLE[_table(table)]:
-            raise ValueError(f"cannot group {table} by {column}")
-        rows = self._all(f"SELECT {column} AS k, count(*) AS n FROM {table} GROUP BY {column}")
-        return {str(r["k"]): int(r["n"]) for r in rows}
-
     def history(self, entity: str, entity_id: int, limit: int = 200) -> list[Row]:
         return self._all(
             "SELECT * FROM events WHERE entity = ? AND entity_id = ? ORDER BY id DESC LIMIT ?",
             (entity, entity_id, limit),
         )
-
-
-def _next_action_fields(when: str | None, what: str | None) -> dict[str, Any]:
-    """A lead's next action as stored: the time in UTC ISO, the text cleaned and trimmed
-    (:func:`clean_fields` cleans it again on the way in), None for what is not given."""
-    text = clean_text(str(what)) if what is not None else ""
-    return {"next_action_at": _next_action_time(when), "next_action": text or None}
-
-
-def _next_action_time(when: str | None) -> str | None:
-    """A next-action time as stored: UTC ISO, or None."""
-    if when is None or not str(when).strip():
-        return None
-    try:
-        return to_iso(from_iso(str(when).strip()))
-    except ValueError:
-        raise ValidationError(f"next action time {when!r} is not an ISO date and time") from None
 
 
 def _table(table: str) -> str:
@@ -1005,17 +744,6 @@ def _insert_each(
             continue
         results.append(int(cur.lastrowid or 0))
     return results
-
-
-def _check_priority(value: Any) -> None:
-    if value is None:
-        return
-    try:
-        Priority(value)
-    except ValueError:
-        raise ValidationError(
-            f"priority {value!r} is not one of {', '.join(p.value for p in Priority)}"
-        ) from None
 
 
 _NOT_AUDITED = frozenset({"raw", "created_at", "updated_at"})

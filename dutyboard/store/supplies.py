@@ -880,6 +880,35 @@ def delivered_to_request(store: Store, request_id: int) -> list[Row]:
         ]
 
 
+def received_leads(store: Store) -> list[Row]:
+    """The leads whose goods were received (a quantity over 0), in id order: what the
+    ledger's purchases come from. Each row: id, supplier, item, quantity, unit,
+    unit_price, currency, updated_at."""
+    with store._lock:
+        return [
+            dict(r)
+            for r in store.conn.execute(
+                "SELECT id, supplier, item, quantity, unit, unit_price, currency, updated_at "
+                "FROM leads WHERE status = 'received' AND quantity > 0 ORDER BY id"
+            )
+        ]
+
+
+def fulfilled_requests(store: Store) -> list[Row]:
+    """The requests fulfilled or partly fulfilled (a quantity over 0), in id order: what
+    the ledger's deliveries went to. Each row: id, org, item, quantity, unit, status,
+    updated_at."""
+    with store._lock:
+        return [
+            dict(r)
+            for r in store.conn.execute(
+                "SELECT id, org, item, quantity, unit, status, updated_at FROM requests "
+                "WHERE status IN ('fulfilled', 'partially_fulfilled') "
+                "AND quantity > 0 ORDER BY id"
+            )
+        ]
+
+
 # -- one snapshot for the panel ----------------------------------------------------------
 
 

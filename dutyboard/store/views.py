@@ -17,6 +17,7 @@ from typing import Any, Literal
 
 from dutyboard.domain.clock import to_iso
 from dutyboard.domain.status import OPEN_LEAD_STATUSES, OPEN_REQUEST_STATUSES, LeadStatus
+from dutyboard.store.counts import OVERDUE, WAITING
 from dutyboard.store.sqltext import LEAD_STAGE_ORDER_SQL
 from dutyboard.store.store import Row, Store
 
@@ -200,11 +201,10 @@ def _where(store: Store, spec: ViewSpec) -> tuple[str, list[Any]]:
         clauses.append("priority_rank = 0")
     if spec.overdue:
         now = to_iso(store.clock())
-        if spec.table == "requests":
-            clauses.append("due_by IS NOT NULL AND due_by < ?")
-            params.append(now)
-        elif spec.table == "leads":
-            clauses.append("next_action_at IS NOT NULL AND next_action_at < ?")
+        late = {"requests": OVERDUE, "leads": WAITING}.get(spec.table)
+        if late is not None:
+            # The time term alone: the open statuses are the literal ones above.
+            clauses.append(late.term)
             params.append(now)
     for word in spec.text.split():
         pattern = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"

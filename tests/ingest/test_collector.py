@@ -16,13 +16,9 @@ import pytest
 from dutyboard.config import ConfigError, parse_config
 from dutyboard.domain.clock import to_iso
 from dutyboard.ingest import collector as collector_module
-from dutyboard.ingest.collector import (
-    Collector,
-    LeaseHeld,
-    acquire_lease,
-    is_candidate_name,
-    release_lease,
-)
+from dutyboard.ingest import folder_watch
+from dutyboard.ingest.collector import Collector
+from dutyboard.ingest.inbox import is_candidate_name
 from dutyboard.ingest.parse import FORMATS as PARSER_FORMATS
 from dutyboard.ingest.sources import (
     FORMATS,
@@ -33,6 +29,7 @@ from dutyboard.ingest.sources import (
     resolve_headers,
 )
 from dutyboard.store import Store
+from dutyboard.store.sources import LeaseHeld, acquire_lease, release_lease
 from tests.conftest import INTEROP, FakeClock
 
 WAIT = 10.0  # every wait below is bounded by this
@@ -337,7 +334,7 @@ async def test_missed_events_are_caught_by_the_rescan(
     async def deaf(self: Any, stop_watch: asyncio.Event) -> None:
         await stop_watch.wait()  # a watcher that never reports anything
 
-    monkeypatch.setattr(collector_module.FolderWatcher, "_watch", deaf)
+    monkeypatch.setattr(folder_watch.FolderWatcher, "_watch", deaf)
     inbox = tmp_path / "inbox"
     inbox.mkdir()
     source = folder_source(inbox, interval_seconds=0.3, settle_seconds=0.1)
@@ -361,7 +358,7 @@ async def test_once_and_a_crash_between_commit_and_move(
     def power_cut(*args: Any, **kwargs: Any) -> None:
         raise PowerCut  # as if the process died right after the commit
 
-    monkeypatch.setattr(collector_module.os, "replace", power_cut)
+    monkeypatch.setattr(folder_watch.os, "replace", power_cut)
     with pytest.raises(PowerCut):
         await Collector(db_path, [source], holder="test:1").run(once=True)
     assert inbox_names(inbox) == ["a.csv"]  # still in the inbox
@@ -469,7 +466,7 @@ def test_lease_holder_names_host_and_pid() -> None:
 def test_a_file_is_ready_only_once_it_stops_changing(tmp_path: Path) -> None:
     inbox = tmp_path / "inbox"
     inbox.mkdir()
-    watcher = collector_module.FolderWatcher(
+    watcher = folder_watch.FolderWatcher(
         Collector(tmp_path / "x.db", []), folder_source(inbox, settle_seconds=0.2)
     )
     path = inbox / "grow.csv"

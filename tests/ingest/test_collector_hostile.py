@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 
 from dutyboard.config import ConfigError
-from dutyboard.ingest import collector as collector_module
+from dutyboard.ingest import folder_watch
 from dutyboard.ingest.collector import Collector, CollectReport
 from dutyboard.ingest.sources import parse_sources
 from dutyboard.store import Store
@@ -191,7 +191,7 @@ async def test_links_fifos_and_folders_in_the_inbox_are_skipped_with_a_reason(
     assert secret.read_text() == "org,item\nSECRET,masks\n"
 
 
-class LoggedWatcher(collector_module.FolderWatcher):
+class LoggedWatcher(folder_watch.FolderWatcher):
     lines: list[str]
 
 

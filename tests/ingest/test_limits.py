@@ -20,15 +20,9 @@ from typing import Any
 import pytest
 from openpyxl import Workbook
 
+from dutyboard.domain.limits import DEFAULT, MIB, Limits, LimitsConfigError, parse_limits
 from dutyboard.ingest.csvfmt import csv_rows
-from dutyboard.ingest.limits import (
-    DEFAULT,
-    MIB,
-    LimitExceeded,
-    Limits,
-    LimitsConfigError,
-    parse_limits,
-)
+from dutyboard.ingest.limits import LimitExceeded
 from dutyboard.ingest.parse import parse_bytes, parse_file
 from dutyboard.ingest.records import Kind, ParseResult, UnreadableFile
 from dutyboard.ingest.source import table_records, unique_name

@@ -127,12 +127,13 @@ def test_a_crash_right_after_the_acknowledgement_leaves_the_desk_consistent(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from dutyboard.store import handovers as ho
+    from dutyboard.store import shifts as sh
 
     db = tmp_path / "desk.db"
     seed_desk(db)
     store = Store.open(db, actor="Li Na")
     try:
-        ho.take_over(store, "Li Na")
+        sh.take_over(store, "Li Na")
         handover_id = ho.draft_handover(store)
         ho.sign_handover(store, handover_id, to_officer="Zhang Wei")
         store.actor = "Zhang Wei"

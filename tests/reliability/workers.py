@@ -25,6 +25,7 @@ from typing import Any
 from dutyboard.domain.status import IllegalTransition
 from dutyboard.store import StaleEdit, Store, StoreError
 from dutyboard.store import handovers as ho
+from dutyboard.store import shifts as sh
 
 DUTYBOARD = (sys.executable, "-m", "dutyboard")
 # Status moves that keep a request open, so the loops can go on for ever.
@@ -220,7 +221,7 @@ def handover_loop(db: str, seed: str) -> None:
         shift = store.current_shift()
         if shift is None:
             store.actor = "Li Na"
-            ho.take_over(store, "Li Na")
+            sh.take_over(store, "Li Na")
             continue
         me = shift.officer
         other = "Zhang Wei" if me == "Li Na" else "Li Na"

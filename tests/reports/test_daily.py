@@ -258,9 +258,9 @@ FILES = [
     "dutyboard/commands/report.py",
     "dutyboard/commands/export.py",
     "dutyboard/commands/supplies.py",
-    "dutyboard/demo_supplies.py",
+    "dutyboard/demo/supplies.py",
     "widgets/supplies/panel.py",
-    "widgets/supplies/export_dialog.py",
+    "widgets/common/export_dialog.py",
 ]
 
 

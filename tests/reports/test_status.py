@@ -22,15 +22,10 @@ from dutyboard.domain.status import (
     LeadStatus,
     RequestStatus,
 )
-from dutyboard.reports.status import (
-    DeskStatus,
-    build_status,
-    cells,
-    render_json,
-    render_text,
-    safe,
-    to_json_dict,
-)
+from dutyboard.reports.status.as_json import render_json, to_json_dict
+from dutyboard.reports.status.build import build_status
+from dutyboard.reports.status.model import DeskStatus
+from dutyboard.reports.status.text import cells, render_text, safe
 from dutyboard.store import Store
 from dutyboard.store.supplies import record_distributed, record_funds, record_received
 from tests.conftest import FIXED_NOW, FakeClock

@@ -13,6 +13,7 @@ import pytest
 from dutyboard.store import Store, ValidationError
 from dutyboard.store import handovers as ho
 from dutyboard.store.attention import attention
+from dutyboard.store.handover_items import MIN_POSITION_GAP
 from tests.conftest import FakeClock
 from tests.store.test_handovers import build_desk
 
@@ -92,7 +93,7 @@ def test_positions_too_close_are_renumbered_and_the_order_holds(store: Store, dr
     assert order(store, draft) == [first, *reversed(added), second, *rest]
     positions = [float(i["position"]) for i in ho.handover_items(store, draft)]
     assert positions == sorted(positions) and len(set(positions)) == len(positions)
-    assert min(b - a for a, b in itertools.pairwise(positions)) >= ho.MIN_POSITION_GAP
+    assert min(b - a for a, b in itertools.pairwise(positions)) >= MIN_POSITION_GAP
 
 
 def test_a_removed_record_added_again_goes_where_the_cursor_is(store: Store, draft: int) -> None:

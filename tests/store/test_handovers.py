@@ -16,6 +16,7 @@ from dutyboard.domain.handover import LIST_CAP, HandoverLocked, PassTo
 from dutyboard.domain.status import IllegalTransition
 from dutyboard.store import ReadOnlyError, StaleEdit, Store, ValidationError
 from dutyboard.store import handovers as ho
+from dutyboard.store import shifts as sh
 from tests.conftest import FIXED_NOW, FakeClock
 
 T0 = FIXED_NOW - timedelta(hours=10)  # Li Na's shift starts
@@ -294,7 +295,7 @@ def test_take_over_then_the_next_handover_covers_both_shifts(
     store: Store, zhang: Store, clock: FakeClock, desk: dict[str, int]
 ) -> None:
     clock.now = FIXED_NOW + timedelta(minutes=5)
-    taken = ho.take_over(zhang)
+    taken = sh.take_over(zhang)
     assert (taken.officer, taken.taken_from) == ("Zhang Wei", "Li Na")
     clock.now = FIXED_NOW + timedelta(minutes=20)
     mine = zhang.add_request({"org": "Erdao District Office", "item": "alcohol"})
@@ -422,7 +423,7 @@ def test_drafting_needs_someone_on_duty_and_a_writable_store(
         with pytest.raises(ReadOnlyError):
             ho.draft_handover(leader)
         with pytest.raises(ReadOnlyError):
-            ho.take_over(leader)
+            sh.take_over(leader)
     finally:
         leader.close()
     handover_id = ho.draft_handover(store)
@@ -430,8 +431,8 @@ def test_drafting_needs_someone_on_duty_and_a_writable_store(
     assert view.active_items == [] and view.brief is not None
     assert view.brief.section("new_requests").total == 0
     with pytest.raises(ValidationError, match="tester is on duty, not someone"):
-        ho.end_own_shift(store, "someone")
-    ho.end_own_shift(store, "tester")
+        sh.end_own_shift(store, "someone")
+    sh.end_own_shift(store, "tester")
     assert store.current_shift() is None
 
 

@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 from sqlite_utils import Database
 
-from dutyboard.ingest.collector import record_health, register_sources
 from dutyboard.ingest.retry import proposed_fields, retry
 from dutyboard.ingest.sources import SourceConfig
 from dutyboard.ingest.store_sink import IngestSummary, ingest_bytes, record_unreadable
@@ -22,6 +21,7 @@ from dutyboard.store import quarantine as q
 from dutyboard.store.attention import attention
 from dutyboard.store.connection import APPLICATION_ID
 from dutyboard.store.schema import migrations
+from dutyboard.store.sources import record_health, register_sources
 from tests.conftest import FIXED_NOW, INTEROP, FakeClock
 from tests.store.query_plans import plans
 

@@ -8,7 +8,7 @@ import pytest
 from textual.widgets import Input, OptionList
 
 from dutyboard.app import DutyboardApp
-from tests.widgets.test_dashboard import cell_text, loaded, make_app, panel, settle
+from tests.widgets.pilot import cell_text, loaded, make_app, panel, settle
 from widgets.common.detail import DetailScreen
 from widgets.common.dialogs import ChoiceDialog, ConfirmDialog, FormDialog
 

@@ -116,7 +116,7 @@ async def _main() -> None:
     from dutyboard.demo import build_demo
     from dutyboard.store import Store
     from tests.conftest import FIXED_NOW, FakeClock
-    from tests.widgets.test_dashboard import settle
+    from tests.widgets.pilot import settle
     from widgets.arrivals.panel import ArrivalsPanel
 
     screens = []

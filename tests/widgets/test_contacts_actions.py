@@ -8,7 +8,7 @@ from pathlib import Path
 
 from dutyboard.domain.reachability import common_windows
 from dutyboard.store import Store
-from tests.widgets.test_dashboard import cell_text, loaded, make_app, panel, settle
+from tests.widgets.pilot import cell_text, loaded, make_app, panel, settle
 from widgets.common.dialogs import FormDialog
 from widgets.contacts.planner import PlannerScreen, parties
 

@@ -9,7 +9,7 @@ from dutyboard.domain.clock import to_iso
 from dutyboard.store import Store
 from dutyboard.store.attention import attention
 from tests.conftest import FIXED_NOW
-from tests.widgets.test_dashboard import cell_text, loaded, make_app, panel, settle
+from tests.widgets.pilot import cell_text, loaded, make_app, panel, settle
 from widgets.common.header import DeskHeader
 
 

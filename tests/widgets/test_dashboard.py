@@ -7,52 +7,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from textual.pilot import Pilot
-from textual.worker import WorkerCancelled
-
-from dutyboard.app import DutyboardApp
-from dutyboard.config import Config
-from dutyboard.store import Store
-from tests.conftest import FakeClock
+from tests.widgets.pilot import cell_text, loaded, make_app, panel, settle
 from widgets.common.header import DeskHeader
-from widgets.common.table_panel import TablePanel
 from widgets.handover.panel import HandoverPanel
-
-
-def make_app(path: Path, role: str = "officer") -> DutyboardApp:
-    store = Store.open(path, readonly=role == "leader", actor="Zhang Wei", clock=FakeClock())
-    config = Config(desk_name="Test desk", timezone="Asia/Shanghai", user="Zhang Wei")
-    return DutyboardApp(store, config, role=role, clock=FakeClock())
-
-
-def cell_text(panel: TablePanel, index: int, column: str) -> str:
-    """What the panel shows for the loaded row at ``index`` in ``column``."""
-    row = panel.table.row_at(index)
-    assert row is not None, f"row {index} is not loaded"
-    labels = [c.label for c in panel.columns]
-    return panel.cells(row)[labels.index(column)].plain
-
-
-def loaded(panel: TablePanel) -> range:
-    """Indexes of the rows on screen (all loaded after settle())."""
-    table = panel.table
-    return range(table.first_visible, min(table.total, table.first_visible + table.body_height))
-
-
-async def settle(app: DutyboardApp, pilot: Pilot[None]) -> None:
-    """Wait until no worker runs (a superseded exclusive worker is cancelled: fine)."""
-    for _ in range(50):
-        try:
-            await app.workers.wait_for_complete()
-        except WorkerCancelled:
-            continue
-        await pilot.pause()
-        if not any(w.is_running for w in app.workers):
-            return
-
-
-def panel(app: DutyboardApp, name: str) -> TablePanel:
-    return app.query_one(f"#{name}", TablePanel)
 
 
 async def test_four_panels_show_the_database(demo_db: Path) -> None:

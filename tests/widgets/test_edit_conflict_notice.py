@@ -8,7 +8,7 @@ from pathlib import Path
 
 from dutyboard.store import StaleEdit, Store
 from tests.conftest import FIXED_NOW, FakeClock
-from tests.widgets.test_dashboard import make_app, panel, settle
+from tests.widgets.pilot import make_app, panel, settle
 from widgets.common.writes import conflict_message
 
 

@@ -21,7 +21,7 @@ from dutyboard.store import Store
 from dutyboard.store import handovers as ho
 from tests.conftest import FakeClock
 from tests.store.test_handovers import build_desk
-from tests.widgets.test_dashboard import settle
+from tests.widgets.pilot import settle
 from widgets.common.dialogs import ChoiceDialog, ConfirmDialog, FormDialog
 from widgets.common.header import DeskHeader
 from widgets.handover.history import HandoverHistoryScreen

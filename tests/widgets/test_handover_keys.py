@@ -16,7 +16,7 @@ from dutyboard import i18n
 from dutyboard.store import Store
 from dutyboard.store import handovers as ho
 from tests.conftest import FakeClock
-from tests.widgets.test_dashboard import settle
+from tests.widgets.pilot import settle
 from tests.widgets.test_handover import keys, make_app, screen, seeded
 from widgets.common.dialogs import ConfirmDialog
 from widgets.common.virtual_table import VirtualTable

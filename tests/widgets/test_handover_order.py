@@ -26,7 +26,7 @@ from dutyboard.app import DutyboardApp
 from dutyboard.store import Store
 from dutyboard.store import handovers as ho
 from tests.conftest import FakeClock
-from tests.widgets.test_dashboard import settle
+from tests.widgets.pilot import settle
 from tests.widgets.test_handover import make_app, screen, seeded
 from widgets.common.dialogs import ChoiceDialog, ConfirmDialog, FormDialog
 from widgets.handover.history import HandoverHistoryScreen

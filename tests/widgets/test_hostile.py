@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from dutyboard.store import Store
-from tests.widgets.test_dashboard import loaded, make_app, panel, settle
+from tests.widgets.pilot import loaded, make_app, panel, settle
 from widgets.common.detail import DetailScreen
 
 HOSTILE = [

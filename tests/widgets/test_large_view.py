@@ -15,7 +15,7 @@ from textual.pilot import Pilot
 
 from dutyboard.app import DutyboardApp
 from dutyboard.store import views as v
-from tests.widgets.test_dashboard import make_app, panel, settle
+from tests.widgets.pilot import make_app, panel, settle
 from widgets.common.virtual_table import PAGE, VirtualTable
 
 EXTRA = 1500  # open requests added to the demo: several times what one screen fetches

@@ -10,7 +10,7 @@ from textual.widgets import Input, OptionList
 
 from dutyboard.app import DutyboardApp
 from dutyboard.store import Store
-from tests.widgets.test_dashboard import cell_text, loaded, make_app, panel, settle
+from tests.widgets.pilot import cell_text, loaded, make_app, panel, settle
 from widgets.common.detail import DetailScreen
 from widgets.common.dialogs import ChoiceDialog, FormDialog
 from widgets.leads.panel import LeadsPanel

@@ -22,7 +22,7 @@ from dutyboard.app import DutyboardApp
 from dutyboard.config import Config
 from dutyboard.store import Store
 from tests.conftest import FakeClock
-from tests.widgets.test_dashboard import settle
+from tests.widgets.pilot import settle
 from widgets.arrivals.panel import ArrivalsPanel
 from widgets.common.header import DeskHeader
 from widgets.common.table_panel import TablePanel

@@ -12,7 +12,7 @@ from rich.console import Console
 from textual.app import App
 
 from dutyboard.domain.reachability import Party
-from tests.widgets.test_dashboard import make_app, panel, settle
+from tests.widgets.pilot import make_app, panel, settle
 from widgets.common.fmt import day_hm
 from widgets.contacts.planner import PlannerScreen
 

@@ -15,13 +15,13 @@ from textual.widgets import Input, OptionList, Static
 
 from dutyboard.app import DutyboardApp
 from dutyboard.config import Config
-from dutyboard.ingest.collector import register_sources
 from dutyboard.ingest.sources import load_sources
 from dutyboard.ingest.store_sink import ingest_bytes
 from dutyboard.store import Store
 from dutyboard.store import quarantine as q
+from dutyboard.store.sources import register_sources
 from tests.conftest import INTEROP, FakeClock
-from tests.widgets.test_dashboard import settle
+from tests.widgets.pilot import settle
 from widgets.common.dialogs import FormDialog
 from widgets.common.header import DeskHeader
 from widgets.quarantine.screen import QuarantineScreen
@@ -88,7 +88,7 @@ def make_app(path: Path, config: Config, role: str = "officer") -> DutyboardApp:
 
 
 async def open_screen(app: DutyboardApp, pilot: object) -> QuarantineScreen:
-    screen = QuarantineScreen(app.store, app.config, role=app.role, clock=app.clock)
+    screen = QuarantineScreen()
     app.push_screen(screen)
     await settle(app, pilot)  # type: ignore[arg-type]
     return screen

@@ -15,7 +15,7 @@ import pytest
 from textual.pilot import Pilot
 
 from dutyboard.app import DutyboardApp
-from tests.widgets.test_dashboard import make_app, settle
+from tests.widgets.pilot import make_app, settle
 from widgets.common.header import DeskHeader
 from widgets.common.table_panel import TablePanel
 

@@ -19,12 +19,14 @@ from textual.worker import WorkerCancelled
 from dutyboard import i18n
 from dutyboard.config import Config
 from dutyboard.demo import build_demo
+from dutyboard.desk import Desk
 from dutyboard.locale import zh_CN_supplies
 from dutyboard.store import Store
 from dutyboard.store import supplies as ledger
 from tests.conftest import FIXED_NOW, FakeClock
+from widgets.common.desk import DeskChanged, connect_bus
 from widgets.common.dialogs import FormDialog
-from widgets.supplies.export_dialog import ExportDialog
+from widgets.common.export_dialog import ExportDialog
 from widgets.supplies.panel import SuppliesPanel, tally_lines
 
 
@@ -38,6 +40,8 @@ class SuppliesApp(App[None]):
         self.role = role
         self.clock = FakeClock()
         self.zone = ZoneInfo("Asia/Shanghai")
+        self.desk = Desk(store, self.config, role=role, clock=self.clock)
+        connect_bus(self.desk, self)
 
     def compose(self) -> ComposeResult:
         yield SuppliesPanel(id="supplies", classes="panel")
@@ -46,7 +50,7 @@ class SuppliesApp(App[None]):
     def on_mount(self) -> None:
         self.query_one(SuppliesPanel).focus()
 
-    def refresh_panels(self) -> None:
+    def on_desk_changed(self, message: DeskChanged) -> None:  # the dashboard's bus
         self.query_one(SuppliesPanel).reload()
 
 
@@ -184,7 +188,7 @@ async def test_officer_exports_the_ledger_into_the_export_folder(
 ) -> None:
     app = SuppliesApp(demo_store)
     folder = tmp_path / "exports"
-    app.config = dataclasses.replace(app.config, export_dir=folder)
+    app.config = app.desk.config = dataclasses.replace(app.config, export_dir=folder)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(app, pilot)
         await pilot.press("x")

@@ -25,13 +25,14 @@ from dutyboard.i18n import _
 from dutyboard.store import Row, Store
 from dutyboard.store import arrivals as arr
 from dutyboard.store import rollcall as rc
+from widgets.common.desk import ReportsFailures
 from widgets.common.detail import load_json_object, pretty_json
 
 _HIDDEN = {"raw", "extra", "notes", "content_hash"}
 _TIMES = ("eta", "first_eta", "landed_at", "done_at", "reminded_at", "created_at", "updated_at")
 
 
-class _Modal(ModalScreen[None]):
+class _Modal(ModalScreen[None], ReportsFailures):
     DEFAULT_CSS = """
     _Modal { align: center middle; background: $background 60%; }
     _Modal > VerticalScroll {

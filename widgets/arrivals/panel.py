@@ -44,7 +44,7 @@ from dutyboard.domain.arrivals import (
 from dutyboard.domain.clock import from_iso
 from dutyboard.domain.rollcall import RollCallState
 from dutyboard.i18n import _
-from dutyboard.store import Row, Store, StoreError, engine
+from dutyboard.store import Row, StoreError, engine
 from dutyboard.store import arrivals as arr
 from dutyboard.store import rollcall as rc
 from widgets.arrivals.detail import ArrivalDetail, UnitHistoryScreen
@@ -52,7 +52,7 @@ from widgets.arrivals.form import ArrivalForm, Submitted, arrival_fields, prefil
 from widgets.common import forms
 from widgets.common.columns import ColumnSpec, fitted, layout, words_width
 from widgets.common.dialogs import ChoiceDialog, ConfirmDialog, Field, FormDialog, text_dialog
-from widgets.common.fmt import day_hm, pgettext
+from widgets.common.fmt import local_hm, pgettext
 from widgets.common.writes import StoreWriter
 
 DEFAULT_HOURS = 24.0
@@ -297,6 +297,22 @@ class RollCallTable(_WriteGuard, DataTable[Text]):
         self._panel().ask_reported_note()
 
 
+def reminder_text(row: Row, now: datetime, zone: ZoneInfo) -> str:
+    """A due arrival reminder as a toast: 'CZ8421 · 1,900,000 pcs medical masks lands 16:50
+    (in 20m)' (which are due: :class:`dutyboard.store.arrivals.Reminders`)."""
+    eta = from_iso(row["eta"])
+    if eta >= now:
+        when = _("in {span}").format(span=_span(eta - now))
+    else:
+        when = _("{span} ago — LATE").format(span=_span(now - eta))
+    text = (
+        _("{what} arrives {time} ({when})")
+        if row["kind"] == ArrivalKind.TRAVELLER
+        else _("{what} lands {time} ({when})")
+    )
+    return text.format(what=arr.describe(row), time=local_hm(eta, zone, now), when=when)
+
+
 class ArrivalsPanel(StoreWriter, Vertical):
     """What lands in the next hours, and who has reported today."""
 
@@ -342,52 +358,34 @@ class ArrivalsPanel(StoreWriter, Vertical):
         self.days: list[rc.UnitDay] = []  # the roll-call shown, in table order
         self.more = 0
         self.loaded = False
-        self._fired: set[tuple[int, str]] = set()  # reminders shown (read-only sessions)
         self._last: tuple[datetime, arr.ArrivalsWindow, list[rc.UnitDay]] | None = None
         self._clock_stale = False  # a minute's re-read was skipped while hidden
         self.filter_text = ""  # the arrivals' "/" filter
         # Each table's columns as laid out: (key, spec, width) of those shown.
         self._columns: dict[str, list[tuple[str, ColumnSpec, int]]] = {}
 
-    # -- the host app -------------------------------------------------------------------
-
-    @property
-    def host(self) -> Any:
-        """The app: ``store``, ``role``, ``clock``, ``config`` (and ``zone``) are used."""
-        return self.app
-
-    @property
-    def store(self) -> Store:
-        store: Store = self.host.store
-        return store
+    # -- the desk ------------------------------------------------------------------------
 
     @property
     def zone(self) -> ZoneInfo:
-        zone = getattr(self.host, "zone", None)
-        return zone if isinstance(zone, ZoneInfo) else ZoneInfo(self.host.config.timezone)
+        return self.desk.zone
 
     @property
     def desk_zone(self) -> str:
-        return self.zone.key
+        return self.desk.zone.key
 
     @property
     def hours(self) -> float:
         if self._hours is not None:
             return self._hours
-        return float(getattr(self.host.config, "arrivals_hours", DEFAULT_HOURS))
-
-    @property
-    def remind_before(self) -> timedelta:
-        minutes = getattr(self.host.config, "arrivals_remind_minutes", DEFAULT_REMIND_MINUTES)
-        return timedelta(minutes=float(minutes))
+        return float(self.desk.config.arrivals_hours)
 
     @property
     def can_write(self) -> bool:
-        return self.host.role == "officer" and not self.store.readonly
+        return self.desk.can_write
 
     def now(self) -> datetime:
-        moment: datetime = self.host.clock()
-        return moment
+        return self.desk.now()
 
     # -- layout ---------------------------------------------------------------------------
 
@@ -638,11 +636,6 @@ class ArrivalsPanel(StoreWriter, Vertical):
 
     # -- rendering ------------------------------------------------------------------------
 
-    def desk_time(self, moment: datetime, now: datetime) -> str:
-        local = moment.astimezone(self.zone)
-        today = now.astimezone(self.zone).date()
-        return f"{local:%H:%M}" if local.date() == today else day_hm(local)
-
     def arrival_cells(self, row: Row, now: datetime) -> dict[str, Text]:
         """Every column's cell for one arrival (the layout picks the ones shown)."""
         eta = from_iso(row["eta"])
@@ -667,7 +660,7 @@ class ArrivalsPanel(StoreWriter, Vertical):
         if cleared and not held:
             holdup_text = Text(", ".join(cleared), style="dim green")
         return {
-            "eta": _cell(self.desk_time(eta, now), "bold" if not final else "dim"),
+            "eta": _cell(self.local_hm_dt(eta, now), "bold" if not final else "dim"),
             "in": due,
             "state": _cell(_(state), STATE_STYLE.get(state, "")),
             "ref": _cell(row.get("reference") or "", dim),
@@ -688,10 +681,10 @@ class ArrivalsPanel(StoreWriter, Vertical):
         label = label.upper() if state is RollCallState.MISSING else label
         reported = ""
         if day.at is not None:
-            reported = self.desk_time(day.at, now) + (f" {day.by}" if day.by else "")
+            reported = self.local_hm_dt(day.at, now) + (f" {day.by}" if day.by else "")
             if day.note:
                 reported += f" — {day.note}"
-        deadline = self.desk_time(day.deadline, now)
+        deadline = self.local_hm_dt(day.deadline, now)
         if state is RollCallState.DUE:
             deadline += " (" + _("in {span}").format(span=_span(day.deadline - now)) + ")"
         return {
@@ -930,7 +923,7 @@ class ArrivalsPanel(StoreWriter, Vertical):
                     expected_version=row["version"],
                 ),
                 _("#{id} delayed to {time}").format(
-                    id=row["id"], time=self.desk_time(from_iso(new_eta), self.now())
+                    id=row["id"], time=self.local_hm_dt(from_iso(new_eta), self.now())
                 ),
             )
 
@@ -1070,34 +1063,3 @@ class ArrivalsPanel(StoreWriter, Vertical):
         )
 
     # -- the app's minute hook --------------------------------------------------------------
-
-    def reminders_due(self, now: datetime | None = None) -> list[str]:
-        """Reminders to toast now, each once. Safe to call from a thread worker.
-
-        An officer's session records each reminder in the database (``reminded_at``), so
-        two dashboards do not both toast it; a read-only session remembers what it showed.
-        """
-        moment = now or self.now()
-        if self.can_write:
-            rows = arr.take_due_reminders(self.store, moment, self.remind_before)
-        else:
-            rows = [
-                r
-                for r in arr.reminders_pending(self.store, moment, self.remind_before)
-                if (int(r["id"]), r["eta"]) not in self._fired
-            ]
-            self._fired.update((int(r["id"]), r["eta"]) for r in rows)
-        return [self.reminder_text(r, moment) for r in rows]
-
-    def reminder_text(self, row: Row, now: datetime) -> str:
-        eta = from_iso(row["eta"])
-        if eta >= now:
-            when = _("in {span}").format(span=_span(eta - now))
-        else:
-            when = _("{span} ago — LATE").format(span=_span(now - eta))
-        text = (
-            _("{what} arrives {time} ({when})")
-            if row["kind"] == ArrivalKind.TRAVELLER
-            else _("{what} lands {time} ({when})")
-        )
-        return text.format(what=arr.describe(row), time=self.desk_time(eta, now), when=when)

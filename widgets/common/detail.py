@@ -20,12 +20,13 @@ from textual.widgets import Static
 from dutyboard.i18n import _
 from dutyboard.store import Row, Store
 from dutyboard.store.store import ENTITY
+from widgets.common.desk import ReportsFailures
 from widgets.common.fmt import audit_view, shown
 
 HIDDEN = {"raw", "extra", "notes", "priority_rank"}
 
 
-class DetailScreen(ModalScreen[None]):
+class DetailScreen(ModalScreen[None], ReportsFailures):
     DEFAULT_CSS = """
     DetailScreen { align: center middle; background: $background 60%; }
     DetailScreen > VerticalScroll {

@@ -91,6 +91,12 @@ def day_hm(moment: datetime) -> str:
     return f"{weekday(moment)} {moment:%H:%M}"
 
 
+def local_hm(moment: datetime, zone: ZoneInfo, now: datetime) -> str:
+    """An instant as wall-clock time in ``zone``: '15:40' today, 'Tue 15:40' otherwise."""
+    local = moment.astimezone(zone)
+    return f"{local:%H:%M}" if local.date() == now.astimezone(zone).date() else day_hm(local)
+
+
 def countdown(delta: timedelta) -> str:
     """'in 45m', 'in 2h 05m', 'in 3d 4h' (rounded up: never 'now' while time is left)."""
     minutes = max(0, math.ceil(delta.total_seconds() / 60))
@@ -110,12 +116,6 @@ def _minutes_text(minutes: int) -> str:
     if minutes < 24 * 60:
         return _("{h}h {m:02d}m").format(h=minutes // 60, m=minutes % 60)
     return _("{d}d {h}h").format(d=minutes // 1440, h=minutes % 1440 // 60)
-
-
-def local_hm(iso: str | None, zone: ZoneInfo) -> str:
-    if not iso:
-        return ""
-    return from_iso(iso).astimezone(zone).strftime("%H:%M")
 
 
 def ago(iso: str | None, now: datetime) -> str:

@@ -9,7 +9,7 @@ the officer was looking at, so an edit to a row that changed meanwhile is refuse
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import on
@@ -18,17 +18,13 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widgets import Input
 
-from dutyboard import files
 from dutyboard.i18n import _
-from dutyboard.store import Row, Store
+from dutyboard.store import Row
 from dutyboard.store import views as v
 from widgets.common.detail import DetailScreen
 from widgets.common.dialogs import Field, FormDialog, text_dialog
 from widgets.common.virtual_table import ColumnSpec, VirtualTable
 from widgets.common.writes import StoreWriter
-
-if TYPE_CHECKING:
-    from dutyboard.app import DutyboardApp
 
 # Quick filters: name → ViewSpec changes (from the panel's default spec).
 QUICK_FILTERS: dict[str, dict[str, Any]] = {
@@ -100,14 +96,6 @@ class TablePanel(StoreWriter, Vertical):
         # Rows picked with space: id → the row as it was when picked (its version is the
         # one an edit of all of them expects, so one changed meanwhile is refused).
         self.picked: dict[int, Row] = {}
-
-    @property
-    def dutyboard(self) -> DutyboardApp:
-        return self.app  # type: ignore[return-value]
-
-    @property
-    def store(self) -> Store:
-        return self.dutyboard.store
 
     def compose(self) -> ComposeResult:
         yield VirtualTable(self.store, self.make_spec(), self.columns, self.cells)
@@ -251,14 +239,14 @@ class TablePanel(StoreWriter, Vertical):
         if action in self.UNSUPPORTED:
             return False
         if action in self.WRITE_ACTIONS:
-            return self.dutyboard.role == "officer" and not self.store.readonly
+            return self.desk.can_write
         if action == "export":  # writes a file: absent in a leader's session
-            return self.dutyboard.role == "officer" and files.writes_forbidden() is None
+            return self.desk.can_write_files
         return True
 
     def action_export(self) -> None:
         """This panel's current (filtered, sorted) view to a CSV/xlsx file."""
-        from widgets.supplies.export_dialog import export_panel_view
+        from widgets.common.export_dialog import export_panel_view
 
         export_panel_view(self, self.table.spec)
 
@@ -266,7 +254,7 @@ class TablePanel(StoreWriter, Vertical):
         record_id = self.selected_id()
         if record_id is not None:
             self.app.push_screen(
-                DetailScreen(self.store, self.table_name, record_id, self.dutyboard.local_time)
+                DetailScreen(self.store, self.table_name, record_id, self.local_time)
             )
 
     def action_assign_me(self) -> None:

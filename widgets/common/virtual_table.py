@@ -31,6 +31,7 @@ from dutyboard.i18n import _
 from dutyboard.store import Row, Store, engine
 from dutyboard.store import views as v
 from widgets.common.columns import ColumnSpec, fitted, layout
+from widgets.common.desk import ReportsFailures
 
 PAGE = 200  # rows fetched around the viewport in one query
 ANCHOR_EVERY = 500  # one anchor key per this many rows, computed only when a jump needs it
@@ -66,7 +67,7 @@ class Walk:
     inclusive: bool = False
 
 
-class VirtualTable(ScrollView, can_focus=True):
+class VirtualTable(ScrollView, ReportsFailures, can_focus=True):
     """Keyset-paged table over one :class:`~dutyboard.store.views.ViewSpec`."""
 
     DEFAULT_CSS = """

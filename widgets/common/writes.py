@@ -6,30 +6,30 @@ from collections.abc import Callable
 from datetime import datetime
 
 from textual import work
-from textual.widget import Widget
 
 from dutyboard.domain.status import IllegalTransition
 from dutyboard.store import StaleEdit, StoreError
+from widgets.common.desk import OnDesk
 
 
-class StoreWriter(Widget):
+class StoreWriter(OnDesk):
     """Mixin for panels: ``self.write(change, done)`` runs ``change`` in a thread worker.
 
     A stale edit is a warning (someone else changed the record first: nothing was
     applied) saying who did what and when, in desk time (:func:`conflict_message`);
     other store errors are errors; both are one line, never markup. After a write the
-    dashboard refreshes every panel and the header (``changed_here``).
+    desk's one change bus refreshes every panel and the header (``desk.changed()``).
     """
 
     @work(thread=True, exit_on_error=False, group="write")
-    def write(self, change: Callable[[], object], done: str) -> None:
+    def write(self, change: Callable[[], object], done: str | None = None) -> None:
+        """``done`` is the notice after success; without it ``change`` returns it."""
         try:
-            change()
+            result = change()
         except StaleEdit as exc:
-            local = getattr(self.app, "local_hm_dt", None)
             self.app.call_from_thread(
                 self.notify,
-                conflict_message(exc, local if callable(local) else None),
+                conflict_message(exc, self.local_hm_dt),
                 severity="warning",
                 timeout=10,
                 markup=False,
@@ -40,9 +40,9 @@ class StoreWriter(Widget):
             )
             return
         else:
-            self.app.call_from_thread(self.notify, done, timeout=3, markup=False)
-        refresh = getattr(self.app, "changed_here", None) or getattr(self, "reload", None)
-        self.app.call_from_thread(refresh if callable(refresh) else self.refresh)
+            said = done if done is not None else str(result)
+            self.app.call_from_thread(self.notify, said, timeout=3, markup=False)
+        self.desk.changed()
 
 
 def conflict_message(exc: StaleEdit, local: Callable[[datetime], str] | None = None) -> str:

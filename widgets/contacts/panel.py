@@ -76,7 +76,7 @@ class ContactsPanel(TablePanel):
     @work(thread=True, exclusive=True, exit_on_error=False, group="ranking")
     def refresh_ranking(self) -> None:
         profiles = [ContactProfile.of(r) for r in v.contact_profiles(self.store)]
-        ranking = tuple(rank_profiles(profiles, self.dutyboard.clock(), self.night))
+        ranking = tuple(rank_profiles(profiles, self.desk.clock(), self.night))
         self.app.call_from_thread(self._apply_ranking, ranking)
 
     def _apply_ranking(self, ranking: tuple[str, ...]) -> None:
@@ -87,11 +87,11 @@ class ContactsPanel(TablePanel):
 
     @property
     def night(self) -> tuple[time, time]:
-        config = self.dutyboard.config
+        config = self.desk.config
         return (config.night_start, config.night_end)
 
     def cells(self, row: Row) -> Sequence[Text]:
-        now = self.dutyboard.clock()
+        now = self.desk.clock()
         profile = ContactProfile.of(row)
         r = reach(profile, now, self.night)
         where = ", ".join(x for x in (row["city"], row["country"]) if x)
@@ -123,12 +123,12 @@ class ContactsPanel(TablePanel):
     def _next(self, r: Reachability, now: datetime) -> Text:
         if r.state is ReachState.WORKING and r.window_end:
             return Text(
-                _("until {time}").format(time=self.dutyboard.local_hm_dt(r.window_end)),
+                _("until {time}").format(time=self.local_hm_dt(r.window_end)),
                 style="green",
             )
         if r.next_window_start is None:
             return Text(_("none in 3 weeks"), style="dim")
-        when = self.dutyboard.local_hm_dt(r.next_window_start)
+        when = self.local_hm_dt(r.next_window_start)
         return Text(f"{when} {countdown(r.next_window_start - now)}")
 
     @staticmethod
@@ -145,12 +145,10 @@ class ContactsPanel(TablePanel):
             rows = [self.table.cursor_row]
         if not rows:
             return
-        config = self.dutyboard.config
+        config = self.desk.config
         # Just the contacts when two or more are picked; a single one is planned with you.
         officer = Party(config.timezone) if len(rows) < 2 else None
-        self.app.push_screen(
-            PlannerScreen(rows, self.dutyboard.clock(), self.dutyboard.local_hm_dt, officer)
-        )
+        self.app.push_screen(PlannerScreen(rows, self.desk.clock(), self.local_hm_dt, officer))
 
     def action_contact_attempt(self) -> None:
         row = self.table.cursor_row

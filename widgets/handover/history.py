@@ -5,8 +5,9 @@ Pages of 50 by id (keyset), never the whole table; ``enter`` opens one.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from rich.text import Text
 from textual import on, work
@@ -21,11 +22,8 @@ from dutyboard.domain.clock import from_iso
 from dutyboard.i18n import _
 from dutyboard.store import Row
 from dutyboard.store import handovers as ho
+from widgets.common.desk import OnDesk
 from widgets.common.fmt import status_label, weekday
-from widgets.handover.screen import HandoverScreen
-
-if TYPE_CHECKING:
-    from dutyboard.app import DutyboardApp
 
 PAGE = 50
 
@@ -44,7 +42,7 @@ def day_date_time(moment: datetime) -> str:
     )
 
 
-class HandoverHistoryScreen(Screen[None]):
+class HandoverHistoryScreen(Screen[None], OnDesk):
     DEFAULT_CSS = """
     HandoverHistoryScreen { layout: vertical; }
     HandoverHistoryScreen #hh-search { margin: 0 1; }
@@ -58,15 +56,14 @@ class HandoverHistoryScreen(Screen[None]):
         Binding("m", "more", _("Older"), id="history.more"),
     ]
 
-    def __init__(self) -> None:
+    def __init__(self, opener: Callable[[int], Screen[None]]) -> None:
+        """``opener``: the screen for one handover (the handover screen; passed in, so
+        the two screens do not import each other)."""
         super().__init__()
+        self.opener = opener
         self.rows: list[Row] = []
         self.exhausted = False
         self._timer: Timer | None = None
-
-    @property
-    def dutyboard(self) -> DutyboardApp:
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder=_("search handovers: a name, a unit, a word"), id="hh-search")
@@ -85,9 +82,7 @@ class HandoverHistoryScreen(Screen[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="history-load")
     def load(self, reset: bool = False) -> None:
         before = None if reset or not self.rows else int(self.rows[-1]["id"])
-        rows = ho.handover_history(
-            self.dutyboard.store, text=self.text, limit=PAGE, before_id=before
-        )
+        rows = ho.handover_history(self.store, text=self.text, limit=PAGE, before_id=before)
         self.app.call_from_thread(self._show, rows, reset)
 
     def _show(self, rows: list[Row], reset: bool) -> None:
@@ -110,7 +105,7 @@ class HandoverHistoryScreen(Screen[None]):
         def local(iso: object) -> str:
             if not iso:
                 return "—"
-            return day_date_time(from_iso(str(iso)).astimezone(self.dutyboard.zone))
+            return day_date_time(from_iso(str(iso)).astimezone(self.desk.zone))
 
         text = Text(f"#{row['id']} ", style="bold")
         text.append(str(row["from_officer"]))
@@ -172,4 +167,4 @@ class HandoverHistoryScreen(Screen[None]):
     @on(OptionList.OptionSelected, "#hh-list")
     def _open(self, event: OptionList.OptionSelected) -> None:
         if event.option.id is not None:
-            self.app.push_screen(HandoverScreen(int(event.option.id)))
+            self.app.push_screen(self.opener(int(event.option.id)))

@@ -8,7 +8,7 @@ takes over the shift at once, ``h`` browses past handovers. A leader has no ``H`
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import ClassVar
 
 from rich.console import Group
 from rich.text import Text
@@ -22,6 +22,8 @@ from dutyboard.domain.status import IllegalTransition
 from dutyboard.i18n import _
 from dutyboard.store import Row, Shift, StoreError
 from dutyboard.store import handovers as ho
+from dutyboard.store import shifts as sh
+from widgets.common.desk import OnDesk
 from widgets.common.dialogs import ChoiceDialog
 from widgets.common.fmt import duration, status_label
 from widgets.handover.history import HandoverHistoryScreen
@@ -31,18 +33,14 @@ from widgets.handover.screen import (
     desk_questions,
     item_step,
     item_summary,
-    sync_on_duty,
 )
-
-if TYPE_CHECKING:
-    from dutyboard.app import DutyboardApp
 
 # Items shown in the panel; the rest are counted (the screen lists them all).
 PANEL_ITEMS = 12
 STATE_STYLE = {"draft": "yellow", "signed": "bold yellow", "acknowledged": "green"}
 
 
-class HandoverPanel(Static, can_focus=True):
+class HandoverPanel(Static, OnDesk, can_focus=True):
     DEFAULT_CSS = """
     HandoverPanel {
         border: round $panel-lighten-2;
@@ -74,10 +72,6 @@ class HandoverPanel(Static, can_focus=True):
         self.reminder: datetime | None = None
         self._reminded: datetime | None = None
 
-    @property
-    def dutyboard(self) -> DutyboardApp:
-        return self.app  # type: ignore[return-value]
-
     def on_mount(self) -> None:
         self.reload()
         self.set_interval(30.0, self._check_rota)
@@ -85,14 +79,14 @@ class HandoverPanel(Static, can_focus=True):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in self.WRITE_ACTIONS:
-            return self.dutyboard.role == "officer" and not self.dutyboard.store.readonly
+            return self.desk.can_write
         return True
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="panel-load")
     def reload(self) -> None:
-        store = self.dutyboard.store
+        store = self.store
         shift = store.current_shift()
-        on_duty = ho.shift_on_duty(store)
+        on_duty = sh.shift_on_duty(store)
         handover_id = ho.handover_to_show(store)
         handover = ho.get_handover(store, handover_id) if handover_id else None
         # In the officer's order (position), as the handover screen lists them.
@@ -113,7 +107,7 @@ class HandoverPanel(Static, can_focus=True):
             self.draw()
 
     def draw(self) -> None:
-        app = self.dutyboard
+        desk = self.desk
         shift, on_duty, handover = self.shift, self.on_duty, self.handover
         lines: list[Text] = []
         if shift:
@@ -123,7 +117,7 @@ class HandoverPanel(Static, can_focus=True):
                 (shift.officer, "bold green"),
                 "  ",
                 _("since {time} ({span})").format(
-                    time=app.local_hm_dt(started), span=duration(app.clock() - started)
+                    time=self.local_hm_dt(started), span=duration(desk.clock() - started)
                 ),
             )
             if on_duty and on_duty.get("taken_from"):
@@ -138,7 +132,7 @@ class HandoverPanel(Static, can_focus=True):
             lines.append(
                 Text(
                     _("Handover due at {time}: H drafts it").format(
-                        time=f"{self.reminder.astimezone(app.zone):%H:%M}"
+                        time=f"{self.reminder.astimezone(desk.zone):%H:%M}"
                     ),
                     style="bold yellow",
                 )
@@ -210,7 +204,7 @@ class HandoverPanel(Static, can_focus=True):
 
     def _when(self, iso: str) -> str:
         """Desk time: the hour today, with the weekday on any other day."""
-        return self.dutyboard.local_hm_dt(from_iso(iso))
+        return self.local_hm_dt(from_iso(iso))
 
     def _item_lines(self, item: Row) -> list[Text]:
         mark = "✓" if item["acknowledged_at"] else "•"
@@ -232,12 +226,12 @@ class HandoverPanel(Static, can_focus=True):
 
     def _check_rota(self) -> None:
         """With a rota in the config (desk times of shift change), remind before each."""
-        app = self.dutyboard
-        rota: Any = getattr(app.config, "rota", ())
+        desk = self.desk
+        rota = desk.config.rota
         if not rota:
             return
-        minutes = float(getattr(app.config, "handover_remind_minutes", 30))
-        due = handover_due(app.clock(), tuple(rota), app.zone, timedelta(minutes=minutes))
+        minutes = float(desk.config.handover_remind_minutes)
+        due = handover_due(desk.clock(), tuple(rota), desk.zone, timedelta(minutes=minutes))
         if due != self.reminder:
             self.reminder = due
             self.reload()
@@ -245,7 +239,7 @@ class HandoverPanel(Static, can_focus=True):
             self._reminded = due
             self.notify(
                 _("Handover due at {time}: press H on the handover panel to draft it").format(
-                    time=f"{due.astimezone(app.zone):%H:%M}"
+                    time=f"{due.astimezone(desk.zone):%H:%M}"
                 ),
                 timeout=15,
             )
@@ -254,7 +248,7 @@ class HandoverPanel(Static, can_focus=True):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="panel-open")
     def action_open(self) -> None:
-        handover_id = ho.handover_to_show(self.dutyboard.store)
+        handover_id = ho.handover_to_show(self.store)
         if handover_id is None:
             self.app.call_from_thread(
                 self.notify, _("No handover yet: H drafts this shift's handover"), timeout=4
@@ -265,7 +259,7 @@ class HandoverPanel(Static, can_focus=True):
     @work(thread=True, exclusive=True, exit_on_error=False, group="panel-open")
     def action_draft(self) -> None:
         try:
-            handover_id = ho.draft_handover(self.dutyboard.store)
+            handover_id = ho.draft_handover(self.store)
         except (StoreError, IllegalTransition) as exc:
             self.app.call_from_thread(
                 self.notify, str(exc), severity="error", timeout=8, markup=False
@@ -274,11 +268,11 @@ class HandoverPanel(Static, can_focus=True):
         self.app.call_from_thread(self._opened_draft, handover_id)
 
     def _opened_draft(self, handover_id: int) -> None:
-        self.dutyboard.refresh_panels()
+        self.desk.changed()
         self.app.push_screen(HandoverScreen(handover_id))
 
     def action_take_over(self) -> None:
-        me = self.dutyboard.store.actor
+        me = self.store.actor
         shift = self.shift
         if shift is not None and shift.officer == me:
             self.notify(_("You are already on duty"), timeout=3)
@@ -302,7 +296,7 @@ class HandoverPanel(Static, can_focus=True):
     @work(thread=True, exit_on_error=False, group="panel-write")
     def _take_over(self) -> None:
         try:
-            result = ho.take_over(self.dutyboard.store)
+            result = sh.take_over(self.store)
         except (StoreError, IllegalTransition) as exc:
             self.app.call_from_thread(
                 self.notify, str(exc), severity="error", timeout=8, markup=False
@@ -312,8 +306,7 @@ class HandoverPanel(Static, can_focus=True):
         if result.taken_from:
             message += _("; {name}'s shift ended (take-over logged)").format(name=result.taken_from)
         self.app.call_from_thread(self.notify, message, timeout=5, markup=False)
-        self.app.call_from_thread(self.dutyboard.refresh_panels)
-        self.app.call_from_thread(sync_on_duty, self.dutyboard)
+        self.desk.changed()
 
     def action_history(self) -> None:
-        self.app.push_screen(HandoverHistoryScreen())
+        self.app.push_screen(HandoverHistoryScreen(HandoverScreen))

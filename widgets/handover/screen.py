@@ -16,7 +16,7 @@ import dataclasses
 import re
 from collections.abc import Callable, Mapping
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 from rich.console import Group
 from rich.text import Text
@@ -41,15 +41,12 @@ from dutyboard.domain.handover import (
 )
 from dutyboard.domain.status import ClosureReason, IllegalTransition, LeadStatus, RequestStatus
 from dutyboard.i18n import _
-from dutyboard.store import Row, StaleEdit, Store, StoreError
+from dutyboard.store import Row, StaleEdit, StoreError
 from dutyboard.store import handovers as ho
+from widgets.common.desk import OnDesk
 from widgets.common.dialogs import ChoiceDialog, ConfirmDialog, Field, FormDialog, text_dialog
 from widgets.common.fmt import day_hm, pgettext, status_label
-from widgets.common.header import DeskHeader
 from widgets.common.typing_guard import QuietTextArea, typing_in
-
-if TYPE_CHECKING:
-    from dutyboard.app import DutyboardApp
 
 # Actions that write: absent (not greyed) in a leader's session.
 WRITE_ACTIONS = frozenset(
@@ -371,26 +368,6 @@ def for_people(view: HandoverView, local: Callable[[str], str]) -> HandoverView:
     return dataclasses.replace(view, items=items, brief=brief)
 
 
-def sync_on_duty(app: DutyboardApp) -> None:
-    """After this session changed the shift, show it in the header at once.
-
-    The app re-reads who is on duty when *another* connection writes; its own writes do
-    not move ``PRAGMA data_version``, so a take-over or an acknowledgement made here would
-    otherwise show in the header only at the next periodic poll.
-    """
-
-    def read() -> None:
-        shift = app.store.current_shift()
-        app.call_from_thread(_set_on_duty, app, shift.officer if shift else "")
-
-    app.run_worker(read, thread=True, exit_on_error=False, group="handover-on-duty")
-
-
-def _set_on_duty(app: DutyboardApp, officer: str) -> None:
-    for header in app.query(DeskHeader):
-        header.on_duty = officer
-
-
 def parse_ref(text: str) -> tuple[str, int]:
     """'request 12', 'r12', 'lead #5', 'L5', '需求 12', '线索5' → (entity, id); a
     ValueError for people otherwise."""
@@ -420,7 +397,7 @@ class ItemList(OptionList):
     ]
 
 
-class HandoverScreen(Screen[None]):
+class HandoverScreen(Screen[None], OnDesk):
     DEFAULT_CSS = """
     HandoverScreen { layout: vertical; }
     HandoverScreen #ho-head { height: auto; padding: 0 1; background: $boost; }
@@ -469,7 +446,6 @@ class HandoverScreen(Screen[None]):
         self.view: HandoverView | None = None
         self.markdown = ""  # the last export, as copied to the clipboard
         self._notes_loaded = ""
-        self._data_version: int | None = None
         self._items: list[Mapping[str, Any]] = []
         self._land_on: str | None = None  # an item just added: the cursor goes to it
         self.head_text = Text("")  # what the header shows (plain for tests and snapshots)
@@ -477,27 +453,19 @@ class HandoverScreen(Screen[None]):
     # -- plumbing -------------------------------------------------------------------
 
     @property
-    def dutyboard(self) -> DutyboardApp:
-        return self.app  # type: ignore[return-value]
-
-    @property
-    def store(self) -> Store:
-        return self.dutyboard.store
-
-    @property
     def can_write(self) -> bool:
-        return self.dutyboard.role == "officer" and not self.store.readonly
+        return self.desk.can_write
 
     def local(self, iso: str) -> str:
         """Desk time, 'Wed 03:00' / '周三 03:00' (strftime's %a would be the C locale's)."""
         try:
-            return day_hm(from_iso(iso).astimezone(self.dutyboard.zone))
+            return day_hm(from_iso(iso).astimezone(self.desk.zone))
         except (TypeError, ValueError):
             return str(iso)
 
     @property
     def stale_hours(self) -> float:
-        return float(self.dutyboard.config.stale_after_hours)
+        return float(self.desk.config.stale_after_hours)
 
     @property
     def state(self) -> str:
@@ -536,7 +504,6 @@ class HandoverScreen(Screen[None]):
         self.query_one("#ho-brief-scroll").border_title = _("From the record")
         self.item_list.focus()
         self.load()
-        self.set_interval(1.0, self._poll)
 
     @property
     def focus_chain(self) -> list[Widget]:
@@ -582,12 +549,9 @@ class HandoverScreen(Screen[None]):
         view = ho.handover_view(self.store, self.handover_id, stale_after_hours=self.stale_hours)
         self.app.call_from_thread(self._show, view)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="handover-poll")
-    def _poll(self) -> None:
-        version = self.store.data_version()
-        if self._data_version is not None and version != self._data_version:
-            self.app.call_from_thread(self.load)
-        self._data_version = version
+    def desk_changed(self) -> None:
+        """The one bus: anyone wrote (here or elsewhere): show the handover as it is now."""
+        self.load()
 
     def _show(self, view: HandoverView) -> None:
         self.view = view
@@ -847,9 +811,7 @@ class HandoverScreen(Screen[None]):
         self.app.call_from_thread(self._after_write)
 
     def _after_write(self) -> None:
-        self.load()
-        self.dutyboard.refresh_panels()
-        sync_on_duty(self.dutyboard)
+        self.desk.changed()  # the bus reloads this screen too (desk_changed)
 
     def _version(self) -> int | None:
         return int(self.view.handover["version"]) if self.view else None
@@ -1106,7 +1068,7 @@ class HandoverScreen(Screen[None]):
     def action_history(self) -> None:
         from widgets.handover.history import HandoverHistoryScreen
 
-        self.app.push_screen(HandoverHistoryScreen())
+        self.app.push_screen(HandoverHistoryScreen(HandoverScreen))
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
@@ -1151,7 +1113,7 @@ class HandoverScreen(Screen[None]):
         """Save the notes off the event loop, then ``after()`` (leave, quit). A refused
         save (changed meanwhile, no longer a draft) says why and stays here with the text
         as typed: the screen never closes over notes that did not go in."""
-        app, store = self.dutyboard, self.store
+        app, store = self.app, self.store
         handover_id, text, version = self.handover_id, self.notes_area.text, self._version()
 
         def save() -> None:
@@ -1173,11 +1135,12 @@ class HandoverScreen(Screen[None]):
     def _saved(self, text: str, after: Callable[[], object]) -> None:
         self._notes_loaded = text  # what was saved counts as loaded
         self.notify(_("handover notes saved"), timeout=3)
-        self.dutyboard.refresh_panels()
+        self.desk.changed()
         after()
 
     def action_panel(self, name: str) -> None:
-        self.leave(lambda: self.dutyboard.action_focus_panel(name))
+        # The app's own key action, by name: a screen never imports the App.
+        self.leave(lambda: self.app.call_later(self.app.run_action, f"focus_panel({name!r})"))
 
     def action_quit_checked(self) -> None:
         """Quit (``q`` here, ``q``/``ctrl+q`` in the app): unsaved notes ask y/n first; y
@@ -1199,7 +1162,7 @@ class HandoverScreen(Screen[None]):
         )
 
 
-class ItemHistoryScreen(ModalScreen[None]):
+class ItemHistoryScreen(ModalScreen[None], OnDesk):
     """One item across shifts: every handover it was in, who took it, what was asked."""
 
     DEFAULT_CSS = """
@@ -1228,7 +1191,7 @@ class ItemHistoryScreen(ModalScreen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False)
     def load(self) -> None:
-        store: Store = self.app.store  # type: ignore[attr-defined]
+        store = self.store
         entity, entity_id = self.item.get("entity"), self.item.get("entity_id")
         rows = (
             ho.item_history(store, str(entity), int(entity_id))

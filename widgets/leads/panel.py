@@ -54,7 +54,7 @@ class LeadsPanel(TablePanel):
     )
 
     def cells(self, row: Row) -> Sequence[Text]:
-        now = self.dutyboard.clock()
+        now = self.desk.clock()
         price = ""
         if row["unit_price"] is not None:
             price = f"{row['unit_price']:g} {row['currency'] or ''}".strip()
@@ -200,8 +200,7 @@ class LeadsPanel(TablePanel):
         self._refresh_after_write()
 
     def _refresh_after_write(self) -> None:
-        refresh = getattr(self.app, "changed_here", None) or self.reload
-        self.app.call_from_thread(refresh)
+        self.desk.changed()
 
     def _status_many(self, rows: list[Row]) -> None:
         """Offer only the stages every picked lead may move to, then move them all."""
@@ -290,7 +289,7 @@ class LeadsPanel(TablePanel):
         row = self.table.cursor_row
         if row is None:
             return
-        zone = self.dutyboard.config.timezone
+        zone = self.desk.config.timezone
         current = row["next_action_at"]
 
         def done(values: dict[str, object] | None) -> None:
@@ -319,11 +318,11 @@ class LeadsPanel(TablePanel):
                     Field(
                         "when",
                         _("When ({zone}; empty: none)").format(zone=zone),
-                        value=f"{from_iso(current).astimezone(self.dutyboard.zone):%Y-%m-%d %H:%M}"
+                        value=f"{from_iso(current).astimezone(self.desk.zone):%Y-%m-%d %H:%M}"
                         if current
                         else "",
                         placeholder=_("tomorrow 09:00, +2h or 2020-02-05 14:00"),
-                        check=when_check(self.dutyboard.clock, zone),
+                        check=when_check(self.desk.clock, zone),
                     ),
                     Field(
                         "what",
@@ -375,7 +374,7 @@ class LeadsPanel(TablePanel):
         )
 
     def form_fields(self) -> list[Field]:
-        zone = self.dutyboard.config.timezone
+        zone = self.desk.config.timezone
         return [
             Field("supplier", _("Supplier"), required=True),
             Field("country", _("Country"), placeholder=_("LK or Sri Lanka"), check=forms.country),

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar
-from zoneinfo import ZoneInfo
 
 from rich.text import Text
 from textual import on, work
@@ -24,25 +23,24 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.timer import Timer
 from textual.widgets import Footer, Label, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
-from dutyboard.config import Config, ConfigError
-from dutyboard.domain.clock import Clock, from_iso, utcnow
+from dutyboard.config import ConfigError
+from dutyboard.domain.clock import from_iso
 from dutyboard.domain.text import clean_line
 from dutyboard.i18n import _
-from dutyboard.store import Row, Store, StoreError
+from dutyboard.store import Row, StoreError
 from dutyboard.store import quarantine as q
 from widgets.common import forms
+from widgets.common.desk import OnDesk
 from widgets.common.dialogs import Field, FormDialog, text_dialog
 
 if TYPE_CHECKING:
     from dutyboard.ingest.retry import Proposal
 
 PAGE = 100
-POLL_S = 2.0  # another process (the collector) may add or resolve rows meanwhile
 ORIGINAL_LINES = 60  # of a row's original text in the detail
 WRITE_ACTIONS = frozenset({"retry", "fix", "discard"})
 TIME_FIELDS = frozenset({"due_by", "next_action_at", "last_contacted"})
@@ -101,7 +99,7 @@ def row_prompt(row: Row, now: datetime) -> Text:
     return text
 
 
-class QuarantineScreen(Screen[None]):
+class QuarantineScreen(Screen[None], OnDesk):
     """The open quarantine, to act on. Push it with the desk's store and config."""
 
     DEFAULT_CSS = """
@@ -121,31 +119,17 @@ class QuarantineScreen(Screen[None]):
         Binding("m", "more", _("Older rows"), id="quarantine.more"),
     ]
 
-    def __init__(
-        self,
-        store: Store,
-        config: Config,
-        *,
-        role: str = "officer",
-        clock: Clock = utcnow,
-    ) -> None:
+    def __init__(self) -> None:
         super().__init__()
-        self.store = store
-        self.config = config
-        self.role = role
-        self.clock = clock
-        self.zone = ZoneInfo(config.timezone)
         self.rows: list[Row] = []
         self.cursor: q.Cursor | None = None
         self.include_resolved = False
         self.open_total = 0
         self.detail_id: int | None = None
-        self._version: int | None = None
-        self._poll: Timer | None = None
 
     @property
     def can_write(self) -> bool:
-        return self.role == "officer" and not self.store.readonly
+        return self.desk.can_write
 
     def compose(self) -> ComposeResult:
         yield Label(Text(_("Quarantine: loading…")), id="q-count")
@@ -158,7 +142,6 @@ class QuarantineScreen(Screen[None]):
         self.query_one("#q-detail-box").border_title = _("Detail")
         self.query_one("#q-list").focus()
         self.load(reset=True)
-        self._poll = self.set_interval(POLL_S, self._check_changes)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in WRITE_ACTIONS:
@@ -174,17 +157,13 @@ class QuarantineScreen(Screen[None]):
             self.store, include_resolved=self.include_resolved, after=after, limit=PAGE
         )
         total = q.open_count(self.store)
-        version = self.store.data_version()
         if get_current_worker().is_cancelled:
             return  # a newer load replaces this one
-        self.app.call_from_thread(self._show, page, total, reset, version, after)
+        self.app.call_from_thread(self._show, page, total, reset, after)
 
-    def _show(
-        self, page: q.Page, total: int, reset: bool, version: int, after: q.Cursor | None = None
-    ) -> None:
+    def _show(self, page: q.Page, total: int, reset: bool, after: q.Cursor | None = None) -> None:
         if not reset and after != self.cursor:
             return  # a page for a list that has moved on (or was appended already)
-        self._version = version
         listing = self.query_one("#q-list", OptionList)
         highlighted = listing.highlighted
         keep = None
@@ -193,7 +172,7 @@ class QuarantineScreen(Screen[None]):
         self.rows = page.rows if reset else self.rows + page.rows
         self.cursor = page.next
         self.open_total = total
-        now = self.clock()
+        now = self.desk.clock()
         if reset:
             listing.clear_options()
         listing.add_options([Option(row_prompt(r, now), id=str(r["id"])) for r in page.rows])
@@ -211,11 +190,9 @@ class QuarantineScreen(Screen[None]):
             shown += " · " + _("nothing waiting: every import went in or was resolved")
         self.query_one("#q-count", Label).update(Text(shown))
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="quarantine-poll")
-    def _check_changes(self) -> None:
-        version = self.store.data_version()
-        if self._version is not None and version != self._version:
-            self.app.call_from_thread(self.load, True)
+    def desk_changed(self) -> None:
+        """The one bus: a write here or elsewhere (the collector) may add or settle rows."""
+        self.load(True)
 
     def current(self) -> Row | None:
         highlighted = self.query_one("#q-list", OptionList).highlighted
@@ -245,7 +222,7 @@ class QuarantineScreen(Screen[None]):
     def _local(self, iso: object) -> str:
         if not iso:
             return "—"
-        return from_iso(str(iso)).astimezone(self.zone).strftime("%Y-%m-%d %H:%M")
+        return from_iso(str(iso)).astimezone(self.desk.zone).strftime("%Y-%m-%d %H:%M")
 
     def detail_text(self, row: Row, history: list[Row]) -> Text:
         """A row's detail; its original text as plain text (brackets stay brackets)."""
@@ -342,14 +319,14 @@ class QuarantineScreen(Screen[None]):
         from dutyboard.ingest.sources import load_sources
 
         try:
-            path = self.config.source_path
-            sources = load_sources(path, default_zone=self.config.timezone) if path else []
+            path = self.desk.config.source_path
+            sources = load_sources(path, default_zone=self.desk.config.timezone) if path else []
             done = retry(
                 self.store,
                 quarantine_id=quarantine_id,
                 sources=sources,
-                default_zone=self.config.timezone,
-                limits=reader_limits(self.config),
+                default_zone=self.desk.config.timezone,
+                limits=reader_limits(self.desk.config),
             )
         except (StoreError, ConfigError, OSError) as exc:  # one line, never markup
             self._failed(exc)
@@ -410,14 +387,14 @@ class QuarantineScreen(Screen[None]):
         from dutyboard.ingest.sources import load_sources
 
         try:
-            path = self.config.source_path
-            sources = load_sources(path, default_zone=self.config.timezone) if path else []
+            path = self.desk.config.source_path
+            sources = load_sources(path, default_zone=self.desk.config.timezone) if path else []
             proposal = proposed_fields(
                 self.store,
                 quarantine_id,
                 sources=sources,
-                default_zone=self.config.timezone,
-                limits=reader_limits(self.config),
+                default_zone=self.desk.config.timezone,
+                limits=reader_limits(self.desk.config),
             )
             row = q.get_row(self.store, quarantine_id)
         except (StoreError, ConfigError, OSError) as exc:
@@ -469,13 +446,11 @@ class QuarantineScreen(Screen[None]):
         )
 
     def _written(self, quarantine_id: int) -> None:
-        """After this session's write: the list, the detail and the dashboard's header."""
-        self.app.call_from_thread(self.load, True)
+        """After this session's write: the list (through the bus: :meth:`desk_changed`),
+        the detail and the dashboard's header."""
         if self.detail_id == quarantine_id:
             self.app.call_from_thread(self.show_detail, quarantine_id)
-        refresh = getattr(self.app, "changed_here", None)
-        if callable(refresh):
-            self.app.call_from_thread(refresh)
+        self.desk.changed()
 
     # -- the fix form ------------------------------------------------------------------
 
@@ -484,7 +459,7 @@ class QuarantineScreen(Screen[None]):
             return ""
         if name in TIME_FIELDS and isinstance(value, str):
             try:
-                return from_iso(value).astimezone(self.zone).strftime("%Y-%m-%d %H:%M")
+                return from_iso(value).astimezone(self.desk.zone).strftime("%Y-%m-%d %H:%M")
             except ValueError:
                 return clean_line(value, 200)
         if isinstance(value, float) and value.is_integer():
@@ -493,7 +468,7 @@ class QuarantineScreen(Screen[None]):
 
     def form_fields(self, kind: str, proposed: dict[str, Any]) -> list[Field]:
         """The record's fields for its kind, filled with what the row could be read as."""
-        zone = self.config.timezone
+        zone = self.desk.config.timezone
         specs: list[Field]
         if kind == "leads":
             specs = [

@@ -49,9 +49,9 @@ class RequestsPanel(TablePanel):
     )
 
     def cells(self, row: Row) -> Sequence[Text]:
-        now = self.dutyboard.clock()
+        now = self.desk.clock()
         priority = str(row["priority"])
-        stale = is_stale(row, now, self.dutyboard.config.stale_after_hours)
+        stale = is_stale(row, now, self.desk.config.stale_after_hours)
         cells = (
             Text(priority_label(priority), style=PRIORITY_STYLE.get(priority, "")),
             due_text(row["due_by"], now) if row["status"] in OPEN else Text(""),
@@ -129,7 +129,7 @@ class RequestsPanel(TablePanel):
         )
 
     def form_fields(self) -> list[Field]:
-        zone = self.dutyboard.config.timezone
+        zone = self.desk.config.timezone
         return [
             Field("org", _("Requesting unit"), required=True, placeholder=_("Jilin University")),
             Field("item", _("Item"), required=True, placeholder=_("KN95 masks")),

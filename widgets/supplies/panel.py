@@ -11,9 +11,9 @@ leader has no ``r``/``d``/``F`` at all. Data is read in a thread worker and rend
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import date
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 from rich.cells import cell_len, set_cell_size
 from rich.text import Text
@@ -24,9 +24,7 @@ from textual.containers import Vertical
 from textual.widget import Widget
 from textual.widgets import Sparkline, Static
 
-from dutyboard import files
 from dutyboard.domain import values
-from dutyboard.domain.status import IllegalTransition
 from dutyboard.domain.supplies import (
     RECEIVED_KINDS,
     SuppliesConfigError,
@@ -39,14 +37,12 @@ from dutyboard.domain.supplies import (
     unit_label,
 )
 from dutyboard.i18n import _
-from dutyboard.store import StoreError, ValidationError
+from dutyboard.store import ValidationError
 from dutyboard.store import supplies as ledger
 from widgets.common import forms
 from widgets.common.dialogs import Field, FormDialog
-from widgets.supplies.export_dialog import export_panel_view
-
-if TYPE_CHECKING:
-    from dutyboard.app import DutyboardApp
+from widgets.common.export_dialog import export_panel_view
+from widgets.common.writes import StoreWriter
 
 DAYS = 14
 
@@ -73,7 +69,7 @@ def _currency(text: str) -> str:
     return values.parse_currency(text)
 
 
-class SuppliesPanel(Vertical, can_focus=True):
+class SuppliesPanel(Vertical, StoreWriter, can_focus=True):
     DEFAULT_CSS = """
     SuppliesPanel {
         border: round $panel-lighten-2;
@@ -111,10 +107,6 @@ class SuppliesPanel(Vertical, can_focus=True):
         self._catalog: SupplyCatalog | None = None
         self._day: date | None = None  # the desk's date the tallies were read on
 
-    @property
-    def dutyboard(self) -> DutyboardApp:
-        return self.app  # type: ignore[return-value]
-
     def compose(self) -> ComposeResult:
         yield Static(Text(_("loading…"), style="dim"), id="supplies-tallies")
         yield Static("", id="label-requests", classes="supplies--label")
@@ -134,11 +126,9 @@ class SuppliesPanel(Vertical, can_focus=True):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in self.WRITE_ACTIONS:
-            app: Any = self.app
-            return getattr(app, "role", "leader") == "officer" and not app.store.readonly
+            return self.desk.can_write
         if action == "export":  # writes a file: absent in a leader's session
-            app = self.app
-            return getattr(app, "role", "leader") == "officer" and files.writes_forbidden() is None
+            return self.desk.can_write_files
         return True
 
     # -- reading ----------------------------------------------------------------------
@@ -146,7 +136,7 @@ class SuppliesPanel(Vertical, can_focus=True):
     def catalog(self) -> SupplyCatalog:
         """The unit table and categories from the config file (read once, off the loop)."""
         if self._catalog is None:
-            path = getattr(self.dutyboard.config, "source_path", None)
+            path = self.desk.config.source_path
             try:
                 self._catalog = load_catalog(path) if path else SupplyCatalog()
             except SuppliesConfigError as exc:
@@ -159,18 +149,18 @@ class SuppliesPanel(Vertical, can_focus=True):
     @work(thread=True, exclusive=True, exit_on_error=False, group="supplies-load")
     def reload(self) -> None:
         """Re-read the tallies (the app calls this on every change to the database)."""
-        app = self.dutyboard
-        now = app.clock()
+        desk = self.desk
+        now = desk.clock()
         snapshot = ledger.supplies_snapshot(
-            app.store, now, app.zone, days=DAYS, catalog=self.catalog()
+            desk.store, now, desk.zone, days=DAYS, catalog=self.catalog()
         )
-        self.app.call_from_thread(self._show, snapshot, now.astimezone(app.zone).date())
+        self.app.call_from_thread(self._show, snapshot, now.astimezone(desk.zone).date())
 
     def refresh_times(self) -> None:
         """A new minute. Nothing here reads the clock but "today" and the 14 days of the
         series: those are re-read once the desk's date has moved on."""
-        app = self.dutyboard
-        if self._day is not None and app.clock().astimezone(app.zone).date() != self._day:
+        desk = self.desk
+        if self._day is not None and desk.clock().astimezone(desk.zone).date() != self._day:
             self.reload()
 
     def _show(self, snapshot: ledger.SuppliesSnapshot, day: date | None = None) -> None:
@@ -196,22 +186,8 @@ class SuppliesPanel(Vertical, can_focus=True):
 
     # -- writing ----------------------------------------------------------------------
 
-    @work(thread=True, exit_on_error=False, group="supplies-write")
-    def write(self, change: Callable[[], str]) -> None:
-        """Run one ledger write off the event loop; errors become one clear notice."""
-        try:
-            done = change()
-        except (StoreError, IllegalTransition) as exc:
-            self.app.call_from_thread(
-                self.notify, str(exc), severity="error", timeout=8, markup=False
-            )
-            return
-        self.app.call_from_thread(self.notify, done, timeout=4, markup=False)
-        refresh = getattr(self.app, "refresh_panels", None)
-        self.app.call_from_thread(refresh if callable(refresh) else self.reload)
-
     def _when(self) -> Field:
-        zone = self.dutyboard.config.timezone
+        zone = self.desk.config.timezone
         return Field(
             "at",
             _("When ({zone}); empty: now").format(zone=zone),
@@ -246,7 +222,7 @@ class SuppliesPanel(Vertical, can_focus=True):
         self.app.push_screen(FormDialog(_("Goods received"), fields), done)
 
     def _receive(self, v: dict[str, Any]) -> str:
-        store = self.dutyboard.store
+        store = self.store
         if v.get("lead_id"):
             receipt = ledger.receive_lead(
                 store,
@@ -306,7 +282,7 @@ class SuppliesPanel(Vertical, can_focus=True):
         self.app.push_screen(FormDialog(_("Goods distributed"), fields), done)
 
     def _distribute(self, v: dict[str, Any]) -> str:
-        store = self.dutyboard.store
+        store = self.store
         if v.get("request_id"):
             result = ledger.fulfil_request(
                 store,
@@ -355,7 +331,7 @@ class SuppliesPanel(Vertical, can_focus=True):
 
     def _funds(self, v: dict[str, Any]) -> str:
         entry = ledger.record_funds(
-            self.dutyboard.store,
+            self.store,
             v["amount"],
             v["currency"],
             v.get("counterparty"),

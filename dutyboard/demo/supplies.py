@@ -24,12 +24,12 @@ from collections.abc import Callable
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from dutyboard.demo.shifts import OFFICERS
 from dutyboard.domain.clock import from_iso, to_iso
 from dutyboard.store import Store
 from dutyboard.store import supplies as ledger
 
 DESK_ZONE = ZoneInfo("Asia/Shanghai")
-OFFICERS = ("Zhang Wei", "Li Na", "Wang Fang")
 
 # (hours before now, item, quantity, unit, kind, from, amount, currency)
 RECEIPTS: list[tuple[float, str, int, str, str, str, float | None, str | None]] = [
@@ -156,14 +156,7 @@ def add_demo_supplies(store: Store, now: datetime, rng: random.Random) -> int:
 
 
 def _lead_receipts(store: Store, at: Callable[[datetime], str]) -> int:
-    with store._lock:
-        leads = [
-            dict(r)
-            for r in store.conn.execute(
-                "SELECT id, supplier, item, quantity, unit, unit_price, currency, updated_at "
-                "FROM leads WHERE status = 'received' AND quantity > 0 ORDER BY id"
-            )
-        ]
+    leads = ledger.received_leads(store)
     for lead in leads:
         amount = None
         if lead["unit_price"] is not None and lead["currency"]:
@@ -184,15 +177,7 @@ def _lead_receipts(store: Store, at: Callable[[datetime], str]) -> int:
 
 
 def _request_deliveries(store: Store, rng: random.Random, at: Callable[[datetime], str]) -> int:
-    with store._lock:
-        requests = [
-            dict(r)
-            for r in store.conn.execute(
-                "SELECT id, org, item, quantity, unit, status, updated_at FROM requests "
-                "WHERE status IN ('fulfilled', 'partially_fulfilled') "
-                "AND quantity > 0 ORDER BY id"
-            )
-        ]
+    requests = ledger.fulfilled_requests(store)
     count = 0
     for request in requests:
         quantity = request["quantity"]

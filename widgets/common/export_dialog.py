@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -29,8 +29,8 @@ from textual.widgets import Input, Label, Static
 
 from dutyboard import files
 from dutyboard.i18n import _
-from dutyboard.paths import default_export_dir
 from dutyboard.store import views as v
+from widgets.common.desk import desk_of
 from widgets.common.dialogs import DIALOG_CSS, ConfirmDialog
 
 
@@ -121,26 +121,18 @@ def default_export_path(table: str, now: datetime, folder: Path) -> Path:
     return folder / f"{table}-{now:%Y%m%d-%H%M}.csv"
 
 
-def desk_files(app: Any) -> list[Path]:
-    """The database (with -wal/-shm) and config of the running dashboard."""
-    config = getattr(app, "config", None)
-    store = getattr(app, "store", None)
-    return files.desk_files(getattr(store, "path", None), getattr(config, "source_path", None))
-
-
 def export_panel_view(panel: Widget, spec: v.ViewSpec | None, *, table: str | None = None) -> None:
     """Ask where, then export ``spec`` (a panel's view) — or, with ``spec=None`` and
     ``table="supplies"``, the whole supplies ledger — off the event loop."""
     from dutyboard.reports import export
 
-    app: Any = panel.app
+    app, desk = panel.app, desk_of(panel)
     refused = files.writes_forbidden()
     if refused is not None:  # a leader's session: the key is absent, this is the backstop
         app.notify(refused, severity="warning", timeout=5, markup=False)
         return
     name = spec.table if spec is not None else (table or "supplies")
-    zone = getattr(app, "zone", None)
-    now = app.clock() if hasattr(app, "clock") else datetime.now()
+    zone, now = desk.zone, desk.clock()
     title = _("Export {what} ({n})").format(
         what=_(name), n=_("current view") if spec is not None else _("all")
     )
@@ -150,11 +142,11 @@ def export_panel_view(panel: Widget, spec: v.ViewSpec | None, *, table: str | No
             try:
                 if spec is not None:
                     count = export.export_view(
-                        app.store, spec, choice.path, choice.fmt, zone=zone, replace=choice.replace
+                        desk.store, spec, choice.path, choice.fmt, zone=zone, replace=choice.replace
                     )
                 else:
                     count = export.export_supplies(
-                        app.store, choice.path, choice.fmt, zone=zone, replace=choice.replace
+                        desk.store, choice.path, choice.fmt, zone=zone, replace=choice.replace
                     )
             except Exception as exc:  # a full disk, a permission: one clear notice
                 app.call_from_thread(
@@ -178,10 +170,13 @@ def export_panel_view(panel: Widget, spec: v.ViewSpec | None, *, table: str | No
         if choice is not None:
             panel.run_worker(write(choice), thread=True, exit_on_error=False, group="export")
 
-    folder = getattr(getattr(app, "config", None), "export_dir", None) or default_export_dir()
+    folder = desk.config.export_dir
     app.push_screen(
         ExportDialog(
-            title, default_export_path(name, now.astimezone(zone), folder), folder, desk_files(app)
+            title,
+            default_export_path(name, now.astimezone(zone), folder),
+            folder,
+            files.desk_files(desk.store.path, desk.config.source_path),
         ),
         chosen,
     )

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
+from textual.app import App
 from textual.pilot import Pilot
 from textual.worker import WorkerCancelled
 
@@ -34,7 +36,7 @@ def loaded(panel: TablePanel) -> range:
     return range(table.first_visible, min(table.total, table.first_visible + table.body_height))
 
 
-async def settle(app: DutyboardApp, pilot: Pilot[None]) -> None:
+async def settle(app: App[Any], pilot: Pilot[None]) -> None:
     """Wait until no worker runs (a superseded exclusive worker is cancelled: fine)."""
     for _ in range(50):
         try:

@@ -10,9 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from textual.app import App, ComposeResult
-from textual.pilot import Pilot
 from textual.widgets import Footer, Input, OptionList
-from textual.worker import WorkerCancelled
 
 from dutyboard.config import Config
 from dutyboard.desk import Desk
@@ -22,6 +20,7 @@ from dutyboard.store import Store
 from dutyboard.store import arrivals as arr
 from dutyboard.store import rollcall as rc
 from tests.conftest import FakeClock
+from tests.widgets.pilot import settle
 from widgets.arrivals.detail import ArrivalDetail, UnitHistoryScreen
 from widgets.arrivals.panel import ArrivalsPanel, reminder_text
 from widgets.common.desk import DeskChanged, connect_bus
@@ -83,17 +82,6 @@ def make_desk(db_path: Path) -> tuple[Store, FakeClock]:
     )
     rc.sync_units(store, [UnitSpec("Jilin University", parse_rule("daily by 17:00"), "school")])
     return store, clock
-
-
-async def settle(app: App[None], pilot: Pilot[None]) -> None:
-    for _ in range(50):
-        try:
-            await app.workers.wait_for_complete()
-        except WorkerCancelled:
-            continue
-        await pilot.pause()
-        if not any(w.is_running for w in app.workers):
-            return
 
 
 def cells(panel: ArrivalsPanel, table: str, index: int = 0) -> dict[str, str]:

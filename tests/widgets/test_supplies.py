@@ -12,9 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from rich.cells import cell_len
 from textual.app import App, ComposeResult
-from textual.pilot import Pilot
 from textual.widgets import Footer, Input, Sparkline
-from textual.worker import WorkerCancelled
 
 from dutyboard import i18n
 from dutyboard.config import Config
@@ -24,6 +22,7 @@ from dutyboard.locale import zh_CN_supplies
 from dutyboard.store import Store
 from dutyboard.store import supplies as ledger
 from tests.conftest import FIXED_NOW, FakeClock
+from tests.widgets.pilot import settle
 from widgets.common.desk import DeskChanged, connect_bus
 from widgets.common.dialogs import FormDialog
 from widgets.common.export_dialog import ExportDialog
@@ -52,17 +51,6 @@ class SuppliesApp(App[None]):
 
     def on_desk_changed(self, message: DeskChanged) -> None:  # the dashboard's bus
         self.query_one(SuppliesPanel).reload()
-
-
-async def settle(app: App[None], pilot: Pilot[None]) -> None:
-    for _ in range(50):
-        try:
-            await app.workers.wait_for_complete()
-        except WorkerCancelled:
-            continue
-        await pilot.pause()
-        if not any(w.is_running for w in app.workers):
-            return
 
 
 @pytest.fixture(scope="module")

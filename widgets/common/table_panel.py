@@ -22,7 +22,8 @@ from dutyboard.i18n import _
 from dutyboard.store import Row
 from dutyboard.store import views as v
 from widgets.common.detail import DetailScreen
-from widgets.common.dialogs import Field, FormDialog, text_dialog
+from widgets.common.dialogs import ChoiceDialog, Field, FormDialog, text_dialog
+from widgets.common.fmt import status_label
 from widgets.common.virtual_table import ColumnSpec, VirtualTable
 from widgets.common.writes import StoreWriter
 
@@ -249,6 +250,30 @@ class TablePanel(StoreWriter, Vertical):
         from widgets.common.export_dialog import export_panel_view
 
         export_panel_view(self, self.table.spec)
+
+    def ask_status(
+        self,
+        title: str,
+        targets: Sequence[str],
+        chosen: Callable[[str], None],
+        *,
+        none_legal: str,
+        hint: str = "",
+    ) -> None:
+        """The status picker of every panel: the legal ``targets`` (from the domain's
+        status machine), or ``none_legal`` as a warning when there are none."""
+        if not targets:
+            self.notify(none_legal, severity="warning", markup=False)
+            return
+
+        def picked(target: str | None) -> None:
+            if target is not None:
+                chosen(target)
+
+        self.app.push_screen(
+            ChoiceDialog(title, [(str(t), status_label(str(t))) for t in targets], hint=hint),
+            picked,
+        )
 
     def action_detail(self) -> None:
         record_id = self.selected_id()

@@ -87,20 +87,8 @@ class LeadsPanel(TablePanel):
         row = self.table.cursor_row
         if row is None:
             return
-        targets = lead_targets(row["status"])
-        if not targets:
-            self.notify(
-                _("lead #{id} is {status}: a final stage").format(
-                    id=row["id"], status=status_label(row["status"])
-                ),
-                severity="warning",
-                markup=False,
-            )
-            return
 
-        def chosen(target: str | None) -> None:
-            if target is None:
-                return
+        def chosen(target: str) -> None:
             if target == LeadStatus.DROPPED:
                 self._ask_reason(_("Why drop lead #{id}?").format(id=row["id"]), [row])
             elif target == LeadStatus.RECEIVED:
@@ -108,14 +96,14 @@ class LeadsPanel(TablePanel):
             else:
                 self._set(row, target, None)
 
-        self.app.push_screen(
-            ChoiceDialog(
-                _("Lead #{id} is {status}; move to").format(
-                    id=row["id"], status=status_label(row["status"])
-                ),
-                [(t.value, status_label(t.value)) for t in targets],
-            ),
+        status = status_label(row["status"])
+        self.ask_status(
+            _("Lead #{id} is {status}; move to").format(id=row["id"], status=status),
+            lead_targets(row["status"]),
             chosen,
+            none_legal=_("lead #{id} is {status}: a final stage").format(
+                id=row["id"], status=status
+            ),
         )
 
     def _ask_reason(self, title: str, rows: list[Row]) -> None:
@@ -209,29 +197,19 @@ class LeadsPanel(TablePanel):
             legal = set(lead_targets(row["status"]))
             common = legal if common is None else common & legal
         targets = [s for s in LeadStatus if common and s in common]
-        if not targets:
-            self.notify(
-                _("no stage is legal for all {n} picked leads").format(n=len(rows)),
-                severity="warning",
-                markup=False,
-            )
-            return
 
-        def chosen(target: str | None) -> None:
-            if target is None:
-                return
+        def chosen(target: str) -> None:
             if target == LeadStatus.DROPPED:
                 self._ask_reason(_("Why drop {n} leads?").format(n=len(rows)), rows)
             else:
                 self.move_many(rows, target, None)
 
-        self.app.push_screen(
-            ChoiceDialog(
-                _("Move {n} picked leads to").format(n=len(rows)),
-                [(t.value, status_label(t.value)) for t in targets],
-                hint=_("received books each lead's own quantity · esc cancel"),
-            ),
+        self.ask_status(
+            _("Move {n} picked leads to").format(n=len(rows)),
+            targets,
             chosen,
+            none_legal=_("no stage is legal for all {n} picked leads").format(n=len(rows)),
+            hint=_("received books each lead's own quantity · esc cancel"),
         )
 
     @work(thread=True, exit_on_error=False, group="write")

@@ -15,7 +15,7 @@ from dutyboard.i18n import _
 from dutyboard.store import Row
 from widgets.common import forms
 from widgets.common.columns import ColumnSpec, words_width
-from widgets.common.dialogs import ChoiceDialog, Field, text_dialog
+from widgets.common.dialogs import Field, text_dialog
 from widgets.common.fmt import (
     PRIORITY_STYLE,
     ago,
@@ -78,20 +78,8 @@ class RequestsPanel(TablePanel):
         row = self.table.cursor_row
         if row is None:
             return
-        targets = request_targets(row["status"])
-        if not targets:
-            self.notify(
-                _("#{id} is {status}: a final state").format(
-                    id=row["id"], status=status_label(row["status"])
-                ),
-                severity="warning",
-                markup=False,
-            )
-            return
 
-        def chosen(target: str | None) -> None:
-            if target is None:
-                return
+        def chosen(target: str) -> None:
             if RequestStatus(target) in REASON_REQUIRED:
 
                 def reason_given(values: dict[str, object] | None) -> None:
@@ -110,14 +98,12 @@ class RequestsPanel(TablePanel):
             else:
                 self._set(row, target, None)
 
-        self.app.push_screen(
-            ChoiceDialog(
-                _("Request #{id} is {status}; move to").format(
-                    id=row["id"], status=status_label(row["status"])
-                ),
-                [(t.value, status_label(t.value)) for t in targets],
-            ),
+        status = status_label(row["status"])
+        self.ask_status(
+            _("Request #{id} is {status}; move to").format(id=row["id"], status=status),
+            request_targets(row["status"]),
             chosen,
+            none_legal=_("#{id} is {status}: a final state").format(id=row["id"], status=status),
         )
 
     def _set(self, row: Row, target: str, reason: str | None) -> None:

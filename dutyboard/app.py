@@ -304,7 +304,8 @@ class DutyboardApp(App[None]):
         if refused is not None:
             self.notify(refused, severity="warning", markup=False)
             return None
-        return deliver(*args, **kwargs)
+        delivered: str | None = deliver(*args, **kwargs)
+        return delivered
 
     def _run_binding(self, node: DOMNode, action: str) -> None:
         self.run_worker(self.run_action(action, node), exit_on_error=False)

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from datetime import timedelta
 from pathlib import Path
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -255,7 +256,9 @@ def test_import_shipments_csv_and_xlsx(
     row = arr.by_external_id(
         store,
         "sea-freight",
-        store._one("SELECT external_id FROM arrivals WHERE id = 4")["external_id"],
+        cast(dict[str, Any], store._one("SELECT external_id FROM arrivals WHERE id = 4"))[
+            "external_id"
+        ],
     )
     bad = store._one("SELECT source, reason FROM quarantine")
     store.close()

@@ -227,7 +227,7 @@ async def test_leader_dashboard_has_no_way_to_write_a_file(desk: Path, tmp_path:
         assert "Screenshot" not in titles and "Quit" in titles
         with pytest.raises(files.WriteRefused):
             app.save_screenshot(path=str(tmp_path))
-        assert app.deliver_text(iter(["x"]), save_directory=tmp_path) is None  # type: ignore[arg-type]
+        assert app.deliver_text(iter(["x"]), save_directory=tmp_path) is None
         app.action_screenshot(path=str(tmp_path))
         await settle(app, pilot)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["desk.db", "desk.db-shm", "desk.db-wal"]

@@ -26,7 +26,8 @@ import pytest
 
 from dutyboard.demo import build_demo
 from dutyboard.store import Store, StoreError
-from dutyboard.store.connection import APPLICATION_ID, connect, sqlite_uri
+from dutyboard.store.connection import connect, sqlite_uri
+from dutyboard.store.engine import APPLICATION_ID
 from tests.conftest import FIXED_NOW, REPO
 from tests.reliability.conftest import child_env, cli
 

@@ -20,7 +20,8 @@ from dutyboard.config import reader_limits
 from dutyboard.ingest.sources import load_sources
 
 if TYPE_CHECKING:
-    from dutyboard.ingest.collector import Collector, CollectReport
+    from dutyboard.ingest.collector import Collector
+    from dutyboard.ingest.jobs import CollectReport
 
 
 # A day: a lease is renewed while the collector runs; a longer one only keeps a dead

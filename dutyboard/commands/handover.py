@@ -44,7 +44,7 @@ def register(sub: Subparsers) -> None:
     actions = parser.add_subparsers(dest="handover_action", metavar="ACTION", required=True)
 
     def add(name: str, text: str) -> argparse.ArgumentParser:
-        action = actions.add_parser(name, help=text, description=text)
+        action: argparse.ArgumentParser = actions.add_parser(name, help=text, description=text)
         common_options(action)
         action.set_defaults(func=run)
         return action

@@ -23,11 +23,12 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from dutyboard.domain.text import clean_text
+from dutyboard.store.base import ENTITY
 from dutyboard.store.errors import StaleEdit, StoreError
 from dutyboard.store.jsontext import canonical_bytes
 from dutyboard.store.quarantine import ENTITY as QUARANTINE_ENTITY
 from dutyboard.store.quarantine import MAX_REASON_CHARS, clear_if_resolved
-from dutyboard.store.store import ENTITY, Store, _table
+from dutyboard.store.store import Store, _table
 
 # Records that look alike across sources: (organisation column, time column).
 DUPLICATE_KEYS = {"requests": ("org", "received_at"), "leads": ("supplier", "created_at")}

@@ -58,7 +58,7 @@ def _same_text(value: Any) -> bool:
         return True
     if kind is float:
         # orjson writes small floats without an exponent; NaN and infinities as null.
-        return value == 0 or 1e-4 <= abs(value) <= 1.7976931348623157e308
+        return bool(value == 0 or 1e-4 <= abs(value) <= 1.7976931348623157e308)
     if kind is dict:
         items = value.values()
     elif kind is list or kind is tuple:

@@ -33,8 +33,8 @@ from pathlib import PurePosixPath
 from typing import Any, NamedTuple
 
 from dutyboard.domain.text import clean_text
+from dutyboard.store.base import ENTITY as RECORD_ENTITY
 from dutyboard.store.errors import NotFound, StaleEdit, ValidationError
-from dutyboard.store.store import ENTITY as RECORD_ENTITY
 from dutyboard.store.store import Row, Store
 
 STATES = ("open", "retried", "fixed", "discarded")

@@ -358,7 +358,7 @@ async def test_once_and_a_crash_between_commit_and_move(
     def power_cut(*args: Any, **kwargs: Any) -> None:
         raise PowerCut  # as if the process died right after the commit
 
-    monkeypatch.setattr(folder_watch.os, "replace", power_cut)
+    monkeypatch.setattr("dutyboard.ingest.folder_watch.os.replace", power_cut)
     with pytest.raises(PowerCut):
         await Collector(db_path, [source], holder="test:1").run(once=True)
     assert inbox_names(inbox) == ["a.csv"]  # still in the inbox

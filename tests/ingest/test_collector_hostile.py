@@ -21,7 +21,8 @@ import pytest
 
 from dutyboard.config import ConfigError
 from dutyboard.ingest import folder_watch
-from dutyboard.ingest.collector import Collector, CollectReport
+from dutyboard.ingest.collector import Collector
+from dutyboard.ingest.jobs import CollectReport
 from dutyboard.ingest.sources import parse_sources
 from dutyboard.store import Store
 from tests.conftest import INTEROP

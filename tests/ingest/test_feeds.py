@@ -16,7 +16,8 @@ from typing import Any
 
 import pytest
 
-from dutyboard.ingest.collector import Collector, CollectReport
+from dutyboard.ingest.collector import Collector
+from dutyboard.ingest.jobs import CollectReport
 from dutyboard.ingest.sources import SourceConfig
 from dutyboard.store import Store
 from tests.conftest import INTEROP, FakeClock

@@ -7,6 +7,7 @@ import csv
 import io
 import json
 from datetime import datetime
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -35,7 +36,7 @@ KE893,,,Korea,Seoul,,,,,
 """
 
 
-def shipments(store: Store) -> list[dict[str, object]]:
+def shipments(store: Store) -> list[dict[str, Any]]:
     return store._all("SELECT * FROM arrivals WHERE kind = 'shipment' ORDER BY id")
 
 

@@ -28,7 +28,9 @@ KOBO_MAPPING = {
 }
 
 
-def rows(store: Store, table: str, where: str = "1", params: tuple[Any, ...] = ()) -> list[dict]:
+def rows(
+    store: Store, table: str, where: str = "1", params: tuple[Any, ...] = ()
+) -> list[dict[str, Any]]:
     sql = f"SELECT * FROM {table} WHERE {where} ORDER BY id"
     return [dict(row) for row in store.conn.execute(sql, params)]
 
@@ -90,7 +92,7 @@ def test_gbk_csv_with_chinese_headers_lands_field_by_field(store: Store, tmp_pat
     assert json.loads(creates[0]["after"])["item"] == "N95口罩"
 
 
-def _fields(row: dict) -> dict[str, object]:
+def _fields(row: dict[str, Any]) -> dict[str, object]:
     names = ("org", "requester", "phone", "item", "quantity", "unit", "priority", "due_by")
     return {name: row[name] for name in (*names, "notes") if row[name] is not None}
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 from datetime import datetime
+from typing import Any, cast
 
 import pytest
 from openpyxl import Workbook
@@ -24,7 +25,7 @@ Nobody Time,CA 1,Japan,Tokyo,soon,长春,,,
 """
 
 
-def travellers(store: Store) -> list[dict[str, object]]:
+def travellers(store: Store) -> list[dict[str, Any]]:
     return store._all("SELECT * FROM arrivals WHERE kind = 'traveller' ORDER BY id")
 
 
@@ -59,7 +60,9 @@ def test_the_same_file_twice_adds_nothing(store: Store) -> None:
     assert travellers(store) == rows
     assert store._one("SELECT count(*) AS n FROM events") == events
     assert store._one("SELECT count(*) AS n FROM quarantine") == {"n": 1}  # not twice
-    assert store._one("SELECT reason FROM quarantine")["reason"].startswith("arrival time 'soon'")
+    assert cast(dict[str, Any], store._one("SELECT reason FROM quarantine"))["reason"].startswith(
+        "arrival time 'soon'"
+    )
 
 
 def test_a_changed_eta_updates_the_traveller_and_logs_the_old_one(store: Store) -> None:
@@ -86,7 +89,7 @@ def test_an_officer_s_state_is_not_undone_by_a_reimport(store: Store) -> None:
 
 
 def test_json_export_with_its_own_ids(store: Store) -> None:
-    document = {
+    document: dict[str, Any] = {
         "count": 2,
         "results": [
             {

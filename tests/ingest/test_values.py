@@ -293,6 +293,8 @@ def test_parse_contact_kind() -> None:
         ("USD 1.5k FOB", (1_500, "USD", "FOB")),
     ],
 )
-def test_amounts_take_the_multipliers_quantities_take(text: str, expected: tuple) -> None:
+def test_amounts_take_the_multipliers_quantities_take(
+    text: str, expected: tuple[object, ...]
+) -> None:
     """`supplies funds 15万 CNY` (night, should-work): 万 was 'not a currency I know'."""
     assert split_price(text) == expected

@@ -38,7 +38,7 @@ from dutyboard.store import Store
 from tests.reliability.conftest import scaled
 
 
-def fuzz(examples: int) -> Any:
+def fuzz(examples: int) -> settings:
     return settings(
         max_examples=scaled(examples, examples * 5),
         deadline=None,

@@ -5,6 +5,7 @@ fields), in every order the panel offers."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -14,7 +15,7 @@ from dutyboard.store import Store
 from dutyboard.store import views as v
 from tests.conftest import FIXED_NOW
 
-CONTACTS = [
+CONTACTS: list[dict[str, Any]] = [
     {
         "name": "Nimal Perera",
         "tz": "Asia/Colombo",

@@ -12,7 +12,7 @@ import pytest
 
 from dutyboard.demo import build_demo
 from dutyboard.domain.contact_groups import ContactProfile, rank_profiles
-from dutyboard.store import Store
+from dutyboard.store import Row, Store
 from dutyboard.store import views as v
 from tests.conftest import FIXED_NOW
 from tests.store.query_plans import plans
@@ -66,14 +66,14 @@ def test_walks_give_the_one_sort_order(
     expected = sorted_at_once(store, spec)
     assert len(expected) > PAGE
 
-    forward: list[v.Row] = []
+    forward: list[Row] = []
     key = None
     while page := v.page(store, spec, key, PAGE):
         forward += page
         key = v.key_of(spec, page[-1])
     assert [r["id"] for r in forward] == expected
 
-    backward: list[v.Row] = []
+    backward: list[Row] = []
     key = None
     while page := v.page(store, spec, key, PAGE, backward=True):
         backward = page + backward

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -170,7 +170,7 @@ def test_a_signed_handover_cannot_be_changed(
     before_row = ho.get_handover(store, handover_id)
     before_items = store.handover_items(handover_id)
     before_events = count_events(store)
-    attempts = [
+    attempts: list[Callable[[], object]] = [
         lambda: ho.set_notes(store, handover_id, "rewritten"),
         lambda: ho.add_item(store, handover_id, "request", desk["done"]),
         lambda: ho.add_item(store, handover_id, "note", summary="one more thing"),

@@ -7,7 +7,9 @@ domain without a new migration would make every page sort the whole table again.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
+from typing import cast
 
 import pytest
 from sqlite_utils import Database
@@ -39,12 +41,15 @@ def test_default_view_pages_come_from_the_partial_index(
                 plan
                 for _, plan in plans(
                     store,
-                    lambda view=view: (
-                        v.page(store, view, None, 50),
-                        v.page(store, view, key, 50),
-                        v.page(store, view, key, 50, backward=True),
-                        v.position(store, view, key),
-                        v.anchors(store, view, 500),
+                    cast(
+                        Callable[[], object],
+                        lambda view=view: (
+                            v.page(store, view, None, 50),
+                            v.page(store, view, key, 50),
+                            v.page(store, view, key, 50, backward=True),
+                            v.position(store, view, key),
+                            v.anchors(store, view, 500),
+                        ),
                     ),
                 )
             ]

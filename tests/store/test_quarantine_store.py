@@ -19,7 +19,7 @@ from dutyboard.ingest.store_sink import IngestSummary, ingest_bytes, record_unre
 from dutyboard.store import NotFound, StaleEdit, Store, ValidationError
 from dutyboard.store import quarantine as q
 from dutyboard.store.attention import attention
-from dutyboard.store.connection import APPLICATION_ID
+from dutyboard.store.engine import APPLICATION_ID
 from dutyboard.store.schema import migrations
 from dutyboard.store.sources import record_health, register_sources
 from tests.conftest import FIXED_NOW, INTEROP, FakeClock

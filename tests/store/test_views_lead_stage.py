@@ -7,14 +7,16 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import cast
 
 import pytest
 
 from dutyboard.domain.status import OPEN_LEAD_STATUSES, LeadStatus, lead_stage_index
 from dutyboard.store import Store
 from dutyboard.store import views as v
-from dutyboard.store.schema import LEAD_STAGE_ORDER_SQL
+from dutyboard.store.sqltext import LEAD_STAGE_ORDER_SQL
 from tests.store.query_plans import plans
 
 PIPELINE = [
@@ -114,10 +116,13 @@ def test_stage_pages_read_the_stage_index_in_order(leads: Store, open_only: bool
     for view in (spec, spec.with_(descending=True), spec.with_(text="masks")):
         steps = plans(
             leads,
-            lambda view=view: (
-                v.page(leads, view, None, 50),
-                v.page(leads, view, key, 50),
-                v.page(leads, view, key, 50, backward=True),
+            cast(
+                Callable[[], object],
+                lambda view=view: (
+                    v.page(leads, view, None, 50),
+                    v.page(leads, view, key, 50),
+                    v.page(leads, view, key, 50, backward=True),
+                ),
             ),
         )
         assert len(steps) == 3

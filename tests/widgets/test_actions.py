@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import cast
 
 import pytest
 from textual.widgets import Input, OptionList
@@ -114,7 +115,7 @@ async def test_esc_on_a_form_with_typed_text_asks_before_dropping_it(app: Dutybo
         assert isinstance(app.screen, ConfirmDialog)  # before: the form closed, text gone
         await pilot.press("n")
         await settle(app, pilot)
-        assert app.screen is form
+        assert cast(object, app.screen) is form
         assert form.query_one("#field-org", Input).value == "Jilin 12"
         await pilot.press("escape", "y")
         await settle(app, pilot)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 from pathlib import Path
+from typing import Any, cast
 
 import pytest
 from textual.widgets import Input, OptionList
@@ -16,7 +17,8 @@ from dutyboard.domain.clock import to_iso
 from dutyboard.store import Store
 from dutyboard.store import arrivals as arr
 from tests.conftest import FakeClock
-from tests.widgets.test_arrivals import PanelApp, cells, make_desk, settle
+from tests.widgets.pilot import settle
+from tests.widgets.test_arrivals import PanelApp, cells, make_desk
 from widgets.arrivals.form import ArrivalForm
 from widgets.arrivals.panel import ArrivalsPanel
 from widgets.common.dialogs import ChoiceDialog
@@ -32,7 +34,7 @@ def fill(form: ArrivalForm, **values: str) -> None:
         form.query_one(f"#field-{name}", Input).value = value
 
 
-def arrivals(store: Store) -> list[dict[str, object]]:
+def arrivals(store: Store) -> list[dict[str, Any]]:
     return store._all("SELECT * FROM arrivals ORDER BY id")
 
 
@@ -92,19 +94,19 @@ async def test_a_person_and_bad_input_are_errors_in_the_form(
         fill(form, kind="person", reference="CA934", eta="whenever")
         await pilot.press("ctrl+s")
         await settle(app, pilot)
-        assert app.screen is form and "ETA" in form.error  # not a crash: an error
+        assert cast(object, app.screen) is form and "ETA" in form.error  # not a crash: an error
         fill(form, eta="+2h")
         await pilot.press("ctrl+s")
         await settle(app, pilot)
-        assert app.screen is form and "traveller's name" in form.error
+        assert cast(object, app.screen) is form and "traveller's name" in form.error
         fill(form, traveller="李明", origin_country="Narnia")
         await pilot.press("ctrl+s")
         await settle(app, pilot)
-        assert app.screen is form and "Origin country" in form.error
+        assert cast(object, app.screen) is form and "Origin country" in form.error
         fill(form, origin_country="FR", permit="maybe")
         await pilot.press("ctrl+s")
         await settle(app, pilot)
-        assert app.screen is form and "permit state" in form.error
+        assert cast(object, app.screen) is form and "permit state" in form.error
         assert arrivals(store) == before  # nothing saved meanwhile
         fill(form, permit="")
         await pilot.press("ctrl+s")

@@ -18,9 +18,9 @@ from dutyboard.store import Store
 from dutyboard.store import arrivals as arr
 from dutyboard.store import rollcall as rc
 from tests.conftest import FakeClock
-from tests.widgets.pilot import make_app
+from tests.widgets.pilot import make_app, settle
 from tests.widgets.pilot import settle as settle_app
-from tests.widgets.test_arrivals import T0, PanelApp, make_desk, settle
+from tests.widgets.test_arrivals import T0, PanelApp, make_desk
 from widgets.arrivals.form import ArrivalForm
 from widgets.arrivals.panel import ArrivalsPanel
 

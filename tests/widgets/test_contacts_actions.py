@@ -10,6 +10,7 @@ from dutyboard.domain.reachability import common_windows
 from dutyboard.store import Store
 from tests.widgets.pilot import cell_text, loaded, make_app, panel, settle
 from widgets.common.dialogs import FormDialog
+from widgets.contacts.panel import ContactsPanel
 from widgets.contacts.planner import PlannerScreen, parties
 
 
@@ -63,6 +64,7 @@ async def test_reachable_ordering_changes_as_the_clock_moves(demo_db: Path) -> N
         first = [cell_text(contacts, i, "Name") for i in loaded(contacts)][:3]
         assert "Emily Chen" in [cell_text(contacts, i, "Name") for i in loaded(contacts)][:10]
         app.clock.now += timedelta(hours=12)  # type: ignore[attr-defined]  # 07:00 UTC Wed
+        assert isinstance(contacts, ContactsPanel)
         contacts.refresh_ranking()
         await settle(app, pilot)
         later = [cell_text(contacts, i, "Name") for i in loaded(contacts)]

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import cast
 
 from textual._context import active_app
 from textual.pilot import Pilot
@@ -307,7 +308,7 @@ async def test_unsaved_notes_are_kept_on_leaving(db_path: Path, clock: FakeClock
         assert isinstance(app.screen, ConfirmDialog)
         await pilot.press("escape")  # stay
         await settle(app, pilot)
-        assert app.screen is shown and app.is_running
+        assert cast(object, app.screen) is shown and app.is_running
         await pilot.press("escape")  # leaving asks too: y saves the notes and leaves
         await settle(app, pilot)
         assert isinstance(app.screen, ConfirmDialog)

@@ -9,6 +9,7 @@ j/k and walks on after ``a``; every time is desk time; statuses read as words.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import cast
 
 from textual.widgets import TextArea
 
@@ -52,7 +53,7 @@ async def test_one_tab_then_a_note_with_digits_is_typed_into_the_notes(
         shown = await open_own_draft(app, pilot)
         assert app.focused is shown.item_list
         await pilot.press("tab")
-        assert app.focused is shown.notes_area  # the notes, not the brief beside them
+        assert cast(object, app.focused) is shown.notes_area  # the notes, not the brief beside them
         await pilot.press(*"Call 2 units at 06:30, then q4")
         await settle(app, pilot)
         assert app.screen is shown and app.is_running
@@ -120,7 +121,7 @@ async def test_unsaved_notes_are_never_closed_without_asking(
             assert isinstance(app.screen, ConfirmDialog), key
             await pilot.press("n")  # stay, the text as typed
             await settle(app, pilot)
-            assert app.screen is shown and app.is_running
+            assert cast(object, app.screen) is shown and app.is_running
             assert shown.notes_area.text == "Permit pending"
 
         shown.item_list.focus()

@@ -15,7 +15,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from rich.console import Group
@@ -157,7 +157,7 @@ async def test_digits_typed_into_the_add_item_form_stay_text(
         await pilot.press("ctrl+s")
         await settle(app, pilot)
         await settle(app, pilot)
-        assert app.screen is shown
+        assert cast(object, app.screen) is shown
         assert summaries(shown)[1] == "Call 5 units, then 1 2 3 4 6 q a j k"
 
 

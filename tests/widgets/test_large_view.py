@@ -8,7 +8,7 @@ import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from textual.message import Message
 from textual.pilot import Pilot
@@ -214,7 +214,7 @@ async def test_a_refresh_of_a_filtered_view_shows_rows_before_its_count(demo_db:
             apply_reload(*args)
             totals.append((table.total, table.counted))
 
-        table._apply_reload = recording  # type: ignore[method-assign]
+        table._apply_reload = cast(Any, recording)  # type: ignore[method-assign]
         # A matching request is added, and the table refreshed as the live poll would
         # on another process's write. Written through the app's own connection so that
         # the poll (which sees only other connections' writes) does not refresh it too.

@@ -53,7 +53,9 @@ def lang_screens(
     return request.param, out, screens(request.param, str(out))
 
 
-def test_numbers_and_references_are_never_cut(lang_screens: tuple[str, Path, list]) -> None:
+def test_numbers_and_references_are_never_cut(
+    lang_screens: tuple[str, Path, list[dict[str, Any]]],
+) -> None:
     _lang, _out, report = lang_screens
     checked = 0
     for screen in report:
@@ -67,7 +69,7 @@ def test_numbers_and_references_are_never_cut(lang_screens: tuple[str, Path, lis
     assert checked > 100
 
 
-def test_names_keep_a_readable_width(lang_screens: tuple[str, Path, list]) -> None:
+def test_names_keep_a_readable_width(lang_screens: tuple[str, Path, list[dict[str, Any]]]) -> None:
     _lang, _out, report = lang_screens
     for screen in report:
         for table in screen["tables"]:
@@ -78,7 +80,9 @@ def test_names_keep_a_readable_width(lang_screens: tuple[str, Path, list]) -> No
                 assert column["width"] >= LEAST_NAME, (screen["name"], column)
 
 
-def test_different_names_stay_different_on_screen(lang_screens: tuple[str, Path, list]) -> None:
+def test_different_names_stay_different_on_screen(
+    lang_screens: tuple[str, Path, list[dict[str, Any]]],
+) -> None:
     _lang, _out, report = lang_screens
     for screen in report:
         for table in screen["tables"]:
@@ -96,7 +100,9 @@ def test_different_names_stay_different_on_screen(lang_screens: tuple[str, Path,
                     assert not merged, (screen["name"], column["label"], merged)
 
 
-def test_the_header_fits_and_cuts_no_count(lang_screens: tuple[str, Path, list]) -> None:
+def test_the_header_fits_and_cuts_no_count(
+    lang_screens: tuple[str, Path, list[dict[str, Any]]],
+) -> None:
     _lang, _out, report = lang_screens
     for screen in report:
         first, second = screen["header"]
@@ -111,7 +117,9 @@ def test_the_header_fits_and_cuts_no_count(lang_screens: tuple[str, Path, list])
             position = found + 1
 
 
-def test_screens_match_their_golden_svgs(lang_screens: tuple[str, Path, list]) -> None:
+def test_screens_match_their_golden_svgs(
+    lang_screens: tuple[str, Path, list[dict[str, Any]]],
+) -> None:
     lang, out, report = lang_screens
     for screen in report:
         svg = (out / f"{screen['name']}.svg").read_text(encoding="utf-8")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import cast
 
 import pytest
 from textual.widgets import Input, OptionList, Static
@@ -142,7 +143,7 @@ async def test_discard_with_a_reason_is_logged(desk: Path, tmp_path: Path) -> No
         app.screen.query_one(Input).value = "the unit phoned it in"
         await pilot.press("enter")
         await settle(app, pilot)
-        assert app.screen is screen
+        assert cast(object, app.screen) is screen
         row = q.get_row(app.store, 4)
         assert (row["state"], row["resolution"], row["resolved_by"]) == (
             "discarded",

@@ -8,7 +8,7 @@ committing them.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import pytest
@@ -20,7 +20,7 @@ from widgets.common.header import DeskHeader
 from widgets.common.table_panel import TablePanel
 
 
-def ready(app: DutyboardApp) -> Callable[[Pilot[None]], object]:
+def ready(app: DutyboardApp) -> Callable[[Pilot[None]], Awaitable[None]]:
     """Wait until every panel has loaded, the contacts are ranked, the header has its
     counts, and no worker has run for a while: a loaded machine must not change the
     picture, only the wait."""

@@ -57,9 +57,9 @@ class _Modal(ModalScreen[None], ReportsFailures):
 
     def plain(self, width: int = 110) -> str:
         """What the screen shows, as plain text (for tests and copying)."""
-        console = Console(width=width, file=io.StringIO(), color_system=None)
-        console.print(self.content)
-        return console.file.getvalue()  # type: ignore[attr-defined]
+        buffer = io.StringIO()
+        Console(width=width, file=buffer, color_system=None).print(self.content)
+        return buffer.getvalue()
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -19,7 +19,7 @@ from textual.widgets import Static
 
 from dutyboard.i18n import _
 from dutyboard.store import Row, Store
-from dutyboard.store.store import ENTITY
+from dutyboard.store.base import ENTITY
 from widgets.common.desk import ReportsFailures
 from widgets.common.fmt import audit_view, shown
 
@@ -105,9 +105,9 @@ class DetailScreen(ModalScreen[None], ReportsFailures):
 
     def plain(self, width: int = 110) -> str:
         """The detail as plain text (what the screen shows, without styles)."""
-        console = Console(width=width, file=io.StringIO(), color_system=None)
-        console.print(self.content)
-        return console.file.getvalue()  # type: ignore[attr-defined]
+        buffer = io.StringIO()
+        Console(width=width, file=buffer, color_system=None).print(self.content)
+        return buffer.getvalue()
 
     def _time(self, iso: object) -> str:
         try:

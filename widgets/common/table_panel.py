@@ -21,10 +21,11 @@ from textual.widgets import Input
 from dutyboard.i18n import _
 from dutyboard.store import Row
 from dutyboard.store import views as v
+from widgets.common.columns import ColumnSpec
 from widgets.common.detail import DetailScreen
 from widgets.common.dialogs import ChoiceDialog, Field, FormDialog, text_dialog
 from widgets.common.fmt import status_label
-from widgets.common.virtual_table import ColumnSpec, VirtualTable
+from widgets.common.virtual_table import VirtualTable
 from widgets.common.writes import StoreWriter
 
 # Quick filters: name → ViewSpec changes (from the panel's default spec).

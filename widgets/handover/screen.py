@@ -43,6 +43,7 @@ from dutyboard.domain.status import ClosureReason, IllegalTransition, LeadStatus
 from dutyboard.i18n import _
 from dutyboard.store import Row, StaleEdit, StoreError
 from dutyboard.store import handovers as ho
+from dutyboard.store.handover_items import RECORD_TABLES
 from widgets.common.desk import OnDesk
 from widgets.common.dialogs import ChoiceDialog, ConfirmDialog, Field, FormDialog, text_dialog
 from widgets.common.fmt import day_hm, pgettext, status_label
@@ -1195,7 +1196,7 @@ class ItemHistoryScreen(ModalScreen[None], OnDesk):
         entity, entity_id = self.item.get("entity"), self.item.get("entity_id")
         rows = (
             ho.item_history(store, str(entity), int(entity_id))
-            if entity in ho.RECORD_TABLES and entity_id is not None
+            if entity in RECORD_TABLES and entity_id is not None
             else []
         )
         self.app.call_from_thread(self._show, rows)

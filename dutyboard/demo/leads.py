@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from dutyboard.demo.requests import ITEMS, REQUESTERS, round_qty
 from dutyboard.demo.shifts import OFFICERS
 from dutyboard.domain.clock import to_iso
-from dutyboard.domain.status import ClosureReason, LeadStatus
+from dutyboard.domain.status import LEAD_PIPELINE, ClosureReason, LeadStatus
 from dutyboard.store import Store
 
 # (supplier, ISO2 country, currency, certification)
@@ -42,15 +42,7 @@ def add_demo_leads(
     store: Store, rng: random.Random, t: list[datetime], now: datetime, n: int
 ) -> int:
     """Write ``n`` leads and move them along; ``t[0]`` is the store's clock."""
-    pipeline = [
-        LeadStatus.NEW,
-        LeadStatus.VERIFYING,
-        LeadStatus.NEGOTIATING,
-        LeadStatus.ORDERED,
-        LeadStatus.IN_TRANSIT,
-        LeadStatus.CUSTOMS,
-        LeadStatus.RECEIVED,
-    ]
+    pipeline = LEAD_PIPELINE
     reasons = list(ClosureReason)
     start = now - timedelta(hours=70)
     for i in range(n):

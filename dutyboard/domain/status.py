@@ -80,8 +80,8 @@ REQUEST_TRANSITIONS: dict[RequestStatus, frozenset[RequestStatus]] = {
     RequestStatus.REJECTED: frozenset(),
 }
 
-# Forward along the pipeline, or dropped from any open stage.
-_LEAD_FORWARD = [
+# A lead's stages in order: it moves forward along them, or is dropped from any open one.
+LEAD_PIPELINE = [
     LeadStatus.NEW,
     LeadStatus.VERIFYING,
     LeadStatus.NEGOTIATING,
@@ -163,9 +163,9 @@ def check_lead_transition(current: str, target: str, reason: str | None = None) 
 def lead_stage_index(status: str) -> int:
     """Position along the pipeline (dropped sorts last)."""
     try:
-        return _LEAD_FORWARD.index(LeadStatus(status))
+        return LEAD_PIPELINE.index(LeadStatus(status))
     except ValueError:
-        return len(_LEAD_FORWARD)
+        return len(LEAD_PIPELINE)
 
 
 def _parse(enum: type[E], value: str, what: str) -> E:

@@ -28,6 +28,7 @@ from dutyboard.applog import open_log
 from dutyboard.config import Config
 from dutyboard.desk import Desk
 from dutyboard.domain.clock import Clock, to_iso, utcnow
+from dutyboard.domain.text import clean_line
 from dutyboard.i18n import _
 from dutyboard.store import Store
 from dutyboard.store.arrivals import DeskCounts, Reminders, desk_counts
@@ -486,8 +487,9 @@ class DutyboardApp(App[None]):
         what = f"{message.where}.{message.worker.name or 'worker'}"
         self.desk_log.error(f"{what} failed: {error!r}", error)
         self.notify(
+            # An error's text can carry a feed's bytes: cleaned like any text from outside.
             _("Something went wrong ({what}: {error}). Details in the log: {where}").format(
-                what=what, error=error, where=self.desk_log.where()
+                what=what, error=clean_line(str(error), 300), where=self.desk_log.where()
             ),
             severity="error",
             timeout=15,

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from dutyboard import files
 from dutyboard.domain.text import clean_text
+from dutyboard.i18n import _
 from dutyboard.paths import default_log_path
 
 KEPT = 500  # lines held in memory for the log screen
@@ -93,8 +94,10 @@ class AppLog:
         self.logger.info("%s", message)
 
     def where(self) -> str:
-        """Where the lines go, for a notice: the file, or "memory"."""
-        return str(self.path) if self.path is not None else "memory"
+        """Where the lines go, for a notice: the file, or memory (a leader's)."""
+        if self.path is None:
+            return _("memory only (a leader's session writes no file)")
+        return str(self.path)
 
     def close(self) -> None:
         for handler in self._handlers:

@@ -195,6 +195,7 @@ async def test_a_worker_error_is_a_notice_and_a_log_line(
             node.run_worker(_boom, thread=True, exit_on_error=False, name="boom")
         notices = await failure_notices(pilot, app, 3)
         assert all(str(log_file) in n for n in notices)
+        assert all("\x1b" not in n for n in notices)  # the error's text is cleaned too
         assert {n.split(" failed")[0].split("(")[1].split(":")[0] for n in notices} == {
             "RequestsPanel.boom",
             "VirtualTable.boom",

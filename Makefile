@@ -20,7 +20,7 @@ venv: $(BIN)/.installed
 # account (package:program pairs).
 # Installed only when missing and when we are root (CI, fresh machines).
 SYSTEM_PACKAGES := tmux:tmux openssh-server:/usr/sbin/sshd openssh-client:ssh \
-	python3:/usr/bin/python3 passwd:/usr/sbin/useradd
+	python3:/usr/bin/python3 passwd:/usr/sbin/useradd zsh:zsh fish:fish
 system-deps:
 	@missing=""; for spec in $(SYSTEM_PACKAGES); do pkg=$${spec%%:*}; cmd=$${spec#*:}; \
 	  command -v $$cmd >/dev/null 2>&1 || [ -x "$$cmd" ] || missing="$$missing $$pkg"; done; \

@@ -19,6 +19,7 @@ from textual.containers import Grid
 from textual.dom import DOMNode
 from textual.message import Message
 from textual.screen import Screen
+from textual.theme import Theme
 from textual.widget import Widget
 from textual.widgets import Footer, TabbedContent, TabPane
 from textual.worker import Worker, WorkerState
@@ -30,6 +31,7 @@ from dutyboard.desk import Desk
 from dutyboard.domain.clock import Clock, to_iso, utcnow
 from dutyboard.domain.text import clean_line
 from dutyboard.i18n import _
+from dutyboard.state import load_state, save_state
 from dutyboard.store import Store
 from dutyboard.store.arrivals import DeskCounts, Reminders, desk_counts
 from dutyboard.store.attention import Attention, attention, new_urgent_requests, newly_overdue
@@ -37,6 +39,8 @@ from dutyboard.store.rollcall import sync_units
 from widgets.arrivals.panel import ArrivalsPanel, reminder_text
 from widgets.common.desk import DeskChanged, OnDesk, WorkerFailed, connect_bus
 from widgets.common.header import DeskHeader
+from widgets.common.help_screen import HelpScreen, key_sections
+from widgets.common.keys import check_keymap
 from widgets.common.log_screen import LogScreen
 from widgets.common.typing_guard import typing_in
 from widgets.common.virtual_table import VirtualTable
@@ -44,6 +48,7 @@ from widgets.contacts.panel import ContactsPanel
 from widgets.handover.panel import HandoverPanel
 from widgets.handover.screen import HandoverScreen
 from widgets.leads.panel import LeadsPanel
+from widgets.legend import legend_sections
 from widgets.quarantine.screen import QuarantineScreen
 from widgets.requests.panel import RequestsPanel
 from widgets.supplies.panel import SuppliesPanel
@@ -52,7 +57,7 @@ POLL_S = 0.25  # how often PRAGMA data_version is read: a change is on screen wi
 POLL_STUCK_S = 10.0  # counts asked for and not done by then (cancelled unstarted): ask again
 PANELS = ("requests", "leads", "contacts", "arrivals", "handover", "supplies")
 # The app's single-key actions: never run while a text field has the focus.
-LETTER_ACTIONS = frozenset({"focus_panel", "quit_key", "quarantine"})
+LETTER_ACTIONS = frozenset({"focus_panel", "quit_key", "quarantine", "help"})
 
 
 class DutyboardApp(App[None]):
@@ -92,6 +97,18 @@ class DutyboardApp(App[None]):
         # Shown in the footer only while something is failing (check_action); always in
         # the palette: a failure must never look like a quiet night.
         Binding("exclamation_mark", "quarantine", _("Failing imports"), id="app.quarantine"),
+        Binding("question_mark", "help", _("Help"), id="app.help"),
+        # Textual's own, declared here so that its footer label is in the interface
+        # language (and it has an id like every key).
+        Binding(
+            "ctrl+p",
+            "command_palette",
+            _("palette"),
+            show=False,
+            priority=True,
+            tooltip=_("Open the command palette"),
+            id="app.palette",
+        ),
     ]
 
     class CountsDue(Message):
@@ -178,6 +195,8 @@ class DutyboardApp(App[None]):
 
     def on_mount(self) -> None:
         self.query_one("#requests VirtualTable").focus()
+        self._apply_keys()
+        self._apply_theme()
         # Held from here on: timers and workers call back while a modal is on top or the
         # app is closing, when a query of the current screen finds none of them.
         self._header = self.query_one(DeskHeader)
@@ -191,6 +210,43 @@ class DutyboardApp(App[None]):
         )
         self._watcher.start()
         self.call_after_refresh(self._freeze_startup_objects)
+
+    def _apply_keys(self) -> None:
+        """The config's ``[keys]``, checked against the bindings as they sit in this very
+        screen (a table, its panel and the app are active together): what is wrong is one
+        line each, at start-up, and the rest applies."""
+        if not self.config.keys:
+            return
+        together = [
+            tuple(type(node) for node in widget.ancestors_with_self)
+            for widget in self.screen.query("*")
+            if widget.can_focus
+        ]
+        check = check_keymap(self.config.keys, together=together)
+        self.set_keymap(check.keymap)
+        for problem in check.problems:
+            self.desk_log.info(problem)
+            self.notify(problem, severity="warning", timeout=20, markup=False)
+
+    def _apply_theme(self) -> None:
+        """The theme last chosen in the palette, unless the config names another one since
+        (the config was edited after the choice); a leader's choice lasts the session."""
+        remembered = load_state()
+        wanted = self.config.theme
+        if remembered.get("theme") and remembered.get("config_theme") == self.config.theme:
+            wanted = str(remembered["theme"])
+        if wanted and wanted in self.available_themes:
+            self.theme = wanted
+        elif wanted:
+            problem = _("display.theme: no theme is called {name} (known: {known})").format(
+                name=clean_line(wanted, 60), known=", ".join(sorted(self.available_themes))
+            )
+            self.desk_log.info(problem)
+            self.notify(problem, severity="warning", timeout=20, markup=False)
+        self.theme_changed_signal.subscribe(self, self._theme_chosen)
+
+    def _theme_chosen(self, theme: Theme) -> None:
+        save_state({"theme": theme.name, "config_theme": self.config.theme})
 
     def _freeze_startup_objects(self) -> None:
         """Keep what start-up built (modules, the widget tree, styles: about 100,000
@@ -469,6 +525,12 @@ class DutyboardApp(App[None]):
         """The failing imports: reasons, original text; retry, fix or discard (officers)."""
         if not isinstance(self.screen, QuarantineScreen):
             self.push_screen(QuarantineScreen())
+
+    def action_help(self) -> None:
+        """``?``: the keys here and everywhere (as remapped), and what every mark means."""
+        if not isinstance(self.screen, HelpScreen):
+            sections = key_sections(self.screen) + legend_sections(self.config)
+            self.push_screen(HelpScreen(sections))
 
     def action_show_log(self) -> None:
         self.push_screen(LogScreen(self.desk_log.lines, self.desk_log.where()))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import getpass
 import math
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field
 from datetime import time
@@ -19,6 +20,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from dutyboard.domain.rollcall import UnitSpec, parse_units_config
 from dutyboard.domain.supplies import SuppliesConfigError, parse_catalog
 from dutyboard.domain.text import clean_text
+from dutyboard.i18n import _
 from dutyboard.paths import default_config_path, default_export_dir
 
 if TYPE_CHECKING:
@@ -52,6 +54,10 @@ class Config:
     night_start: time = time(22, 0)
     night_end: time = time(7, 0)
     export_dir: Path = field(default_factory=default_export_dir)
+    theme: str | None = None  # None: the palette's last choice, else Textual's default
+    # [keys]: binding id → keys (Textual names, comma-separated), as pairs so the config
+    # stays hashable; the dashboard checks the ids against its bindings (widgets.common.keys).
+    keys: tuple[tuple[str, str], ...] = ()
     # [limits], parsed only when the config has it: a leader's `status` must not import
     # the ingest stack (see reader_limits()).
     limits: Limits | None = None
@@ -77,12 +83,14 @@ def _default_user() -> str:
 def zone_value(value: Any) -> str:
     """A config value that must be an IANA zone name (shared with [[sources]])."""
     if not isinstance(value, str):
-        raise ValueError("must be a string such as 'Asia/Shanghai'")
+        raise ValueError(_("must be a string such as 'Asia/Shanghai'"))
     try:
         ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError):
         raise ValueError(
-            f"{value!r} is not a known IANA time zone (e.g. 'Asia/Shanghai')"
+            _("{value} is not a known IANA time zone (e.g. 'Asia/Shanghai')").format(
+                value=repr(value)
+            )
         ) from None
     return value
 
@@ -91,13 +99,15 @@ def text_value(value: Any) -> str:
     """A config value that must be a non-empty string (shared with [[sources]]), cleaned
     like every text from outside: desk.name and desk.user reach terminals and the store."""
     if not isinstance(value, str) or not clean_text(value):
-        raise ValueError("must be a non-empty string")
+        raise ValueError(_("must be a non-empty string"))
     return clean_text(value)
 
 
 def _lang(value: Any) -> str:
     if value not in ("en", "zh_CN"):
-        raise ValueError(f"{value!r} is not a supported language (en, zh_CN)")
+        raise ValueError(
+            _("{value} is not a supported language (en, zh_CN)").format(value=repr(value))
+        )
     return str(value)
 
 
@@ -111,25 +121,65 @@ def _hours(value: Any) -> float:
         or not math.isfinite(value)
         or not 0 < value <= MAX_HOURS
     ):
-        raise ValueError(f"must be a number of hours between 0 and {MAX_HOURS:,}")
+        raise ValueError(
+            _("must be a number of hours between 0 and {most}").format(most=f"{MAX_HOURS:,}")
+        )
     return float(value)
 
 
 def _folder(value: Any) -> Path:
     if not isinstance(value, str) or not value.strip():
-        raise ValueError("must be a folder path such as '~/dutyboard-exports'")
+        raise ValueError(_("must be a folder path such as '~/dutyboard-exports'"))
     return Path(value.strip()).expanduser()
 
 
 def _zones(value: Any) -> tuple[str, ...]:
     if not isinstance(value, list):
-        raise ValueError("must be a list of IANA time zones")
+        raise ValueError(_("must be a list of IANA time zones"))
     return tuple(zone_value(v) for v in value)
+
+
+def _theme(value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError(_("must be a theme name such as 'textual-dark'"))
+    return value.strip()
+
+
+# A key as Textual names it: one character ("?", "n", "G") or a name with modifiers
+# ("ctrl+s", "f1", "question_mark", "shift+tab").
+_KEY_NAME = re.compile(r"^(?:[^\s,]|[a-z0-9_]+(?:\+[a-z0-9_]+)*(?:\+[^\s,+])?)$")
+
+
+def _keys(value: Any, where: str) -> tuple[tuple[str, str], ...]:
+    """``[keys]``: ``"panel.new" = "n,a"``: which keys run a binding, by its id."""
+    if not isinstance(value, dict):
+        raise ConfigError(
+            _('{where}: [keys] must be a table of binding id = "keys"').format(where=where)
+        )
+    pairs: list[tuple[str, str]] = []
+    for binding_id, keys in value.items():
+        if not isinstance(keys, str) or not keys.strip():
+            raise ConfigError(
+                _('{where}: keys.{id}: must be keys such as "n" or "ctrl+n,f2"').format(
+                    where=where, id=binding_id
+                )
+            )
+        names = [k.strip() for k in keys.split(",")]
+        bad = [k for k in names if not _KEY_NAME.match(k)]
+        if bad:
+            raise ConfigError(
+                _(
+                    "{where}: keys.{id}: {key} is not a key name "
+                    '(examples: "n", "ctrl+n", "f2", "question_mark")'
+                ).format(where=where, id=binding_id, key=repr(clean_text(bad[0])))
+            )
+        pairs.append((clean_text(binding_id), ",".join(names)))
+    return tuple(pairs)
 
 
 def _bool(value: Any) -> bool:
     if not isinstance(value, bool):
-        raise ValueError("must be true or false")
+        raise ValueError(_("must be true or false"))
     return value
 
 
@@ -141,18 +191,18 @@ def _clock_time(value: Any) -> time:
             return time.fromisoformat(value)
         except ValueError:
             pass
-    raise ValueError(f'{value!r} is not a time like "22:00"')
+    raise ValueError(_('{value} is not a time like "22:00"').format(value=repr(value)))
 
 
 def _times(value: Any) -> tuple[time, ...]:
     if not isinstance(value, list):
-        raise ValueError('must be a list of times like ["08:00", "20:00"]')
+        raise ValueError(_('must be a list of times like ["08:00", "20:00"]'))
     return tuple(sorted(_clock_time(v) for v in value))
 
 
 def _minutes(value: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= 720:
-        raise ValueError("must be a number of minutes between 1 and 720")
+        raise ValueError(_("must be a number of minutes between 1 and 720"))
     return float(value)
 
 
@@ -168,6 +218,7 @@ _SCHEMA: dict[str, dict[str, tuple[str, Any]]] = {
         "clocks": ("clocks", _zones),
         "bell": ("bell", _bool),
         "export_dir": ("export_dir", _folder),
+        "theme": ("theme", _theme),
     },
     "handover": {
         "rota": ("rota", _times),
@@ -196,14 +247,16 @@ def load_config(path: Path | None = None) -> Config:
     path = path or default_config_path()
     if not path.exists():
         if explicit:
-            raise ConfigError(f"config file {path} does not exist")
+            raise ConfigError(_("config file {path} does not exist").format(path=path))
         return Config()
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+        raise ConfigError(
+            _("{path}: not valid TOML: {error}").format(path=path, error=exc)
+        ) from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read: {exc}") from None
+        raise ConfigError(_("{path}: cannot read: {error}").format(path=path, error=exc)) from None
     config = parse_config(data, source=path)
     try:
         # Checked now so a bad [supplies] section stops dutyboard at start, naming the key.
@@ -219,14 +272,28 @@ def parse_config(data: dict[str, Any], *, source: Path | None = None) -> Config:
     for section, body in data.items():
         if section in OTHER_SECTIONS:
             continue  # parsed by its own module (e.g. dutyboard.ingest.sources)
+        if section == "keys":  # ids, not a fixed set of keys: checked by the dashboard
+            values["keys"] = _keys(body, where)
+            continue
         if section not in _SCHEMA:
-            raise ConfigError(f"{where}: unknown section [{section}] (known: {', '.join(_SCHEMA)})")
+            known = ", ".join([*_SCHEMA, "keys", *sorted(OTHER_SECTIONS)])
+            raise ConfigError(
+                _("{where}: unknown section [{section}] (known: {known})").format(
+                    where=where, section=section, known=known
+                )
+            )
         if not isinstance(body, dict):
-            raise ConfigError(f"{where}: [{section}] must be a table")
+            raise ConfigError(
+                _("{where}: [{section}] must be a table").format(where=where, section=section)
+            )
         for key, value in body.items():
             if key not in _SCHEMA[section]:
                 known = ", ".join(_SCHEMA[section])
-                raise ConfigError(f"{where}: unknown key {section}.{key} (known: {known})")
+                raise ConfigError(
+                    _("{where}: unknown key {section}.{key} (known: {known})").format(
+                        where=where, section=section, key=key, known=known
+                    )
+                )
             name, parse = _SCHEMA[section][key]
             try:
                 values[name] = parse(value)

@@ -35,3 +35,11 @@ def default_log_path() -> Path:
     if env:
         return Path(env).expanduser()
     return Path(platformdirs.user_state_dir(APP)) / "dutyboard.log"
+
+
+def default_state_path() -> Path:
+    """What the dashboard remembers between sessions (the theme): never the config."""
+    env = os.environ.get("DUTYBOARD_STATE")
+    if env:
+        return Path(env).expanduser()
+    return Path(platformdirs.user_state_dir(APP)) / "state.json"

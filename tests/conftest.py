@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,6 +26,9 @@ class FakeClock:
         return self.now
 
 
+_STATES = itertools.count()
+
+
 @pytest.fixture(scope="session")
 def _log_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("log")
@@ -35,6 +39,8 @@ def _log_in_tmp(_log_folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The dashboard's log file (written only when something fails) never lands in the
     home folder of whoever runs the tests."""
     monkeypatch.setenv("DUTYBOARD_LOG", str(_log_folder / "dutyboard.log"))
+    # Nor the state file (the theme chosen in the palette): each test starts with none.
+    monkeypatch.setenv("DUTYBOARD_STATE", str(_log_folder / f"state-{next(_STATES)}.json"))
 
 
 @pytest.fixture(autouse=True)

@@ -49,6 +49,11 @@ def test_explicit_missing_file_is_an_error(tmp_path: Path) -> None:
         ("[limits]\nmax_cels = 5\n", r"max_cels"),
         ("[contacts]\nnight_start = '25:00'\n", r"contacts\.night_start"),
         ("[desk\n", "not valid TOML"),
+        ("[display]\ntheme = ''\n", r"display\.theme: must be a theme name"),
+        ("keys = 'n'\n", r"\[keys\] must be a table"),
+        ("[keys]\n'panel.new' = ''\n", r"keys\.panel\.new: must be keys such as"),
+        ("[keys]\n'panel.new' = 'ctrl + n'\n", r"'ctrl \+ n' is not a key name"),
+        ("[keys]\n'panel.new' = 7\n", r"keys\.panel\.new: must be keys"),
     ],
 )
 def test_bad_config_names_the_key(tmp_path: Path, text: str, message: str) -> None:
@@ -82,3 +87,16 @@ def test_limits_from_the_config(tmp_path: Path) -> None:
     limits = reader_limits(load_config(path))
     assert limits.max_rows == 500 and limits.max_unpacked_bytes == 64 * 1024 * 1024
     assert reader_limits(Config()).max_columns == 5_000  # the defaults otherwise
+
+
+def test_keys_and_theme_from_the_config(tmp_path: Path) -> None:
+    config = load_config(
+        write(
+            tmp_path,
+            "[display]\ntheme = 'nord'\n[keys]\n'panel.new' = ' ctrl+n , f2 '\n'app.help' = '?'\n",
+        )
+    )
+    assert config.theme == "nord"
+    # Spaces around the commas go; the dashboard checks the ids against its bindings.
+    assert config.keys == (("panel.new", "ctrl+n,f2"), ("app.help", "?"))
+    assert Config().keys == () and Config().theme is None

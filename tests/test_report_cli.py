@@ -135,6 +135,9 @@ def test_report_markdown_csv_xlsx_and_languages(
                str(out), "--lang", "zh_CN") == 0  # fmt: skip
     assert "日报已写入" in capsys.readouterr().err
     assert load_workbook(out).sheetnames[0] == "概况"
+    # --lang set the process's language (and $DUTYBOARD_LANG): the next runs are English
+    # again only when told so, as the next process would be.
+    i18n.set_language("en")
     for args, message in (
         (("report", "--date", "5 Feb"), "--date '5 Feb' is not a day"),
         (("report", "--format", "xlsx"), "needs --out FILE"),

@@ -23,11 +23,19 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from dutyboard.commands import Context, Subparsers, UsageError, arrivals_add, common_options
+from dutyboard.commands import (
+    Context,
+    Subparsers,
+    UsageError,
+    arrivals_add,
+    common_options,
+    day_date_time,
+    weekday_time,
+)
 from dutyboard.commands.arrival_json import arrival_dict
 from dutyboard.domain.arrivals import holdups, is_overdue, origin_time
 from dutyboard.domain.clock import from_iso, parse_day, to_iso, utcnow
-from dutyboard.domain.rollcall import RollCallState, UnitSpec
+from dutyboard.domain.rollcall import BY_PHONE, RollCallState, UnitSpec, parse_rule
 from dutyboard.domain.text import clean_data, clean_line, clean_output, clean_text
 from dutyboard.i18n import _
 from dutyboard.ingest.records import UnreadableFile
@@ -41,28 +49,32 @@ DEFAULT_HOURS = 24.0
 def register(sub: Subparsers) -> None:
     parser = sub.add_parser(
         "arrivals",
-        help="what lands in the next hours (shipments and travellers); import declarations",
-        description="List shipments and travellers expected in the next hours, with each ETA "
-        "in the desk's time and in the origin's, overdue ones marked LATE. Read-only. "
-        "'arrivals import FILE' reads a traveller-declaration export.",
+        help=_("what lands in the next hours (shipments and travellers); import declarations"),
+        description=_(
+            "List shipments and travellers expected in the next hours, with each ETA "
+            "in the desk's time and in the origin's, overdue ones marked LATE. Read-only. "
+            "'arrivals import FILE' reads a traveller-declaration export."
+        ),
     )
     common_options(parser)
     parser.add_argument(
-        "--hours", type=_positive, default=None, help="how far ahead (default: 24, or config)"
+        "--hours", type=_positive, default=None, help=_("how far ahead (default: 24, or config)")
     )
-    parser.add_argument("--kind", choices=("shipment", "traveller"), help="only this kind")
-    parser.add_argument("--json", action="store_true", help="print JSON instead")
+    parser.add_argument("--kind", choices=("shipment", "traveller"), help=_("only this kind"))
+    parser.add_argument("--json", action="store_true", help=_("print JSON instead"))
     parser.set_defaults(func=run_list)
     actions = parser.add_subparsers(dest="action", metavar="[import|add]")
     imp = actions.add_parser(
         "import",
-        help="import traveller declarations or a shipment list (CSV, TSV, xlsx, JSON)",
-        description="Import travellers declaring a journey, or shipments on their way. The "
-        "kind is --kind, else what the columns say (name, arrangement: travellers; contents, "
-        "quantity, permit, customs: shipments); a file whose columns are clearly another "
-        "kind's is refused, naming it. The same file twice adds nothing; a changed ETA "
-        "updates the arrival and keeps the old ETA in the history. Rows that cannot be read "
-        "go to quarantine.",
+        help=_("import traveller declarations or a shipment list (CSV, TSV, xlsx, JSON)"),
+        description=_(
+            "Import travellers declaring a journey, or shipments on their way. The "
+            "kind is --kind, else what the columns say (name, arrangement: travellers; "
+            "contents, quantity, permit, customs: shipments); a file whose columns are clearly "
+            "another kind's is refused, naming it. The same file twice adds nothing; a changed "
+            "ETA updates the arrival and keeps the old ETA in the history. Rows that cannot be "
+            "read go to quarantine."
+        ),
     )
     common_options(imp)
     imp.add_argument("file", type=Path, metavar="FILE")
@@ -71,71 +83,87 @@ def register(sub: Subparsers) -> None:
         dest="import_kind",
         choices=("travellers", "shipments"),
         default=None,
-        help="what the file holds (default: by its columns; travellers when they say neither)",
+        help=_("what the file holds (default: by its columns; travellers when they say neither)"),
     )
     imp.add_argument(
         "--force-kind",
         action="store_true",
-        help="import the file as --kind even when its columns are clearly another kind's",
+        help=_("import the file as --kind even when its columns are clearly another kind's"),
     )
     imp.add_argument(
         "--source",
         default=None,
-        help="name of the platform or list (identity is per source; default: declarations "
-        "for travellers, shipments for shipments)",
+        help=_(
+            "name of the platform or list (identity is per source; default: declarations "
+            "for travellers, shipments for shipments)"
+        ),
     )
     imp.add_argument(
-        "--zone", default=None, help="zone of arrival times written without one (default: desk)"
+        "--zone",
+        default=None,
+        help=_("zone of arrival times written without one (default: desk)"),
     )
     imp.set_defaults(func=run_import)
     arrivals_add.register(actions)
 
     roll = sub.add_parser(
         "rollcall",
-        help="which units have reported today, which are due or missing",
-        description="The roll-call of reporting units: reported, late, due or missing in the "
-        "current period (or the period holding --date). Read-only.",
+        help=_("which units have reported today, which are due or missing"),
+        description=_(
+            "The roll-call of reporting units: reported, late, due or missing in the "
+            "current period (or the period holding --date). Read-only."
+        ),
     )
     common_options(roll)
     roll.add_argument(
         "--date",
         default=None,
         metavar="D",
-        help="the period holding this day: YYYY-MM-DD, 'today', 'yesterday' or -N (N days "
-        "back) in the desk's zone",
+        help=_(
+            "the period holding this day: YYYY-MM-DD, 'today', 'yesterday' or -N (N days "
+            "back) in the desk's zone"
+        ),
     )
-    roll.add_argument("--json", action="store_true", help="print JSON instead")
+    roll.add_argument("--json", action="store_true", help=_("print JSON instead"))
     roll.set_defaults(func=run_rollcall)
     roll_actions = roll.add_subparsers(dest="action", metavar="[mark|history|sync]")
     mark = roll_actions.add_parser(
-        "mark", help="mark a unit as reported", description="Record that a unit has reported."
+        "mark",
+        help=_("mark a unit as reported"),
+        description=_("Record that a unit has reported."),
     )
     common_options(mark)
-    mark.add_argument("unit", metavar="UNIT", help="unit name (or a unique part of it), or id")
+    mark.add_argument("unit", metavar="UNIT", help=_("unit name (or a unique part of it), or id"))
     mark.add_argument(
-        "--note", default="", help="how the report came (default: 'by phone', the desk took it)"
+        "--note",
+        default="",
+        help=_("how the report came (default: 'by phone', the desk took it)"),
     )
     mark.add_argument(
         "--date",
         default=None,
         metavar="D",
-        help="the period holding this day (YYYY-MM-DD, 'yesterday', -N); default today",
+        help=_("the period holding this day (YYYY-MM-DD, 'yesterday', -N); default today"),
     )
     mark.set_defaults(func=run_mark)
     history = roll_actions.add_parser(
-        "history", help="a unit's recent periods, streak and gaps", description="Read-only."
+        "history",
+        help=_("a unit's recent periods, streak and gaps"),
+        description=_("Read-only."),
     )
     common_options(history)
     history.add_argument("unit", metavar="UNIT")
-    history.add_argument("--periods", type=int, default=14, help="how many periods (default 14)")
-    history.add_argument("--json", action="store_true")
+    history.add_argument("--periods", type=int, default=14, help=_("how many periods (default 14)"))
+    history.add_argument("--json", action="store_true", help=_("print JSON instead"))
     history.set_defaults(func=run_history)
     sync = roll_actions.add_parser(
         "sync",
-        help="write the units of [rollcall] in the config to the database",
-        description="Add or update the configured units; units no longer configured are "
-        "deactivated (their history stays). The demo's units are replaced: removed with "
-        "their demo reports (one of a configured name becomes that unit).",
+        help=_("write the units of [rollcall] in the config to the database"),
+        description=_(
+            "Add or update the configured units; units no longer configured are "
+            "deactivated (their history stays). The demo's units are replaced: removed with "
+            "their demo reports (one of a configured name becomes that unit)."
+        ),
     )
     common_options(sync)
     sync.set_defaults(func=run_sync)
@@ -145,9 +173,11 @@ def _positive(text: str) -> float:
     try:
         value = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of hours") from None
+        raise argparse.ArgumentTypeError(
+            _("{text!r} is not a number of hours").format(text=text)
+        ) from None
     if not 0 < value <= 24 * 14:  # NaN fails this too (it passed `<= 0 or > 336`)
-        raise argparse.ArgumentTypeError("hours must be between 0 and 336")
+        raise argparse.ArgumentTypeError(_("hours must be between 0 and 336"))
     return value
 
 
@@ -158,12 +188,12 @@ def _day(text: str | None, zone_name: str) -> date | None:
     try:
         return parse_day(text, utcnow().astimezone(ZoneInfo(zone_name)).date())
     except ValueError as exc:
-        raise UsageError(f"--date {exc}") from None
+        raise UsageError(_("--date {error}").format(error=exc)) from None
 
 
 def _open(ctx: Context, *, readonly: bool) -> Store:
     if not ctx.db_path.exists():
-        raise UsageError(f"database {ctx.db_path} does not exist")
+        raise UsageError(_("database {path} does not exist").format(path=ctx.db_path))
     return Store.open(ctx.db_path, readonly=readonly, actor=ctx.user)
 
 
@@ -198,31 +228,42 @@ def run_list(args: argparse.Namespace, ctx: Context) -> int:
         return 0
     local_now = now.astimezone(zone)
     lines = [
-        f"Arrivals, next {hours:g} h — {local_now:%a %d %b %H:%M} {ctx.config.timezone}: "
-        f"{counts.soon} in the next 3 h · {counts.overdue} overdue · {counts.landed} landed, "
-        "not yet received/met"
+        _(
+            "Arrivals, next {hours} h — {now} {zone}: {soon} in the next 3 h · {overdue} "
+            "overdue · {landed} landed, not yet received/met"
+        ).format(
+            hours=f"{hours:g}",
+            now=day_date_time(local_now),
+            zone=ctx.config.timezone,
+            soon=counts.soon,
+            overdue=counts.overdue,
+            landed=counts.landed,
+        )
     ]
     if not window.rows:
-        lines.append("nothing expected")
+        lines.append(_("nothing expected"))
     for row in window.rows:
         eta = from_iso(row["eta"])
         late = is_overdue(row["state"], eta, now)
         where = ", ".join(p for p in (row["origin_city"], row["origin_country"]) if p)
+        # The kind and the state are words of ours (the dashboard's), translated; what the
+        # arrival is and where it comes from are data.
+        state = _(row["state"])
         lines.append(
             "  ".join(
                 [
                     _pad(_desk(eta, local_now, zone), 9),
                     _pad(origin_time(eta, row["origin_tz"]) or "—", 18),
-                    _pad(row["kind"], 9),
-                    _pad(("LATE " if late else "") + row["state"], 14),
+                    _pad(_(row["kind"]), 9),
+                    _pad(_("LATE {state}").format(state=state) if late else state, 14),
                     _pad(arr.describe(row), 40),
                     _pad(where, 22),
-                    ", ".join(holdups(row["permit"], row["customs"])),
+                    ", ".join(_(word) for word in holdups(row["permit"], row["customs"])),
                 ]
             ).rstrip()
         )
     if window.more:
-        lines.append(f"… {window.more} more (narrow with --hours or --kind)")
+        lines.append(_("… {count} more (narrow with --hours or --kind)").format(count=window.more))
     _write("\n".join(lines))
     return 0
 
@@ -233,17 +274,19 @@ def run_import(args: argparse.Namespace, ctx: Context) -> int:
 
     if getattr(args, "role", "officer") == "leader":
         raise UsageError(
-            "this session is read-only (--role leader): a leader lists the arrivals; an "
-            "officer imports them"
+            _(
+                "this session is read-only (--role leader): a leader lists the arrivals; an "
+                "officer imports them"
+            )
         )
     path: Path = args.file
     if not path.is_file():
-        raise UsageError(f"{path}: no such file")
+        raise UsageError(_("{path}: no such file").format(path=path))
     zone_name = args.zone or ctx.config.timezone
     if canonical_zone(zone_name) is None:
-        raise UsageError(f"--zone {zone_name!r} is not a known IANA time zone")
+        raise UsageError(_("--zone {zone!r} is not a known IANA time zone").format(zone=zone_name))
     if args.force_kind and args.import_kind is None:
-        raise UsageError("--force-kind needs --kind (travellers or shipments)")
+        raise UsageError(_("--force-kind needs --kind (travellers or shipments)"))
     data = path.read_bytes()
     store = _open(ctx, readonly=False)
     try:
@@ -260,9 +303,10 @@ def run_import(args: argparse.Namespace, ctx: Context) -> int:
         raise UsageError(str(exc)) from None
     finally:
         store.close()
-    print(clean_output(summary.line()) + ("" if summary.kind == "travellers" else " (shipments)"))
+    kind = "" if summary.kind == "travellers" else _(" (shipments)")
+    print(clean_output(summary.line()) + kind)
     for warning in summary.warnings[:20]:
-        print(f"  warning: {clean_text(warning, limit=300)}", file=sys.stderr)
+        print(_("  warning: {text}").format(text=clean_text(warning, limit=300)), file=sys.stderr)
     return 1 if summary.quarantined else 0
 
 
@@ -336,32 +380,76 @@ def rollcall_lines(rows: Sequence[rc.UnitDay], now: datetime, zone: ZoneInfo) ->
     local_now = now.astimezone(zone)
     counts = {s: sum(1 for r in rows if r.state is s) for s in RollCallState}
     lines = [
-        f"Roll-call — {local_now:%a %d %b %H:%M} {zone.key}: "
-        + " · ".join(f"{counts[s]} {s.value}" for s in RollCallState)
+        _("Roll-call — {now} {zone}: {counts}").format(
+            now=day_date_time(local_now),
+            zone=zone.key,
+            counts=" · ".join(f"{counts[s]} {_roll_word(s)}" for s in RollCallState),
+        )
     ]
     if not rows:
-        lines.append("no reporting units (add them under [rollcall] in the config)")
+        lines.append(_("no reporting units (add them under [rollcall] in the config)"))
     for r in rows:
-        state = r.state.value.upper() if r.state is RollCallState.MISSING else r.state.value
+        state = _roll_word(r.state)
+        state = state.upper() if r.state is RollCallState.MISSING else state
         when = ""
         if r.at is not None:
-            when = f"at {_desk(r.at, local_now, zone)}" + (
-                f" by {clean_line(r.by)}" if r.by else ""
-            )
+            at = _desk(r.at, local_now, zone)
+            if r.by:
+                when = _("at {time} by {who}").format(time=at, who=clean_line(_by(r)))
+            else:
+                when = _("at {time}").format(time=at)
             if r.note:
-                when += f" — {clean_line(r.note, limit=80)}"
+                when += f" — {clean_line(_note(r.note), limit=80)}"
         lines.append(
             "  ".join(
                 [
                     _pad(state, 8),
                     _pad(r.name, 40),
-                    _pad(r.rule, 24),
-                    _pad(f"deadline {_desk(r.deadline, local_now, zone)}", 19),
+                    _pad(_rule_words(r.rule), 24),
+                    _pad(_("deadline {time}").format(time=_desk(r.deadline, local_now, zone)), 19),
                     when,
                 ]
             ).rstrip()
         )
     return lines
+
+
+def _roll_word(state: RollCallState) -> str:
+    """A roll-call state as the desk reads it ("due" has its own key: elsewhere the word
+    is a deadline)."""
+    if state is RollCallState.DUE:
+        word = _("roll-call\x04due")
+        return state.value if word.startswith("roll-call") else word
+    return _(state.value)
+
+
+def _note(note: str) -> str:
+    """An officer's note as written; the desk's own default ('by phone') translated."""
+    return _(BY_PHONE) if note == BY_PHONE else note
+
+
+def _by(day: rc.UnitDay) -> str:
+    """Who or what settled a period: 'manual' / 'request #12' / 'file (run #3)'."""
+    if day.by_entity == "request":
+        return _("request #{id}").format(id=day.by_id)
+    if day.by_entity == "ingest_run":
+        return _("file (run #{id})").format(id=day.by_id)
+    return _(day.by)
+
+
+def _rule_words(text: str) -> str:
+    """A unit's rule ('daily by 17:00') in the interface language; as stored otherwise."""
+    try:
+        rule = parse_rule(text)
+    except ValueError:
+        return text
+    hm = f"{rule.deadline:%H:%M}"
+    if rule.every == "weekly" and rule.weekday is not None:
+        day = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")[rule.weekday]
+        return _("weekly on {day} by {time}").format(day=_(day), time=hm)
+    if rule.every == "weekdays":
+        return _("weekdays by {time}").format(time=hm)
+    return _("daily by {time}").format(time=hm)
 
 
 def run_mark(args: argparse.Namespace, ctx: Context) -> int:
@@ -376,8 +464,11 @@ def run_mark(args: argparse.Namespace, ctx: Context) -> int:
         )
     finally:
         store.close()
-    note = f" — {clean_line(day.note, limit=80)}" if day.note else ""
-    print(f"{clean_line(day.name)}: {day.state.value} for {day.day.isoformat()}{note}")
+    note = f" — {clean_line(_note(day.note), limit=80)}" if day.note else ""
+    line = _("{unit}: {state} for {day}").format(
+        unit=clean_line(day.name), state=_roll_word(day.state), day=day.day.isoformat()
+    )
+    print(line + note)
     return 0
 
 
@@ -405,13 +496,21 @@ def run_history(args: argparse.Namespace, ctx: Context) -> int:
         _write_json(payload)
         return 0
     lines = [
-        f"{clean_line(history.unit.name)} ({clean_line(history.unit.rule.text)}): "
-        f"streak {s.current} · "
-        f"{s.reported} on time · {s.late} late · {s.missing} missing"
+        _(
+            "{unit} ({rule}): streak {streak} · {reported} on time · {late} late · "
+            "{missing} missing"
+        ).format(
+            unit=clean_line(history.unit.name),
+            rule=clean_line(_rule_words(history.unit.rule.text)),
+            streak=s.current,
+            reported=s.reported,
+            late=s.late,
+            missing=s.missing,
+        )
     ]
     for p in reversed(history.periods):
-        when = f"at {_desk(p.at, now.astimezone(zone), zone)}" if p.at else ""
-        lines.append(f"  {p.day.isoformat()}  {_pad(p.state.value, 8)}  {when}".rstrip())
+        when = _("at {time}").format(time=_desk(p.at, now.astimezone(zone), zone)) if p.at else ""
+        lines.append(f"  {p.day.isoformat()}  {_pad(_roll_word(p.state), 8)}  {when}".rstrip())
     _write("\n".join(lines))
     return 0
 
@@ -419,13 +518,17 @@ def run_history(args: argparse.Namespace, ctx: Context) -> int:
 def run_sync(args: argparse.Namespace, ctx: Context) -> int:
     specs = _units_config(ctx)
     if not specs:
-        raise UsageError("no units configured: add [[rollcall.units]] tables to the config")
+        raise UsageError(_("no units configured: add [[rollcall.units]] tables to the config"))
     store = _open(ctx, readonly=False)
     try:
         result = rc.sync_config_units(store, specs)
     finally:
         store.close()
-    print(f"{result.configured} units configured, {result.changed} changed")
+    print(
+        _("{configured} units configured, {changed} changed").format(
+            configured=result.configured, changed=result.changed
+        )
+    )
     for line in sync_lines(result):
         print(clean_line(line, limit=500))
     return 0
@@ -454,7 +557,7 @@ def sync_lines(result: rc.SyncResult) -> list[str]:
 
 def _desk(moment: datetime, local_now: datetime, zone: ZoneInfo) -> str:
     local = moment.astimezone(zone)
-    return f"{local:%H:%M}" if local.date() == local_now.date() else f"{local:%a %H:%M}"
+    return f"{local:%H:%M}" if local.date() == local_now.date() else weekday_time(local)
 
 
 def _width(text: str) -> int:

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from dutyboard.commands import Context, Subparsers, UsageError, common_options
+from dutyboard.commands import Context, Subparsers, UsageError, common_options, day_date_time
 from dutyboard.domain.arrivals import (
     ArrivalKind,
     normalise_flight,
@@ -29,6 +29,7 @@ from dutyboard.domain.arrivals import (
 )
 from dutyboard.domain.clock import from_iso, utcnow
 from dutyboard.domain.text import clean_data, clean_line
+from dutyboard.i18n import _
 from dutyboard.store import Store
 from dutyboard.store import arrivals as arr
 
@@ -37,10 +38,12 @@ def register(actions: Subparsers) -> None:
     """The ``add`` action of ``dutyboard arrivals``."""
     add = actions.add_parser(
         "add",
-        help="add one shipment or traveller (prints its id)",
-        description="Add an expected shipment (the default) or traveller. The ETA is read "
-        "in the desk's time zone unless it gives its own; the origin's zone is guessed "
-        "from --country and --city when --zone is not given. Prints 'arrival #ID added'.",
+        help=_("add one shipment or traveller (prints its id)"),
+        description=_(
+            "Add an expected shipment (the default) or traveller. The ETA is read "
+            "in the desk's time zone unless it gives its own; the origin's zone is guessed "
+            "from --country and --city when --zone is not given. Prints 'arrival #ID added'."
+        ),
     )
     common_options(add)
     add.add_argument(
@@ -48,35 +51,37 @@ def register(actions: Subparsers) -> None:
         dest="add_kind",
         default="shipment",
         metavar="KIND",
-        help="goods (shipment, the default) or person (traveller)",
+        help=_("goods (shipment, the default) or person (traveller)"),
     )
-    add.add_argument("--ref", "--reference", dest="reference", help="flight, waybill, container")
-    add.add_argument("--name", dest="traveller", help="the traveller's name (a person)")
+    add.add_argument("--ref", "--reference", dest="reference", help=_("flight, waybill, container"))
+    add.add_argument("--name", dest="traveller", help=_("the traveller's name (a person)"))
     add.add_argument(
-        "--item", "--contents", dest="item", help="what the shipment holds ('medical masks')"
+        "--item", "--contents", dest="item", help=_("what the shipment holds ('medical masks')")
     )
     add.add_argument(
-        "--quantity", help="how many: '1,900,000', '5万', '500 boxes' (a unit in it is kept)"
+        "--quantity", help=_("how many: '1,900,000', '5万', '500 boxes' (a unit in it is kept)")
     )
-    add.add_argument("--unit", help="pcs, boxes, pairs…")
-    add.add_argument("--country", help="origin country: a code (HU) or a name (Hungary, 匈牙利)")
-    add.add_argument("--city", help="origin city")
+    add.add_argument("--unit", help=_("pcs, boxes, pairs…"))
+    add.add_argument("--country", help=_("origin country: a code (HU) or a name (Hungary, 匈牙利)"))
+    add.add_argument("--city", help=_("origin city"))
     add.add_argument(
-        "--zone", dest="origin_zone", help="origin's IANA time zone (default: guessed)"
+        "--zone", dest="origin_zone", help=_("origin's IANA time zone (default: guessed)")
     )
     add.add_argument(
         "--eta",
         required=True,
-        help="arrival time in desk time: '2020-02-06 01:00', '+2h', 'tomorrow 09:00', '14:30'",
+        help=_("arrival time in desk time: '2020-02-06 01:00', '+2h', 'tomorrow 09:00', '14:30'"),
     )
-    add.add_argument("--destination", help="airport, port or address it arrives at")
-    add.add_argument("--carrier", help="airline or shipping line")
-    add.add_argument("--contact", help="who to call about it")
-    add.add_argument("--lead", help="the procurement lead it fulfils: its number, or its supplier")
-    add.add_argument("--permit", help="flight permit: pending or granted")
-    add.add_argument("--customs", help="customs: pending or cleared")
-    add.add_argument("--note", help="a first note")
-    add.add_argument("--json", action="store_true", help="print the new arrival as JSON")
+    add.add_argument("--destination", help=_("airport, port or address it arrives at"))
+    add.add_argument("--carrier", help=_("airline or shipping line"))
+    add.add_argument("--contact", help=_("who to call about it"))
+    add.add_argument(
+        "--lead", help=_("the procurement lead it fulfils: its number, or its supplier")
+    )
+    add.add_argument("--permit", help=_("flight permit: pending or granted"))
+    add.add_argument("--customs", help=_("customs: pending or cleared"))
+    add.add_argument("--note", help=_("a first note"))
+    add.add_argument("--json", action="store_true", help=_("print the new arrival as JSON"))
     add.set_defaults(func=run_add)
 
 
@@ -84,7 +89,11 @@ def _checked(option: str, parse: Callable[[str], Any], text: str) -> Any:
     try:
         return parse(text)
     except ValueError as exc:
-        raise UsageError(f"{option} {clean_line(text, limit=80)!r} {exc}") from None
+        raise UsageError(
+            _("{option} {text!r} {error}").format(
+                option=option, text=clean_line(text, limit=80), error=exc
+            )
+        ) from None
 
 
 def arrival_fields(args: argparse.Namespace, desk_zone: str, store: Store) -> dict[str, Any]:
@@ -102,13 +111,13 @@ def arrival_fields(args: argparse.Namespace, desk_zone: str, store: Store) -> di
     if args.reference and args.reference.strip():
         fields["reference"] = normalise_flight(args.reference)
     if kind is ArrivalKind.TRAVELLER and "traveller" not in fields:
-        raise UsageError("a person needs --name (the traveller's name)")
+        raise UsageError(_("a person needs --name (the traveller's name)"))
     if kind is ArrivalKind.SHIPMENT and not (fields.get("item") or fields.get("reference")):
-        raise UsageError("a shipment needs --item (its contents) or --ref (flight, waybill)")
+        raise UsageError(_("a shipment needs --item (its contents) or --ref (flight, waybill)"))
     if args.quantity:
         number, unit = _checked("--quantity", values.parse_quantity, args.quantity)
         if number < 0:
-            raise UsageError(f"--quantity {args.quantity!r} cannot be negative")
+            raise UsageError(_("--quantity {text!r} cannot be negative").format(text=args.quantity))
         fields["quantity"] = number
         if unit:
             fields["unit"] = unit
@@ -118,8 +127,9 @@ def arrival_fields(args: argparse.Namespace, desk_zone: str, store: Store) -> di
         code = values.parse_country(args.country)
         if code is None:
             raise UsageError(
-                f"--country {clean_line(args.country, limit=80)!r} is not a country I know; "
-                "use a 2-letter code such as HU"
+                _(
+                    "--country {text!r} is not a country I know; use a 2-letter code such as HU"
+                ).format(text=clean_line(args.country, limit=80))
             )
         fields["origin_country"] = code
     if args.city and args.city.strip():
@@ -147,21 +157,29 @@ def lead_id(store: Store, text: str) -> int:
     found = arr.find_leads(store, text, limit=6)
     shown = clean_line(text, limit=80)
     if not found:
-        raise UsageError(f"--lead {shown!r}: no lead has that number or supplier")
+        raise UsageError(
+            _("--lead {text!r}: no lead has that number or supplier").format(text=shown)
+        )
     if len(found) > 1:
         names = "; ".join(f"#{r['id']} {clean_line(r['supplier'], limit=40)}" for r in found[:5])
-        raise UsageError(f"--lead {shown!r} names several leads ({names}); give its number")
+        raise UsageError(
+            _("--lead {text!r} names several leads ({names}); give its number").format(
+                text=shown, names=names
+            )
+        )
     return int(found[0]["id"])
 
 
 def run_add(args: argparse.Namespace, ctx: Context) -> int:
     if getattr(args, "role", "officer") == "leader":
         raise UsageError(
-            "this session is read-only (--role leader): a leader lists the arrivals; an "
-            "officer adds them"
+            _(
+                "this session is read-only (--role leader): a leader lists the arrivals; an "
+                "officer adds them"
+            )
         )
     if not ctx.db_path.exists():
-        raise UsageError(f"database {ctx.db_path} does not exist")
+        raise UsageError(_("database {path} does not exist").format(path=ctx.db_path))
     desk_zone = ctx.config.timezone
     store = Store.open(ctx.db_path, actor=ctx.user)
     try:
@@ -189,12 +207,12 @@ def added_line(row: dict[str, Any], desk_zone: str) -> str:
     (Wed 18:00 CET at origin)' — and what no origin zone means, when there is none."""
     eta = from_iso(row["eta"])
     local = eta.astimezone(ZoneInfo(desk_zone))
-    line = (
-        f"arrival #{row['id']} added: {arr.describe(row)}, ETA {local:%a %d %b %H:%M} {desk_zone}"
+    line = _("arrival #{id} added: {what}, ETA {eta} {zone}").format(
+        id=row["id"], what=arr.describe(row), eta=day_date_time(local), zone=desk_zone
     )
     if row["origin_tz"]:
-        line += f" ({origin_time(eta, row['origin_tz'])} at origin)"
+        line += _(" ({time} at origin)").format(time=origin_time(eta, row["origin_tz"]))
     elif row["origin_country"] or row["origin_city"]:
         _zone, why = zone_guess(row["origin_country"], row["origin_city"])
-        line += f"; no origin zone ({why}: give --zone to see its local time)"
+        line += _("; no origin zone ({why}: give --zone to see its local time)").format(why=why)
     return line

@@ -1,7 +1,11 @@
-"""``dutyboard check``: integrity, schema, WAL size, the collector lease, and failing imports.
+"""``dutyboard check``: integrity, schema, WAL size, the collector, and failing imports.
 
-A failing source or an open quarantine is a ``warning:`` line, not a failed check: the
-database is sound, but an officer has work (``dutyboard quarantine list``)."""
+The collector line says whether it holds the lease now and when it last ran (from
+``collector_last_run``, which outlives the lease). A collector that is not running and
+has not been seen for longer than its sources allow
+(:func:`dutyboard.store.sources.stale_after`), a failing source and an open quarantine
+are each a ``warning:`` line, not a failed check: the database is sound, but an officer
+has work (start the collector: docs/collector.md; ``dutyboard quarantine list``)."""
 
 from __future__ import annotations
 
@@ -10,10 +14,11 @@ from pathlib import Path
 
 from dutyboard.commands import Context, Subparsers, common_options
 from dutyboard.domain.text import clean_line
+from dutyboard.i18n import _
 from dutyboard.store import Store
 from dutyboard.store import quarantine as q
 from dutyboard.store.backup import integrity
-from dutyboard.store.sources import current_lease
+from dutyboard.store.sources import CollectorStatus, collector_status
 
 FAILING_SHOWN = 10
 
@@ -21,11 +26,14 @@ FAILING_SHOWN = 10
 def register(sub: Subparsers) -> None:
     parser = sub.add_parser(
         "check",
-        help="check the database (integrity, schema, WAL, collector lease); upgrade its schema",
-        description="Open the database read-write (applying pending schema migrations), run "
-        "PRAGMA integrity_check, and report the schema version, the WAL size and who holds "
-        "the collector lease; warn about failing sources and open quarantine rows. Exits 1 "
-        "if the integrity check fails (a warning does not).",
+        help=_("check the database (integrity, schema, WAL, collector lease); upgrade its schema"),
+        description=_(
+            "Open the database read-write (applying pending schema migrations), run "
+            "PRAGMA integrity_check, and report the schema version, the WAL size, who holds "
+            "the collector lease and when the collector last ran; warn about a collector "
+            "that is overdue, failing sources and open quarantine rows. Exits 1 if the "
+            "integrity check fails (a warning does not)."
+        ),
     )
     common_options(parser)
     parser.set_defaults(func=run)
@@ -40,24 +48,86 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     try:
         result = integrity(store)
         wal = Path(f"{ctx.db_path}-wal")
-        lease = current_lease(store)
-        print(f"database:  {ctx.db_path}")
-        print(f"schema:    {', '.join(store.schema_version())}")
-        print(f"integrity: {result}")
-        print(f"wal:       {wal.stat().st_size if wal.exists() else 0:,} bytes")
-        if lease is None:
-            print("collector: no lease (no collector running)")
-        else:
-            expired = lease["expires_at"] < store.now()
-            state = "expired" if expired else "held"
-            holder = clean_line(lease["holder"], 120)
-            print(f"collector: {state} by {holder} until {lease['expires_at']}")
+        print(_("database:  {path}").format(path=clean_line(ctx.db_path)))
+        print(_("schema:    {versions}").format(versions=", ".join(store.schema_version())))
+        print(_("integrity: {result}").format(result=result))
+        size = wal.stat().st_size if wal.exists() else 0
+        print(_("wal:       {size} bytes").format(size=f"{size:,}"))
+        collector = collector_status(store)
+        print(collector_line(collector))
         if result == "ok":
-            for line in import_warnings(store):
+            for line in [*collector_warnings(collector), *import_warnings(store)]:
                 print(line)
         return 0 if result == "ok" else 1
     finally:
         store.close()
+
+
+def duration(seconds: float) -> str:
+    """A span for people: "45 s", "3 min", "5 h", "2 days" (whole units, rounded down)."""
+    whole = int(max(seconds, 0))
+    if whole < 120:
+        return _("{n} s").format(n=whole)
+    if whole < 120 * 60:
+        return _("{n} min").format(n=whole // 60)
+    if whole < 48 * 3600:
+        return _("{n} h").format(n=whole // 3600)
+    return _("{n} days").format(n=f"{whole // 86_400:,}")
+
+
+def _who(holder: str | None) -> str:
+    """``host:pid`` as "host, pid 4242"; any other text cleaned, as it came."""
+    text = clean_line(holder or "", 120)
+    if not text:
+        return _("host not recorded")
+    host, sep, pid = text.rpartition(":")
+    if sep and host and pid.isdigit():
+        return _("{host}, pid {pid}").format(host=host, pid=pid)
+    return text
+
+
+def collector_line(status: CollectorStatus) -> str:
+    """The ``collector:`` line: does it run now, when did it last run, who was it."""
+    until = clean_line(status.lease_expires_at or "", 40)
+    who = _who(status.holder)
+    if status.state == "never":
+        return _("collector: no lease; never ran on this desk")
+    if status.seconds_since_seen is None:  # the lease of a collector older than m120
+        if status.state == "running":
+            return _("collector: held by {who} until {until}").format(who=who, until=until)
+        return _("collector: lease of {who} expired at {until}, never released").format(
+            who=who, until=until
+        )
+    ago = _("{age} ago").format(age=duration(status.seconds_since_seen))
+    if status.state == "running":
+        return _("collector: last ran {ago} ({who}), holding the lease until {until}").format(
+            ago=ago, who=who, until=until
+        )
+    if status.state == "crashed":
+        return _(
+            "collector: last ran {ago} ({who}); its lease expired at {until} without being "
+            "released: crashed or killed?"
+        ).format(ago=ago, who=who, until=until)
+    return _("collector: no lease; last ran {ago} ({who}), stopped").format(ago=ago, who=who)
+
+
+def collector_warnings(status: CollectorStatus) -> list[str]:
+    """A ``warning:`` line when the collector is overdue: not running, and not seen for
+    longer than its sources' intervals allow."""
+    if not status.stale or status.seconds_since_seen is None:
+        return []
+    ago = _("{age} ago").format(age=duration(status.seconds_since_seen))
+    if status.interval_seconds:
+        expect = _("its sources expect a pass every {every}").format(
+            every=duration(status.interval_seconds)
+        )
+    else:
+        expect = _("overdue after {after}").format(after=duration(status.stale_after_seconds))
+    return [
+        _(
+            "warning:   the collector last ran {ago} — not running? ({expect}; docs/collector.md)"
+        ).format(ago=ago, expect=expect)
+    ]
 
 
 def import_warnings(store: Store) -> list[str]:
@@ -68,17 +138,31 @@ def import_warnings(store: Store) -> list[str]:
     for source in failing[:FAILING_SHOWN]:
         since = source["failing_since"] or source["last_error_at"] or "?"
         open_rows = int(source["quarantine_open"])
-        rows = f", {open_rows:,} open quarantine row{'s' if open_rows != 1 else ''}"
-        lines.append(
-            f"warning:   source {clean_line(source['name'], 100)} failing since {since}"
-            f"{rows if open_rows else ''}: {clean_line(source['last_error'] or '?', 300)}"
-        )
+        name = clean_line(source["name"], 100)
+        error = clean_line(source["last_error"] or "?", 300)
+        if open_rows:
+            line = (
+                _("warning:   source {name} failing since {since}, 1 open quarantine row: {error}")
+                if open_rows == 1
+                else _(
+                    "warning:   source {name} failing since {since}, {rows} open quarantine "
+                    "rows: {error}"
+                )
+            ).format(name=name, since=since, rows=f"{open_rows:,}", error=error)
+        else:
+            line = _("warning:   source {name} failing since {since}: {error}").format(
+                name=name, since=since, error=error
+            )
+        lines.append(line)
     if len(failing) > FAILING_SHOWN:
-        lines.append("warning:   … and more failing sources (dutyboard status)")
+        lines.append(_("warning:   … and more failing sources (dutyboard status)"))
     open_total = q.open_count(store)
     if open_total:
         lines.append(
-            f"warning:   {open_total:,} quarantine row{'s' if open_total != 1 else ''} open "
-            "(dutyboard quarantine list)"
+            (
+                _("warning:   1 quarantine row open (dutyboard quarantine list)")
+                if open_total == 1
+                else _("warning:   {count} quarantine rows open (dutyboard quarantine list)")
+            ).format(count=f"{open_total:,}")
         )
     return lines

@@ -12,6 +12,7 @@ from typing import TextIO
 from dutyboard import files
 from dutyboard.commands import Context, Subparsers, UsageError, common_options
 from dutyboard.commands.output import output_options, output_path, refused_error
+from dutyboard.i18n import _
 from dutyboard.store import Row, Store
 from dutyboard.store import views as v
 
@@ -36,14 +37,14 @@ CSV_COLUMNS = (
 def register(sub: Subparsers) -> None:
     parser = sub.add_parser(
         "contacts",
-        help="export contacts (vCard or CSV)",
-        description="Export the contact list. Reads the database read-only.",
+        help=_("export contacts (vCard or CSV)"),
+        description=_("Export the contact list. Reads the database read-only."),
     )
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
     export = actions.add_parser(
         "export",
-        help="write contacts as vCard 4.0 or CSV",
-        description="Write all contacts (or those matching --filter) as vCard 4.0 or CSV.",
+        help=_("write contacts as vCard 4.0 or CSV"),
+        description=_("Write all contacts (or those matching --filter) as vCard 4.0 or CSV."),
     )
     common_options(export)
     export.add_argument("--format", choices=("vcard", "csv"), default="vcard")
@@ -51,7 +52,7 @@ def register(sub: Subparsers) -> None:
         "--filter",
         default="",
         metavar="TEXT",
-        help="only contacts matching these words (name, org, city, …)",
+        help=_("only contacts matching these words (name, org, city, …)"),
     )
     output_options(export)
     export.set_defaults(func=run_export)
@@ -74,7 +75,7 @@ def run_export(args: argparse.Namespace, ctx: Context) -> int:
     from dutyboard.reports.vcard import contact_card
 
     if not ctx.db_path.exists():
-        raise UsageError(f"database {ctx.db_path} does not exist")
+        raise UsageError(_("database {path} does not exist").format(path=ctx.db_path))
     target = output_path(args, ctx)
     store = Store.open(ctx.db_path, readonly=True)
     buffer = io.StringIO()
@@ -99,5 +100,8 @@ def run_export(args: argparse.Namespace, ctx: Context) -> int:
                 tmp.write_text(buffer.getvalue(), encoding="utf-8")
         except files.WriteRefused as refused:
             raise refused_error(refused) from None
-        print(f"{count} contacts written to {target}", file=sys.stderr)
+        print(
+            _("{count} contacts written to {path}").format(count=count, path=target),
+            file=sys.stderr,
+        )
     return 0

@@ -6,6 +6,7 @@ import os
 import sys
 
 from dutyboard.commands import Context, UsageError
+from dutyboard.i18n import _
 from dutyboard.store import Store
 
 
@@ -14,7 +15,7 @@ def open_dashboard(ctx: Context, *, role: str) -> int:
     if not readonly:
         ctx.db_path.parent.mkdir(parents=True, exist_ok=True)
     if not sys.stdout.isatty() and not os.environ.get("DUTYBOARD_FORCE_TTY"):
-        raise UsageError("the dashboard needs a terminal (stdout is not a TTY)")
+        raise UsageError(_("the dashboard needs a terminal (stdout is not a TTY)"))
     store = Store.open(ctx.db_path, readonly=readonly, actor=ctx.user)
     from dutyboard.app import DutyboardApp
 

@@ -28,34 +28,36 @@ STATUSES: dict[str, tuple[str, ...]] = {
 def register(sub: Subparsers) -> None:
     parser = sub.add_parser(
         "export",
-        help="export requests, leads, contacts or supplies (CSV, xlsx, HXL)",
-        description="Write a table as CSV, xlsx or HXL-tagged CSV (requests and supplies). "
-        "Cells a spreadsheet would run as formulas are neutralised. Reads the database "
-        "read-only.",
+        help=_("export requests, leads, contacts or supplies (CSV, xlsx, HXL)"),
+        description=_(
+            "Write a table as CSV, xlsx or HXL-tagged CSV (requests and supplies). "
+            "Cells a spreadsheet would run as formulas are neutralised. Reads the database "
+            "read-only."
+        ),
     )
     common_options(parser)
-    parser.add_argument("table", choices=TABLES, help="what to export")
+    parser.add_argument("table", choices=TABLES, help=_("what to export"))
     parser.add_argument("--format", choices=("csv", "xlsx", "hxl"), default="csv")
     parser.add_argument(
-        "--filter", default="", metavar="TEXT", help="only records matching these words"
+        "--filter", default="", metavar="TEXT", help=_("only records matching these words")
     )
     parser.add_argument(
         "--status",
         action="append",
         default=[],
         metavar="STATUS",
-        help="only these statuses (repeat, or comma-separated); default: all",
+        help=_("only these statuses (repeat, or comma-separated); default: all"),
     )
     parser.add_argument(
-        "--open", action="store_true", help="only open requests or leads (as the panels show)"
+        "--open", action="store_true", help=_("only open requests or leads (as the panels show)")
     )
     parser.add_argument(
         "--direction",
         choices=("received", "distributed"),
-        help="supplies: only what came in, or only what went out",
+        help=_("supplies: only what came in, or only what went out"),
     )
     parser.add_argument(
-        "--utc", action="store_true", help="CSV/xlsx: times in UTC instead of the desk's zone"
+        "--utc", action="store_true", help=_("CSV/xlsx: times in UTC instead of the desk's zone")
     )
     output_options(parser)
     parser.set_defaults(func=run)
@@ -66,13 +68,16 @@ def _statuses(table: str, given: list[str]) -> frozenset[str]:
     if not wanted:
         return frozenset()
     if table not in STATUSES:
-        hint = " (use --direction)" if table == "supplies" else ""
-        raise UsageError(f"{table} have no status to filter on{hint}")
+        hint = _(" (use --direction)") if table == "supplies" else ""
+        raise UsageError(_("{table} have no status to filter on").format(table=table) + hint)
     unknown = wanted - set(STATUSES[table])
     if unknown:
         raise UsageError(
-            f"unknown {table} status {', '.join(sorted(unknown))} "
-            f"(known: {', '.join(STATUSES[table])})"
+            _("unknown {table} status {statuses} (known: {known})").format(
+                table=table,
+                statuses=", ".join(sorted(unknown)),
+                known=", ".join(STATUSES[table]),
+            )
         )
     return frozenset(wanted)
 
@@ -86,16 +91,20 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     table: str = args.table
     fmt: str = args.format
     if fmt == "hxl" and table not in export.HXL_TABLES:
-        raise UsageError(f"HXL export is for {' and '.join(export.HXL_TABLES)}, not {table}")
+        raise UsageError(
+            _("HXL export is for {tables}, not {table}").format(
+                tables=_(" and ").join(export.HXL_TABLES), table=table
+            )
+        )
     if fmt == "xlsx" and args.out is None:
-        raise UsageError("an xlsx export needs --out FILE")
+        raise UsageError(_("an xlsx export needs --out FILE"))
     if args.direction and table != "supplies":
-        raise UsageError("--direction is for supplies only")
+        raise UsageError(_("--direction is for supplies only"))
     if args.open and table not in STATUSES:
-        raise UsageError(f"--open is for requests and leads, not {table}")
+        raise UsageError(_("--open is for requests and leads, not {table}").format(table=table))
     statuses = _statuses(table, args.status)
     if not ctx.db_path.exists():
-        raise UsageError(f"database {ctx.db_path} does not exist")
+        raise UsageError(_("database {path} does not exist").format(path=ctx.db_path))
     target = output_path(args, ctx)
     zone = None if args.utc or fmt == "hxl" else ZoneInfo(ctx.config.timezone)
     store = Store.open(ctx.db_path, readonly=True, actor=ctx.user)

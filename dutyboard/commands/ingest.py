@@ -17,6 +17,7 @@ from dutyboard.commands import Context, Subparsers, UsageError, common_options
 from dutyboard.config import reader_limits
 from dutyboard.domain.limits import Limits
 from dutyboard.domain.text import clean_text
+from dutyboard.i18n import _
 from dutyboard.ingest.limits import over
 from dutyboard.ingest.records import KINDS, Kind
 from dutyboard.ingest.sources import FORMATS, SourceConfig, find_source, load_sources
@@ -32,37 +33,47 @@ SHOW_WARNINGS = 5
 def register(sub: Subparsers) -> None:
     parser = sub.add_parser(
         "ingest",
-        help="import request, lead or contact files once (CSV/TSV, xlsx, JSON, HXL, KoBo, "
-        "ODK, vCard)",
-        description="Import files into the database once and print, per file, how many "
-        "records were new, updated, unchanged and quarantined. Each file goes in whole or "
-        "not at all; importing the same file again adds nothing. Bad rows go to "
-        "quarantine with their reason. Exits 1 if anything was quarantined or a file "
-        "could not be read. See docs/ingest.md.",
+        help=_(
+            "import request, lead or contact files once (CSV/TSV, xlsx, JSON, HXL, KoBo, "
+            "ODK, vCard)"
+        ),
+        description=_(
+            "Import files into the database once and print, per file, how many "
+            "records were new, updated, unchanged and quarantined. Each file goes in whole or "
+            "not at all; importing the same file again adds nothing. Bad rows go to "
+            "quarantine with their reason. Exits 1 if anything was quarantined or a file "
+            "could not be read. See docs/ingest.md."
+        ),
     )
     common_options(parser)
     parser.add_argument(
         "--kind",
         choices=KINDS,
-        help="what the files hold (default: the kind of the --source in the config)",
+        help=_("what the files hold (default: the kind of the --source in the config)"),
     )
     parser.add_argument(
         "--force-kind",
         action="store_true",
-        help="import the files as --kind even when their columns are clearly another "
-        "kind's (by default such a file is refused, naming the kind it fits)",
+        help=_(
+            "import the files as --kind even when their columns are clearly another "
+            "kind's (by default such a file is refused, naming the kind it fits)"
+        ),
     )
     parser.add_argument(
         "--source",
         metavar="NAME",
-        help="source name; a [[sources]] entry of that name lends its kind, mapping, zone "
-        f"and format (default: {DEFAULT_SOURCE!r})",
+        help=_(
+            "source name; a [[sources]] entry of that name lends its kind, mapping, zone "
+            "and format (default: {name!r})"
+        ).format(name=DEFAULT_SOURCE),
     )
     parser.add_argument(
-        "--format", choices=FORMATS, help="skip format detection (default: detected)"
+        "--format", choices=FORMATS, help=_("skip format detection (default: detected)")
     )
     parser.add_argument(
-        "--zone", metavar="ZONE", help="IANA time zone of naive times (default: desk.timezone)"
+        "--zone",
+        metavar="ZONE",
+        help=_("IANA time zone of naive times (default: desk.timezone)"),
     )
     parser.add_argument("files", nargs="+", type=Path, metavar="FILE")
     parser.set_defaults(func=run)
@@ -78,29 +89,34 @@ def _settings(args: argparse.Namespace, ctx: Context) -> tuple[Kind, SourceConfi
     if configured is not None:
         if kind is not None and kind != configured.kind:
             raise UsageError(
-                f"--kind {kind} does not match source {args.source!r}, which brings "
-                f"{configured.kind}"
+                _("--kind {kind} does not match source {source!r}, which brings {brings}").format(
+                    kind=kind, source=args.source, brings=configured.kind
+                )
             )
         kind = configured.kind
     if kind is None:
         raise UsageError(
-            "--kind is required (requests, leads or contacts) unless --source names a "
-            "configured source"
+            _(
+                "--kind is required (requests, leads or contacts) unless --source names a "
+                "configured source"
+            )
         )
     zone = args.zone or (configured.zone if configured else ctx.config.timezone)
     try:
         ZoneInfo(zone)
     except (ZoneInfoNotFoundError, ValueError):
-        raise UsageError(f"--zone {zone!r} is not a known IANA time zone") from None
+        raise UsageError(
+            _("--zone {zone!r} is not a known IANA time zone").format(zone=zone)
+        ) from None
     return kind, configured, zone
 
 
 def _check_files(files: list[Path], limits: Limits) -> None:
     for path in files:
         if not path.exists():
-            raise UsageError(f"{path}: no such file")
+            raise UsageError(_("{path}: no such file").format(path=path))
         if not path.is_file():
-            raise UsageError(f"{path}: not a file")
+            raise UsageError(_("{path}: not a file").format(path=path))
         size = path.stat().st_size
         if size > limits.max_file_bytes:  # refused before it is read into memory
             raise UsageError(f"{path}: {over(limits, 'max_file_bytes', f'{size:,} bytes')}")
@@ -109,7 +125,10 @@ def _check_files(files: list[Path], limits: Limits) -> None:
 def _progress(name: str) -> Callable[[int, int], None]:
     def show(done: int, total: int) -> None:
         end = "\n" if done >= total else ""
-        print(f"\r{name}: {done:,}/{total:,} rows written", end=end, file=sys.stderr, flush=True)
+        line = _("{name}: {done}/{total} rows written").format(
+            name=name, done=f"{done:,}", total=f"{total:,}"
+        )
+        print(f"\r{line}", end=end, file=sys.stderr, flush=True)
 
     return show
 
@@ -117,7 +136,8 @@ def _progress(name: str) -> Callable[[int, int], None]:
 def _problems(store: Store, summary: IngestSummary) -> list[str]:
     lines = [f"  {line}" for line in quarantine_sample(store, summary, SHOW_PROBLEMS)]
     if summary.quarantined > len(lines) and lines:
-        lines.append(f"  … {summary.quarantined - len(lines)} more in quarantine")
+        more = summary.quarantined - len(lines)
+        lines.append("  " + _("… {count} more in quarantine").format(count=more))
     return lines
 
 
@@ -141,7 +161,11 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
             shown = clean_text(str(path), limit=200)
             progress = None
             if tty and len(data) >= PROGRESS_MIN_BYTES:
-                print(f"{shown}: reading {len(data):,} bytes…", file=sys.stderr, flush=True)
+                print(
+                    _("{name}: reading {size} bytes…").format(name=shown, size=f"{len(data):,}"),
+                    file=sys.stderr,
+                    flush=True,
+                )
                 progress = _progress(shown)
             summary = ingest_bytes(
                 store,
@@ -160,10 +184,13 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
             )
             print(summary.line(shown), flush=True)
             for warning in summary.warnings[:SHOW_WARNINGS]:
-                print(f"  warning: {clean_text(warning, limit=300)}", file=sys.stderr)
+                print(
+                    _("  warning: {text}").format(text=clean_text(warning, limit=300)),
+                    file=sys.stderr,
+                )
             if len(summary.warnings) > SHOW_WARNINGS:
                 more = len(summary.warnings) - SHOW_WARNINGS
-                print(f"  … {more} more warnings", file=sys.stderr)
+                print(_("  … {count} more warnings").format(count=more), file=sys.stderr)
             if not summary.clean:
                 failed = True
                 for line in _problems(store, summary):
@@ -173,8 +200,10 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
             # dealt with: say where they wait.
             shown_source = clean_text(source_name, limit=100)
             print(
-                f"  quarantined rows wait in `dutyboard quarantine list --source "
-                f"{shown_source}` (retry, or discard with a reason)",
+                _(
+                    "  quarantined rows wait in `dutyboard quarantine list --source {source}` "
+                    "(retry, or discard with a reason)"
+                ).format(source=shown_source),
                 file=sys.stderr,
             )
     finally:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from dutyboard import files
 from dutyboard.commands import Context, UsageError
+from dutyboard.i18n import _
 
 
 def output_options(parser: argparse.ArgumentParser) -> None:
@@ -16,14 +17,18 @@ def output_options(parser: argparse.ArgumentParser) -> None:
         "--out",
         type=Path,
         metavar="FILE",
-        help="write here (default: standard output); a bare name goes into the export "
-        "folder (display.export_dir)",
+        help=_(
+            "write here (default: standard output); a bare name goes into the export "
+            "folder (display.export_dir)"
+        ),
     )
     parser.add_argument(
         "--force",
         action="store_true",
-        help="write outside the export folder, or over an existing file (never over the "
-        "desk's database or config)",
+        help=_(
+            "write outside the export folder, or over an existing file (never over the "
+            "desk's database or config)"
+        ),
     )
 
 
@@ -39,10 +44,10 @@ def output_path(args: argparse.Namespace, ctx: Context) -> Path | None:
             force=args.force,
         )
     except files.WriteRefused as refused:
-        hint = " (--force to write there)" if refused.confirmable else ""
+        hint = _(" (--force to write there)") if refused.confirmable else ""
         raise UsageError(f"{refused}{hint}") from None
 
 
 def refused_error(refused: files.WriteRefused) -> UsageError:
     """A file that appeared at the destination while the export ran."""
-    return UsageError(f"{refused} (--force to replace it)")
+    return UsageError(_("{refused} (--force to replace it)").format(refused=refused))

@@ -21,18 +21,22 @@ from dutyboard.i18n import LANGUAGES, _
 def register(sub: Subparsers) -> None:
     parser = sub.add_parser(
         "report",
-        help="the daily report: what came in, what went out, open needs, leads, events",
-        description="Make the daily report for one day in the desk's time zone: goods and "
-        "funds received, goods distributed, totals to date, open needs, the leads "
-        "pipeline and notable events. Reads the database read-only.",
+        help=_("the daily report: what came in, what went out, open needs, leads, events"),
+        description=_(
+            "Make the daily report for one day in the desk's time zone: goods and "
+            "funds received, goods distributed, totals to date, open needs, the leads "
+            "pipeline and notable events. Reads the database read-only."
+        ),
     )
     common_options(parser)
     parser.add_argument(
         "--date",
         default="today",
         metavar="D",
-        help="the day: YYYY-MM-DD, 'today', 'yesterday' or -N (N days back) in the desk's "
-        "zone (default today)",
+        help=_(
+            "the day: YYYY-MM-DD, 'today', 'yesterday' or -N (N days back) in the desk's "
+            "zone (default today)"
+        ),
     )
     parser.add_argument("--format", choices=("md", "csv", "xlsx"), default="md")
     parser.add_argument(
@@ -40,7 +44,7 @@ def register(sub: Subparsers) -> None:
         choices=LANGUAGES,
         # SUPPRESS: never overwrite a global `dutyboard --lang X report` with None.
         default=argparse.SUPPRESS,
-        help="the report's language (default: the interface language)",
+        help=_("the report's language (default: the interface language)"),
     )
     output_options(parser)
     parser.set_defaults(func=run)
@@ -50,7 +54,7 @@ def parse_day(text: str, today: date) -> date:
     try:
         return clock.parse_day(text, today)
     except ValueError as exc:
-        raise UsageError(f"--date {exc}") from None
+        raise UsageError(_("--date {error}").format(error=exc)) from None
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
@@ -59,9 +63,9 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     from dutyboard.store import Store
 
     if args.format == "xlsx" and args.out is None:
-        raise UsageError("an xlsx report needs --out FILE")
+        raise UsageError(_("an xlsx report needs --out FILE"))
     if not ctx.db_path.exists():
-        raise UsageError(f"database {ctx.db_path} does not exist")
+        raise UsageError(_("database {path} does not exist").format(path=ctx.db_path))
     target = output_path(args, ctx)
     try:
         catalog = (

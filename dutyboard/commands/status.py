@@ -17,32 +17,36 @@ import sys
 from dutyboard.commands import Context, Subparsers, common_options
 from dutyboard.domain.text import clean_output
 from dutyboard.i18n import LANGUAGES as LANGS
-from dutyboard.i18n import language
+from dutyboard.i18n import _, language
 
 
 def register(sub: Subparsers) -> None:
     parser = sub.add_parser(
         "status",
-        help="the desk at a glance, as one screen of text or JSON (read-only)",
-        description="Print the desk's status: requests by status and priority, urgent and "
-        "overdue items, the leads pipeline and leads awaiting a reply, who is on duty, the "
-        "last handover, source health and supply tallies. Opens the database read-only, "
-        "so it never changes anything. See docs/ssh.md for the JSON shape.",
+        help=_("the desk at a glance, as one screen of text or JSON (read-only)"),
+        description=_(
+            "Print the desk's status: requests by status and priority, urgent and "
+            "overdue items, the leads pipeline and leads awaiting a reply, who is on duty, the "
+            "last handover, source health and supply tallies. Opens the database read-only, "
+            "so it never changes anything. See docs/ssh.md for the JSON shape."
+        ),
     )
     common_options(parser)
-    parser.add_argument("--json", action="store_true", help="print JSON (schema 1) instead")
+    parser.add_argument("--json", action="store_true", help=_("print JSON (schema 1) instead"))
     parser.add_argument(
         "--lang",
         choices=LANGS,
         # SUPPRESS: `dutyboard --lang zh_CN status` (the global option) is kept.
         default=argparse.SUPPRESS,
-        help="labels' language (default: desk.lang in the config, else the locale)",
+        help=_("labels' language (default: desk.lang in the config, else the locale)"),
     )
     parser.add_argument(
         "--ssh-options",
         action="store_true",
-        help="as an SSH forced command: also honour --json and --lang sent by the client "
-        "($SSH_ORIGINAL_COMMAND); every other word there is ignored",
+        help=_(
+            "as an SSH forced command: also honour --json and --lang sent by the client "
+            "($SSH_ORIGINAL_COMMAND); every other word there is ignored"
+        ),
     )
     parser.set_defaults(func=run)
 
@@ -85,7 +89,8 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         if ignored:
             # Never echo the client's words back: they are not ours to print.
             print(
-                "dutyboard: this key only shows the status; the rest of the command was ignored",
+                "dutyboard: "
+                + _("this key only shows the status; the rest of the command was ignored"),
                 file=sys.stderr,
             )
     # Imported here, not at the top: `dutyboard --help` builds every command's parser, and

@@ -42,50 +42,63 @@ from dutyboard.store import Store
 def register(sub: Subparsers) -> None:
     parser = sub.add_parser(
         "supplies",
-        help="the supplies ledger: record receipts and deliveries, print tallies",
-        description="Record goods and funds received, goods distributed (against a request "
-        "or not), and print the tallies per category.",
+        help=_("the supplies ledger: record receipts and deliveries, print tallies"),
+        description=_(
+            "Record goods and funds received, goods distributed (against a request "
+            "or not), and print the tallies per category."
+        ),
     )
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
 
     receive = actions.add_parser(
         "receive",
-        help="goods came in: ITEM QUANTITY [UNIT], or --lead ID [QUANTITY [UNIT]]",
-        description="Record goods received (a donation, purchase or transfer). With --lead "
-        "the item, quantity and supplier come from the lead, and the lead moves to received.",
+        help=_("goods came in: ITEM QUANTITY [UNIT], or --lead ID [QUANTITY [UNIT]]"),
+        description=_(
+            "Record goods received (a donation, purchase or transfer). With --lead "
+            "the item, quantity and supplier come from the lead, and the lead moves to "
+            "received."
+        ),
     )
     common_options(receive)
     receive.add_argument("what", nargs="*", metavar="ITEM QUANTITY [UNIT]")
-    receive.add_argument("--from", dest="counterparty", metavar="WHO", help="donor or supplier")
+    receive.add_argument("--from", dest="counterparty", metavar="WHO", help=_("donor or supplier"))
     receive.add_argument("--kind", choices=RECEIVED_KINDS, default=None)
-    receive.add_argument("--lead", type=int, metavar="ID", help="the lead these goods came from")
+    receive.add_argument("--lead", type=int, metavar="ID", help=_("the lead these goods came from"))
     receive.add_argument(
-        "--partial", action="store_true", help="with --lead: one batch; the lead stays open"
+        "--partial", action="store_true", help=_("with --lead: one batch; the lead stays open")
     )
-    receive.add_argument("--amount", metavar="N", help="value or cost of the goods")
-    receive.add_argument("--currency", metavar="CODE", help="currency of --amount (CNY, USD…)")
+    receive.add_argument("--amount", metavar="N", help=_("value or cost of the goods"))
+    receive.add_argument("--currency", metavar="CODE", help=_("currency of --amount (CNY, USD…)"))
     _when_and_notes(receive)
     receive.set_defaults(func=run_receive)
 
     distribute = actions.add_parser(
         "distribute",
-        help="goods went out: ITEM QUANTITY [UNIT] --to UNIT, or --request ID QUANTITY [UNIT]",
-        description="Record goods distributed. With --request the delivery is against that "
-        "request (its item and unit by default), which moves to partially fulfilled or, once "
-        "everything asked for is delivered, fulfilled.",
+        help=_("goods went out: ITEM QUANTITY [UNIT] --to UNIT, or --request ID QUANTITY [UNIT]"),
+        description=_(
+            "Record goods distributed. With --request the delivery is against that "
+            "request (its item and unit by default), which moves to partially fulfilled or, "
+            "once everything asked for is delivered, fulfilled."
+        ),
     )
     common_options(distribute)
     distribute.add_argument("what", nargs="*", metavar="ITEM QUANTITY [UNIT]")
-    distribute.add_argument("--to", dest="counterparty", metavar="UNIT", help="who received them")
-    distribute.add_argument("--request", type=int, metavar="ID", help="deliver against a request")
     distribute.add_argument(
-        "--complete", action="store_true", help="with --request: the request is now fulfilled"
+        "--to", dest="counterparty", metavar="UNIT", help=_("who received them")
+    )
+    distribute.add_argument(
+        "--request", type=int, metavar="ID", help=_("deliver against a request")
+    )
+    distribute.add_argument(
+        "--complete", action="store_true", help=_("with --request: the request is now fulfilled")
     )
     _when_and_notes(distribute)
     distribute.set_defaults(func=run_distribute)
 
     funds = actions.add_parser(
-        "funds", help="money came in: AMOUNT CURRENCY --from WHO", description="Record funds."
+        "funds",
+        help=_("money came in: AMOUNT CURRENCY --from WHO"),
+        description=_("Record funds."),
     )
     common_options(funds)
     funds.add_argument("amount", metavar="AMOUNT")
@@ -97,16 +110,16 @@ def register(sub: Subparsers) -> None:
 
     tally = actions.add_parser(
         "tally",
-        help="totals per category: received, distributed, in stock, requested-but-unmet",
-        description="Print the tallies per category and the funds per currency (read-only).",
+        help=_("totals per category: received, distributed, in stock, requested-but-unmet"),
+        description=_("Print the tallies per category and the funds per currency (read-only)."),
     )
     common_options(tally)
-    tally.add_argument("--json", action="store_true", help="print JSON instead")
+    tally.add_argument("--json", action="store_true", help=_("print JSON instead"))
     tally.set_defaults(func=run_tally)
 
 
 def _when_and_notes(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--at", metavar="TIME", help="when (desk time; default now)")
+    parser.add_argument("--at", metavar="TIME", help=_("when (desk time; default now)"))
     parser.add_argument("--notes", metavar="TEXT")
 
 
@@ -123,9 +136,9 @@ def _quantity(text: str) -> tuple[int | float, str | None]:
     try:
         number, unit = parse_quantity(text)
     except ValueError as exc:
-        raise UsageError(f"quantity {text!r} {exc}") from None
+        raise UsageError(_("quantity {text!r} {error}").format(text=text, error=exc)) from None
     if number <= 0:
-        raise UsageError(f"quantity {text!r} must be more than zero")
+        raise UsageError(_("quantity {text!r} must be more than zero").format(text=text))
     return number, unit
 
 
@@ -138,11 +151,15 @@ def _amount(text: str | None, currency: str | None) -> tuple[int | float | None,
     try:
         amount, written, leftover = split_price(text)
     except ValueError as exc:
-        raise UsageError(f"amount {text!r} {exc}") from None
+        raise UsageError(_("amount {text!r} {error}").format(text=text, error=exc)) from None
     if amount is None or leftover:
-        raise UsageError(f"amount {text!r} is not an amount of money")
+        raise UsageError(_("amount {text!r} is not an amount of money").format(text=text))
     if written and currency and written != currency.strip().upper():
-        raise UsageError(f"amount {text!r} is in {written}, but --currency says {currency}")
+        raise UsageError(
+            _("amount {text!r} is in {written}, but --currency says {currency}").format(
+                text=text, written=written, currency=currency
+            )
+        )
     return amount, written or currency
 
 
@@ -154,7 +171,7 @@ def _at(text: str | None, ctx: Context) -> str | None:
     try:
         return parse_datetime(text, ctx.config.timezone)
     except ValueError as exc:
-        raise UsageError(f"--at {text!r} {exc}") from None
+        raise UsageError(_("--at {text!r} {error}").format(text=text, error=exc)) from None
 
 
 def _item_quantity_unit(
@@ -165,10 +182,14 @@ def _item_quantity_unit(
     item = None
     if not item_given:
         if len(words) < 2:
-            raise UsageError("say what and how many: ITEM QUANTITY [UNIT]")
+            raise UsageError(_("say what and how many: ITEM QUANTITY [UNIT]"))
         item = words.pop(0)
     if len(words) > 2:
-        raise UsageError(f"too many words: {' '.join(words[2:])!r} (quote an item with spaces)")
+        raise UsageError(
+            _("too many words: {words!r} (quote an item with spaces)").format(
+                words=" ".join(words[2:])
+            )
+        )
     if not words:
         return item, None, None
     quantity, unit = _quantity(words[0])
@@ -180,7 +201,7 @@ def _item_quantity_unit(
 def _open_store(ctx: Context) -> Store:
 
     if not ctx.db_path.exists():
-        raise UsageError(f"database {ctx.db_path} does not exist")
+        raise UsageError(_("database {path} does not exist").format(path=ctx.db_path))
     return Store.open(ctx.db_path, actor=ctx.user)
 
 
@@ -247,11 +268,11 @@ def run_distribute(args: argparse.Namespace, ctx: Context) -> int:
     against = args.request is not None
     item, quantity, unit = _item_quantity_unit(args.what, item_given=against)
     if quantity is None:
-        raise UsageError("say how many went out")
+        raise UsageError(_("say how many went out"))
     if not against and not args.counterparty:
-        raise UsageError("say who received them: --to UNIT (or --request ID)")
+        raise UsageError(_("say who received them: --to UNIT (or --request ID)"))
     if args.complete and not against:
-        raise UsageError("--complete is for a delivery against a request (--request ID)")
+        raise UsageError(_("--complete is for a delivery against a request (--request ID)"))
     catalog = _catalog(ctx)
     store = _open_store(ctx)
     try:
@@ -305,7 +326,7 @@ def run_funds(args: argparse.Namespace, ctx: Context) -> int:
     amount, currency = _amount(args.amount, args.currency)
     assert amount is not None and currency is not None
     if amount <= 0:
-        raise UsageError("the amount must be more than zero")
+        raise UsageError(_("the amount must be more than zero"))
     store = _open_store(ctx)
     try:
         entry = ledger.record_funds(
@@ -337,7 +358,7 @@ def run_tally(args: argparse.Namespace, ctx: Context) -> int:
     from dutyboard.store import supplies as ledger
 
     if not ctx.db_path.exists():
-        raise UsageError(f"database {ctx.db_path} does not exist")
+        raise UsageError(_("database {path} does not exist").format(path=ctx.db_path))
     catalog = _catalog(ctx)
     store = Store.open(ctx.db_path, readonly=True, actor=ctx.user)
     try:

@@ -7,7 +7,9 @@ The collector opens its own ``Store`` connection. Each source is one job:
 * **Lease** — one ``leases`` row named ``collector`` (holder ``host:pid``, ``expires_at``),
   taken at start, renewed every third of its life, released at the end
   (:mod:`dutyboard.store.sources`). A second collector is refused with ``LeaseHeld``
-  naming the holder; an expired lease (a crashed collector) is taken over.
+  naming the holder; an expired lease (a crashed collector) is taken over. The same
+  writes keep ``collector_last_run`` (started, seen alive, stopped), which outlives the
+  lease: ``dutyboard check`` says from it when the collector last ran.
 * **Drop folders** — :class:`~dutyboard.ingest.folder_watch.FolderWatcher`.
 * **HTTP feeds** — :class:`~dutyboard.ingest.feed_poll.FeedPoller`.
 * **Failing** — a failed fetch or scan makes a source failing until the next good one; a
@@ -145,7 +147,16 @@ class Collector:
         )
         self.store = store
         try:
-            expires = await asyncio.to_thread(acquire_lease, store, self.holder, self.lease_seconds)
+            expires = await asyncio.to_thread(
+                acquire_lease,
+                store,
+                self.holder,
+                self.lease_seconds,
+                once=once,
+                sources=len(self.sources),
+                # (when it is overdue: `dutyboard check`, store.sources.collector_status)
+                interval_seconds=min((s.interval_seconds for s in self.sources), default=None),
+            )
             self.log(f"collector {say(self.holder, 120)} holds the lease until {expires}")
             try:
                 await asyncio.to_thread(register_sources, store, self.sources)

@@ -233,7 +233,11 @@ def write_csv(
     writer = csv.writer(out, lineterminator="\r\n")
     if hxl:
         if table not in HXL_TAGS:
-            raise ExportError(f"{table} cannot be exported as HXL (only {', '.join(HXL_TABLES)})")
+            raise ExportError(
+                _("{table} cannot be exported as HXL (only {tables})").format(
+                    table=table, tables=", ".join(HXL_TABLES)
+                )
+            )
         tags = HXL_TAGS[table]
         columns = tuple(c for c in columns if c[0] in tags)
         # HXL times stay UTC ISO-8601: machines read them, and the offset travels along.
@@ -319,9 +323,17 @@ def write_rows(
     """Write ``rows`` as ``fmt`` to ``path`` through a temporary file and a rename; an
     existing file is replaced only with ``replace`` (see :mod:`dutyboard.files`)."""
     if fmt not in FORMATS:
-        raise ExportError(f"unknown format {fmt!r} (choose {', '.join(FORMATS)})")
+        raise ExportError(
+            _("unknown format {format!r} (choose {formats})").format(
+                format=fmt, formats=", ".join(FORMATS)
+            )
+        )
     if fmt == "hxl" and table not in HXL_TABLES:
-        raise ExportError(f"{table} cannot be exported as HXL (only {', '.join(HXL_TABLES)})")
+        raise ExportError(
+            _("{table} cannot be exported as HXL (only {tables})").format(
+                table=table, tables=", ".join(HXL_TABLES)
+            )
+        )
     with files.atomic_output(path, replace=replace) as tmp:
         if fmt == "xlsx":
             return write_xlsx(rows, table, tmp, zone=zone)

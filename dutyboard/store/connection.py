@@ -19,6 +19,7 @@ import stat
 from contextlib import suppress
 from pathlib import Path
 
+from dutyboard.i18n import _
 from dutyboard.store.engine import APPLICATION_ID
 from dutyboard.store.errors import (
     NotADesk,
@@ -46,6 +47,7 @@ SCHEMA_VERSION = (
     "m090_quarantine_workflow",
     "m100_handover_item_position",
     "m110_lead_next_action",
+    "m120_collector_last_run",
 )
 
 
@@ -92,7 +94,11 @@ def connect(path: Path, *, readonly: bool = False, create: bool = True) -> sqlit
         if not create:
             raise StoreError(missing_desk(path))
         if not path.parent.is_dir():
-            raise StoreError(f"cannot create database {path}: folder {path.parent} does not exist")
+            raise StoreError(
+                _("cannot create database {path}: folder {folder} does not exist").format(
+                    path=path, folder=path.parent
+                )
+            )
         created = _create_private(path)
     try:
         # mode=rw: SQLite never creates a file itself; only _create_private() does.
@@ -105,7 +111,9 @@ def connect(path: Path, *, readonly: bool = False, create: bool = True) -> sqlit
             raise _not_usable(exc, path) from None
         if mode.lower() != "wal":
             conn.close()
-            raise StoreError(f"cannot switch {path} to WAL mode (got {mode})")
+            raise StoreError(
+                _("cannot switch {path} to WAL mode (got {mode})").format(path=path, mode=mode)
+            )
         conn.execute("PRAGMA synchronous = FULL")
         _check_schema(conn, path, readonly=False)
     except Exception:
@@ -150,20 +158,24 @@ def _escape(raw: bytes, keep: bytes = b"") -> str:
 def missing_desk(path: Path, *, readonly: bool = False, leader: bool = False) -> str:
     """The one line for a desk that does not exist (a mistyped path must not look like a
     quiet night on a new, empty desk)."""
-    where = "the file does not exist"
+    where = _("the file does not exist")
     if not path.parent.is_dir():
-        where = f"its folder {path.parent} does not exist"
+        where = _("its folder {folder} does not exist").format(folder=path.parent)
     if leader:
-        return f"no desk at {path} ({where}); a leader's session never creates one: check the path"
-    if readonly:
-        return (
-            f"no desk at {path} ({where}); a command that only reads never creates one: "
+        line = _(
+            "no desk at {path} ({where}); a leader's session never creates one: check the path"
+        )
+    elif readonly:
+        line = _(
+            "no desk at {path} ({where}); a command that only reads never creates one: "
             "check the path, or make a desk with a command that writes and --create"
         )
-    return (
-        f"no desk at {path} ({where}): use --create to make a new desk here, "
-        "or `dutyboard demo` for a demo desk"
-    )
+    else:
+        line = _(
+            "no desk at {path} ({where}): use --create to make a new desk here, "
+            "or `dutyboard demo` for a demo desk"
+        )
+    return line.format(path=path, where=where)
 
 
 def regular_file_exists(path: Path) -> bool:
@@ -178,27 +190,35 @@ def regular_file_exists(path: Path) -> bool:
         return False
     except NotADirectoryError:
         raise StoreError(
-            f"cannot use database {path}: {_first_file(path)} is a file, not a folder"
+            _("cannot use database {path}: {file} is a file, not a folder").format(
+                path=path, file=_first_file(path)
+            )
         ) from None
     except OSError as exc:
-        raise StoreError(f"cannot use database {path}: {exc.strerror}") from None
+        raise StoreError(
+            _("cannot use database {path}: {reason}").format(path=path, reason=exc.strerror)
+        ) from None
     if stat.S_ISDIR(info.st_mode):
-        raise StoreError(f"cannot open database {path}: it is a folder, not a database file")
+        raise StoreError(
+            _("cannot open database {path}: it is a folder, not a database file").format(path=path)
+        )
     if not stat.S_ISREG(info.st_mode):
         raise StoreError(
-            f"cannot open database {path}: it is {_kind(info.st_mode)}, not a database file"
+            _("cannot open database {path}: it is {kind}, not a database file").format(
+                path=path, kind=_kind(info.st_mode)
+            )
         )
     return True
 
 
 def _kind(mode: int) -> str:
     if stat.S_ISFIFO(mode):
-        return "a FIFO (named pipe)"
+        return _("a FIFO (named pipe)")
     if stat.S_ISSOCK(mode):
-        return "a socket"
+        return _("a socket")
     if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
-    return "not a regular file"
+        return _("a device")
+    return _("not a regular file")
 
 
 def _first_file(path: Path) -> Path:
@@ -228,23 +248,28 @@ def check_desk(conn: sqlite3.Connection, path: Path) -> None:
         conn.close()
         raise damaged(
             path,
-            "its schema holds text that is not UTF-8, in "
-            + ", ".join(_shown(name) for name in garbled[:3]),
+            _("its schema holds text that is not UTF-8, in {names}").format(
+                names=", ".join(_shown(name) for name in garbled[:3])
+            ),
         )
     if app_id == APPLICATION_ID:
         return
     if app_id != 0:
         conn.close()
         raise NotADesk(
-            f"{path} is not a dutyboard desk (its application id is {app_id:#010x}, "
-            f"a desk's is {APPLICATION_ID:#010x}); it was left untouched: check the path"
+            _(
+                "{path} is not a dutyboard desk (its application id is {app_id:#010x}, "
+                "a desk's is {desk_id:#010x}); it was left untouched: check the path"
+            ).format(path=path, app_id=app_id, desk_id=APPLICATION_ID)
         )
     if not schema or _applied(conn):
         return  # a new, empty file; or a desk made before the application id
     conn.close()
     raise NotADesk(
-        f"{path} is not a dutyboard desk (it holds other tables); it was left untouched: "
-        "check the path, or use --create with a path where no file exists"
+        _(
+            "{path} is not a dutyboard desk (it holds other tables); it was left untouched: "
+            "check the path, or use --create with a path where no file exists"
+        ).format(path=path)
     )
 
 
@@ -256,7 +281,9 @@ def _open(uri: str, path: Path) -> sqlite3.Connection:
             uri, uri=True, isolation_level=None, check_same_thread=False, timeout=10
         )
     except sqlite3.OperationalError as exc:
-        raise StoreError(f"cannot open database {path}: {exc}") from None
+        raise StoreError(
+            _("cannot open database {path}: {error}").format(path=path, error=exc)
+        ) from None
     conn.row_factory = sqlite3.Row
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA foreign_keys = ON")
@@ -272,9 +299,13 @@ def _create_private(path: Path) -> bool:
     except OSError as exc:
         if exc.errno == errno.ENOSPC:
             raise StorageError(
-                f"cannot create database {path}: the disk is full; free some space and try again"
+                _(
+                    "cannot create database {path}: the disk is full; free some space and try again"
+                ).format(path=path)
             ) from None
-        raise StoreError(f"cannot create database {path}: {exc.strerror}") from None
+        raise StoreError(
+            _("cannot create database {path}: {reason}").format(path=path, reason=exc.strerror)
+        ) from None
     os.close(fd)
     return True
 
@@ -324,20 +355,26 @@ def _check_schema(conn: sqlite3.Connection, path: Path, *, readonly: bool) -> No
         conn.close()
         raise damaged(
             path,
-            f"its list of schema migrations is garbled: {', '.join(sorted(applied - known))[:120]}",
+            _("its list of schema migrations is garbled: {names}").format(
+                names=", ".join(sorted(applied - known))[:120]
+            ),
         )
     if applied - known:
         conn.close()
         raise SchemaTooNew(
-            f"{path} was written by a newer dutyboard (unknown migrations: "
-            f"{', '.join(sorted(applied - known))}); upgrade dutyboard"
+            _(
+                "{path} was written by a newer dutyboard (unknown migrations: {names}); "
+                "upgrade dutyboard"
+            ).format(path=path, names=", ".join(sorted(applied - known)))
         )
     if known - applied:
         if readonly:
             conn.close()
             raise SchemaTooOld(
-                f"{path} needs a schema upgrade; open it once as officer "
-                "(dutyboard check --db …) before read-only use"
+                _(
+                    "{path} needs a schema upgrade; open it once as officer "
+                    "(dutyboard check --db …) before read-only use"
+                ).format(path=path)
             )
         from sqlite_utils import Database
 
@@ -356,7 +393,9 @@ def _check_schema(conn: sqlite3.Connection, path: Path, *, readonly: bool) -> No
                     conn.execute("ROLLBACK")
             conn.close()
             problem = storage_error(exc, path)
-            raise problem or StoreError(f"cannot upgrade {path}: {exc}") from None
+            raise problem or StoreError(
+                _("cannot upgrade {path}: {error}").format(path=path, error=exc)
+            ) from None
 
 
 def applied_migrations(conn: sqlite3.Connection) -> list[str]:
@@ -376,9 +415,11 @@ def storage_error(exc: sqlite3.Error, path: Path) -> StorageError | None:
     if primary == _FULL or "disk is full" in text:
         return disk_full(path, text)
     if primary == _READONLY or "readonly database" in text:
-        return StorageError(f"cannot write {path}: {_unwritable(path)}")
+        return StorageError(
+            _("cannot write {path}: {why}").format(path=path, why=_unwritable(path))
+        )
     if primary == _CANTOPEN:
-        return StorageError(f"cannot open {path}: {_unwritable(path)}")
+        return StorageError(_("cannot open {path}: {why}").format(path=path, why=_unwritable(path)))
     if primary == _IOERR or "disk I/O error" in text:
         # SQLite says SQLITE_FULL only when a write to the database or its WAL came up
         # short; growing the -shm file or syncing on a full disk is an "I/O error".
@@ -386,8 +427,10 @@ def storage_error(exc: sqlite3.Error, path: Path) -> StorageError | None:
         if no_space_left(path):
             return disk_full(path, text)
         return StorageError(
-            f"cannot use {path}: disk I/O error ({text}); check the disk, then run "
-            "'dutyboard check'"
+            _(
+                "cannot use {path}: disk I/O error ({error}); check the disk, then run "
+                "'dutyboard check'"
+            ).format(path=path, error=text)
         )
     if primary == _CORRUPT or "malformed" in text:
         return damaged(path, text)
@@ -396,18 +439,25 @@ def storage_error(exc: sqlite3.Error, path: Path) -> StorageError | None:
         # only a damaged page (or another program) puts such bytes in a desk. The value
         # itself is not shown: it is damaged bytes.
         column = re.match(r"Could not decode to UTF-8 column '([^']{0,60})'", text)
-        where = f" in column {column.group(1)}" if column else ""
-        return damaged(path, f"a text value{where} is not UTF-8")
+        if column:
+            return damaged(
+                path, _("a text value in column {column} is not UTF-8").format(column=column[1])
+            )
+        return damaged(path, _("a text value is not UTF-8"))
     if primary == _NOTADB:
         return StorageError(
-            f"{path} is not a dutyboard database ({text}): it is another kind of file, or "
-            "a desk whose first page is damaged (restore the last backup: see "
-            "'dutyboard backup --help')"
+            _(
+                "{path} is not a dutyboard database ({error}): it is another kind of file, or "
+                "a desk whose first page is damaged (restore the last backup: see "
+                "'dutyboard backup --help')"
+            ).format(path=path, error=text)
         )
     if primary in (_BUSY, _LOCKED) or "database is locked" in text:
         return StorageError(
-            f"{path} stayed locked by another process for over {BUSY_TIMEOUT_MS // 1000} s "
-            f"({text}); nothing was changed, try again"
+            _(
+                "{path} stayed locked by another process for over {seconds} s ({error}); "
+                "nothing was changed, try again"
+            ).format(path=path, seconds=BUSY_TIMEOUT_MS // 1000, error=text)
         )
     return None
 
@@ -448,18 +498,26 @@ def damage_found(path: Path) -> StoreError | None:
 def damaged(path: Path, detail: str) -> StorageError:
     """The one line for a desk whose file is damaged."""
     return StorageError(
-        f"{path} is damaged ({detail}); run 'dutyboard check' and restore the last "
-        "backup (see 'dutyboard backup --help')"
+        _(
+            "{path} is damaged ({detail}); run 'dutyboard check' and restore the last "
+            "backup (see 'dutyboard backup --help')"
+        ).format(path=path, detail=detail)
     )
 
 
 def disk_full(path: Path, detail: str = "") -> StorageError:
     """The one line for a full disk (SQLITE_FULL, ENOSPC, or an I/O error with no room)."""
-    why = f" ({detail})" if detail else ""
-    return StorageError(
-        f"cannot write {path}: the disk is full{why}; nothing was changed, free some "
-        "space and try again"
-    )
+    if detail:
+        line = _(
+            "cannot write {path}: the disk is full ({detail}); nothing was changed, free some "
+            "space and try again"
+        )
+    else:
+        line = _(
+            "cannot write {path}: the disk is full; nothing was changed, free some "
+            "space and try again"
+        )
+    return StorageError(line.format(path=path, detail=detail))
 
 
 # Less free space than this on the desk's file system, with an I/O error, is a full disk:
@@ -485,9 +543,9 @@ def _not_usable(exc: sqlite3.DatabaseError | UnicodeDecodeError, path: Path) -> 
     if isinstance(exc, UnicodeDecodeError):
         # SQLite's own message quoted bytes of the damaged schema that are not UTF-8, so
         # Python could not even decode the error.
-        return damaged(path, "its schema is garbled: SQLite's report on it is not UTF-8")
+        return damaged(path, _("its schema is garbled: SQLite's report on it is not UTF-8"))
     return storage_error(exc, path) or StoreError(
-        f"{path} is not a dutyboard database ({_shown(exc, 200)})"
+        _("{path} is not a dutyboard database ({error})").format(path=path, error=_shown(exc, 200))
     )
 
 
@@ -502,12 +560,12 @@ def _unwritable(path: Path) -> str:
     """Why SQLite could not write ``path`` (or create its -wal/-shm files), in words."""
     folder = path.parent
     if _read_only_file_system(path if path.exists() else folder):
-        return "it is on a read-only file system (a leader can still read it: --role leader)"
+        return _("it is on a read-only file system (a leader can still read it: --role leader)")
     if path.exists() and not os.access(path, os.W_OK):
-        return "the file is read-only for you (a leader can still read it: --role leader)"
+        return _("the file is read-only for you (a leader can still read it: --role leader)")
     if not os.access(folder, os.W_OK | os.X_OK):
-        return (
-            f"its folder {folder} is not writable for you (SQLite keeps the -wal and -shm "
+        return _(
+            "its folder {folder} is not writable for you (SQLite keeps the -wal and -shm "
             "files beside the database)"
-        )
-    return "SQLite could not open it"
+        ).format(folder=folder)
+    return _("SQLite could not open it")

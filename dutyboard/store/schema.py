@@ -659,3 +659,39 @@ ALTER TABLE leads ADD COLUMN next_action TEXT;
 CREATE INDEX leads_stage_order ON leads(({LEAD_STAGE_ORDER_SQL}), id)
 """,
     )
+
+
+@migrations()
+def m120_collector_last_run(db: Database) -> None:
+    """When the collector last ran, kept past the release of its lease (``leases`` has a
+    row only while one runs): one row per lease name (``collector``) with its holder
+    (``host:pid``), when it started, when it was last seen alive (``seen_at``: the start,
+    each renewal of its lease, its stop), when it stopped cleanly (``stopped_at``, NULL
+    while it runs and after a crash), whether it was a single pass (``once``), how many
+    sources it ran, the shortest of their intervals and its lease's length. ``dutyboard
+    check`` reads it (:func:`dutyboard.store.sources.collector_status`).
+
+    A desk whose collector ran before this version starts with the time its sources
+    were last checked (only the collector checks them), the holder unknown (``''``)."""
+    _run(
+        db,
+        """
+CREATE TABLE collector_last_run (
+    name TEXT PRIMARY KEY,
+    holder TEXT NOT NULL,
+    started_at TEXT NOT NULL,
+    seen_at TEXT NOT NULL,
+    stopped_at TEXT,
+    once INTEGER NOT NULL DEFAULT 0,
+    sources INTEGER,
+    interval_seconds REAL,
+    lease_seconds REAL
+);
+INSERT INTO collector_last_run (name, holder, started_at, seen_at, stopped_at, interval_seconds)
+SELECT 'collector', '', max(last_checked_at), max(last_checked_at), max(last_checked_at),
+    min(CASE WHEN json_valid(settings)
+        THEN CAST(json_extract(settings, '$.interval_seconds') AS REAL) END)
+FROM sources WHERE last_checked_at IS NOT NULL
+HAVING count(*) > 0
+""",
+    )

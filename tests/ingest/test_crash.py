@@ -34,6 +34,9 @@ def write_file(path: Path, tag: str) -> None:
 
 def env() -> dict[str, str]:
     clean = {key: value for key, value in os.environ.items() if not key.startswith("DUTYBOARD")}
+    # The tests' own log and state files (tests/conftest.py), never the home folder.
+    kept = ("DUTYBOARD_LOG", "DUTYBOARD_STATE")
+    clean.update({k: os.environ[k] for k in kept if k in os.environ})
     clean["PYTHONPATH"] = str(REPO)
     return clean
 

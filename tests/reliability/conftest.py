@@ -32,6 +32,8 @@ def scaled(fast: int, slow: int) -> int:
 def child_env() -> dict[str, str]:
     """The environment of a child process: this checkout, no user's DUTYBOARD_* settings."""
     env = {key: value for key, value in os.environ.items() if not key.startswith("DUTYBOARD")}
+    # The tests' own log and state files (tests/conftest.py), never the home folder.
+    env.update({k: os.environ[k] for k in ("DUTYBOARD_LOG", "DUTYBOARD_STATE") if k in os.environ})
     env["PYTHONPATH"] = str(REPO)
     env["NO_COLOR"] = "1"
     return env

@@ -650,9 +650,8 @@ def test_status_command(demo_db: Path, tmp_path: Path) -> None:
         env={"SSH_ORIGINAL_COMMAND": "status --json ; reboot"},
     )
     assert json.loads(forced.stdout)["schema"] == 1
-    assert forced.stderr.strip() == (
-        "dutyboard: this key only shows the status; the rest of the command was ignored"
-    )
+    # The config says desk.lang = "zh_CN": the refusal speaks it too (issue 20).
+    assert forced.stderr.strip() == "dutyboard: 此密钥只能查看状态；命令的其余部分已忽略"
     # Without --ssh-options the variable means nothing.
     plain = cli(
         "status",

@@ -7,18 +7,20 @@ and friends, ``notify``, ``Binding`` descriptions, dialog titles, labels and
 placeholders, column labels (``add_column``, ``ColumnSpec``), ``border_title``/
 ``border_subtitle``/``title``/``sub_title``, and the done-message of ``self.write``.
 Strings that are not words (symbols, key names, format-only strings) are allowed by
-rule; the few remaining exceptions are listed below, each with its reason.
+rule; the few remaining exceptions are listed below, each with its reason. What counts
+as a word, and how an expression is taken apart, is shared with the command line's check
+(tests/catalogue_scan.py).
 """
 
 from __future__ import annotations
 
 import ast
-import re
 from pathlib import Path
 
 from dutyboard.domain.arrivals import ArrivalState
 from dutyboard.domain.rollcall import RollCallState
 from dutyboard.locale import zh_CN
+from tests.catalogue_scan import call_name, untranslated
 
 REPO = Path(__file__).resolve().parents[2]
 WIDGETS = REPO / "widgets"
@@ -42,8 +44,6 @@ TEXT_KEYWORDS = {
 # Attributes assigned a user-facing string.
 TEXT_ATTRIBUTES = {"border_title", "border_subtitle", "title", "sub_title", "tooltip"}
 
-# Not words: ids, CSS classes, key names, formats. A literal made of these is fine.
-_NOT_WORDS = re.compile(r"^[\s\W\d_]*$|^[a-z0-9_.+-]+:[a-z0-9_.+-]*$")
 # Literal parts of strings that are words but not for translating (units and marks that
 # read the same in both languages), by exact text.
 ALLOWED = {
@@ -66,74 +66,13 @@ ALLOWED = {
 }
 
 
-def _words(text: str) -> bool:
-    """True when ``text`` holds letters a reader would want translated."""
-    if text in ALLOWED or _NOT_WORDS.match(text):
-        return False
-    return bool(re.search(r"[A-Za-z]{2,}", text))
-
-
-def _is_translation(node: ast.AST) -> bool:
-    return (
-        isinstance(node, ast.Call)
-        and isinstance(node.func, ast.Name)
-        and node.func.id in {"_", "pgettext"}
-    )
-
-
-def _untranslated(node: ast.AST) -> list[str]:
-    """The worded literal parts of an expression shown to the user, outside ``_()``."""
-    found: list[str] = []
-
-    def visit(expr: ast.AST) -> None:
-        if _is_translation(expr):
-            return
-        if isinstance(expr, ast.Constant) and isinstance(expr.value, str):
-            if _words(expr.value):
-                found.append(expr.value)
-        elif isinstance(expr, ast.JoinedStr):
-            for part in expr.values:
-                if isinstance(part, ast.Constant) and isinstance(part.value, str):
-                    if _words(part.value):
-                        found.append(part.value)
-                elif isinstance(part, ast.FormattedValue):
-                    visit(part.value)
-        elif isinstance(expr, ast.BinOp):
-            visit(expr.left)
-            visit(expr.right)
-        elif isinstance(expr, ast.IfExp):
-            visit(expr.body)
-            visit(expr.orelse)
-        elif isinstance(expr, (ast.Tuple, ast.List)):
-            for element in expr.elts:
-                visit(element)
-        elif (
-            isinstance(expr, ast.Call)
-            and isinstance(expr.func, ast.Attribute)
-            and expr.func.attr in {"format", "join"}
-        ):
-            visit(expr.func.value)  # "…".format(...), " · ".join(...): the receiver
-
-    visit(node)
-    return found
-
-
-def _call_name(call: ast.Call) -> str:
-    func = call.func
-    if isinstance(func, ast.Name):
-        return func.id
-    if isinstance(func, ast.Attribute):
-        return func.attr
-    return ""
-
-
 def offenders(source: str, where: str) -> list[str]:
     tree = ast.parse(source)
     out: list[str] = []
     for node in ast.walk(tree):
         shown: list[ast.AST] = []
         if isinstance(node, ast.Call):
-            name = _call_name(node)
+            name = call_name(node)
             if name in {"assemble", "ConfirmDialog"}:
                 for arg in node.args:  # parts; a (text, style) tuple's text
                     shown.append(arg.elts[0] if isinstance(arg, ast.Tuple) else arg)
@@ -162,7 +101,8 @@ def offenders(source: str, where: str) -> list[str]:
                 shown.append(node.value)
         for expr in shown:
             out.extend(
-                f"{where}:{getattr(expr, 'lineno', 0)}: {text!r}" for text in _untranslated(expr)
+                f"{where}:{getattr(expr, 'lineno', 0)}: {text!r}"
+                for text in untranslated(expr, ALLOWED)
             )
     return out
 

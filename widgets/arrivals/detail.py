@@ -40,7 +40,9 @@ class _Modal(ModalScreen[None], ReportsFailures):
         border: thick $accent; background: $surface; padding: 0 1;
     }
     """
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q,enter", "close", _("Close"))]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q,enter", "close", _("Close"), id="detail.close")
+    ]
 
     def __init__(self) -> None:
         super().__init__()

@@ -111,10 +111,10 @@ CELL_PADDING = 1  # the DataTable's, each side of a cell
 CHROME = 1
 # The movement keys of every panel (VirtualTable's): j k g G besides the arrows, Home/End.
 MOVE_KEYS: list[BindingType] = [
-    Binding("j", "cursor_down", _("Down"), show=False),
-    Binding("k", "cursor_up", _("Up"), show=False),
-    Binding("home,g", "scroll_top", _("Top"), show=False),
-    Binding("end,G", "scroll_bottom", _("Bottom"), show=False),
+    Binding("j", "cursor_down", _("Down"), show=False, id="list.down"),
+    Binding("k", "cursor_up", _("Up"), show=False, id="list.up"),
+    Binding("home,g", "scroll_top", _("Top"), show=False, id="list.top"),
+    Binding("end,G", "scroll_bottom", _("Bottom"), show=False, id="list.bottom"),
 ]
 
 

@@ -35,7 +35,7 @@ class DetailScreen(ModalScreen[None], ReportsFailures):
     }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q,enter", "close", _("Close")),
+        Binding("escape,q,enter", "close", _("Close"), id="detail.close"),
     ]
 
     def __init__(

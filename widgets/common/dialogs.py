@@ -50,7 +50,9 @@ class ChoiceDialog(ModalScreen[str | None]):
     ChoiceDialog OptionList { height: auto; max-height: 16; }
     """
     )
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", _("Cancel"))]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", _("Cancel"), id="choice.cancel")
+    ]
 
     def __init__(self, title: str, choices: Sequence[tuple[str, str]], hint: str = "") -> None:
         super().__init__()
@@ -78,7 +80,7 @@ class ConfirmDialog(ModalScreen[bool]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("y", "answer(True)", _("Yes"), id="confirm.yes"),
         Binding("n", "answer(False)", _("No"), id="confirm.no"),
-        Binding("escape", "answer(False)", _("No"), show=False),
+        Binding("escape", "answer(False)", _("No"), show=False, id="confirm.dismiss"),
     ]
 
     def __init__(self, title: str, question: str) -> None:
@@ -123,8 +125,8 @@ class FormDialog(ModalScreen[dict[str, object] | None]):
     """
     )
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", _("Cancel")),
-        Binding("ctrl+s", "submit", _("Save")),
+        Binding("escape", "cancel", _("Cancel"), id="form.cancel"),
+        Binding("ctrl+s", "submit", _("Save"), id="form.save"),
     ]
 
     def __init__(self, title: str, fields: Sequence[Field], hint: str = "") -> None:

@@ -59,7 +59,9 @@ class ExportDialog(ModalScreen[ExportChoice | None]):
     ExportDialog Input { margin-top: 1; }
     """
     )
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", _("Cancel"))]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", _("Cancel"), id="export.cancel")
+    ]
 
     def __init__(
         self, title: str, default_path: Path, export_dir: Path, protected: Sequence[Path] = ()

@@ -90,6 +90,9 @@ class TablePanel(StoreWriter, Vertical):
     # "{n} picked · …": a panel whose rows can be picked with space (contacts, leads) says
     # in its subtitle how many are and what to do with them.
     pick_hint: ClassVar[str] = ""
+    # What an empty panel says to do: for the officer, and for a leader (read-only).
+    empty_hint: ClassVar[str] = ""
+    empty_hint_leader: ClassVar[str] = ""
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
@@ -149,6 +152,18 @@ class TablePanel(StoreWriter, Vertical):
 
     def on_virtual_table_loaded(self, event: VirtualTable.Loaded) -> None:
         self._update_subtitle()
+        self.table.set_empty_text(self.empty_text())
+
+    def empty_text(self) -> str:
+        """Why the view is empty and what to do: the filter's doing, or nothing yet."""
+        spec = self.table.spec
+        if spec.text:
+            return _("Nothing matches “{text}” · esc clears the filter").format(text=spec.text)
+        if self.quick != self.quick_filters[0]:
+            return _("Nothing in “{filter}” · f for the next quick filter").format(
+                filter=_(self.quick)
+            )
+        return self.empty_hint if self.desk.can_write else self.empty_hint_leader
 
     def on_virtual_table_selected(self, event: VirtualTable.Selected) -> None:
         event.stop()

@@ -91,13 +91,13 @@ class VirtualTable(ScrollView, ReportsFailures, can_focus=True):
         "virtual-table--placeholder",
     }
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("down,j", "cursor(1)", _("Down"), show=False),
-        Binding("up,k", "cursor(-1)", _("Up"), show=False),
-        Binding("pagedown", "page(1)", _("Page down"), show=False),
-        Binding("pageup", "page(-1)", _("Page up"), show=False),
-        Binding("home,g", "jump(0)", _("Top"), show=False),
-        Binding("end,G", "jump(-1)", _("Bottom"), show=False),
-        Binding("enter", "select", _("Detail"), show=False),
+        Binding("down,j", "cursor(1)", _("Down"), show=False, id="table.down"),
+        Binding("up,k", "cursor(-1)", _("Up"), show=False, id="table.up"),
+        Binding("pagedown", "page(1)", _("Page down"), show=False, id="table.page_down"),
+        Binding("pageup", "page(-1)", _("Page up"), show=False, id="table.page_up"),
+        Binding("home,g", "jump(0)", _("Top"), show=False, id="table.top"),
+        Binding("end,G", "jump(-1)", _("Bottom"), show=False, id="table.bottom"),
+        Binding("enter", "select", _("Detail"), show=False, id="table.select"),
     ]
 
     class Highlighted(Message):
@@ -162,6 +162,9 @@ class VirtualTable(ScrollView, ReportsFailures, can_focus=True):
         self._natural: list[int] = [cell_len(str(c.label)) for c in columns]
         self._line_cache: dict[tuple[int, int, int], Text] = {}
         self._last_highlight: int | None = None
+        # Shown where the rows would be while the view is empty (once loaded): what to do
+        # next, never a blank that reads like a quiet night. Set by the panel.
+        self.empty_text = ""
 
     # -- geometry -------------------------------------------------------------------
 
@@ -212,6 +215,8 @@ class VirtualTable(ScrollView, ReportsFailures, can_focus=True):
             return self._header_strip(width)
         index = self.first_visible + y - 1
         if index >= self.total:
+            if self.total == 0 and self.loaded and self.empty_text:
+                return self._empty_strip(y - 1, width)
             return Strip.blank(width, self.rich_style)
         row = self._rows.get(index)
         if row is None:
@@ -222,6 +227,18 @@ class VirtualTable(ScrollView, ReportsFailures, can_focus=True):
             line = line.copy()
             line.stylize(self.get_component_rich_style("virtual-table--cursor"))
         return self._strip(line, width)
+
+    def set_empty_text(self, text: str) -> None:
+        if text != self.empty_text:
+            self.empty_text = text
+            self.refresh()
+
+    def _empty_strip(self, y: int, width: int) -> Strip:
+        """Line ``y`` of the empty view's hint, wrapped to the width, one cell in."""
+        lines = Text(self.empty_text, style="dim").wrap(self.app.console, max(1, width - 2))
+        if y >= len(lines):
+            return Strip.blank(width, self.rich_style)
+        return self._strip(Text(" ") + lines[y], width)
 
     def _strip(self, line: Text, width: int) -> Strip:
         segments = list(line.render(self.app.console))

@@ -39,6 +39,11 @@ STATE = {
 
 class ContactsPanel(TablePanel):
     title = _("3 Contacts")
+    empty_hint = _(
+        "No contacts yet. Press N to add one, or import a phone's or mail program's "
+        "vCard file: `dutyboard ingest contacts.vcf --kind contacts`."
+    )
+    empty_hint_leader = _("No contacts on this desk yet.")
     new_title = _("New contact")
     table_name = "contacts"
     quick_filters = ("all",)

@@ -128,6 +128,14 @@ class HandoverPanel(Static, OnDesk, can_focus=True):
             lines.append(line)
         else:
             lines.append(Text(_("Nobody is on duty"), style="bold red"))
+            lines.append(
+                Text(
+                    _("Start the shift: press 5, then T; or `dutyboard shift start` in a terminal")
+                    if desk.can_write
+                    else _("The officer starts the shift (read-only here)"),
+                    style="yellow",
+                )
+            )
         if self.reminder is not None:
             lines.append(
                 Text(

@@ -393,8 +393,8 @@ class ItemList(OptionList):
     """The handover's items: ``j``/``k`` move like in every list of the dashboard."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("j", "cursor_down", show=False),
-        Binding("k", "cursor_up", show=False),
+        Binding("j", "cursor_down", _("Down"), show=False, id="list.down"),
+        Binding("k", "cursor_up", _("Up"), show=False, id="list.up"),
     ]
 
 
@@ -1173,7 +1173,9 @@ class ItemHistoryScreen(ModalScreen[None], OnDesk):
         border: thick $accent; background: $surface; padding: 0 1;
     }
     """
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,enter,q", "close", _("Close"))]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,enter,q", "close", _("Close"), id="history.close")
+    ]
 
     def __init__(self, item: Mapping[str, Any], local: Callable[[str], str]) -> None:
         super().__init__()

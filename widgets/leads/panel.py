@@ -31,6 +31,11 @@ def _request_id(text: str) -> int:
 
 class LeadsPanel(TablePanel):
     title = _("2 Leads")
+    empty_hint = _(
+        "No open leads. Press N to add a supplier's offer, or import a list with "
+        "`dutyboard ingest FILE --kind leads`. Closed ones: press f until “all”."
+    )
+    empty_hint_leader = _("No open leads on this desk. Closed ones: press f until “all”.")
     pick_hint = _("{n} picked · s move all")
     new_title = _("New lead")
     table_name = "leads"

@@ -413,7 +413,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _main(argv: list[str]) -> int:
     parser = build_parser(argv)
     args: argparse.Namespace = parser.parse_args(argv)
-    db_path = (args.db or default_db_path()).expanduser()
+    try:
+        db_path = desk_path(args.db)
+    except StoreError as exc:
+        _say(str(exc))
+        return EXIT_PROBLEM
     if args.role == "leader":
         # Read-only for the whole process: no export, report file or screenshot, whatever
         # the command or key (hardening #1); the database is opened read-only besides.
@@ -481,6 +485,28 @@ def _main(argv: list[str]) -> int:
             raise
         _say(str(damage))
         return EXIT_PROBLEM
+
+
+def desk_path(given: str | None) -> Path:
+    """The SQLite file ``--db`` (else ``$DUTYBOARD_DB``, else the user data dir) names.
+
+    A PostgreSQL URL is recognised (dutyboard.store.dburl), never read as a file name
+    (``postgresql://u:pw@h/d`` would become a path that repeats the password), and refused
+    in one line with the password masked: that engine is being built (issue 21)."""
+    from dutyboard.store.dburl import PostgresLocation, parse_location
+
+    raw = given if given is not None else os.environ.get("DUTYBOARD_DB")
+    if not raw:
+        return default_db_path()
+    location = parse_location(raw)
+    if isinstance(location, PostgresLocation):
+        raise StoreError(
+            _(
+                "{url}: this version opens SQLite desks only; PostgreSQL desks are being "
+                "built (docs/postgres.md)"
+            ).format(url=location.masked())
+        )
+    return location.path
 
 
 def _refuse_a_missing_desk(args: argparse.Namespace, ctx: Context) -> None:

@@ -411,8 +411,8 @@ def test_refusals_and_summaries_are_chinese(
     assert main(["--lang", "zh_CN", "status", "--db", str(missing)]) == 2
     err = capsys.readouterr().err
     assert err == (
-        f"dutyboard: {missing} 处没有值班台（文件不存在）：加 --create 可在此新建值班台，"
-        "或用 `dutyboard demo` 生成演示值班台\n"
+        f"dutyboard: {missing} 处没有值班台（文件不存在）：`dutyboard init` 设置正式值班台，"
+        "加 --create 在此新建空值班台，`dutyboard demo` 生成演示值班台\n"
     )
     db = tmp_path / "demo.db"
     assert main(["--lang", "zh_CN", "demo", "--db", str(db)]) == 0

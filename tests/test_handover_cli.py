@@ -135,8 +135,9 @@ def test_errors_are_one_line(tmp_path: Path, desk_db: Path) -> None:
     missing = str(tmp_path / "missing.db")
     for args in (["shift", "show"], ["shift", "start"], ["handover", "export"]):
         assert fails(*args, "--db", missing) == (
-            f"dutyboard: no desk at {missing} (the file does not exist): use --create to make "
-            "a new desk here, or `dutyboard demo` for a demo desk"
+            f"dutyboard: no desk at {missing} (the file does not exist): `dutyboard init` "
+            "sets up a real desk, --create makes a new, empty one here, `dutyboard demo` a "
+            "demo desk"
         )
     assert not Path(missing).exists()  # nothing was created on the way
     assert fails("handover", "sign", "--db", str(desk_db), "--user", "Li Na") == (

@@ -24,6 +24,7 @@ from pathlib import Path
 
 import pytest
 
+from dutyboard.cli import main
 from dutyboard.demo import build_demo
 from dutyboard.store import Store, StoreError
 from dutyboard.store.connection import connect, sqlite_uri
@@ -32,7 +33,10 @@ from tests.conftest import FIXED_NOW, REPO
 from tests.reliability.conftest import child_env, cli
 
 CONFIG = '[desk]\ntimezone = "Asia/Shanghai"\nuser = "Zhang Wei"\n'
-MISSING = "use --create to make a new desk here, or `dutyboard demo` for a demo desk"
+MISSING = (
+    "`dutyboard init` sets up a real desk, --create makes a new, empty one here, "
+    "`dutyboard demo` a demo desk"
+)
 
 
 def one_line(result: subprocess.CompletedProcess[str], *expected: str) -> str:
@@ -390,7 +394,7 @@ def test_every_command_and_action_is_known_to_read_or_write() -> None:
 
 def test_connect_refuses_to_create_unless_asked(tmp_path: Path) -> None:
     path = tmp_path / "desk.db"
-    with pytest.raises(StoreError, match="use --create"):
+    with pytest.raises(StoreError, match="--create makes a new"):
         connect(path, create=False)
     with pytest.raises(StoreError, match="never creates one"):
         connect(path, readonly=True)
@@ -598,3 +602,20 @@ def test_an_absurd_lease_is_one_line(demo_desk: Path, tmp_path: Path, seconds: s
     )
     args = ("--db", str(demo_desk), "--config", str(config), "collect", "--once")
     one_line(cli(*args, "--lease-seconds", seconds), "--lease-seconds must be between 1 and")
+
+
+@pytest.mark.parametrize("url", ["postgresql://li:s3cret@db.example/desk", "postgres://h/desk"])
+def test_a_postgresql_url_is_refused_masked_and_never_read_as_a_path(
+    url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 21 is being built: a URL is recognised, said in one line with its password
+    masked, and no file is made from it (`postgresql:/li:s3cret@…` once was a path)."""
+    monkeypatch.chdir(tmp_path)
+    for args, env in ((["--db", url, "status"], None), (["status"], url)):
+        if env:
+            monkeypatch.setenv("DUTYBOARD_DB", env)
+        assert main(args) == 2
+        err = capsys.readouterr().err
+        assert "this version opens SQLite desks only" in err and err.count("\n") == 1
+        assert "s3cret" not in err
+    assert not list(tmp_path.iterdir())

@@ -93,7 +93,7 @@ def common_options(parser: argparse.ArgumentParser, *, sub: bool = True) -> None
     parser.add_argument(
         "--db",
         default=default,
-        type=Path,
+        type=str,  # a path, or (being built) a PostgreSQL URL: cli.desk_path decides
         metavar="PATH",
         help=_("SQLite database (default: $DUTYBOARD_DB or the user data dir)"),
     )

@@ -253,7 +253,7 @@ def run_list(args: argparse.Namespace, ctx: Context) -> int:
             "  ".join(
                 [
                     _pad(_desk(eta, local_now, zone), 9),
-                    _pad(origin_time(eta, row["origin_tz"]) or "—", 18),
+                    _pad(origin_time(eta, row["origin_tz"], tr=_) or "—", 18),
                     _pad(_(row["kind"]), 9),
                     _pad(_("LATE {state}").format(state=state) if late else state, 14),
                     _pad(arr.describe(row), 40),

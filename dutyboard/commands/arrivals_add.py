@@ -91,7 +91,7 @@ def _checked(option: str, parse: Callable[[str], Any], text: str) -> Any:
     except ValueError as exc:
         raise UsageError(
             _("{option} {text!r} {error}").format(
-                option=option, text=clean_line(text, limit=80), error=exc
+                option=option, text=clean_line(text, limit=80), error=_(str(exc))
             )
         ) from None
 
@@ -211,8 +211,8 @@ def added_line(row: dict[str, Any], desk_zone: str) -> str:
         id=row["id"], what=arr.describe(row), eta=day_date_time(local), zone=desk_zone
     )
     if row["origin_tz"]:
-        line += _(" ({time} at origin)").format(time=origin_time(eta, row["origin_tz"]))
+        line += _(" ({time} at origin)").format(time=origin_time(eta, row["origin_tz"], tr=_))
     elif row["origin_country"] or row["origin_city"]:
         _zone, why = zone_guess(row["origin_country"], row["origin_city"])
-        line += _("; no origin zone ({why}: give --zone to see its local time)").format(why=why)
+        line += _("; no origin zone ({why}: give --zone to see its local time)").format(why=_(why))
     return line

@@ -136,7 +136,9 @@ def _quantity(text: str) -> tuple[int | float, str | None]:
     try:
         number, unit = parse_quantity(text)
     except ValueError as exc:
-        raise UsageError(_("quantity {text!r} {error}").format(text=text, error=exc)) from None
+        raise UsageError(
+            _("quantity {text!r} {error}").format(text=text, error=_(str(exc)))
+        ) from None
     if number <= 0:
         raise UsageError(_("quantity {text!r} must be more than zero").format(text=text))
     return number, unit
@@ -151,7 +153,9 @@ def _amount(text: str | None, currency: str | None) -> tuple[int | float | None,
     try:
         amount, written, leftover = split_price(text)
     except ValueError as exc:
-        raise UsageError(_("amount {text!r} {error}").format(text=text, error=exc)) from None
+        raise UsageError(
+            _("amount {text!r} {error}").format(text=text, error=_(str(exc)))
+        ) from None
     if amount is None or leftover:
         raise UsageError(_("amount {text!r} is not an amount of money").format(text=text))
     if written and currency and written != currency.strip().upper():
@@ -171,7 +175,7 @@ def _at(text: str | None, ctx: Context) -> str | None:
     try:
         return parse_datetime(text, ctx.config.timezone)
     except ValueError as exc:
-        raise UsageError(_("--at {text!r} {error}").format(text=text, error=exc)) from None
+        raise UsageError(_("--at {text!r} {error}").format(text=text, error=_(str(exc)))) from None
 
 
 def _item_quantity_unit(

@@ -12,13 +12,15 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from enum import StrEnum
 from functools import cache
 from importlib import resources
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from dutyboard.domain.status import IllegalTransition
+from dutyboard.domain.status import IllegalTransition, shown_list, shown_word
+from dutyboard.domain.workweek import WEEKDAY_NAMES
 from dutyboard.i18n import _
 
 
@@ -107,9 +109,13 @@ def check_arrival_transition(kind: str, current: str, target: str) -> ArrivalSta
     cur, tgt = _state(current), _state(target)
     allowed = arrival_targets(k, cur)
     if tgt not in allowed:
-        names = ", ".join(s.value for s in allowed) or "none (final state)"
         raise IllegalTransition(
-            f"a {k.value} that is {cur.value} cannot become {tgt.value}; allowed: {names}"
+            _("a {kind} that is {current} cannot become {target}; allowed: {allowed}").format(
+                kind=shown_word(k.value),
+                current=shown_word(cur.value),
+                target=shown_word(tgt.value),
+                allowed=shown_list(s.value for s in allowed) or _("none (final state)"),
+            )
         )
     return tgt
 
@@ -147,8 +153,18 @@ def holdups(permit: str | None, customs: str | None) -> list[str]:
     return out
 
 
-def origin_time(eta: datetime, zone_name: str | None) -> str:
-    """The ETA on the origin's clock: 'Sun 03:30 EDT' (abbreviation, or a UTC offset)."""
+def _as_stored(word: str) -> str:
+    return word
+
+
+def origin_time(
+    eta: datetime, zone_name: str | None, *, tr: Callable[[str], str] = _as_stored
+) -> str:
+    """The ETA on the origin's clock: 'Sun 03:30 EDT' (abbreviation, or a UTC offset).
+
+    The weekday is English by default, as ``--json`` prints it (``eta_origin``: other
+    tools read it); ``tr=_`` says it in the interface language for a person ('周日 03:30
+    EDT'), with the catalogue's day names, the dashboard's and the command line's."""
     if not zone_name:
         return ""
     try:
@@ -159,7 +175,7 @@ def origin_time(eta: datetime, zone_name: str | None) -> str:
     label = local.tzname() or ""
     if not label or label[0] in "+-":
         label = _offset_label(local.utcoffset() or timedelta(0))
-    return f"{local:%a %H:%M} {label}"
+    return f"{tr(WEEKDAY_NAMES[local.weekday()])} {local:%H:%M} {label}"
 
 
 def _offset_label(offset: timedelta) -> str:
@@ -340,7 +356,7 @@ def _kind(value: str) -> ArrivalKind:
         return ArrivalKind(value)
     except ValueError:
         raise IllegalTransition(
-            f"unknown arrival kind {value!r}; expected shipment or traveller"
+            _("unknown arrival kind {value!r}; expected shipment or traveller").format(value=value)
         ) from None
 
 
@@ -348,9 +364,10 @@ def _state(value: str) -> ArrivalState:
     try:
         return ArrivalState(value)
     except ValueError:
-        choices = ", ".join(s.value for s in ArrivalState)
         raise IllegalTransition(
-            f"unknown arrival state {value!r}; expected one of {choices}"
+            _("unknown arrival state {value!r}; expected one of {choices}").format(
+                value=value, choices=", ".join(s.value for s in ArrivalState)
+            )
         ) from None
 
 

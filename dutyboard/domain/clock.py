@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 
+from dutyboard.i18n import _
+
 Clock = Callable[[], datetime]
 
 
@@ -40,5 +42,7 @@ def parse_day(text: str, today: date) -> date:
         return date.fromisoformat(word)
     except ValueError:
         raise ValueError(
-            f"{text!r} is not a day like 2020-02-03 (or 'today', 'yesterday', -1 for a day back)"
+            _(
+                "{text!r} is not a day like 2020-02-03 (or 'today', 'yesterday', -1 for a day back)"
+            ).format(text=text)
         ) from None

@@ -9,14 +9,23 @@ rules, the CLI and the widgets render with the helpers at the bottom.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from enum import StrEnum
-from typing import Any
+from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
-from dutyboard.domain.status import IllegalTransition
+from dutyboard.domain.status import (
+    ClosureReason,
+    IllegalTransition,
+    LeadStatus,
+    RequestStatus,
+    shown_noun,
+    shown_word,
+)
+from dutyboard.i18n import _
 
 # Each list in a brief shows at most this many lines and says how many it left out.
 LIST_CAP = 20
@@ -43,20 +52,28 @@ def check_editable(state: str, handover_id: int) -> None:
     """Notes and items change only while the handover is a draft."""
     if state != HandoverState.DRAFT:
         raise HandoverLocked(
-            f"handover #{handover_id} is {state}: a signed handover is never edited; "
-            "add an amendment instead"
+            _(
+                "handover #{id} is {state}: a signed handover is never edited; "
+                "add an amendment instead"
+            ).format(id=handover_id, state=shown_word(state))
         )
 
 
 def check_author(
-    state: str, handover_id: int, from_officer: str, actor: str, doing: str = "edit"
+    state: str,
+    handover_id: int,
+    from_officer: str,
+    actor: str,
+    doing: Literal["edit", "sign"] = "edit",
 ) -> None:
     """A draft is edited and signed by the officer who hands over, nobody else."""
     check_editable(state, handover_id)
     if actor != from_officer:
-        raise IllegalTransition(
-            f"only {from_officer} can {doing} handover #{handover_id}: it hands over their shift"
-        )
+        refusals = {
+            "edit": _("only {name} can edit handover #{id}: it hands over their shift"),
+            "sign": _("only {name} can sign handover #{id}: it hands over their shift"),
+        }
+        raise IllegalTransition(refusals[doing].format(name=from_officer, id=handover_id))
 
 
 def check_sign(state: str, handover_id: int, from_officer: str, actor: str) -> None:
@@ -66,13 +83,17 @@ def check_sign(state: str, handover_id: int, from_officer: str, actor: str) -> N
 def check_acknowledge(state: str, handover_id: int, from_officer: str, actor: str) -> None:
     if state == HandoverState.DRAFT:
         raise IllegalTransition(
-            f"handover #{handover_id} is still a draft: {from_officer} has not signed it yet"
+            _("handover #{id} is still a draft: {name} has not signed it yet").format(
+                id=handover_id, name=from_officer
+            )
         )
     if state == HandoverState.ACKNOWLEDGED:
-        raise HandoverLocked(f"handover #{handover_id} is already acknowledged")
+        raise HandoverLocked(_("handover #{id} is already acknowledged").format(id=handover_id))
     if actor == from_officer:
         raise IllegalTransition(
-            f"{actor} signed handover #{handover_id}; the incoming officer acknowledges it"
+            _("{name} signed handover #{id}; the incoming officer acknowledges it").format(
+                name=actor, id=handover_id
+            )
         )
 
 
@@ -80,18 +101,24 @@ def check_question(state: str, handover_id: int) -> None:
     """Questions are asked while the handover is being taken over (signed)."""
     if state == HandoverState.DRAFT:
         raise IllegalTransition(
-            f"handover #{handover_id} is still a draft: questions come once it is signed"
+            _("handover #{id} is still a draft: questions come once it is signed").format(
+                id=handover_id
+            )
         )
     if state == HandoverState.ACKNOWLEDGED:
         raise HandoverLocked(
-            f"handover #{handover_id} is acknowledged: add an amendment instead of a question"
+            _("handover #{id} is acknowledged: add an amendment instead of a question").format(
+                id=handover_id
+            )
         )
 
 
 def check_amend(state: str, handover_id: int) -> None:
     if state == HandoverState.DRAFT:
         raise IllegalTransition(
-            f"handover #{handover_id} is a draft: edit its notes instead of amending it"
+            _("handover #{id} is a draft: edit its notes instead of amending it").format(
+                id=handover_id
+            )
         )
 
 
@@ -289,21 +316,239 @@ def carried_text(count: int) -> str:
     return "carried over once" if count == 1 else f"carried over {count} times"
 
 
+# -- the store's words in the interface language ----------------------------------------
+# The store writes the brief's titles and lines from templates, in English, and freezes
+# them into a signed handover; they are read back here and said again in the interface
+# language, with the catalogue keys the dashboard's handover screen uses. What a line
+# quotes (a unit, an item, a name, an error) stays as it is. In English every one comes
+# out exactly as stored.
+
+# The statuses whose stored name is not the word people read ("in_progress").
+_STATUS_NAMES = re.compile(
+    r"\b("
+    + "|".join(sorted(s.value for s in (*RequestStatus, *LeadStatus) if "_" in s.value))
+    + r")\b"
+)
+_STATUS_CHANGE = re.compile(r"(?P<before>[a-z_?]+) → (?P<after>[a-z_]+)(?: \((?P<why>.*)\))?")
+_SHIFT_STARTED = re.compile(r"(?P<name>.*) started shift #(?P<id>\d+)")
+_SHIFT_ENDED = re.compile(r"shift #(?P<id>\d+) ended")
+_SHIFT_TAKEN = re.compile(r"(?P<name>.*) took over \(shift #(?P<id>\w+) ended\)")
+_REASONS = frozenset(r.value for r in ClosureReason)
+# A line quoting a record ends in the store's own words ("· now in_progress, owner Li
+# Na"): the tail is matched from the end, so whatever the record's text holds stays as it
+# is, in front of it.
+_OWNER = r"(?:owner (?P<owner>.*)|(?P<unowned>unowned))"
+_NEW_REQUEST = re.compile(
+    rf"(?P<priority>urgent|high|normal|low) · (?P<what>.*) · now (?P<status>[a-z_]+), {_OWNER}"
+)
+_NEW_LEAD = re.compile(r"(?P<what>.*) · now (?P<status>[a-z_]+)")
+_STANDING = re.compile(
+    rf"(?P<what>.*) · (?P<status>[a-z_]+), {_OWNER} · "
+    r"(?P<tail>due|next action was due|last change)"
+)
+_SUPPLY = re.compile(
+    r"(?P<direction>received|distributed): (?P<what>.*?)(?: \((?P<way>from|to) (?P<party>.*)\))?"
+)
+_HOLDUPS = re.compile(
+    r"(?P<what>.*) \((?P<holdups>(?:permit|customs) pending(?:, customs pending)?)\)"
+)
+_REF = re.compile(r"(?P<entity>request|lead|arrival) #(?P<id>\d+)")
+_PRIORITY_TAIL = re.compile(r"(?P<what>.*), (?P<priority>urgent|high|normal|low)", re.DOTALL)
+_STALE_HOURS = re.compile(r"(\d+(?:\.\d+)?) h\b")
+_NEXT_HOURS = re.compile(r"next (\d+) hours")
+# Each section's title as the store writes it (stale and arrivals carry a figure).
+SECTION_TITLES = {
+    "shifts": "Shifts",
+    "new_requests": "New requests, most pressing first",
+    "request_status": "Request status changes, latest first",
+    "new_leads": "New leads",
+    "leads_advanced": "Leads advanced, latest first",
+    "leads_dropped": "Leads dropped, latest first",
+    "supplies": "Supplies received and distributed",
+    "overdue": "Overdue now (requests past due, leads past their next action)",
+    "sources": "Failing sources",
+    "other": "Other changes (assignments, notes, links, contacts…)",
+}
+
+
+def section_title(section: Section) -> str:
+    """A section's title in the interface language (its figures read back from the
+    stored title); a title the store did not write this way stays as it is."""
+    key, stored = section.key, section.title
+    if key == "stale":
+        hours = _STALE_HOURS.search(stored)
+        template = "Stale: open, untouched for {hours} h or more"
+        if hours and stored == template.format(hours=hours.group(1)):
+            return _("Stale: open, untouched for {hours} h or more").format(hours=hours.group(1))
+        return stored
+    if key == "arrivals":
+        ahead = _NEXT_HOURS.search(stored)
+        template = "Arriving in the next {hours} hours (and overdue)"
+        if ahead and stored == template.format(hours=ahead.group(1)):
+            return _("Arriving in the next {hours} hours (and overdue)").format(
+                hours=ahead.group(1)
+            )
+        return stored
+    english = SECTION_TITLES.get(key)
+    return _(english) if english == stored and english is not None else stored
+
+
+def _priority_word(priority: str) -> str:
+    words = {"urgent": _("urgent"), "high": _("high"), "normal": _("normal"), "low": _("low")}
+    return words.get(priority, priority)
+
+
+def _owner_words(match: re.Match[str]) -> str:
+    if match["unowned"]:
+        return _("unowned")
+    return _("owner {name}").format(name=match["owner"])
+
+
+def _record_line(section_key: str, text: str) -> str | None:
+    """A line quoting a record, the store's words in the interface language (None: not
+    a line of that shape)."""
+    if section_key == "new_requests" and (m := _NEW_REQUEST.fullmatch(text)):
+        return _("{priority} · {what} · now {status}, {owner}").format(
+            priority=_priority_word(m["priority"]),
+            what=m["what"],
+            status=shown_word(m["status"]),
+            owner=_owner_words(m),
+        )
+    if section_key == "new_leads" and (m := _NEW_LEAD.fullmatch(text)):
+        return _("{what} · now {status}").format(what=m["what"], status=shown_word(m["status"]))
+    if section_key in ("overdue", "stale") and (m := _STANDING.fullmatch(text)):
+        tails = {
+            "due": _("due"),
+            "next action was due": _("next action was due"),
+            "last change": _("last change"),
+        }
+        return _("{what} · {status}, {owner} · {tail}").format(
+            what=m["what"],
+            status=shown_word(m["status"]),
+            owner=_owner_words(m),
+            tail=tails[m["tail"]],
+        )
+    if section_key == "supplies" and (m := _SUPPLY.fullmatch(text)):
+        line = _("received: {what}") if m["direction"] == "received" else _("distributed: {what}")
+        line = line.format(what=m["what"])
+        if m["party"] is not None:
+            party = _("from {name}") if m["way"] == "from" else _("to {name}")
+            line += f" ({party.format(name=m['party'])})"
+        return line
+    if section_key == "arrivals" and (m := _HOLDUPS.fullmatch(text)):
+        holdups = {"permit pending": _("permit pending"), "customs pending": _("customs pending")}
+        said = _(", ").join(holdups[h] for h in m["holdups"].split(", "))
+        return f"{m['what']} ({said})"
+    return None
+
+
+def brief_text(section_key: str, text: str) -> str:
+    """One line of the brief in the interface language: the store's words and the
+    statuses and reasons said as words, the record's text as it is."""
+    record = _record_line(section_key, text)
+    if record is not None:
+        return record
+    if section_key in ("request_status", "leads_advanced", "leads_dropped"):
+        change = _STATUS_CHANGE.fullmatch(text)
+        if change is not None:
+            line = f"{shown_word(change['before'])} → {shown_word(change['after'])}"
+            why = change["why"]
+            if why:
+                line += f" ({shown_word(why) if why in _REASONS else why})"
+            return line
+    elif section_key == "shifts":
+        taken = _SHIFT_TAKEN.fullmatch(text)
+        if taken is not None:
+            return _("{name} took over (shift #{id} ended)").format(**taken.groupdict())
+        started = _SHIFT_STARTED.fullmatch(text)
+        if started is not None:
+            return _("{name} started shift #{id}").format(**started.groupdict())
+        ended = _SHIFT_ENDED.fullmatch(text)
+        if ended is not None:
+            return _("shift #{id} ended").format(**ended.groupdict())
+    return _STATUS_NAMES.sub(lambda m: shown_word(m.group()), text)
+
+
+def item_words(item: Mapping[str, Any]) -> str:
+    """:func:`item_label` in the interface language: 'request #12' / '需求 #12'."""
+    entity, entity_id = item.get("entity"), item.get("entity_id")
+    if entity == "request" and entity_id is not None:
+        return _("request #{id}").format(id=entity_id)
+    if entity == "lead" and entity_id is not None:
+        return _("lead #{id}").format(id=entity_id)
+    if entity == "note":
+        word = _("handover item\x04note")
+        return "note" if word.startswith("handover item") else word
+    return shown_noun(str(entity)) if entity else "item"
+
+
+def ref_words(ref: str) -> str:
+    """What a line of the brief is about ('request #12'), in the interface language."""
+    match = _REF.fullmatch(ref)
+    if match is None:
+        return ref
+    if match["entity"] == "arrival":
+        return _("arrival #{id}").format(id=match["id"])
+    return item_words({"entity": match["entity"], "entity_id": match["id"]})
+
+
+def item_summary(item: Mapping[str, Any]) -> str:
+    """The item's summary; a request's, which the store ends with its priority
+    ("…, urgent"), with that word in the interface language."""
+    summary = str(item.get("summary") or "")
+    if item.get("entity") == "request" and item.get("entity_id") is not None:
+        tail = _PRIORITY_TAIL.fullmatch(summary)
+        if tail is not None:
+            return f"{tail['what']}, {_priority_word(tail['priority'])}"
+    return summary
+
+
+def item_step(item: Mapping[str, Any], local: LocalTime) -> str:
+    """:func:`item_next`, the store's own words for a record's deadline ("due", "next
+    action") in the interface language; an officer's next step as typed."""
+    step = item_next(item, local)
+    if item.get("next_at"):
+        words = {"due": _("due"), "next action": _("next action")}
+        stored = one_line(item.get("next_step"))
+        if stored in words:
+            step = f"{words[stored]} {local(str(item['next_at']))}".strip()
+    return step
+
+
+def carried_words(count: int) -> str:
+    """:func:`carried_text` in the interface language."""
+    if count <= 0:
+        return ""
+    if count == 1:
+        return _("carried over once")
+    return _("carried over {n} times").format(n=count)
+
+
 def render(view: HandoverView, local: LocalTime, *, markdown: bool = False) -> str:
-    """The handover as text: Markdown for the chat group, or plain for a terminal."""
+    """The handover as text: Markdown for the chat group, or plain for a terminal.
+
+    Headings, labels and the store's own words are in the interface language; what
+    officers typed (notes, summaries, next steps, questions, amendments) and the
+    records' own text stay as written. In English the text is what it always was."""
     esc: Callable[[object], str] = md if markdown else one_line
     h = view.handover
     out: list[str] = []
-    head = f"Handover #{h['id']}: {esc(h['from_officer'])} → {esc(h['to_officer'] or '?')}"
+    head = _("Handover #{id}: {from_officer} → {to_officer}").format(
+        id=h["id"], from_officer=esc(h["from_officer"]), to_officer=esc(h["to_officer"] or "?")
+    )
     out.append(f"## {head}" if markdown else head)
-    out.append(f"State: {view.state}")
-    out.append(f"Drafted: {local(str(h['created_at']))}")
+    out.append(_("State: {state}").format(state=shown_word(view.state)))
+    out.append(_("Drafted: {time}").format(time=local(str(h["created_at"]))))
     if h.get("signed_at"):
         signer = esc(h.get("signed_by") or h["from_officer"])
-        out.append(f"Signed: {local(str(h['signed_at']))} by {signer}")
+        out.append(
+            _("Signed: {time} by {name}").format(time=local(str(h["signed_at"])), name=signer)
+        )
     if h.get("acknowledged_at"):
         out.append(
-            f"Acknowledged: {local(str(h['acknowledged_at']))} by {esc(h['acknowledged_by'])}"
+            _("Acknowledged: {time} by {name}").format(
+                time=local(str(h["acknowledged_at"])), name=esc(h["acknowledged_by"])
+            )
         )
     if markdown:
         out = [out[0], ""] + [f"- {line}" for line in out[1:]]
@@ -311,73 +556,89 @@ def render(view: HandoverView, local: LocalTime, *, markdown: bool = False) -> s
     if brief is not None:
         out.append("")
         out.append(
-            f"Covers {local(brief.covers_from)} – {local(brief.covers_to)}: "
-            f"{brief.events} events in the log"
+            _("Covers {start} – {end}: {events} events in the log").format(
+                start=local(brief.covers_from), end=local(brief.covers_to), events=brief.events
+            )
         )
     out.append("")
-    out.append("### Notes" if markdown else "Notes")
+    out.append(("### " if markdown else "") + _("Notes"))
     notes = str(h.get("notes") or "").strip()
     if notes:
         for line in notes.splitlines():
             # Quoted in Markdown, so a line of notes can never pass for a heading or item.
             out.append(f"> {_md_line(line)}" if markdown else line.rstrip())
     else:
-        out.append("(none)")
+        out.append(_("(none)"))
     if brief is not None:
         for section in brief.sections:
             out.append("")
-            title = f"{section.title} ({section.total})"
+            title = f"{section_title(section)} ({section.total})"
             out.append(f"### {title}" if markdown else title)
             for entry in section.lines:
                 bits = []
                 if entry.at:
                     bits.append(local(entry.at))
                 if entry.ref:
-                    bits.append(entry.ref)
-                bits.append(esc(entry.text))
+                    bits.append(ref_words(entry.ref))
+                bits.append(esc(brief_text(section.key, entry.text)))
                 if entry.actor:
                     bits.append(f"({esc(entry.actor)})")
                 out.append(("- " if markdown else "  • ") + " ".join(bits))
             if section.left_out:
-                out.append(("- " if markdown else "  ") + f"… and {section.left_out} more")
+                more = _("… and {n} more").format(n=section.left_out)
+                out.append(("- " if markdown else "  ") + more)
     items = view.active_items
     out.append("")
-    title = f"Open items handed over ({len(items)}, {view.acknowledged_items} acknowledged)"
+    title = _("Open items handed over ({count}, {done} acknowledged)").format(
+        count=len(items), done=view.acknowledged_items
+    )
     out.append(f"### {title}" if markdown else title)
     if brief is not None:
         out.append(
-            f"{view.listed_requests} of {brief.open_requests} open requests and "
-            f"{view.listed_leads} of {brief.open_leads} open leads are listed here"
+            _(
+                "{requests} of {open_requests} open requests and "
+                "{leads} of {open_leads} open leads are listed here"
+            ).format(
+                requests=view.listed_requests,
+                open_requests=brief.open_requests,
+                leads=view.listed_leads,
+                open_leads=brief.open_leads,
+            )
         )
     for item in items:
         mark = "x" if item.get("acknowledged_at") else " "
-        owner = esc(item.get("owner") or "unowned")
-        parts = [f"{item_label(item)}: {esc(item.get('summary'))}", f"owner {owner}"]
-        step = item_next(item, local)
+        owner = item.get("owner")
+        parts = [
+            f"{item_words(item)}: {esc(item_summary(item))}",
+            _("owner {name}").format(name=esc(owner)) if owner else _("owner unowned"),
+        ]
+        step = item_step(item, local)
         if step:
-            parts.append(f"next: {esc(step)}")
-        carried = carried_text(int(item.get("carry_count") or 0))
+            parts.append(_("next: {step}").format(step=esc(step)))
+        carried = carried_words(int(item.get("carry_count") or 0))
         if carried:
             parts.append(carried)
         if item.get("acknowledged_at"):
             parts.append(
-                f"acknowledged {local(str(item['acknowledged_at']))} by "
-                f"{esc(item.get('acknowledged_by'))}"
+                _("acknowledged {time} by {name}").format(
+                    time=local(str(item["acknowledged_at"])), name=esc(item.get("acknowledged_by"))
+                )
             )
         if item.get("passed_to") is not None:
-            parts.append(f"passed to {esc(item['passed_to'] or 'the unowned pool')}")
+            to = esc(item["passed_to"]) if item["passed_to"] else _("the unowned pool")
+            parts.append(_("passed to {name}").format(name=to))
         prefix = f"- [{mark}] " if markdown else f"  [{mark}] "
         out.append(prefix + " · ".join(parts))
         for question in str(item.get("question") or "").splitlines():
-            out.append(("  - Q: " if markdown else "      ? ") + esc(question))
+            out.append(("  - " + _("Q: ") if markdown else "      ? ") + esc(question))
     if view.passes:
         out.append("")
-        out.append("### Passed on" if markdown else "Passed on")
+        out.append(("### " if markdown else "") + _("Passed on"))
         for event in view.passes:
             out.append(("- " if markdown else "  ") + esc(event.get("text")))
     if view.amendments:
         out.append("")
-        out.append("### Amendments" if markdown else "Amendments")
+        out.append(("### " if markdown else "") + _("Amendments"))
         for event in view.amendments:
             text = f"{local(str(event['at']))} {esc(event['actor'])}: {esc(event.get('text'))}"
             out.append(("- " if markdown else "  ") + text)

@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
+from dutyboard.i18n import _
+
 KIB = 1024
 MIB = 1024 * KIB
 GIB = 1024 * MIB
@@ -105,27 +107,33 @@ def _byte_count(value: Any) -> int:
     if isinstance(value, str):
         match = _SIZE.match(value)
         if match is None:
-            raise ValueError(f'{value!r} is not a size such as 268435456 or "256 MiB"')
+            raise ValueError(
+                _('{value!r} is not a size such as 268435456 or "256 MiB"').format(value=value)
+            )
         number = float(match.group(1)) * _SIZE_FACTORS[(match.group(2) or "b").lower()]
         if not number.is_integer():
-            raise ValueError(f"{value!r} is not a whole number of bytes")
+            raise ValueError(_("{value!r} is not a whole number of bytes").format(value=value))
         return int(number)
     return _whole(value)
 
 
 def _whole(value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ValueError(f"must be a whole number, not {value!r}")
+        raise ValueError(_("must be a whole number, not {value!r}").format(value=value))
     if isinstance(value, float) and (not math.isfinite(value) or not value.is_integer()):
-        raise ValueError(f"must be a whole number, not {value!r}")
+        raise ValueError(_("must be a whole number, not {value!r}").format(value=value))
     return int(value)
 
 
 def _seconds(value: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ValueError(f"must be a number of seconds, not {value!r}")
+        raise ValueError(_("must be a number of seconds, not {value!r}").format(value=value))
     if not math.isfinite(value) or not 0 < value <= _MAX_SECONDS:
-        raise ValueError(f"must be a number of seconds above 0 and at most {_MAX_SECONDS:,.0f}")
+        raise ValueError(
+            _("must be a number of seconds above 0 and at most {most}").format(
+                most=f"{_MAX_SECONDS:,.0f}"
+            )
+        )
     return float(value)
 
 
@@ -137,18 +145,22 @@ def parse_limits(table: Mapping[str, Any], where: str = "config") -> Limits:
     number or zero (``isolate_above_bytes`` may be 0), a fraction of a row.
     """
     if not isinstance(table, Mapping):
-        raise LimitsConfigError(f"{where}: [limits] must be a table")
+        raise LimitsConfigError(_("{where}: [limits] must be a table").format(where=where))
     known = {spec.name for spec in fields(Limits)}
     values: dict[str, Any] = {}
     for key, value in table.items():
         if key not in known:
             raise LimitsConfigError(
-                f"{where}: unknown key limits.{key} (known: {', '.join(sorted(known))})"
+                _("{where}: unknown key limits.{key} (known: {known})").format(
+                    where=where, key=key, known=", ".join(sorted(known))
+                )
             )
         try:
             values[key] = _parse_value(key, value)
         except ValueError as error:
-            raise LimitsConfigError(f"{where}: limits.{key}: {error}") from None
+            raise LimitsConfigError(
+                _("{where}: limits.{key}: {error}").format(where=where, key=key, error=error)
+            ) from None
     return replace(DEFAULT, **values)
 
 
@@ -158,5 +170,9 @@ def _parse_value(key: str, value: Any) -> int | float:
     number = _byte_count(value) if key in _BYTE_KEYS else _whole(value)
     least = 0 if key in _ZERO_ALLOWED else 1
     if number < least:
-        raise ValueError(f"must be at least {least} {_UNITS[key]}, not {value!r}")
+        raise ValueError(
+            _("must be at least {least} {unit}, not {value!r}").format(
+                least=least, unit=_(_UNITS[key]), value=value
+            )
+        )
     return number

@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import holidays
 
 from dutyboard.domain.workweek import WEEKDAY_NAMES, WorkPattern, default_pattern
+from dutyboard.i18n import _
 
 __all__ = [
     "DEFAULT_NIGHT",
@@ -140,7 +141,9 @@ def _zone(name: str) -> ZoneInfo:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError, OSError) as exc:
         raise UnknownZone(
-            f"unknown time zone {name!r}: use an IANA name such as 'Asia/Colombo'"
+            _("unknown time zone {name!r}: use an IANA name such as 'Asia/Colombo'").format(
+                name=name
+            )
         ) from exc
 
 

@@ -26,6 +26,8 @@ from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from dutyboard.i18n import _
+
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _WEEKDAY_WORDS: dict[str, int] = {}
 for _i, _names in enumerate(
@@ -119,13 +121,15 @@ def parse_rule(text: str) -> Rule:
     raw = unicodedata.normalize("NFKC", str(text)).strip()
     lowered = raw.casefold()
     if not lowered:
-        raise ValueError("is empty; write e.g. 'daily by 17:00' or 'weekly on Mon by 12:00'")
+        raise ValueError(_("is empty; write e.g. 'daily by 17:00' or 'weekly on Mon by 12:00'"))
     times = list(_TIME.finditer(lowered))
     times = [m for m in times if m.group(2) or re.search(r"[点时]", m.group(0)) or m.group(3)]
     if len(times) != 1:
         raise ValueError(
-            f"{raw!r} needs one deadline time such as 17:00 "
-            "(e.g. 'daily by 17:00' or 'weekly on Mon by 12:00')"
+            _(
+                "{rule!r} needs one deadline time such as 17:00 "
+                "(e.g. 'daily by 17:00' or 'weekly on Mon by 12:00')"
+            ).format(rule=raw)
         )
     match = times[0]
     hour, minute = int(match.group(1)), int(match.group(2) or 0)
@@ -139,7 +143,7 @@ def parse_rule(text: str) -> Rule:
     if hour == 24 and minute == 0:
         hour, minute = 23, 59
     if not (0 <= hour < 24 and 0 <= minute < 60):
-        raise ValueError(f"{raw!r} has an impossible time of day")
+        raise ValueError(_("{rule!r} has an impossible time of day").format(rule=raw))
     deadline = time(hour, minute)
     rest = (lowered[: match.start()] + " " + lowered[match.end() :]).strip()
     weekday = _find_weekday(rest)
@@ -149,7 +153,9 @@ def parse_rule(text: str) -> Rule:
         return Rule("weekly", deadline, weekday)
     if re.search(r"weekly|每周|每星期", rest):
         raise ValueError(
-            f"{raw!r} says weekly but not on which day (e.g. 'weekly on Mon by 12:00')"
+            _("{rule!r} says weekly but not on which day (e.g. 'weekly on Mon by 12:00')").format(
+                rule=raw
+            )
         )
     words = set(re.findall(r"[a-z]+", rest)) - {
         "daily",
@@ -163,8 +169,10 @@ def parse_rule(text: str) -> Rule:
     }
     if words:
         raise ValueError(
-            f"{raw!r} is not a rule I can read; write 'daily by 17:00', "
-            "'weekdays by 12:00' or 'weekly on Mon by 12:00'"
+            _(
+                "{rule!r} is not a rule I can read; write 'daily by 17:00', "
+                "'weekdays by 12:00' or 'weekly on Mon by 12:00'"
+            ).format(rule=raw)
         )
     return Rule("daily", deadline)
 
@@ -287,57 +295,69 @@ _UNIT_KEYS = ("name", "rule", "kind", "zone", "also")
 
 def parse_zone(value: Any) -> str:
     if not isinstance(value, str) or not value.strip():
-        raise ValueError("must be an IANA time zone such as 'Europe/Paris'")
+        raise ValueError(_("must be an IANA time zone such as 'Europe/Paris'"))
     try:
         ZoneInfo(value.strip())
     except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError(f"{value!r} is not a known IANA time zone") from None
+        raise ValueError(_("{zone!r} is not a known IANA time zone").format(zone=value)) from None
     return value.strip()
 
 
 def parse_unit(value: Any, where: str = "unit") -> UnitSpec:
     """One unit table: {name = "...", rule = "daily by 17:00", kind, zone, also = [...]}."""
     if not isinstance(value, Mapping):
-        raise ValueError(f"{where} must be a table with name and rule")
+        raise ValueError(_("{where} must be a table with name and rule").format(where=where))
     unknown = sorted(set(value) - set(_UNIT_KEYS))
     if unknown:
-        raise ValueError(f"{where}: unknown key {unknown[0]} (known: {', '.join(_UNIT_KEYS)})")
+        raise ValueError(
+            _("{where}: unknown key {key} (known: {known})").format(
+                where=where, key=unknown[0], known=", ".join(_UNIT_KEYS)
+            )
+        )
     name = value.get("name")
     if not isinstance(name, str) or not name.strip():
-        raise ValueError(f"{where}: name must be a non-empty string")
-    label = f"{where} ({name.strip()})"
+        raise ValueError(_("{where}: name must be a non-empty string").format(where=where))
+    label = _("{where} ({name})").format(where=where, name=name.strip())
     rule_text = value.get("rule", "daily by 17:00")
     if not isinstance(rule_text, str):
-        raise ValueError(f"{label}: rule must be a string such as 'daily by 17:00'")
+        raise ValueError(
+            _("{where}: rule must be a string such as 'daily by 17:00'").format(where=label)
+        )
     try:
         rule = parse_rule(rule_text)
     except ValueError as exc:
-        raise ValueError(f"{label}: rule {exc}") from None
+        raise ValueError(_("{where}: rule {error}").format(where=label, error=exc)) from None
     kind = value.get("kind", "unit")
     if kind not in UNIT_KINDS:
-        raise ValueError(f"{label}: kind {kind!r} is not one of {', '.join(UNIT_KINDS)}")
+        raise ValueError(
+            _("{where}: kind {kind!r} is not one of {choices}").format(
+                where=label, kind=kind, choices=", ".join(UNIT_KINDS)
+            )
+        )
     zone = value.get("zone")
     if zone is not None:
         try:
             zone = parse_zone(zone)
         except ValueError as exc:
-            raise ValueError(f"{label}: zone {exc}") from None
+            raise ValueError(_("{where}: zone {error}").format(where=label, error=exc)) from None
     also = value.get("also", [])
     if not isinstance(also, list) or not all(isinstance(a, str) and a.strip() for a in also):
-        raise ValueError(f"{label}: also must be a list of names")
+        raise ValueError(_("{where}: also must be a list of names").format(where=label))
     return UnitSpec(name.strip(), rule, kind, zone, tuple(a.strip() for a in also))
 
 
 def parse_units_config(value: Any) -> tuple[UnitSpec, ...]:
     """``rollcall.units``: a list of unit tables; names must be unique."""
     if not isinstance(value, list):
-        raise ValueError("must be a list of tables ([[rollcall.units]])")
-    specs = tuple(parse_unit(item, f"unit {index}") for index, item in enumerate(value, 1))
+        raise ValueError(_("must be a list of tables ([[rollcall.units]])"))
+    specs = tuple(
+        parse_unit(item, _("unit {n}").format(n=index)) for index, item in enumerate(value, 1)
+    )
     seen: set[str] = set()
     for spec in specs:
         key = match_key(spec.name)
         if key in seen:
-            raise ValueError(f"unit {spec.name!r} is listed twice")
+            raise ValueError(_("unit {name!r} is listed twice").format(name=spec.name))
         seen.add(key)
     return specs
 

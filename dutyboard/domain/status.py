@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import StrEnum
 from typing import TypeVar
+
+from dutyboard.i18n import _
 
 E = TypeVar("E", bound=StrEnum)
 
@@ -131,13 +134,39 @@ class IllegalTransition(ValueError):
     """A status change the status machine does not allow; the message is for people."""
 
 
+def shown_word(value: str) -> str:
+    """A stored word (a status, a state, a reason) inside a message, in the interface
+    language: the catalogue's word for it ("in_progress" → "in progress" → 办理中), else
+    the value as stored, so an English message reads exactly as it always has."""
+    spaced = value.replace("_", " ")
+    word = _(spaced)
+    return value if word == spaced else word
+
+
+def shown_noun(entity: str) -> str:
+    """A record's kind inside a message ("request", "reporting_unit"), in the interface
+    language: the catalogue's ``conflict\x04`` noun (the version-conflict messages'), else
+    its plain entry ("closure reason"), else as given."""
+    key = f"conflict\x04{entity}"
+    word = _(key)
+    return _(entity) if word == key else word
+
+
+def shown_list(values: Iterable[str]) -> str:
+    """Stored words as a list in a message: "new, closed" / "新，已关闭"."""
+    return _(", ").join(shown_word(v) for v in values)
+
+
 def check_request_transition(current: str, target: str) -> RequestStatus:
     """Return the target status if ``current → target`` is legal, else raise."""
     cur, tgt = _parse(RequestStatus, current, "request"), _parse(RequestStatus, target, "request")
     if tgt not in REQUEST_TRANSITIONS[cur]:
         raise IllegalTransition(
-            f"a request that is {cur.value} cannot become {tgt.value}; "
-            f"allowed: {_allowed(REQUEST_TRANSITIONS[cur])}"
+            _("a request that is {current} cannot become {target}; allowed: {allowed}").format(
+                current=shown_word(cur.value),
+                target=shown_word(tgt.value),
+                allowed=_allowed(REQUEST_TRANSITIONS[cur]),
+            )
         )
     return tgt
 
@@ -147,14 +176,18 @@ def check_lead_transition(current: str, target: str, reason: str | None = None) 
     cur, tgt = _parse(LeadStatus, current, "lead"), _parse(LeadStatus, target, "lead")
     if tgt not in LEAD_TRANSITIONS[cur]:
         raise IllegalTransition(
-            f"a lead that is {cur.value} cannot become {tgt.value}; "
-            f"allowed: {_allowed(LEAD_TRANSITIONS[cur])}"
+            _("a lead that is {current} cannot become {target}; allowed: {allowed}").format(
+                current=shown_word(cur.value),
+                target=shown_word(tgt.value),
+                allowed=_allowed(LEAD_TRANSITIONS[cur]),
+            )
         )
     if tgt is LeadStatus.DROPPED:
         if not reason:
             raise IllegalTransition(
-                "dropping a lead needs a closure reason: "
-                + ", ".join(r.value for r in ClosureReason)
+                _("dropping a lead needs a closure reason: {reasons}").format(
+                    reasons=shown_list(r.value for r in ClosureReason)
+                )
             )
         _parse(ClosureReason, reason, "closure reason")
     return tgt
@@ -172,11 +205,12 @@ def _parse(enum: type[E], value: str, what: str) -> E:
     try:
         return enum(value)
     except ValueError:
-        choices = ", ".join(e.value for e in enum)
         raise IllegalTransition(
-            f"unknown {what} status {value!r}; expected one of {choices}"
+            _("unknown {what} status {value!r}; expected one of {choices}").format(
+                what=shown_noun(what), value=value, choices=", ".join(e.value for e in enum)
+            )
         ) from None
 
 
 def _allowed(targets: frozenset[RequestStatus] | frozenset[LeadStatus]) -> str:
-    return ", ".join(sorted(t.value for t in targets)) or "none (final state)"
+    return shown_list(sorted(t.value for t in targets)) or _("none (final state)")

@@ -417,13 +417,17 @@ _CONVERSION = re.compile(r"^\s*(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>\S.*?)\s*$")
 
 def _parse_conversion(value: Any, where: str) -> Conversion:
     if isinstance(value, bool) or not isinstance(value, str):
-        raise SuppliesConfigError(f'{where}: must be a string such as "50 pcs"')
+        raise SuppliesConfigError(
+            _('{where}: must be a string such as "50 pcs"').format(where=where)
+        )
     match = _CONVERSION.match(value)
     if not match:
-        raise SuppliesConfigError(f'{where}: {value!r} is not like "50 pcs"')
+        raise SuppliesConfigError(
+            _('{where}: {value!r} is not like "50 pcs"').format(where=where, value=value)
+        )
     factor = Decimal(match.group("n"))
     if factor <= 0:
-        raise SuppliesConfigError(f"{where}: the factor must be positive")
+        raise SuppliesConfigError(_("{where}: the factor must be positive").format(where=where))
     base = canonical_unit(match.group("unit"))
     assert base is not None
     return Conversion(factor, base)
@@ -432,7 +436,9 @@ def _parse_conversion(value: Any, where: str) -> Conversion:
 def _category_name(name: str, where: str) -> str:
     if not re.fullmatch(r"[a-z][a-z0-9_]{0,40}", name):
         raise SuppliesConfigError(
-            f"{where}: category names are lower-case words with underscores (got {name!r})"
+            _(
+                "{where}: category names are lower-case words with underscores (got {name!r})"
+            ).format(where=where, name=name)
         )
     return name
 
@@ -448,17 +454,21 @@ def parse_catalog(section: Mapping[str, Any], *, where: str = "config") -> Suppl
     for key in section:
         if key not in ("categories", "base_units", "units"):
             raise SuppliesConfigError(
-                f"{where}: unknown key supplies.{key} (known: categories, base_units, units)"
+                _(
+                    "{where}: unknown key supplies.{key} (known: categories, base_units, units)"
+                ).format(where=where, key=key)
             )
     categories = section.get("categories", {})
     if not isinstance(categories, Mapping):
-        raise SuppliesConfigError(f"{where}: supplies.categories must be a table")
+        raise SuppliesConfigError(
+            _("{where}: supplies.categories must be a table").format(where=where)
+        )
     configured: dict[str, tuple[str, ...]] = {}
     for name, words in categories.items():
         at = f"{where}: supplies.categories.{name}"
         _category_name(name, at)
         if not isinstance(words, list) or not all(isinstance(w, str) and w.strip() for w in words):
-            raise SuppliesConfigError(f"{at}: must be a list of item words")
+            raise SuppliesConfigError(_("{where}: must be a list of item words").format(where=at))
         configured[name] = tuple(w.strip() for w in words)
     # Configured words are tried first; built-in ones keep their order after them.
     merged: dict[str, tuple[str, ...]] = {}
@@ -469,16 +479,18 @@ def parse_catalog(section: Mapping[str, Any], *, where: str = "config") -> Suppl
     catalog.categories = merged
     base_units = section.get("base_units", {})
     if not isinstance(base_units, Mapping):
-        raise SuppliesConfigError(f"{where}: supplies.base_units must be a table")
+        raise SuppliesConfigError(
+            _("{where}: supplies.base_units must be a table").format(where=where)
+        )
     for name, unit in base_units.items():
         at = f"{where}: supplies.base_units.{name}"
         _category_name(name, at)
         if not isinstance(unit, str) or not unit.strip():
-            raise SuppliesConfigError(f'{at}: must be a unit such as "pcs"')
+            raise SuppliesConfigError(_('{where}: must be a unit such as "pcs"').format(where=at))
         catalog.base_units[name] = canonical_unit(unit) or "pcs"
     units = section.get("units", {})
     if not isinstance(units, Mapping):
-        raise SuppliesConfigError(f"{where}: supplies.units must be a table")
+        raise SuppliesConfigError(_("{where}: supplies.units must be a table").format(where=where))
     for name, value in units.items():
         if isinstance(value, Mapping):
             at = f"{where}: supplies.units.{name}"
@@ -511,8 +523,10 @@ def load_catalog(config_path: Path | None = None) -> SupplyCatalog:
     try:
         data = tomllib.loads(config_path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise SuppliesConfigError(f"{config_path}: cannot read: {exc}") from None
+        raise SuppliesConfigError(
+            _("{path}: cannot read: {error}").format(path=config_path, error=exc)
+        ) from None
     section = data.get("supplies", {})
     if not isinstance(section, Mapping):
-        raise SuppliesConfigError(f"{config_path}: [supplies] must be a table")
+        raise SuppliesConfigError(_("{path}: [supplies] must be a table").format(path=config_path))
     return parse_catalog(section, where=str(config_path))

@@ -24,7 +24,7 @@ from urllib.parse import urljoin, urlsplit
 from dutyboard.domain.text import clean_text
 from dutyboard.ingest.jobs import FeedError, Host, ingest_for, say, sleep_or_stop
 from dutyboard.ingest.sources import MissingSecret, SourceConfig, resolve_headers
-from dutyboard.ingest.store_sink import IngestSummary
+from dutyboard.ingest.store_sink import IngestSummary, in_english
 from dutyboard.store import StoreError
 from dutyboard.store.engine import DatabaseError
 from dutyboard.store.sources import source_validators
@@ -284,7 +284,7 @@ class FeedPoller:
                 return False
             collector.report.pages += 1
             collector.report.add(summary)
-            self.log(f"page {number}: {summary.line()}")
+            self.log(f"page {number}: {summary.line(tr=in_english)}")
             if summary.error is not None:
                 await collector.health(
                     source.name, error=f"page {number}: {summary.error}", latency_ms=latency

@@ -54,7 +54,7 @@ from dutyboard.ingest.inbox import (
 )
 from dutyboard.ingest.jobs import FeedError, Host, ingest_for, say, sleep_or_stop
 from dutyboard.ingest.sources import SourceConfig
-from dutyboard.ingest.store_sink import IngestSummary, record_unreadable
+from dutyboard.ingest.store_sink import IngestSummary, in_english, record_unreadable
 from dutyboard.store import StoreError
 from dutyboard.store.engine import DatabaseError
 
@@ -420,8 +420,9 @@ class FolderWatcher:
                 self.failed[path] = entry.shape  # not read again until it changes
             reason = error.strerror or error if isinstance(error, OSError) else error
             raise FeedError(
-                f"{say(path.name)}: {summary.line(path.name)}, but it could not be moved to "
-                f"{where}/ ({reason}); it stays in the inbox"
+                # Stored as the source's health: the summary in English, like the rest.
+                f"{say(path.name)}: {summary.line(path.name, tr=in_english)}, but it could not "
+                f"be moved to {where}/ ({reason}); it stays in the inbox"
             ) from None
 
     # -- async -----------------------------------------------------------------------
@@ -430,7 +431,7 @@ class FolderWatcher:
         self.collector.report.files += 1
         self.collector.report.add(summary)
         where = PROCESSED if summary.error is None else QUARANTINE
-        self.log(f"{summary.line()} → {where}/")
+        self.log(f"{summary.line(tr=in_english)} → {where}/")
 
     async def _file_failed(self, path: Path, error: Exception) -> None:
         """A file that could not be read or moved keeps its source failing (until a later

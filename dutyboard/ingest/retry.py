@@ -21,7 +21,9 @@ from typing import Any
 
 from dutyboard.domain.limits import DEFAULT as DEFAULT_LIMITS
 from dutyboard.domain.limits import Limits
+from dutyboard.domain.status import shown_word
 from dutyboard.domain.text import clean_text
+from dutyboard.i18n import _
 from dutyboard.ingest.aliases import CANONICAL_FIELDS
 from dutyboard.ingest.records import KINDS, Kind, UnreadableFile
 from dutyboard.ingest.sources import SourceConfig
@@ -44,13 +46,19 @@ class Retried:
     problem: str | None = None  # the bytes were not kept: nothing could be read again
 
     def line(self) -> str:
+        """One line for people, in the interface language."""
         name = clean_text(self.target.name, limit=200).replace("\n", " ")
         rows = len(self.target.quarantine_ids)
-        head = f"{name} ({self.target.source}, {rows} open row{'s' if rows != 1 else ''})"
+        head = (
+            _("{name} ({source}, {rows} open row)")
+            if rows == 1
+            else _("{name} ({source}, {rows} open rows)")
+        ).format(name=name, source=self.target.source, rows=rows)
         if self.summary is None:
-            return f"{head}: not retried: {self.problem}"
-        what = self.summary.line(" ").lstrip()[2:]  # the counts, without a name
-        return f"{head}: run #{self.summary.run_id}: {what}"
+            return _("{head}: not retried: {problem}").format(head=head, problem=self.problem)
+        return _("{head}: run #{run}: {counts}").format(
+            head=head, run=self.summary.run_id, counts=self.summary.outcome()
+        )
 
 
 def _configured(sources: Sequence[SourceConfig], name: str) -> SourceConfig | None:
@@ -93,8 +101,10 @@ def retry(
             done.append(
                 Retried(
                     target,
-                    problem="its original bytes were not kept (quarantined before dutyboard "
-                    "kept them); put the file back in the drop folder, or discard the rows",
+                    problem=_(
+                        "its original bytes were not kept (quarantined before dutyboard kept "
+                        "them); put the file back in the drop folder, or discard the rows"
+                    ),
                 )
             )
             continue
@@ -146,16 +156,20 @@ def proposed_fields(
     configured = _configured(sources, str(row["source"]))
     kind = _kind(str(row["kind"] or ""), configured)
     if row["state"] != "open":
-        raise ValidationError(f"quarantine row #{quarantine_id} is {row['state']} already")
+        raise ValidationError(
+            _("quarantine row #{id} is {state} already").format(
+                id=quarantine_id, state=shown_word(str(row["state"]))
+            )
+        )
     if row["row_number"] is None:
-        return Proposal(kind, {}, note="the whole file was refused; type the record in")
+        return Proposal(kind, {}, note=_("the whole file was refused; type the record in"))
     if not row["file_kept"] or not row["file_sha256"]:
-        return Proposal(kind, {}, note="the file's bytes were not kept")
+        return Proposal(kind, {}, note=_("the file's bytes were not kept"))
     if (row["file_size"] or 0) > PROPOSAL_MAX_BYTES:
-        return Proposal(kind, {}, note="the file is too big to read again for one row")
+        return Proposal(kind, {}, note=_("the file is too big to read again for one row"))
     data = qstore.original_bytes(store, str(row["file_sha256"]))
     if data is None:
-        return Proposal(kind, {}, note="the file's bytes were not kept")
+        return Proposal(kind, {}, note=_("the file's bytes were not kept"))
     column = row["column_name"]
     mapping = dict(configured.mapping) if configured else {}
     if column:
@@ -168,7 +182,7 @@ def proposed_fields(
         return Proposal(kind, {}, note=clean_text(str(error), limit=300))
     found = next((r for r in result.rows if r.row_number == row["row_number"]), None)
     if found is None:
-        return Proposal(kind, {}, note="the row still cannot be read; type the record in")
+        return Proposal(kind, {}, note=_("the row still cannot be read; type the record in"))
     fields = dict(found.fields)
     if column:
         meant = _meant_field(str(row["reason"]), kind)

@@ -42,6 +42,7 @@ from dutyboard.domain.clock import from_iso, to_iso
 from dutyboard.domain.limits import DEFAULT as DEFAULT_LIMITS
 from dutyboard.domain.limits import Limits
 from dutyboard.domain.text import clean_text
+from dutyboard.i18n import _
 from dutyboard.ingest.decode import Decoded, watching_decodes
 from dutyboard.ingest.records import Kind, ParsedRow, ParseResult, RowProblem, UnreadableFile
 from dutyboard.store import Store
@@ -88,20 +89,43 @@ class IngestSummary:
     def clean(self) -> bool:
         return self.error is None and self.quarantined == 0
 
-    def line(self, name: str | None = None) -> str:
-        """One line for people: ``needs.csv: 3 new, 1 updated, 0 unchanged, 2 quarantined``."""
+    def line(self, name: str | None = None, *, tr: Callable[[str], str] = _) -> str:
+        """One line for people: ``needs.csv: 3 new, 1 updated, 0 unchanged, 2 quarantined``,
+        in the interface language; ``tr=in_english`` for a line that is logged or stored
+        (the collector's log, a source's health)."""
         where = clean_text(name or self.location, limit=200).replace("\n", " ")
+        return f"{where}: {self.outcome(tr=tr)}"
+
+    def outcome(self, *, tr: Callable[[str], str] = _) -> str:
+        """What the run did, without the file's name: ``3 new, 1 updated, …``, or why the
+        file was not imported."""
         if self.error is not None:
-            return f"{where}: not imported: {self.error}"
-        text = (
-            f"{where}: {self.added} new, {self.updated} updated, {self.unchanged} unchanged, "
-            f"{self.quarantined} quarantined"
+            return tr(NOT_IMPORTED).format(error=self.error)
+        text = tr(COUNTS).format(
+            added=self.added,
+            updated=self.updated,
+            unchanged=self.unchanged,
+            quarantined=self.quarantined,
         )
         if self.flagged:
-            text += f", {self.flagged} possible duplicate(s) flagged"
+            text += tr(FLAGGED).format(n=self.flagged)
         if self.repeated_run is not None and self.quarantined:
-            text += f" (already in quarantine from run #{self.repeated_run})"
+            text += tr(REPEATED).format(run=self.repeated_run)
         return text
+
+
+# The summary's words (English is the key; the Chinese is in dutyboard/locale/zh_CN_core.py,
+# and tests/test_core_i18n.py checks each).
+NOT_IMPORTED = "not imported: {error}"
+COUNTS = "{added} new, {updated} updated, {unchanged} unchanged, {quarantined} quarantined"
+FLAGGED = ", {n} possible duplicate(s) flagged"
+REPEATED = " (already in quarantine from run #{run})"
+SUMMARY_WORDS = (NOT_IMPORTED, COUNTS, FLAGGED, REPEATED)
+
+
+def in_english(text: str) -> str:
+    """The ``tr`` of a line that is logged or stored: the English key as it is."""
+    return text
 
 
 def content_hash(kind: str, fields: dict[str, object], occurrence: int = 1) -> str:
@@ -637,8 +661,13 @@ def quarantine_sample(store: Store, summary: IngestSummary, limit: int = 10) -> 
     """The first quarantined rows of a run, one line each, for people."""
     lines = []
     for row in qstore.run_rows(store, summary.repeated_run or summary.run_id, limit):
-        where = f"row {row['row_number']}" if row["row_number"] is not None else "file"
+        # The reason is stored (in English); where it is, is said in the interface language.
+        where = (
+            _("row {n}").format(n=row["row_number"]) if row["row_number"] is not None else _("file")
+        )
         if row["column_name"]:
-            where += f", column {clean_text(row['column_name'], limit=80)}"
-        lines.append(f"{where}: {clean_text(row['reason'], limit=300)}")
+            where += _(", column {name}").format(name=clean_text(row["column_name"], limit=80))
+        lines.append(
+            _("{where}: {reason}").format(where=where, reason=clean_text(row["reason"], limit=300))
+        )
     return lines

@@ -33,6 +33,7 @@ from dutyboard.domain.arrivals import guess_zone, normalise_flight
 from dutyboard.domain.rollcall import match_key
 from dutyboard.domain.text import clean_text, quote
 from dutyboard.domain.values import parse_country, parse_datetime, parse_tz, zone
+from dutyboard.i18n import _
 from dutyboard.ingest.aliases import header_key
 from dutyboard.ingest.csvfmt import csv_rows, sniff_delimiter
 from dutyboard.ingest.decode import decode_bytes
@@ -40,6 +41,7 @@ from dutyboard.ingest.jsonfmt import json_table, jsonl_table, load_json
 from dutyboard.ingest.parse import detect_format
 from dutyboard.ingest.records import UnreadableFile
 from dutyboard.ingest.source import Column, SourceRecord, Table, cell_text, table_records
+from dutyboard.ingest.store_sink import COUNTS
 from dutyboard.ingest.xlsxfmt import xlsx_rows
 from dutyboard.store import arrivals as arr
 from dutyboard.store.store import Store
@@ -287,12 +289,17 @@ class ArrivalsImport:
     quarantined: int = 0
     warnings: list[str] = field(default_factory=list)
 
-    def line(self) -> str:
+    def line(self, *, tr: Callable[[str], str] = _) -> str:
+        """One line for people, in the interface language (the words of a file's
+        ingest summary)."""
         where = clean_text(self.location, limit=200).replace("\n", " ")
-        return (
-            f"{where}: {self.added} new, {self.updated} updated, {self.unchanged} unchanged, "
-            f"{self.quarantined} quarantined"
+        counts = tr(COUNTS).format(
+            added=self.added,
+            updated=self.updated,
+            unchanged=self.unchanged,
+            quarantined=self.quarantined,
         )
+        return f"{where}: {counts}"
 
 
 # The names this module had before shipments shared it.

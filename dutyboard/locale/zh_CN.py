@@ -264,6 +264,7 @@ from dutyboard.locale.zh_CN_arrivals import MESSAGES as _ARRIVALS  # noqa: E402
 from dutyboard.locale.zh_CN_cli import MESSAGES as _CLI  # noqa: E402
 from dutyboard.locale.zh_CN_collector import MESSAGES as _COLLECTOR  # noqa: E402
 from dutyboard.locale.zh_CN_columns import MESSAGES as _COLUMNS  # noqa: E402
+from dutyboard.locale.zh_CN_core import MESSAGES as _CORE  # noqa: E402
 from dutyboard.locale.zh_CN_desk import MESSAGES as _DESK  # noqa: E402
 from dutyboard.locale.zh_CN_files import MESSAGES as _FILES  # noqa: E402
 from dutyboard.locale.zh_CN_first_night import MESSAGES as _FIRST_NIGHT  # noqa: E402
@@ -271,6 +272,7 @@ from dutyboard.locale.zh_CN_handover import MESSAGES as _HANDOVER  # noqa: E402
 from dutyboard.locale.zh_CN_init import MESSAGES as _INIT  # noqa: E402
 from dutyboard.locale.zh_CN_leads import MESSAGES as _LEADS  # noqa: E402
 from dutyboard.locale.zh_CN_night import MESSAGES as _NIGHT  # noqa: E402
+from dutyboard.locale.zh_CN_postgres import MESSAGES as _POSTGRES  # noqa: E402
 from dutyboard.locale.zh_CN_quarantine import MESSAGES as _QUARANTINE  # noqa: E402
 from dutyboard.locale.zh_CN_supplies import MESSAGES as _SUPPLIES  # noqa: E402
 
@@ -278,6 +280,7 @@ MESSAGES.update(_SUPPLIES)
 MESSAGES.update(_FILES)
 MESSAGES.update(_FIRST_NIGHT)
 MESSAGES.update(_NIGHT)
+MESSAGES.update(_POSTGRES)
 MESSAGES.update(_LEADS)
 MESSAGES.update(_QUARANTINE)
 MESSAGES.update(_ARRIVALS)
@@ -287,3 +290,4 @@ MESSAGES.update(_HANDOVER)
 MESSAGES.update(_INIT)
 MESSAGES.update(_CLI)
 MESSAGES.update(_COLLECTOR)
+MESSAGES.update(_CORE)

@@ -357,7 +357,7 @@ MESSAGES: dict[str, str] = {
     "its folder {folder} does not exist": "其所在目录 {folder} 不存在",
     "no desk at {path} ({where}); a leader's session never creates one: check the path": "{path} 处没有值班台（{where}）；领导只读会话不会新建值班台：请检查路径",
     "no desk at {path} ({where}); a command that only reads never creates one: check the path, or make a desk with a command that writes and --create": "{path} 处没有值班台（{where}）；只读的命令不会新建值班台：请检查路径，或用会写入的命令加 --create 新建",
-    "no desk at {path} ({where}): use --create to make a new desk here, or `dutyboard demo` for a demo desk": "{path} 处没有值班台（{where}）：加 --create 可在此新建值班台，或用 `dutyboard demo` 生成演示值班台",
+    "no desk at {path} ({where}): `dutyboard init` sets up a real desk, --create makes a new, empty one here, `dutyboard demo` a demo desk": "{path} 处没有值班台（{where}）：`dutyboard init` 设置正式值班台，加 --create 在此新建空值班台，`dutyboard demo` 生成演示值班台",
     "cannot create database {path}: folder {folder} does not exist": "无法创建数据库 {path}：目录 {folder} 不存在",
     "cannot switch {path} to WAL mode (got {mode})": "无法把 {path} 切换为 WAL 模式（得到 {mode}）",
     "cannot use database {path}: {file} is a file, not a folder": "无法使用数据库 {path}：{file} 是文件，不是目录",
@@ -394,4 +394,6 @@ MESSAGES: dict[str, str] = {
     "the file is read-only for you (a leader can still read it: --role leader)": "该文件对你是只读的（领导仍可读取：--role leader）",
     "its folder {folder} is not writable for you (SQLite keeps the -wal and -shm files beside the database)": "其所在目录 {folder} 对你不可写（SQLite 要在数据库旁边保存 -wal 和 -shm 文件）",
     "SQLite could not open it": "SQLite 无法打开它",
+    "{url}: this version opens SQLite desks only; PostgreSQL desks are being built "
+    "(docs/postgres.md)": "{url}：此版本只能打开 SQLite 值班台；PostgreSQL 值班台正在开发中（docs/postgres.md）",
 }

@@ -33,8 +33,10 @@ from dutyboard.domain.arrivals import (
     state_after_eta_change,
 )
 from dutyboard.domain.clock import from_iso, to_iso
+from dutyboard.domain.status import shown_noun
 from dutyboard.domain.text import UNLIMITED, clean_text
-from dutyboard.store.errors import NotFound, StaleEdit, ValidationError
+from dutyboard.i18n import _
+from dutyboard.store.errors import NotFound, StaleEdit, ValidationError, stale_version
 from dutyboard.store.rollcall import rollcall_counts
 from dutyboard.store.store import Row, Store, clean_fields
 
@@ -104,7 +106,7 @@ def get_arrival(store: Store, arrival_id: int) -> Row:
     with store._lock:
         row = store.conn.execute("SELECT * FROM arrivals WHERE id = ?", (arrival_id,)).fetchone()
     if row is None:
-        raise NotFound(f"arrival #{arrival_id} does not exist")
+        raise NotFound(_("arrival #{id} does not exist").format(id=arrival_id))
     return dict(row)
 
 
@@ -115,7 +117,11 @@ def by_external_id(store: Store, source: str, external_id: str) -> Row:
             "SELECT * FROM arrivals WHERE source = ? AND external_id = ?", (source, external_id)
         ).fetchone()
     if row is None:
-        raise NotFound(f"no arrival from {source} has the id {external_id!r}")
+        raise NotFound(
+            _("no arrival from {source} has the id {external_id!r}").format(
+                source=source, external_id=external_id
+            )
+        )
     return dict(row)
 
 
@@ -324,15 +330,15 @@ def insert_arrival(
     values = _checked(fields)
     kind = values.get("kind")
     if kind not in (ArrivalKind.SHIPMENT, ArrivalKind.TRAVELLER):
-        raise ValidationError("arrival: kind must be shipment or traveller")
+        raise ValidationError(_("arrival: kind must be shipment or traveller"))
     if not values.get("eta"):
-        raise ValidationError("arrival: eta is required")
+        raise ValidationError(_("arrival: eta is required"))
     if kind == ArrivalKind.TRAVELLER and not str(values.get("traveller") or "").strip():
-        raise ValidationError("traveller: the traveller's name is required")
+        raise ValidationError(_("traveller: the traveller's name is required"))
     if kind == ArrivalKind.SHIPMENT and not (
         str(values.get("item") or "").strip() or str(values.get("reference") or "").strip()
     ):
-        raise ValidationError("shipment: an item or a flight/waybill reference is required")
+        raise ValidationError(_("shipment: an item or a flight/waybill reference is required"))
     if not values.get("origin_tz") and (values.get("origin_country") or values.get("origin_city")):
         guessed = guess_zone(values.get("origin_country"), values.get("origin_city"))
         if guessed:
@@ -363,7 +369,7 @@ def update_arrival(
     one in the event, re-arms the reminder and makes something in transit *delayed* when
     it moved later."""
     if "state" in changes:
-        raise ValidationError("change an arrival's state with set_arrival_state")
+        raise ValidationError(_("change an arrival's state with set_arrival_state"))
     with store.transaction() as conn:
         return apply_changes(store, conn, arrival_id, changes, expected_version=expected_version)
 
@@ -389,8 +395,7 @@ def apply_changes(
         _check_lead(conn, values)
     if expected_version is not None and before["version"] != expected_version:
         raise StaleEdit(
-            f"arrival #{arrival_id} was changed by someone else (version "
-            f"{before['version']}, you had {expected_version}); reload and retry"
+            stale_version(shown_noun(ENTITY), arrival_id, before["version"], expected_version)
         )
     if "eta" in values and values["eta"] != before["eta"] and "state" not in values:
         state = state_after_eta_change(
@@ -460,7 +465,7 @@ def set_arrival_state(
     ``done_at``; a received shipment runs the :data:`RECEIVED_HOOKS` in the same
     transaction. Delaying needs a new ETA: use :func:`delay`."""
     if state == ArrivalState.DELAYED:
-        raise ValidationError("a delay needs the new ETA")
+        raise ValidationError(_("a delay needs the new ETA"))
     with store.transaction() as conn:
         row = _row(conn, arrival_id)
         target = check_arrival_transition(row["kind"], row["state"], state)
@@ -530,7 +535,7 @@ def add_arrival_note(
 ) -> Row:
     text = clean_text(text, UNLIMITED)
     if not text:
-        raise ValidationError("a note cannot be empty")
+        raise ValidationError(_("a note cannot be empty"))
     with store.transaction() as conn:
         row = _row(conn, arrival_id)
         return apply_changes(
@@ -761,7 +766,7 @@ def _qty(value: object) -> str:
 def _row(conn: sqlite3.Connection, arrival_id: int) -> Row:
     row = conn.execute("SELECT * FROM arrivals WHERE id = ?", (arrival_id,)).fetchone()
     if row is None:
-        raise NotFound(f"arrival #{arrival_id} does not exist")
+        raise NotFound(_("arrival #{id} does not exist").format(id=arrival_id))
     return dict(row)
 
 
@@ -769,26 +774,34 @@ def _iso(value: object, name: str) -> str:
     try:
         return to_iso(from_iso(str(value)))
     except (TypeError, ValueError):
-        raise ValidationError(f"arrival: {name} {value!r} is not an ISO date and time") from None
+        raise ValidationError(
+            _("arrival: {name} {value!r} is not an ISO date and time").format(
+                name=name, value=value
+            )
+        ) from None
 
 
 def _checked(fields: Mapping[str, Any]) -> dict[str, Any]:
     unknown = set(fields) - FIELDS
     if unknown:
-        raise ValidationError(f"arrival: unknown field(s) {', '.join(sorted(unknown))}")
+        raise ValidationError(
+            _("arrival: unknown field(s) {names}").format(names=", ".join(sorted(unknown)))
+        )
     values = clean_fields(fields)  # every text but raw, before it is checked or written
     if "kind" in values:
         try:
             values["kind"] = ArrivalKind(values["kind"]).value
         except ValueError:
-            raise ValidationError("arrival: kind must be shipment or traveller") from None
+            raise ValidationError(_("arrival: kind must be shipment or traveller")) from None
     if values.get("eta") is not None:
         values["eta"] = _iso(values["eta"], "eta")
     if "state" in values:
         try:
             values["state"] = ArrivalState(values["state"]).value
         except ValueError:
-            raise ValidationError(f"arrival: unknown state {values['state']!r}") from None
+            raise ValidationError(
+                _("arrival: unknown state {state!r}").format(state=values["state"])
+            ) from None
     for name, enum in (("permit", Permit), ("customs", Customs)):
         if values.get(name) is not None:
             try:
@@ -796,24 +809,28 @@ def _checked(fields: Mapping[str, Any]) -> dict[str, Any]:
             except ValueError:
                 choices = ", ".join(e.value for e in enum)
                 raise ValidationError(
-                    f"arrival: {name} {values[name]!r} is not one of {choices}"
+                    _("arrival: {name} {value!r} is not one of {choices}").format(
+                        name=name, value=values[name], choices=choices
+                    )
                 ) from None
     if values.get("lead_id") is not None:
         try:
             values["lead_id"] = int(str(values["lead_id"]).strip().lstrip("#"))
         except ValueError:
             raise ValidationError(
-                f"arrival: lead {values['lead_id']!r} is not a lead's number"
+                _("arrival: lead {lead!r} is not a lead's number").format(lead=values["lead_id"])
             ) from None
     if values.get("quantity") is not None:
         try:
             quantity = float(values["quantity"])
         except (TypeError, ValueError):
             raise ValidationError(
-                f"arrival: quantity {values['quantity']!r} is not a number"
+                _("arrival: quantity {quantity!r} is not a number").format(
+                    quantity=values["quantity"]
+                )
             ) from None
         if quantity < 0:
-            raise ValidationError("arrival: quantity cannot be negative")
+            raise ValidationError(_("arrival: quantity cannot be negative"))
     if "extra" in values and isinstance(values["extra"], Mapping):
         values["extra"] = json.dumps(values["extra"], ensure_ascii=False, sort_keys=True)
     return values
@@ -824,7 +841,7 @@ def _check_lead(conn: sqlite3.Connection, values: Mapping[str, Any]) -> None:
     if lead_id is None:
         return
     if conn.execute("SELECT 1 FROM leads WHERE id = ?", (lead_id,)).fetchone() is None:
-        raise ValidationError(f"arrival: lead #{lead_id} does not exist")
+        raise ValidationError(_("arrival: lead #{id} does not exist").format(id=lead_id))
 
 
 def _append_note(store: Store, notes: str | None, text: str) -> str:

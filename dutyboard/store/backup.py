@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from dutyboard.i18n import _
 from dutyboard.store.connection import (
     applied_migrations,
     check_desk,
@@ -56,11 +57,13 @@ def backup(source: Path, dest: Path) -> BackupResult:
     untouched, and so does a mismatch: it is an error, never a smaller backup.
     """
     if not regular_file_exists(source):
-        raise StoreError(f"database {source} does not exist; check the path")
+        raise StoreError(_("database {path} does not exist; check the path").format(path=source))
     if dest.is_dir():
-        raise StoreError(f"{dest} is a folder; give a file name for the backup")
+        raise StoreError(_("{path} is a folder; give a file name for the backup").format(path=dest))
     if not dest.parent.is_dir():
-        raise StoreError(f"cannot write backup: folder {dest.parent} does not exist")
+        raise StoreError(
+            _("cannot write backup: folder {folder} does not exist").format(folder=dest.parent)
+        )
     tmp = dest.with_name(f".{dest.name}.partial")
     tmp.unlink(missing_ok=True)
     src = sqlite3.connect(sqlite_uri(source, mode="ro"), uri=True, isolation_level=None)
@@ -69,7 +72,11 @@ def backup(source: Path, dest: Path) -> BackupResult:
         check_desk(src, source)
         src.execute("BEGIN")  # one snapshot for the counts and the copy
         if not applied_migrations(src):
-            raise StoreError(f"{source} holds no desk yet (no dutyboard tables): nothing to copy")
+            raise StoreError(
+                _("{path} holds no desk yet (no dutyboard tables): nothing to copy").format(
+                    path=source
+                )
+            )
         counts = _counts(src, _tables(src))
         app_id = int(src.execute("PRAGMA application_id").fetchone()[0])
         fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
@@ -92,8 +99,10 @@ def backup(source: Path, dest: Path) -> BackupResult:
             raise disk_full(dest, text) from None
         problem = storage_error(exc, source)
         if problem is not None:
-            raise StoreError(f"backup failed: {problem}") from None
-        raise StoreError(f"backup of {source} failed: {text}") from None
+            raise StoreError(_("backup failed: {error}").format(error=problem)) from None
+        raise StoreError(
+            _("backup of {path} failed: {error}").format(path=source, error=text)
+        ) from None
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
@@ -103,22 +112,37 @@ def backup(source: Path, dest: Path) -> BackupResult:
         tmp.unlink(missing_ok=True)
         detail = " ".join(result.split())[:300]
         raise StoreError(
-            f"backup of {source} failed verification ({detail}); {dest} was left as it was; "
-            "the database may be damaged: run 'dutyboard check'"
+            _(
+                "backup of {path} failed verification ({detail}); {dest} was left as it was; "
+                "the database may be damaged: run 'dutyboard check'"
+            ).format(path=source, detail=detail, dest=dest)
         )
     differences = [
-        f"{table}: {count:,} rows in the database, "
-        + (f"{copied[table]:,} in the copy" if table in copied else "no such table in the copy")
+        (
+            _("{table}: {count} rows in the database, {copied} in the copy").format(
+                table=table, count=f"{count:,}", copied=f"{copied[table]:,}"
+            )
+            if table in copied
+            else _("{table}: {count} rows in the database, no such table in the copy").format(
+                table=table, count=f"{count:,}"
+            )
+        )
         for table, count in counts.items()
         if copied.get(table) != count
     ]
     if copied_id != app_id:
-        differences.append(f"application id {app_id:#010x} in the database, {copied_id:#010x}")
+        differences.append(
+            _("application id {ours} in the database, {theirs}").format(
+                ours=f"{app_id:#010x}", theirs=f"{copied_id:#010x}"
+            )
+        )
     if differences:
         tmp.unlink(missing_ok=True)
         raise StoreError(
-            f"backup copy of {source} does not match it ({'; '.join(differences)[:300]}); "
-            f"{dest} was left as it was: run 'dutyboard check'"
+            _(
+                "backup copy of {path} does not match it ({differences}); {dest} was left as "
+                "it was: run 'dutyboard check'"
+            ).format(path=source, differences=_("; ").join(differences)[:300], dest=dest)
         )
     os.replace(tmp, dest)
     return BackupResult(dest, counts, dest.stat().st_size)

@@ -172,8 +172,8 @@ def missing_desk(path: Path, *, readonly: bool = False, leader: bool = False) ->
         )
     else:
         line = _(
-            "no desk at {path} ({where}): use --create to make a new desk here, "
-            "or `dutyboard demo` for a demo desk"
+            "no desk at {path} ({where}): `dutyboard init` sets up a real desk, "
+            "--create makes a new, empty one here, `dutyboard demo` a demo desk"
         )
     return line.format(path=path, where=where)
 

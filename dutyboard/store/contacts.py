@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from dutyboard.domain.text import UNLIMITED, clean_text
+from dutyboard.i18n import _
 from dutyboard.store.base import Row, StoreCore
 from dutyboard.store.errors import NotFound, ValidationError
 
@@ -36,11 +37,11 @@ class ContactCommands:
         channel, outcome = clean_text(channel), clean_text(outcome)
         note = clean_text(note, UNLIMITED)
         if not channel or not outcome:
-            raise ValidationError("a contact attempt needs a channel and an outcome")
+            raise ValidationError(_("a contact attempt needs a channel and an outcome"))
         with self.transaction() as conn:
             row = conn.execute("SELECT id FROM contacts WHERE id = ?", (contact_id,)).fetchone()
             if row is None:
-                raise NotFound(f"contact #{contact_id} does not exist")
+                raise NotFound(_("contact #{id} does not exist").format(id=contact_id))
             now = self.now()
             conn.execute(
                 "UPDATE contacts SET last_contacted = ?, updated_at = ?, version = version + 1 "

@@ -61,6 +61,16 @@ def _english(text: str) -> str:
     return text
 
 
+def stale_version(what: str, record_id: object, version: object, had: object) -> str:
+    """The refusal of an edit made on an older version of a record, when no change in
+    the events log can be named: ``what`` is the record's kind as the reader says it
+    (:func:`dutyboard.domain.status.shown_noun`)."""
+    return _(
+        "{what} #{id} was changed by someone else (version {version}, you had {had}); "
+        "reload and retry"
+    ).format(what=what, id=record_id, version=version, had=had)
+
+
 @dataclass(frozen=True)
 class Change:
     """The latest change on a record (from the events log)."""
@@ -108,7 +118,8 @@ class Change:
         return tr(ONE_CHANGE).format(change=change)
 
     def english(self) -> str:
-        """:meth:`describe` in English and UTC: the exception's own text (logs, CLI)."""
+        """:meth:`describe` in English and UTC, whatever the interface language (a log's
+        line; the exception's own text is said in the interface language)."""
         return self.describe(tr=_english)
 
 

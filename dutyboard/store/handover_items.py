@@ -13,6 +13,7 @@ import sqlite3
 from typing import Any
 
 from dutyboard.domain.text import UNLIMITED, clean_text
+from dutyboard.i18n import _
 from dutyboard.store.brief import quantity_text
 from dutyboard.store.errors import ValidationError
 from dutyboard.store.store import Row, clean_fields, clean_name
@@ -84,7 +85,9 @@ def position_after(conn: sqlite3.Connection, handover_id: int, after_item_id: in
             (after_item_id,),
         )
         if anchor is None or int(anchor["handover_id"]) != handover_id:
-            raise ValidationError(f"item {after_item_id} is not in handover #{handover_id}")
+            raise ValidationError(
+                _("item {item} is not in handover #{id}").format(item=after_item_id, id=handover_id)
+            )
         low = float(anchor["position"])
         following = conn.execute(
             "SELECT position FROM handover_items WHERE handover_id = ? "

@@ -39,6 +39,7 @@ from dutyboard.domain.handover import (
     item_label,
     render,
 )
+from dutyboard.domain.status import shown_noun
 from dutyboard.domain.text import UNLIMITED, clean_data, clean_text
 from dutyboard.i18n import _
 from dutyboard.store.brief import STALE_AFTER_HOURS, clean_brief, draw_brief
@@ -49,7 +50,7 @@ from dutyboard.store.counts import (
     OPEN_REQUESTS,
     OVERDUE,
 )
-from dutyboard.store.errors import NotFound, StaleEdit, ValidationError
+from dutyboard.store.errors import NotFound, StaleEdit, ValidationError, stale_version
 from dutyboard.store.handover_items import (
     ITEM_ORDER,
     RECORD_TABLES,
@@ -88,7 +89,7 @@ def _rows(conn: sqlite3.Connection, sql: str, params: tuple[Any, ...] = ()) -> l
 def _handover(conn: sqlite3.Connection, handover_id: int) -> Row:
     row = _row(conn, "SELECT * FROM handovers WHERE id = ?", (handover_id,))
     if row is None:
-        raise NotFound(f"handover #{handover_id} does not exist")
+        raise NotFound(_("handover #{id} does not exist").format(id=handover_id))
     return row
 
 
@@ -298,7 +299,7 @@ def draft_handover(
         else:
             shift = _row(conn, "SELECT * FROM shifts WHERE id = ?", (shift_id,))
             if shift is None:
-                raise NotFound(f"shift #{shift_id} does not exist")
+                raise NotFound(_("shift #{id} does not exist").format(id=shift_id))
         officer = clean_name(shift["officer"])
         if officer != store.actor:
             raise ValidationError(
@@ -322,8 +323,10 @@ def draft_handover(
         )
         if waiting is not None:
             raise ValidationError(
-                f"handover #{waiting['id']} of this shift is signed and waiting to be "
-                "acknowledged; amend it instead of drafting another"
+                _(
+                    "handover #{id} of this shift is signed and waiting to be "
+                    "acknowledged; amend it instead of drafting another"
+                ).format(id=waiting["id"])
             )
         now = store.now()
         covers_from, since_event_id = _window_start(conn, shift)
@@ -486,11 +489,15 @@ def add_item(
         )
         if entity in RECORD_TABLES:
             if entity_id is None:
-                raise ValidationError(f"say which {entity} to add (its number)")
+                raise ValidationError(
+                    _("say which {what} to add (its number)").format(what=shown_noun(entity))
+                )
             table = RECORD_TABLES[entity]
             record = _row(conn, f"SELECT * FROM {table} WHERE id = ?", (entity_id,))
             if record is None:
-                raise NotFound(f"{entity} #{entity_id} does not exist")
+                raise NotFound(
+                    _("{what} #{id} does not exist").format(what=shown_noun(entity), id=entity_id)
+                )
             present = _row(
                 conn,
                 "SELECT id, removed FROM handover_items WHERE handover_id = ? AND entity = ? "
@@ -498,7 +505,11 @@ def add_item(
                 (handover_id, entity, entity_id),
             )
             if present is not None and not present["removed"]:
-                raise ValidationError(f"{entity} #{entity_id} is already in this handover")
+                raise ValidationError(
+                    _("{what} #{id} is already in this handover").format(
+                        what=shown_noun(entity), id=entity_id
+                    )
+                )
             if present is not None:
                 item_id = int(present["id"])
                 conn.execute(
@@ -520,7 +531,7 @@ def add_item(
         elif entity == "note":
             text = " ".join(clean_text(summary or "", UNLIMITED).split())
             if not text:
-                raise ValidationError("a handover item needs a summary")
+                raise ValidationError(_("a handover item needs a summary"))
             step = clean_text(next_step or "", UNLIMITED) or None
             if position is None:
                 position = end_position(conn, handover_id)
@@ -531,7 +542,11 @@ def add_item(
             )
             item_id = int(cur.lastrowid or 0)
         else:
-            raise ValidationError(f"a handover item is a request, a lead or a note, not {entity!r}")
+            raise ValidationError(
+                _("a handover item is a request, a lead or a note, not {entity!r}").format(
+                    entity=entity
+                )
+            )
         conn.execute("UPDATE handovers SET version = version + 1 WHERE id = ?", (handover_id,))
         item = _row(conn, "SELECT * FROM handover_items WHERE id = ?", (item_id,))
         assert item is not None
@@ -645,7 +660,7 @@ def amend_handover(store: Store, handover_id: int, text: str) -> None:
     """Add to a signed handover without changing it: the amendment is a new event."""
     text = clean_text(text, UNLIMITED)
     if not text:
-        raise ValidationError("an amendment cannot be empty")
+        raise ValidationError(_("an amendment cannot be empty"))
     with store.transaction() as conn:
         h = _handover(conn, handover_id)
         check_amend(h["state"], handover_id)
@@ -665,10 +680,16 @@ def acknowledge_item(
         handover_id = int(h["id"])
         check_acknowledge(h["state"], handover_id, clean_name(h["from_officer"]), store.actor)
         if item["removed"]:
-            raise ValidationError(f"item {item_id} was removed from handover #{handover_id}")
+            raise ValidationError(
+                _("item {item} was removed from handover #{id}").format(
+                    item=item_id, id=handover_id
+                )
+            )
         if item["acknowledged_at"]:
             raise ValidationError(
-                f"item {item_id} was already acknowledged by {item['acknowledged_by']}"
+                _("item {item} was already acknowledged by {name}").format(
+                    item=item_id, name=item["acknowledged_by"]
+                )
             )
         target = _target(store, pass_to)
         passed = _ack_items(store, conn, h, [item], target)
@@ -703,7 +724,7 @@ def ask_question(store: Store, item_id: int, text: str) -> None:
     """Attach a question (or its answer) to an item of a signed handover."""
     text = " ".join(clean_text(text, UNLIMITED).split())
     if not text:
-        raise ValidationError("a question cannot be empty")
+        raise ValidationError(_("a question cannot be empty"))
     with store.transaction() as conn:
         item, h = _item_and_handover(conn, item_id)
         check_question(h["state"], int(h["id"]))
@@ -728,7 +749,9 @@ def _target(store: Store, pass_to: PassTo | str) -> str | None:
         choice = PassTo(pass_to)
     except ValueError:
         raise ValidationError(
-            f"pass items to {', '.join(p.value for p in PassTo)}, not {pass_to!r}"
+            _("pass items to {choices}, not {value!r}").format(
+                choices=", ".join(p.value for p in PassTo), value=pass_to
+            )
         ) from None
     return store.actor if choice is PassTo.INCOMING else None
 
@@ -864,15 +887,14 @@ def _change_shift(store: Store, conn: sqlite3.Connection, h: Row) -> None:
 def _item_and_handover(conn: sqlite3.Connection, item_id: int) -> tuple[Row, Row]:
     item = _row(conn, "SELECT * FROM handover_items WHERE id = ?", (item_id,))
     if item is None:
-        raise NotFound(f"handover item {item_id} does not exist")
+        raise NotFound(_("handover item {item} does not exist").format(item=item_id))
     return item, _handover(conn, int(item["handover_id"]))
 
 
 def _check_version(h: Row, expected_version: int | None) -> None:
     if expected_version is not None and h["version"] != expected_version:
         raise StaleEdit(
-            f"handover #{h['id']} was changed by someone else (version {h['version']}, "
-            f"you had {expected_version}); reload and retry"
+            stale_version(shown_noun("handover"), h["id"], h["version"], expected_version)
         )
 
 

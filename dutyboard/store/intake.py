@@ -23,6 +23,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from dutyboard.domain.text import clean_text
+from dutyboard.i18n import _
 from dutyboard.store.base import ENTITY
 from dutyboard.store.errors import StaleEdit, StoreError
 from dutyboard.store.jsontext import canonical_bytes
@@ -331,7 +332,10 @@ class Intake:
             ]
         if not still_open:
             raise StaleEdit(
-                "these quarantine rows were resolved by someone else meanwhile; nothing was retried"
+                _(
+                    "these quarantine rows were resolved by someone else meanwhile; "
+                    "nothing was retried"
+                )
             )
         self._conn.executemany(
             "UPDATE quarantine SET state = 'retried', resolved_at = ?, resolved_by = ?, "

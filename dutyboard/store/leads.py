@@ -12,8 +12,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from dutyboard.domain.clock import from_iso, to_iso
-from dutyboard.domain.status import ClosureReason, check_lead_transition
+from dutyboard.domain.status import ClosureReason, check_lead_transition, shown_noun
 from dutyboard.domain.text import clean_text
+from dutyboard.i18n import _
 from dutyboard.store.base import ENTITY, Row, StoreCore
 from dutyboard.store.errors import NotFound, ValidationError
 
@@ -45,7 +46,7 @@ class LeadCommands:
         with self.transaction() as conn:
             current = conn.execute("SELECT status FROM leads WHERE id = ?", (lead_id,)).fetchone()
             if current is None:
-                raise NotFound(f"lead #{lead_id} does not exist")
+                raise NotFound(_("lead #{id} does not exist").format(id=lead_id))
             self.check_fresh(conn, "leads", lead_id, expected_version)
             target = check_lead_transition(current["status"], status, reason)
             changes: dict[str, Any] = {"status": target.value, **reset}
@@ -86,14 +87,18 @@ class LeadCommands:
     ) -> None:
         """Record that (part of) a lead's goods go to a request; linking again updates it."""
         if quantity is not None and quantity <= 0:
-            raise ValidationError("the linked quantity must be positive")
+            raise ValidationError(_("the linked quantity must be positive"))
         with self.transaction() as conn:
             for table, record_id in (("leads", lead_id), ("requests", request_id)):
                 if (
                     conn.execute(f"SELECT 1 FROM {table} WHERE id = ?", (record_id,)).fetchone()
                     is None
                 ):
-                    raise NotFound(f"{ENTITY[table]} #{record_id} does not exist")
+                    raise NotFound(
+                        _("{what} #{id} does not exist").format(
+                            what=shown_noun(ENTITY[table]), id=record_id
+                        )
+                    )
             before = conn.execute(
                 "SELECT quantity FROM lead_requests WHERE lead_id = ? AND request_id = ?",
                 (lead_id, request_id),
@@ -143,7 +148,9 @@ def _next_action_time(when: str | None) -> str | None:
     try:
         return to_iso(from_iso(str(when).strip()))
     except ValueError:
-        raise ValidationError(f"next action time {when!r} is not an ISO date and time") from None
+        raise ValidationError(
+            _("next action time {when!r} is not an ISO date and time").format(when=when)
+        ) from None
 
 
 __all__ = ["LeadCommands"]

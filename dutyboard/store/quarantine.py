@@ -32,7 +32,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import PurePosixPath
 from typing import Any, NamedTuple
 
+from dutyboard.domain.status import shown_word
 from dutyboard.domain.text import clean_text
+from dutyboard.i18n import _
 from dutyboard.store.base import ENTITY as RECORD_ENTITY
 from dutyboard.store.errors import NotFound, StaleEdit, ValidationError
 from dutyboard.store.store import Row, Store
@@ -108,7 +110,11 @@ def list_rows(
     the resolved ones, newest first. ``state`` lists only that state; ``source`` only that
     source's rows. ``after`` is the cursor of the page before."""
     if state is not None and state not in STATES:
-        raise ValidationError(f"unknown quarantine state {state!r} (one of {', '.join(STATES)})")
+        raise ValidationError(
+            _("unknown quarantine state {state!r} (one of {choices})").format(
+                state=state, choices=", ".join(STATES)
+            )
+        )
     limit = max(1, min(int(limit), 1000))
     phases: list[bool]  # resolved? in order
     if state is not None:
@@ -205,11 +211,21 @@ def get_row(store: Store, quarantine_id: int) -> Row:
             (int(quarantine_id),),
         ).fetchone()
     if found is None:
-        raise NotFound(f"quarantine row #{quarantine_id} does not exist")
+        raise NotFound(_("quarantine row #{id} does not exist").format(id=quarantine_id))
     row = dict(found)
     row["file_kept"] = bool(row["file_kept"])
     row["file_lossy"] = bool(row["file_lossy"])
     return row
+
+
+def _resolved_already(quarantine_id: int, row: Row) -> str:
+    """Why a row that is no longer open cannot be acted on: who resolved it, when."""
+    return _("quarantine row #{id} is {state} already (by {name} at {at})").format(
+        id=quarantine_id,
+        state=shown_word(str(row["state"])),
+        name=clean_text(row["resolved_by"] or "?"),
+        at=row["resolved_at"],
+    )
 
 
 def original_bytes(store: Store, sha256: str) -> bytes | None:
@@ -237,8 +253,10 @@ def _sha_clause(sha256: str) -> tuple[str, list[Any]]:
     text = sha256.strip().lower()
     if len(text) < MIN_SHA_PREFIX or any(ch not in "0123456789abcdef" for ch in text):
         raise ValidationError(
-            f"--file wants a file's SHA-256 (at least {MIN_SHA_PREFIX} hex digits), as "
-            "`dutyboard quarantine show ID` prints it"
+            _(
+                "--file wants a file's SHA-256 (at least {digits} hex digits), as "
+                "`dutyboard quarantine show ID` prints it"
+            ).format(digits=MIN_SHA_PREFIX)
         )
     if len(text) >= 64:
         return "q.file_sha256 = ?", [text[:64]]
@@ -262,19 +280,18 @@ def retry_targets(
     if quarantine_id is not None:
         row = get_row(store, quarantine_id)
         if row["state"] != "open":
-            raise ValidationError(
-                f"quarantine row #{quarantine_id} is {row['state']} already "
-                f"(by {clean_text(row['resolved_by'] or '?')} at {row['resolved_at']})"
-            )
+            raise ValidationError(_resolved_already(quarantine_id, row))
         if row["file_sha256"] is None:
             raise ValidationError(
-                f"quarantine row #{quarantine_id}: its file's bytes were not kept (too big to "
-                "read, still changing, or from an import that keeps none), so there is "
-                "nothing to read again; put the file back in the drop folder, or discard the row"
+                _(
+                    "quarantine row #{id}: its file's bytes were not kept (too big to read, "
+                    "still changing, or from an import that keeps none), so there is nothing "
+                    "to read again; put the file back in the drop folder, or discard the row"
+                ).format(id=quarantine_id)
             )
         where += ["q.source = ?", "q.file_sha256 = ?"]
         params += [row["source"], row["file_sha256"]]
-        what = f"quarantine row #{quarantine_id}"
+        what = _("quarantine row #{id}").format(id=quarantine_id)
     elif sha256 is not None:
         clause, values = _sha_clause(sha256)
         where.append(clause)
@@ -282,13 +299,13 @@ def retry_targets(
         if source is not None:
             where.append("q.source = ?")
             params.append(source)
-        what = f"file {sha256.strip()[:64]}"
+        what = _("file {sha256}").format(sha256=sha256.strip()[:64])
     elif source is not None:
         where.append("q.source = ?")
         params.append(source)
-        what = f"source {clean_text(source, limit=100)!r}"
+        what = _("source {name!r}").format(name=clean_text(source, limit=100))
     else:
-        raise ValidationError("say what to retry: a quarantine row, --file SHA or --source NAME")
+        raise ValidationError(_("say what to retry: a quarantine row, --file SHA or --source NAME"))
     with store._lock:
         found = _rows(
             store.conn,
@@ -300,7 +317,7 @@ def retry_targets(
             params,
         )
     if not found:
-        raise NotFound(f"{what}: no open quarantine rows to retry")
+        raise NotFound(_("{what}: no open quarantine rows to retry").format(what=what))
     targets: dict[tuple[str, str], RetryTarget] = {}
     for row in found:
         key = (str(row["source"]), str(row["file_sha256"]))
@@ -373,13 +390,10 @@ def _open_row(conn: sqlite3.Connection, quarantine_id: int) -> Row:
         (int(quarantine_id),),
     ).fetchone()
     if found is None:
-        raise NotFound(f"quarantine row #{quarantine_id} does not exist")
+        raise NotFound(_("quarantine row #{id} does not exist").format(id=quarantine_id))
     row = dict(found)
     if row["state"] != "open":
-        raise StaleEdit(
-            f"quarantine row #{quarantine_id} is {row['state']} already "
-            f"(by {clean_text(row['resolved_by'] or '?')} at {row['resolved_at']})"
-        )
+        raise StaleEdit(_resolved_already(quarantine_id, row))
     return row
 
 
@@ -402,7 +416,9 @@ def fix_row(
         table = TABLE_OF_KIND.get(str(row["kind"] or ""))
         if table is None:
             raise ValidationError(
-                f"quarantine row #{quarantine_id}: what kind of record it was is not known"
+                _("quarantine row #{id}: what kind of record it was is not known").format(
+                    id=quarantine_id
+                )
             )
         record = dict(values)
         record["source"] = row["source"]
@@ -424,7 +440,9 @@ def fix_row(
             else:
                 record_id = store.insert_record(conn, table, record)
         except sqlite3.IntegrityError as error:
-            raise ValidationError(f"the corrected record was refused: {error}") from None
+            raise ValidationError(
+                _("the corrected record was refused: {error}").format(error=error)
+            ) from None
         conn.execute(
             "UPDATE quarantine SET state = 'fixed', resolved_at = ?, resolved_by = ?, "
             "resolution = ?, record_id = ? WHERE id = ?",
@@ -452,7 +470,7 @@ def discard(store: Store, quarantine_ids: int | Iterable[int], reason: str) -> i
     """Discard open rows, saying why (required); returns how many were discarded."""
     text = clean_text(reason or "", limit=MAX_REASON_CHARS)
     if not text:
-        raise ValidationError("say why the row is discarded (--reason TEXT)")
+        raise ValidationError(_("say why the row is discarded (--reason TEXT)"))
     ids = [quarantine_ids] if isinstance(quarantine_ids, int) else sorted(set(quarantine_ids))
     sources: set[str] = set()
     with store.transaction() as conn:

@@ -16,8 +16,10 @@ from dutyboard.domain.status import (
     Priority,
     RequestStatus,
     check_request_transition,
+    shown_word,
 )
 from dutyboard.domain.text import UNLIMITED, clean_text
+from dutyboard.i18n import _
 from dutyboard.store.base import Row, StoreCore
 from dutyboard.store.errors import NotFound, ValidationError
 
@@ -46,12 +48,14 @@ class RequestCommands:
                 "SELECT status, notes FROM requests WHERE id = ?", (request_id,)
             ).fetchone()
             if current is None:
-                raise NotFound(f"request #{request_id} does not exist")
+                raise NotFound(_("request #{id} does not exist").format(id=request_id))
             target = check_request_transition(current["status"], status)
             changes: dict[str, Any] = {"status": target.value}
             reason = clean_text(reason, UNLIMITED) if reason else reason
             if target in REASON_REQUIRED and not (reason or "").strip():
-                raise ValidationError(f"say why the request is {target.value}")
+                raise ValidationError(
+                    _("say why the request is {status}").format(status=shown_word(target.value))
+                )
             if reason and reason.strip():
                 changes["notes"] = self._append_note(current["notes"], f"{target.value}: {reason}")
             return self.update_record(
@@ -73,7 +77,7 @@ class RequestCommands:
                 "SELECT status, assignee FROM requests WHERE id = ?", (request_id,)
             ).fetchone()
             if row is None:
-                raise NotFound(f"request #{request_id} does not exist")
+                raise NotFound(_("request #{id} does not exist").format(id=request_id))
             target = check_request_transition(row["status"], RequestStatus.ACKNOWLEDGED)
             changes: dict[str, Any] = {"status": target.value}
             if not row["assignee"]:
@@ -116,7 +120,9 @@ def _check_priority(value: Any) -> None:
         Priority(value)
     except ValueError:
         raise ValidationError(
-            f"priority {value!r} is not one of {', '.join(p.value for p in Priority)}"
+            _("priority {value!r} is not one of {choices}").format(
+                value=value, choices=", ".join(p.value for p in Priority)
+            )
         ) from None
 
 

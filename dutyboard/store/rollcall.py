@@ -44,7 +44,9 @@ from dutyboard.domain.rollcall import (
     streak,
     window,
 )
+from dutyboard.domain.status import shown_word
 from dutyboard.domain.text import UNLIMITED, clean_data, clean_text
+from dutyboard.i18n import _
 from dutyboard.store.errors import NotFound, ValidationError
 from dutyboard.store.store import Row, Store, clean_fields, clean_name
 
@@ -320,7 +322,7 @@ def find_unit(store: Store, name_or_id: str | int) -> Unit:
         for unit in every:
             if unit.id == int(name_or_id):
                 return unit
-        raise NotFound(f"reporting unit #{name_or_id} does not exist")
+        raise NotFound(_("reporting unit #{id} does not exist").format(id=name_or_id))
     wanted = match_key(str(name_or_id))
     exact = [u for u in every if wanted in u.keys]
     if exact:
@@ -329,9 +331,12 @@ def find_unit(store: Store, name_or_id: str | int) -> Unit:
     if len(partial) == 1:
         return partial[0]
     if not partial:
-        raise NotFound(f"no reporting unit is called {name_or_id!r}")
-    names = ", ".join(u.name for u in partial[:5])
-    raise ValidationError(f"{name_or_id!r} matches several units ({names}); be more specific")
+        raise NotFound(_("no reporting unit is called {name!r}").format(name=name_or_id))
+    raise ValidationError(
+        _("{name!r} matches several units ({names}); be more specific").format(
+            name=name_or_id, names=_(", ").join(u.name for u in partial[:5])
+        )
+    )
 
 
 # -- states --------------------------------------------------------------------------------
@@ -599,7 +604,9 @@ def mark_reported(
         ).fetchone()
         if existing is not None and existing["state"] in SETTLED:
             raise ValidationError(
-                f"{unit.name} is already {existing['state']} for {period.isoformat()}"
+                _("{unit} is already {state} for {day}").format(
+                    unit=unit.name, state=shown_word(existing["state"]), day=period.isoformat()
+                )
             )
         values = {
             "unit_id": unit.id,

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from dutyboard.domain.text import clean_data
+from dutyboard.i18n import _
 from dutyboard.store.errors import ValidationError
 from dutyboard.store.store import Row, Store, clean_name
 
@@ -55,11 +56,12 @@ def end_own_shift(store: Store, officer: str) -> int:
     officer = clean_name(officer)
     shift = store.current_shift()
     if shift is None:
-        raise ValidationError("nobody is on duty: there is no shift to end")
+        raise ValidationError(_("nobody is on duty: there is no shift to end"))
     if shift.officer != officer:
         raise ValidationError(
-            f"{shift.officer} is on duty, not {officer}; "
-            "to take the desk use `dutyboard shift start`"
+            _(
+                "{officer} is on duty, not {name}; to take the desk use `dutyboard shift start`"
+            ).format(officer=shift.officer, name=officer)
         )
     store.end_shift(shift.id)
     return shift.id

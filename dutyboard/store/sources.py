@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from dutyboard.domain.clock import from_iso, to_iso
 from dutyboard.domain.text import clean_text
+from dutyboard.i18n import _
 from dutyboard.store.errors import StoreError
 from dutyboard.store.quarantine import MAX_REASON_CHARS
 from dutyboard.store.store import Row, Store
@@ -85,9 +86,11 @@ def acquire_lease(
             left = (from_iso(row["expires_at"]) - now).total_seconds()
             shown = clean_text(str(row["holder"]), limit=120).replace("\n", " ")
             raise LeaseHeld(
-                f"another collector is running: {shown} holds the lease "
-                f"until {row['expires_at']} ({left:.0f} s from now unless it renews it); stop "
-                "that one first, or if it crashed, start again once the lease has expired"
+                _(
+                    "another collector is running: {holder} holds the lease until {until} "
+                    "({seconds} s from now unless it renews it); stop that one first, or if "
+                    "it crashed, start again once the lease has expired"
+                ).format(holder=shown, until=row["expires_at"], seconds=f"{left:.0f}")
             )
         conn.execute(
             "INSERT INTO leases (name, holder, expires_at) VALUES (?, ?, ?) "

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from dutyboard.domain.clock import Clock, to_iso, utcnow
+from dutyboard.domain.status import shown_noun
 from dutyboard.domain.text import (
     UNLIMITED,
     clean_data,
@@ -30,6 +31,7 @@ from dutyboard.domain.text import (
     clean_text,
     is_clean,
 )
+from dutyboard.i18n import _
 from dutyboard.store import engine
 from dutyboard.store.base import ENTITY, Row
 from dutyboard.store.connection import applied_migrations, connect, storage_error
@@ -41,6 +43,7 @@ from dutyboard.store.errors import (
     StaleEdit,
     StoreError,
     ValidationError,
+    stale_version,
 )
 from dutyboard.store.jsontext import canonical_text
 from dutyboard.store.leads import LeadCommands
@@ -291,7 +294,7 @@ class Store(RequestCommands, LeadCommands, ContactCommands):
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """A short write transaction that holds the write lock from its first statement."""
         if self.readonly:
-            raise ReadOnlyError("this session is read-only: nothing can be changed here")
+            raise ReadOnlyError(_("this session is read-only: nothing can be changed here"))
         conn = self.conn
 
         def rollback() -> None:
@@ -495,11 +498,9 @@ class Store(RequestCommands, LeadCommands, ContactCommands):
             "AND action <> 'link' ORDER BY id DESC LIMIT 1",
             (entity, record_id),
         ).fetchone()
-        head = f"{entity} #{record_id} was changed by someone else"
+        what = shown_noun(entity)
         if last is None:
-            return StaleEdit(
-                f"{head} (version {version}, you had {expected_version}); reload and retry"
-            )
+            return StaleEdit(stale_version(what, record_id, version, expected_version))
         try:
             after = json.loads(last["after"]) if last["after"] else None
         except ValueError:
@@ -513,7 +514,12 @@ class Store(RequestCommands, LeadCommands, ContactCommands):
             after if isinstance(after, dict) else None,
             max(1, version - expected_version),
         )
-        return StaleEdit(f"{head}: {change.english()}", change)
+        return StaleEdit(
+            _("{what} #{id} was changed by someone else: {change}").format(
+                what=what, id=record_id, change=change.describe()
+            ),
+            change,
+        )
 
     def check_fresh(
         self, conn: sqlite3.Connection, table: str, record_id: int, expected_version: int | None
@@ -535,7 +541,11 @@ class Store(RequestCommands, LeadCommands, ContactCommands):
             raise ValueError(f"unknown table {table}")
         row = self._one(f"SELECT * FROM {table} WHERE id = ?", (record_id,))
         if row is None:
-            raise NotFound(f"{ENTITY[table]} #{record_id} does not exist")
+            raise NotFound(
+                _("{what} #{id} does not exist").format(
+                    what=shown_noun(ENTITY[table]), id=record_id
+                )
+            )
         return row
 
     def assign(
@@ -543,7 +553,7 @@ class Store(RequestCommands, LeadCommands, ContactCommands):
     ) -> Row:
         """Give a request or lead to ``user`` (None: back to the unowned pool)."""
         if table not in ("requests", "leads"):
-            raise ValidationError(f"{table} cannot be assigned")
+            raise ValidationError(_("{table} cannot be assigned").format(table=table))
         user = clean_name(user) or None
         with self.transaction() as conn:
             return self.update_record(
@@ -560,13 +570,17 @@ class Store(RequestCommands, LeadCommands, ContactCommands):
     ) -> Row:
         text = clean_text(text, UNLIMITED)
         if not text:
-            raise ValidationError("a note cannot be empty")
+            raise ValidationError(_("a note cannot be empty"))
         with self.transaction() as conn:
             row = conn.execute(
                 f"SELECT notes FROM {_table(table)} WHERE id = ?", (record_id,)
             ).fetchone()
             if row is None:
-                raise NotFound(f"{ENTITY[table]} #{record_id} does not exist")
+                raise NotFound(
+                    _("{what} #{id} does not exist").format(
+                        what=shown_noun(ENTITY[table]), id=record_id
+                    )
+                )
             return self.update_record(
                 conn,
                 table,
@@ -596,7 +610,7 @@ class Store(RequestCommands, LeadCommands, ContactCommands):
         """Start a shift; an open shift of someone else is ended (taken over) and logged."""
         officer = clean_name(officer)
         if not officer:
-            raise ValidationError("a shift needs an officer name")
+            raise ValidationError(_("a shift needs an officer name"))
         with self.transaction() as conn:
             return self.start_shift_in(conn, officer)
 
@@ -605,7 +619,7 @@ class Store(RequestCommands, LeadCommands, ContactCommands):
         and the change of officer commit together."""
         officer = clean_name(officer)
         if not officer:
-            raise ValidationError("a shift needs an officer name")
+            raise ValidationError(_("a shift needs an officer name"))
         now = self.now()
         open_row = conn.execute(
             "SELECT id, officer FROM shifts WHERE ended_at IS NULL ORDER BY id DESC LIMIT 1"
@@ -643,7 +657,7 @@ class Store(RequestCommands, LeadCommands, ContactCommands):
             "UPDATE shifts SET ended_at = ? WHERE id = ? AND ended_at IS NULL", (now, shift_id)
         )
         if cur.rowcount == 0:
-            raise NotFound(f"shift #{shift_id} is not open")
+            raise NotFound(_("shift #{id} is not open").format(id=shift_id))
         self.log_event(conn, "shift", shift_id, "end", None, {"ended_at": now})
 
     def last_handover(self) -> Row | None:

@@ -33,6 +33,8 @@ from dutyboard.domain.status import (
     RequestStatus,
     check_lead_transition,
     check_request_transition,
+    shown_noun,
+    shown_word,
 )
 from dutyboard.domain.supplies import (
     DEFAULT_CATALOG,
@@ -48,7 +50,8 @@ from dutyboard.domain.supplies import (
     unmet,
 )
 from dutyboard.domain.text import UNLIMITED, clean_text
-from dutyboard.store.errors import NotFound, StaleEdit, ValidationError
+from dutyboard.i18n import _
+from dutyboard.store.errors import NotFound, StaleEdit, ValidationError, stale_version
 from dutyboard.store.store import Row, Store, clean_fields
 
 ENTITY = "supply"
@@ -91,37 +94,41 @@ def _text(value: object, name: str, *, required: bool = False) -> str | None:
     text = "" if value is None else clean_text(str(value), UNLIMITED)
     if not text:
         if required:
-            raise ValidationError(f"a ledger entry needs {name}")
+            raise ValidationError(_("a ledger entry needs {what}").format(what=_(name)))
         return None
     if len(text) > MAX_TEXT:
-        raise ValidationError(f"{name} is longer than {MAX_TEXT} characters")
+        raise ValidationError(
+            _("{what} is longer than {limit} characters").format(what=_(name), limit=MAX_TEXT)
+        )
     return text
 
 
 def _quantity(value: object, name: str = "the quantity") -> Number:
     if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
-        raise ValidationError(f"{name} must be a number")
+        raise ValidationError(_("{what} must be a number").format(what=_(name)))
     number = float(value)
     if not math.isfinite(number) or number <= 0:
-        raise ValidationError(f"{name} must be a positive number")
+        raise ValidationError(_("{what} must be a positive number").format(what=_(name)))
     return int(number) if number.is_integer() else number
 
 
 def _money(amount: object, currency: str | None) -> tuple[Number | None, str | None]:
     if amount is None:
         if currency:
-            raise ValidationError("a currency was given without an amount")
+            raise ValidationError(_("a currency was given without an amount"))
         return None, None
     if isinstance(amount, bool) or not isinstance(amount, int | float | Decimal):
-        raise ValidationError("the amount must be a number")
+        raise ValidationError(_("the amount must be a number"))
     value = float(amount)
     if not math.isfinite(value) or value < 0:
-        raise ValidationError("the amount must be zero or more")
+        raise ValidationError(_("the amount must be zero or more"))
     code = (currency or "").strip().upper()
     if not _CURRENCY.match(code):
         raise ValidationError(
-            "an amount needs its currency as a 3-letter code (CNY, USD, EUR…): "
-            "amounts in different currencies are never added together"
+            _(
+                "an amount needs its currency as a 3-letter code (CNY, USD, EUR…): "
+                "amounts in different currencies are never added together"
+            )
         )
     return (int(value) if value.is_integer() else value), code
 
@@ -134,7 +141,7 @@ def _at(store: Store, at: str | datetime | None) -> str:
     try:
         return to_iso(from_iso(at))
     except ValueError:
-        raise ValidationError(f"{at!r} is not an ISO date and time") from None
+        raise ValidationError(_("{at!r} is not an ISO date and time").format(at=at)) from None
 
 
 def _exists(conn: sqlite3.Connection, table: str, record_id: int | None, what: str) -> Row | None:
@@ -142,7 +149,7 @@ def _exists(conn: sqlite3.Connection, table: str, record_id: int | None, what: s
         return None
     row = conn.execute(f"SELECT * FROM {table} WHERE id = ?", (record_id,)).fetchone()
     if row is None:
-        raise NotFound(f"{what} #{record_id} does not exist")
+        raise NotFound(_("{what} #{id} does not exist").format(what=shown_noun(what), id=record_id))
     return dict(row)
 
 
@@ -171,7 +178,9 @@ def insert_entry(
 ) -> int:
     """Write one ledger entry and its event inside an open transaction."""
     if direction not in DIRECTIONS:
-        raise ValidationError(f"direction {direction!r} is not received or distributed")
+        raise ValidationError(
+            _("direction {direction!r} is not received or distributed").format(direction=direction)
+        )
     item_text = _text(item, "an item", required=True)
     assert item_text is not None
     qty = _quantity(quantity)
@@ -179,7 +188,11 @@ def insert_entry(
     if direction == "received":
         kind = kind or "donation"
         if kind not in RECEIVED_KINDS:
-            raise ValidationError(f"kind {kind!r} is not one of {', '.join(RECEIVED_KINDS)}")
+            raise ValidationError(
+                _("kind {kind!r} is not one of {choices}").format(
+                    kind=kind, choices=", ".join(RECEIVED_KINDS)
+                )
+            )
     else:
         kind = None
     value, code = _money(amount, currency)
@@ -221,7 +234,7 @@ def insert_entry(
     except sqlite3.IntegrityError as exc:
         if arrival_id is not None and "arrival" in str(exc):
             raise ValidationError(
-                f"arrival #{arrival_id} is already in the supplies ledger"
+                _("arrival #{id} is already in the supplies ledger").format(id=arrival_id)
             ) from None
         raise
     entry_id = int(cur.lastrowid or 0)
@@ -401,13 +414,15 @@ def fulfil_request(
         assert request is not None
         if expected_version is not None and request["version"] != expected_version:
             raise StaleEdit(
-                f"request #{request_id} was changed by someone else (version "
-                f"{request['version']}, you had {expected_version}); reload and retry"
+                stale_version(
+                    shown_noun("request"), request_id, request["version"], expected_version
+                )
             )
         if request["status"] not in OPEN_REQUEST_STATUSES:
             raise ValidationError(
-                f"request #{request_id} is {request['status'].replace('_', ' ')}: "
-                "nothing more can be delivered against it"
+                _("request #{id} is {status}: nothing more can be delivered against it").format(
+                    id=request_id, status=shown_word(request["status"].replace("_", " "))
+                )
             )
         entry_id = insert_entry(
             store,
@@ -505,20 +520,23 @@ def receive_lead(
         assert lead is not None
         if expected_version is not None and lead["version"] != expected_version:
             raise StaleEdit(
-                f"lead #{lead_id} was changed by someone else (version {lead['version']}, "
-                f"you had {expected_version}); reload and retry"
+                stale_version(shown_noun("lead"), lead_id, lead["version"], expected_version)
             )
         status = LeadStatus(lead["status"])
         if status not in _LEAD_RECEIVABLE:
             raise ValidationError(
-                f"lead #{lead_id} is {status.value.replace('_', ' ')}: goods can be received "
-                "only from a lead that was ordered"
+                _(
+                    "lead #{id} is {status}: goods can be received only from a lead that was "
+                    "ordered"
+                ).format(id=lead_id, status=shown_word(status.value.replace("_", " ")))
             )
         if quantity is None:
             quantity = lead["quantity"]
             unit = unit if unit is not None else lead["unit"]
             if quantity is None:
-                raise ValidationError(f"lead #{lead_id} has no quantity: say how many arrived")
+                raise ValidationError(
+                    _("lead #{id} has no quantity: say how many arrived").format(id=lead_id)
+                )
         elif unit is None:
             unit = lead["unit"]
         same_unit = (unit or "") == (lead["unit"] or "")
@@ -768,7 +786,11 @@ def _ledger_where(
     params: list[Any] = []
     if direction is not None:
         if direction not in DIRECTIONS:
-            raise ValidationError(f"direction {direction!r} is not received or distributed")
+            raise ValidationError(
+                _("direction {direction!r} is not received or distributed").format(
+                    direction=direction
+                )
+            )
         clauses.append("direction = ?")
         params.append(direction)
     if start is not None:

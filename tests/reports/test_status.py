@@ -670,7 +670,7 @@ def test_missing_database_is_one_line(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert result.stdout == ""
     assert result.stderr == (
-        f"dutyboard: no desk at {missing} (the file does not exist): use --create to make a "
-        "new desk here, or `dutyboard demo` for a demo desk\n"
+        f"dutyboard: no desk at {missing} (the file does not exist): `dutyboard init` sets "
+        "up a real desk, --create makes a new, empty one here, `dutyboard demo` a demo desk\n"
     )
     assert not missing.exists()

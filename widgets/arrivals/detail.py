@@ -100,7 +100,7 @@ class ArrivalDetail(_Modal):
             shown = self._time(value) if name in _TIMES else str(value)
             if name == "eta" and row.get("origin_tz"):
                 shown += " — " + _("at origin {time}").format(
-                    time=origin_time(from_iso(str(value)), row["origin_tz"])
+                    time=origin_time(from_iso(str(value)), row["origin_tz"], tr=_)
                 )
             fields.add_row(Text(name), Text(shown))
         parts: list[RenderableType] = [fields]

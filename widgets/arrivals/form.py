@@ -233,7 +233,7 @@ class ArrivalForm(FormDialog):
                 if item.check is not None:
                     item.check(text)
             except ValueError as exc:
-                self._error(item, f"{item.label}: {exc}")
+                self._error(item, f"{item.label}: {_(str(exc))}")
                 return True
         return False
 

@@ -666,7 +666,7 @@ class ArrivalsPanel(StoreWriter, Vertical):
             "ref": _cell(row.get("reference") or "", dim),
             "what": _cell(contents(row) or "—", dim),
             "holdups": holdup_text,
-            "origin": _cell(origin_time(eta, row["origin_tz"]) or "—", "dim"),
+            "origin": _cell(origin_time(eta, row["origin_tz"], tr=_) or "—", "dim"),
             "from": _cell(where, dim),
             "kind": _cell(KIND_LABEL.get(row["kind"], row["kind"]), dim),
             "short_holdups": Text(

@@ -179,7 +179,7 @@ class FormDialog(ModalScreen[dict[str, object] | None]):
             try:
                 values[field.name] = field.check(text) if field.check else text
             except ValueError as exc:
-                self._error(field, f"{field.label}: {exc}")
+                self._error(field, f"{field.label}: {_(str(exc))}")
                 return
         self.dismiss(values)
 

@@ -404,18 +404,18 @@ def _owner_words(match: re.Match[str]) -> str:
     return _("owner {name}").format(name=match["owner"])
 
 
-def _record_line(section_key: str, text: str) -> str | None:
+def _record_line(section_key: str, text: str, word: Callable[[str], str]) -> str | None:
     """A line quoting a record, the store's words in the interface language (None: not
     a line of that shape)."""
     if section_key == "new_requests" and (m := _NEW_REQUEST.fullmatch(text)):
         return _("{priority} · {what} · now {status}, {owner}").format(
             priority=_priority_word(m["priority"]),
             what=m["what"],
-            status=shown_word(m["status"]),
+            status=word(m["status"]),
             owner=_owner_words(m),
         )
     if section_key == "new_leads" and (m := _NEW_LEAD.fullmatch(text)):
-        return _("{what} · now {status}").format(what=m["what"], status=shown_word(m["status"]))
+        return _("{what} · now {status}").format(what=m["what"], status=word(m["status"]))
     if section_key in ("overdue", "stale") and (m := _STANDING.fullmatch(text)):
         tails = {
             "due": _("due"),
@@ -424,7 +424,7 @@ def _record_line(section_key: str, text: str) -> str | None:
         }
         return _("{what} · {status}, {owner} · {tail}").format(
             what=m["what"],
-            status=shown_word(m["status"]),
+            status=word(m["status"]),
             owner=_owner_words(m),
             tail=tails[m["tail"]],
         )
@@ -442,19 +442,21 @@ def _record_line(section_key: str, text: str) -> str | None:
     return None
 
 
-def brief_text(section_key: str, text: str) -> str:
+def brief_text(section_key: str, text: str, *, word: Callable[[str], str] = shown_word) -> str:
     """One line of the brief in the interface language: the store's words and the
-    statuses and reasons said as words, the record's text as it is."""
-    record = _record_line(section_key, text)
+    statuses and reasons said as words, the record's text as it is. ``word`` says a
+    stored status (the CLI's ``shown_word`` keeps English exactly as stored; the
+    dashboard's ``status_label`` reads "in progress")."""
+    record = _record_line(section_key, text, word)
     if record is not None:
         return record
     if section_key in ("request_status", "leads_advanced", "leads_dropped"):
         change = _STATUS_CHANGE.fullmatch(text)
         if change is not None:
-            line = f"{shown_word(change['before'])} → {shown_word(change['after'])}"
+            line = f"{word(change['before'])} → {word(change['after'])}"
             why = change["why"]
             if why:
-                line += f" ({shown_word(why) if why in _REASONS else why})"
+                line += f" ({word(why) if why in _REASONS else why})"
             return line
     elif section_key == "shifts":
         taken = _SHIFT_TAKEN.fullmatch(text)
@@ -466,7 +468,13 @@ def brief_text(section_key: str, text: str) -> str:
         ended = _SHIFT_ENDED.fullmatch(text)
         if ended is not None:
             return _("shift #{id} ended").format(**ended.groupdict())
-    return _STATUS_NAMES.sub(lambda m: shown_word(m.group()), text)
+    return status_words(text, word=word)
+
+
+def status_words(text: str, *, word: Callable[[str], str] = shown_word) -> str:
+    """The stored status names inside ``text`` said as words ('now in_progress' → 'now
+    in progress' with the dashboard's ``word``)."""
+    return _STATUS_NAMES.sub(lambda m: word(m.group()), text)
 
 
 def item_words(item: Mapping[str, Any]) -> str:

@@ -17,7 +17,7 @@ from textual.binding import Binding, BindingType
 from textual.widgets import Static
 
 from dutyboard.domain.clock import from_iso
-from dutyboard.domain.handover import handover_due
+from dutyboard.domain.handover import carried_words, handover_due, item_step, item_summary
 from dutyboard.domain.status import IllegalTransition
 from dutyboard.i18n import _
 from dutyboard.store import Row, Shift, StoreError
@@ -27,13 +27,7 @@ from widgets.common.desk import OnDesk
 from widgets.common.dialogs import ChoiceDialog
 from widgets.common.fmt import duration, status_label
 from widgets.handover.history import HandoverHistoryScreen
-from widgets.handover.screen import (
-    HandoverScreen,
-    carried_words,
-    desk_questions,
-    item_step,
-    item_summary,
-)
+from widgets.handover.screen import HandoverScreen, desk_questions
 
 # Items shown in the panel; the rest are counted (the screen lists them all).
 PANEL_ITEMS = 12

@@ -35,11 +35,17 @@ from dutyboard.domain.handover import (
     HandoverState,
     HandoverView,
     PassTo,
-    Section,
-    item_next,
+    carried_words,
+    item_step,
+    item_summary,
+    item_words,
+    ref_words,
     render,
+    section_title,
 )
-from dutyboard.domain.status import ClosureReason, IllegalTransition, LeadStatus, RequestStatus
+from dutyboard.domain.handover import brief_text as domain_brief_text
+from dutyboard.domain.handover import status_words as domain_status_words
+from dutyboard.domain.status import IllegalTransition
 from dutyboard.i18n import _
 from dutyboard.store import Row, StaleEdit, StoreError
 from dutyboard.store import handovers as ho
@@ -117,215 +123,15 @@ def desk_questions(text: object, signed_at: object, local: Callable[[str], str])
     return [desk_question(line, signed_at, local) for line in str(text or "").splitlines()]
 
 
-# The statuses whose stored name is not the word people read ("in_progress"). The brief's
-# lines come from the store (and are frozen into a signed handover) with those names.
-_STATUS_NAMES = re.compile(
-    r"\b("
-    + "|".join(sorted(s.value for s in (*RequestStatus, *LeadStatus) if "_" in s.value))
-    + r")\b"
-)
-
-
 def status_words(text: str) -> str:
     """'now in_progress' → 'now in progress' (in the interface language)."""
-    return _STATUS_NAMES.sub(lambda m: status_label(m.group()), text)
-
-
-# The brief's lines the store writes from a template alone (no text from outside but
-# names and reasons): read back and said again in the interface language.
-_STATUS_CHANGE = re.compile(r"(?P<before>[a-z_?]+) → (?P<after>[a-z_]+)(?: \((?P<why>.*)\))?")
-_SHIFT_STARTED = re.compile(r"(?P<name>.*) started shift #(?P<id>\d+)")
-_SHIFT_ENDED = re.compile(r"shift #(?P<id>\d+) ended")
-_SHIFT_TAKEN = re.compile(r"(?P<name>.*) took over \(shift #(?P<id>\w+) ended\)")
-_REASONS = frozenset(r.value for r in ClosureReason)
-# The lines quoting a record end in the store's own words ("· now in_progress, owner Li
-# Na"): the tail is matched from the end, so whatever the record's text holds stays as
-# it is, in front of it.
-_OWNER = r"(?:owner (?P<owner>.*)|(?P<unowned>unowned))"
-_NEW_REQUEST = re.compile(
-    rf"(?P<priority>urgent|high|normal|low) · (?P<what>.*) · now (?P<status>[a-z_]+), {_OWNER}"
-)
-_NEW_LEAD = re.compile(r"(?P<what>.*) · now (?P<status>[a-z_]+)")
-_STANDING = re.compile(
-    rf"(?P<what>.*) · (?P<status>[a-z_]+), {_OWNER} · "
-    r"(?P<tail>due|next action was due|last change)"
-)
-_SUPPLY = re.compile(
-    r"(?P<direction>received|distributed): (?P<what>.*?)(?: \((?P<way>from|to) (?P<party>.*)\))?"
-)
-_HOLDUPS = re.compile(
-    r"(?P<what>.*) \((?P<holdups>(?:permit|customs) pending(?:, customs pending)?)\)"
-)
-_STALE_HOURS = re.compile(r"(\d+(?:\.\d+)?) h\b")
-_NEXT_HOURS = re.compile(r"next (\d+) hours")
-
-
-def _priority_words(priority: str) -> str:
-    """A priority as the store writes it into a line ('urgent'), in the interface language."""
-    words = {"urgent": _("urgent"), "high": _("high"), "normal": _("normal"), "low": _("low")}
-    return words.get(priority, priority)
-
-
-def _owner_words(match: re.Match[str]) -> str:
-    if match["unowned"]:
-        return _("unowned")
-    return _("owner {name}").format(name=match["owner"])
-
-
-def _record_line(section_key: str, text: str) -> str | None:
-    """A line quoting a record, its store's words in the interface language (None: not
-    a line of that shape)."""
-    if section_key == "new_requests" and (m := _NEW_REQUEST.fullmatch(text)):
-        return _("{priority} · {what} · now {status}, {owner}").format(
-            priority=_priority_words(m["priority"]),
-            what=m["what"],
-            status=status_label(m["status"]),
-            owner=_owner_words(m),
-        )
-    if section_key == "new_leads" and (m := _NEW_LEAD.fullmatch(text)):
-        return _("{what} · now {status}").format(what=m["what"], status=status_label(m["status"]))
-    if section_key in ("overdue", "stale") and (m := _STANDING.fullmatch(text)):
-        tails = {
-            "due": _("due"),
-            "next action was due": _("next action was due"),
-            "last change": _("last change"),
-        }
-        return _("{what} · {status}, {owner} · {tail}").format(
-            what=m["what"],
-            status=status_label(m["status"]),
-            owner=_owner_words(m),
-            tail=tails[m["tail"]],
-        )
-    if section_key == "supplies" and (m := _SUPPLY.fullmatch(text)):
-        line = _("received: {what}") if m["direction"] == "received" else _("distributed: {what}")
-        line = line.format(what=m["what"])
-        if m["party"] is not None:
-            party = _("from {name}") if m["way"] == "from" else _("to {name}")
-            line += f" ({party.format(name=m['party'])})"
-        return line
-    if section_key == "arrivals" and (m := _HOLDUPS.fullmatch(text)):
-        holdups = {"permit pending": _("permit pending"), "customs pending": _("customs pending")}
-        said = ", ".join(holdups[h] for h in m["holdups"].split(", "))
-        return f"{m['what']} ({said})"
-    return None
+    return domain_status_words(text, word=status_label)
 
 
 def brief_text(section_key: str, text: str) -> str:
-    """One line of the brief as people read it: statuses and reasons as words, the
-    store's own words in the interface language, the record's text as it is."""
-    record = _record_line(section_key, text)
-    if record is not None:
-        return record
-    if section_key in ("request_status", "leads_advanced", "leads_dropped"):
-        change = _STATUS_CHANGE.fullmatch(text)
-        if change is not None:
-            line = f"{status_label(change['before'])} → {status_label(change['after'])}"
-            why = change["why"]
-            if why:
-                line += f" ({status_label(why) if why in _REASONS else why})"
-            return line
-    elif section_key == "shifts":
-        taken = _SHIFT_TAKEN.fullmatch(text)
-        if taken is not None:
-            return _("{name} took over (shift #{id} ended)").format(**taken.groupdict())
-        started = _SHIFT_STARTED.fullmatch(text)
-        if started is not None:
-            return _("{name} started shift #{id}").format(**started.groupdict())
-        ended = _SHIFT_ENDED.fullmatch(text)
-        if ended is not None:
-            return _("shift #{id} ended").format(**ended.groupdict())
-    return status_words(text)
-
-
-def section_title(section: Section) -> str:
-    """A section's title in the interface language (the store keeps it in English, frozen
-    into a signed brief: its figures are read back from there)."""
-    key, stored = section.key, section.title
-    if key == "stale":
-        hours = _STALE_HOURS.search(stored)
-        return (
-            _("Stale: open, untouched for {hours} h or more").format(hours=hours.group(1))
-            if hours
-            else stored
-        )
-    if key == "arrivals":
-        ahead = _NEXT_HOURS.search(stored)
-        return (
-            _("Arriving in the next {hours} hours (and overdue)").format(hours=ahead.group(1))
-            if ahead
-            else stored
-        )
-    titles = {
-        "shifts": _("Shifts"),
-        "new_requests": _("New requests, most pressing first"),
-        "request_status": _("Request status changes, latest first"),
-        "new_leads": _("New leads"),
-        "leads_advanced": _("Leads advanced, latest first"),
-        "leads_dropped": _("Leads dropped, latest first"),
-        "supplies": _("Supplies received and distributed"),
-        "overdue": _("Overdue now (requests past due, leads past their next action)"),
-        "sources": _("Failing sources"),
-        "other": _("Other changes (assignments, notes, links, contacts…)"),
-    }
-    return titles.get(key, stored)
-
-
-def item_words(item: Mapping[str, Any]) -> str:
-    """'request #12', 'lead #5', 'note': what an item is, in the interface language."""
-    entity, entity_id = item.get("entity"), item.get("entity_id")
-    if entity == "request" and entity_id is not None:
-        return _("request #{id}").format(id=entity_id)
-    if entity == "lead" and entity_id is not None:
-        return _("lead #{id}").format(id=entity_id)
-    return pgettext("handover item", "note") if entity == "note" else str(entity or "item")
-
-
-_PRIORITY_TAIL = re.compile(r"(?P<what>.*), (?P<priority>urgent|high|normal|low)", re.DOTALL)
-
-
-def item_summary(item: Mapping[str, Any]) -> str:
-    """The item's summary; a request's, which the store ends with its priority
-    ("…, urgent"), with that word in the interface language."""
-    summary = str(item.get("summary") or "")
-    if item.get("entity") == "request" and item.get("entity_id") is not None:
-        tail = _PRIORITY_TAIL.fullmatch(summary)
-        if tail is not None:
-            return f"{tail['what']}, {_priority_words(tail['priority'])}"
-    return summary
-
-
-def item_step(item: Mapping[str, Any], local: Callable[[str], str]) -> str:
-    """The item's next step and its time in desk time; the store's own words for a
-    record's deadline ("due", "next action") in the interface language."""
-    step = item_next(item, local)
-    if item.get("next_at"):
-        words = {"due": _("due"), "next action": _("next action")}
-        stored = " ".join(str(item.get("next_step") or "").split())
-        if stored in words:
-            step = f"{words[stored]} {local(str(item['next_at']))}"
-    return step
-
-
-_REF = re.compile(r"(?P<entity>request|lead|arrival) #(?P<id>\d+)")
-
-
-def ref_words(ref: str) -> str:
-    """What a line of the brief is about ('request #12'), in the interface language."""
-    match = _REF.fullmatch(ref)
-    if match is None:
-        return ref
-    if match["entity"] == "arrival":
-        return _("arrival #{id}").format(id=match["id"])
-    return item_words({"entity": match["entity"], "entity_id": match["id"]})
-
-
-def carried_words(count: int) -> str:
-    """'carried over 3 times' (empty for an item new to this handover)."""
-    if count <= 0:
-        return ""
-    if count == 1:
-        return _("carried over once")
-    return _("carried over {n} times").format(n=count)
+    """One line of the brief as people read it (dutyboard.domain.handover's reading of
+    the store's words, statuses as the dashboard says them: "in progress")."""
+    return domain_brief_text(section_key, text, word=status_label)
 
 
 def fill(template: str, style: str = "", **values: str | tuple[str, str]) -> Text:

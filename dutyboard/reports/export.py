@@ -75,6 +75,9 @@ COLUMNS: dict[str, tuple[tuple[str, str, ColumnKind], ...]] = {
         ("status", "Stage", "text"),
         ("closure_reason", "Closure reason", "text"),
         ("next_action_at", "Next action", "time"),
+        # What to do then (the panel's "To do"); "Next step" is a header the leads
+        # importer reads back into the same field.
+        ("next_action", "Next step", "text"),
         ("assignee", "Owner", "text"),
         ("notes", "Notes", "text"),
     ),

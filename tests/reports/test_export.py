@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -228,3 +229,30 @@ def test_every_panel_view_exports(store: Store, tmp_path: Path, table: str) -> N
     assert export.export_view(store, v.ViewSpec(table), path) == 1  # type: ignore[arg-type]
     rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
     assert rows[0][0] == "ID" and len(rows) == 2
+
+
+def test_a_leads_next_step_is_exported_and_reads_back(store: Store, tmp_path: Path) -> None:
+    """The "To do" of a lead leaves in its own column ("Next step"), beside the time, and
+    the leads importer puts it back into the same field."""
+    from dutyboard.ingest.store_sink import ingest_bytes
+
+    lead = store.add_lead({"supplier": "Lanka Medical (Pvt) Ltd", "item": "KN95 masks"})
+    store.set_next_action(lead, "2020-02-05T02:00:00+00:00", "call back about the price")
+    path = tmp_path / "leads.csv"
+    spec = v.ViewSpec("leads", open_only=False)
+    assert export.export_view(store, spec, path, "csv", zone=SHANGHAI) == 1
+    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
+    record = dict(zip(rows[0], rows[1], strict=True))
+    assert record["Next step"] == "call back about the price"
+    assert record["Next action (Asia/Shanghai)"] == "2020-02-05 10:00"
+    other = Store.open(tmp_path / "other.db", actor="tester")
+    summary = ingest_bytes(
+        other, path.read_bytes(), "leads.csv", kind="leads", source="cli", zone="Asia/Shanghai"
+    )
+    assert summary.added == 1, summary
+    (back,) = other.conn.execute("SELECT next_action, extra FROM leads").fetchall()
+    assert back["next_action"] == "call back about the price"
+    # The time's header names its zone, which the importer does not read as "next
+    # action" yet: it is kept whole in the record's extra fields, not lost.
+    assert json.loads(back["extra"])["Next action (Asia/Shanghai)"] == "2020-02-05 10:00"
+    other.close()

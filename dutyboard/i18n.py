@@ -64,3 +64,13 @@ def language() -> str:
 def _(text: str) -> str:
     """Translate ``text`` into the current language (English is the key)."""
     return _CATALOGS[_current].get(text, text)
+
+
+def pgettext(context: str, text: str) -> str:
+    """``_()`` for an English word with two meanings ("In": goods in, or time until an
+    arrival; "open": a request not yet settled, or a quarantine row waiting): the
+    catalogue key is ``context`` + "\\x04" + ``text`` (gettext's msgctxt); without an
+    entry, the English ``text``. One for the CLI, the core and the dashboard."""
+    key = f"{context}\x04{text}"
+    translated = _(key)
+    return text if translated == key else translated

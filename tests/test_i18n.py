@@ -21,15 +21,19 @@ def literal_messages() -> dict[str, str]:
         for path in root.rglob("*.py"):
             tree = ast.parse(path.read_text(encoding="utf-8"))
             for node in ast.walk(tree):
-                if (
-                    isinstance(node, ast.Call)
-                    and isinstance(node.func, ast.Name)
-                    and node.func.id == "_"
-                    and node.args
-                    and isinstance(node.args[0], ast.Constant)
-                    and isinstance(node.args[0].value, str)
-                ):
-                    found.setdefault(node.args[0].value, str(path.relative_to(REPO)))
+                if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Name):
+                    continue
+                texts = [
+                    a.value
+                    for a in node.args
+                    if isinstance(a, ast.Constant) and isinstance(a.value, str)
+                ]
+                where = str(path.relative_to(REPO))
+                if node.func.id == "_" and texts and len(texts) == len(node.args):
+                    found.setdefault(texts[0], where)
+                elif node.func.id == "pgettext" and len(texts) == len(node.args) == 2:
+                    # gettext's msgctxt: the catalogue's key is context + "\x04" + text.
+                    found.setdefault(f"{texts[0]}\x04{texts[1]}", where)
     return found
 
 

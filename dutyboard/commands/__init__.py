@@ -22,6 +22,7 @@ from typing import Any, NamedTuple
 
 from dutyboard.config import Config
 from dutyboard.i18n import _
+from dutyboard.i18n import pgettext as pgettext  # commands import it from here too
 
 # argparse's private type is the only name for what add_subparsers() returns.
 Subparsers = Any
@@ -35,15 +36,6 @@ class UsageError(Exception):
 # the interface language); the same keys as the dashboard's.
 _WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-
-def pgettext(context: str, text: str) -> str:
-    """``_()`` for an English word with two meanings ("open": a request not yet settled,
-    or a quarantine row waiting): the key is ``context`` + "\\x04" + ``text`` (gettext's
-    msgctxt); without an entry, the English ``text``. (The dashboard has its own.)"""
-    key = f"{context}\x04{text}"
-    translated = _(key)
-    return text if translated == key else translated
 
 
 def cells(text: str) -> int:

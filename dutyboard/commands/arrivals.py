@@ -37,7 +37,7 @@ from dutyboard.domain.arrivals import holdups, is_overdue, origin_time
 from dutyboard.domain.clock import from_iso, parse_day, to_iso, utcnow
 from dutyboard.domain.rollcall import BY_PHONE, RollCallState, UnitSpec, parse_rule
 from dutyboard.domain.text import clean_data, clean_line, clean_output, clean_text
-from dutyboard.i18n import _
+from dutyboard.i18n import _, pgettext
 from dutyboard.ingest.records import UnreadableFile
 from dutyboard.store import Store
 from dutyboard.store import arrivals as arr
@@ -418,8 +418,7 @@ def _roll_word(state: RollCallState) -> str:
     """A roll-call state as the desk reads it ("due" has its own key: elsewhere the word
     is a deadline)."""
     if state is RollCallState.DUE:
-        word = _("roll-call\x04due")
-        return state.value if word.startswith("roll-call") else word
+        return pgettext("roll-call", state.value)
     return _(state.value)
 
 

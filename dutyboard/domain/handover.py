@@ -25,7 +25,7 @@ from dutyboard.domain.status import (
     shown_noun,
     shown_word,
 )
-from dutyboard.i18n import _
+from dutyboard.i18n import _, pgettext
 
 # Each list in a brief shows at most this many lines and says how many it left out.
 LIST_CAP = 20
@@ -485,8 +485,7 @@ def item_words(item: Mapping[str, Any]) -> str:
     if entity == "lead" and entity_id is not None:
         return _("lead #{id}").format(id=entity_id)
     if entity == "note":
-        word = _("handover item\x04note")
-        return "note" if word.startswith("handover item") else word
+        return pgettext("handover item", "note")
     return shown_noun(str(entity)) if entity else "item"
 
 

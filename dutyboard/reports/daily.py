@@ -50,7 +50,7 @@ from dutyboard.domain.supplies import (
     unmet,
 )
 from dutyboard.domain.text import clean_data, clean_output, clean_text
-from dutyboard.i18n import _
+from dutyboard.i18n import _, pgettext
 from dutyboard.reports.cells import spreadsheet_safe
 from dutyboard.reports.export import xlsx_sheet_title
 from dutyboard.store import Row, Store
@@ -457,8 +457,7 @@ def roll_state_label(state: str) -> str:
     """A roll-call state as the desk reads it; MISSING stands out (as on the board)."""
     if state == RollCallState.DUE:
         # "due" has its own key: elsewhere the word is a deadline.
-        word = _("roll-call\x04due")
-        return "due" if word.startswith("roll-call") else word
+        return pgettext("roll-call", "due")
     word = _(state)
     return word.upper() if state == RollCallState.MISSING else word
 

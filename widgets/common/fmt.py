@@ -12,6 +12,7 @@ from rich.text import Text
 from dutyboard.domain.clock import from_iso
 from dutyboard.domain.text import clean_text
 from dutyboard.i18n import _
+from dutyboard.i18n import pgettext as pgettext  # widgets import it from here too
 
 PRIORITY_STYLE = {
     "urgent": "bold white on red",
@@ -145,12 +146,3 @@ def status_text(status: str) -> Text:
 
 def priority_label(priority: str) -> str:
     return _(PRIORITY_LABEL.get(priority, priority))
-
-
-def pgettext(context: str, text: str) -> str:
-    """``_()`` for an English word with two meanings ("In": goods in, or time until an
-    arrival): the catalogue key is ``context`` + "\\x04" + ``text`` (gettext's msgctxt);
-    without an entry, the English ``text``."""
-    key = f"{context}\x04{text}"
-    translated = _(key)
-    return text if translated == key else translated

@@ -225,8 +225,7 @@ class DutyboardApp(App[None]):
         check = check_keymap(self.config.keys, together=together)
         self.set_keymap(check.keymap)
         for problem in check.problems:
-            self.desk_log.info(problem)
-            self.notify(problem, severity="warning", timeout=20, markup=False)
+            self._say_at_start(problem)
 
     def _apply_theme(self) -> None:
         """The theme last chosen in the palette, unless the config names another one since
@@ -241,9 +240,13 @@ class DutyboardApp(App[None]):
             problem = _("display.theme: no theme is called {name} (known: {known})").format(
                 name=clean_line(wanted, 60), known=", ".join(sorted(self.available_themes))
             )
-            self.desk_log.info(problem)
-            self.notify(problem, severity="warning", timeout=20, markup=False)
+            self._say_at_start(problem)
         self.theme_changed_signal.subscribe(self, self._theme_chosen)
+
+    def _say_at_start(self, problem: str) -> None:
+        """A setting that could not be applied: one line, in the log and on screen."""
+        self.desk_log.info(problem)
+        self.notify(problem, severity="warning", timeout=20, markup=False)
 
     def _theme_chosen(self, theme: Theme) -> None:
         save_state({"theme": theme.name, "config_theme": self.config.theme})

@@ -20,8 +20,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+from zoneinfo import available_timezones
 
+from dutyboard import files
 from dutyboard.config import Config, zone_value
 from dutyboard.domain.limits import DEFAULT as DEFAULT_LIMITS
 from dutyboard.domain.limits import MIB
@@ -83,9 +84,8 @@ def is_zone(name: str) -> bool:
     if not name or name != name.strip() or len(name) > 100:
         return False
     try:
-        ZoneInfo(name)
-        zone_value(name)
-    except (ZoneInfoNotFoundError, ValueError, OSError, UnicodeError):
+        zone_value(name)  # the config's own check (it opens the zone)
+    except (ValueError, OSError, UnicodeError):
         return False
     return True
 
@@ -257,13 +257,7 @@ def check_layout(config_path: Path, db_path: Path, drop_folder: Path | None) -> 
 
 
 def _same_path(a: Path, b: Path) -> bool:
-    a, b = Path(os.path.abspath(a.expanduser())), Path(os.path.abspath(b.expanduser()))
-    if a.resolve() == b.resolve():
-        return True
-    try:
-        return os.path.samefile(a, b)
-    except OSError:
-        return False
+    return files.same_file(a.expanduser(), b.expanduser())
 
 
 # ------------------------------------------------------------ the suggested zone

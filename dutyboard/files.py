@@ -72,7 +72,7 @@ def desk_files(db_path: Path | None, config_path: Path | None) -> list[Path]:
     return found
 
 
-def _same_file(a: Path, b: Path) -> bool:
+def same_file(a: Path, b: Path) -> bool:
     """Same path once resolved, or the same inode (a hard link, another spelling)."""
     if a.resolve() == b.resolve():
         return True
@@ -107,7 +107,7 @@ def export_target(
     if os.sep not in str(given) and not str(given).startswith("~"):
         path = export_dir / path  # a bare name; "./name" means here
     for desk_file in protected:
-        if _same_file(path, desk_file):
+        if same_file(path, desk_file):
             raise WriteRefused(
                 _("{path} is the desk's own {what}: an export never replaces it").format(
                     path=path,

@@ -466,10 +466,12 @@ def test_driver_available_asks_without_importing(monkeypatch: pytest.MonkeyPatch
         require_driver()
 
 
-def test_the_module_never_imports_the_driver() -> None:
+def test_the_store_and_its_postgresql_modules_never_import_the_driver() -> None:
+    """Importing dutyboard.store, dburl and pg_schema, and parsing a URL, loads no psycopg."""
     code = (
         "import sys\n"
-        "from dutyboard.store import dburl\n"
+        "import dutyboard.store\n"
+        "from dutyboard.store import dburl, pg_schema\n"
         "assert dburl.driver_available()\n"
         "dburl.parse_location('postgresql://u:p@h/d?sslmode=require')\n"
         "drivers = ('psycopg', 'psycopg_binary', 'psycopg_c')\n"

@@ -20,11 +20,8 @@ run the statements that matter on both engines.
 from __future__ import annotations
 
 import dataclasses
-import os
 import re
 import sqlite3
-import subprocess
-import sys
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -700,26 +697,6 @@ def test_the_marker_holds_only_the_desks_application_id(pg_desk: PgConn) -> None
             f"INSERT INTO {pg_schema.SCHEMA_TABLE} (application_id, name, applied_at)"
             " VALUES (1, 'm999_x', 'now')"
         )
-
-
-def test_importing_the_store_never_imports_the_driver() -> None:
-    code = (
-        "import sys\n"
-        "import dutyboard.store\n"
-        "from dutyboard.store import pg_schema\n"
-        "drivers = ('psycopg', 'psycopg_binary', 'psycopg_c')\n"
-        "print(sorted(m for m in sys.modules if m.split('.')[0] in drivers))\n"
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=REPO,
-        env={**os.environ, "PYTHONPATH": str(REPO)},
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
-    assert done.stdout.strip() == "[]"
 
 
 # -- equal to SQLite -----------------------------------------------------------------------

@@ -165,6 +165,7 @@ class VirtualTable(ScrollView, ReportsFailures, can_focus=True):
         # Shown where the rows would be while the view is empty (once loaded): what to do
         # next, never a blank that reads like a quiet night. Set by the panel.
         self.empty_text = ""
+        self._empty_wrapped: tuple[tuple[str, int], list[Text]] = (("", 0), [])
 
     # -- geometry -------------------------------------------------------------------
 
@@ -234,8 +235,13 @@ class VirtualTable(ScrollView, ReportsFailures, can_focus=True):
             self.refresh()
 
     def _empty_strip(self, y: int, width: int) -> Strip:
-        """Line ``y`` of the empty view's hint, wrapped to the width, one cell in."""
-        lines = Text(self.empty_text, style="dim").wrap(self.app.console, max(1, width - 2))
+        """Line ``y`` of the empty view's hint, wrapped to the width, one cell in (wrapped
+        once per text and width, not once per line drawn)."""
+        key = (self.empty_text, width)
+        if self._empty_wrapped[0] != key:
+            wrapped = Text(self.empty_text, style="dim").wrap(self.app.console, max(1, width - 2))
+            self._empty_wrapped = (key, list(wrapped))
+        lines = self._empty_wrapped[1]
         if y >= len(lines):
             return Strip.blank(width, self.rich_style)
         return self._strip(Text(" ") + lines[y], width)

@@ -274,7 +274,9 @@ from dutyboard.locale.zh_CN_leads import MESSAGES as _LEADS  # noqa: E402
 from dutyboard.locale.zh_CN_night import MESSAGES as _NIGHT  # noqa: E402
 from dutyboard.locale.zh_CN_postgres import MESSAGES as _POSTGRES  # noqa: E402
 from dutyboard.locale.zh_CN_quarantine import MESSAGES as _QUARANTINE  # noqa: E402
+from dutyboard.locale.zh_CN_spreadsheets import MESSAGES as _SPREADSHEETS  # noqa: E402
 from dutyboard.locale.zh_CN_supplies import MESSAGES as _SUPPLIES  # noqa: E402
+from dutyboard.locale.zh_CN_values import MESSAGES as _VALUES  # noqa: E402
 
 MESSAGES.update(_SUPPLIES)
 MESSAGES.update(_FILES)
@@ -291,3 +293,5 @@ MESSAGES.update(_INIT)
 MESSAGES.update(_CLI)
 MESSAGES.update(_COLLECTOR)
 MESSAGES.update(_CORE)
+MESSAGES.update(_SPREADSHEETS)
+MESSAGES.update(_VALUES)

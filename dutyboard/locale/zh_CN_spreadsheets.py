@@ -1,0 +1,3 @@
+"""Simplified Chinese for intake (issue 22): spreadsheets read through calamine."""
+
+MESSAGES: dict[str, str] = {}

@@ -1,0 +1,3 @@
+"""Simplified Chinese for intake (issue 22): Chinese numerals, phone numbers and countries."""
+
+MESSAGES: dict[str, str] = {}

@@ -9,6 +9,7 @@ import pytest
 
 from dutyboard import files
 from dutyboard.store import Store
+from dutyboard.store.dburl import PostgresLocation
 
 # A fixed "now" for tests that must not depend on the wall clock: 2020-02-05 03:00 in
 # Changchun (19:00 UTC the day before), the middle of a night shift.
@@ -61,8 +62,47 @@ def db_path(tmp_path: Path) -> Path:
     return tmp_path / "duty.db"
 
 
+# The engines a database test runs on (issue 21). A test that asks for ``store`` runs on
+# both, unless it also asks for ``db_path`` (it reaches the SQLite file itself) or is
+# marked ``sqlite_only`` with the reason.
+ENGINES = ("sqlite", "postgres")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "sqlite_only(reason): a database test that is about SQLite itself (its file, "
+        "pragmas, the backup API), run on that engine only",
+    )
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "engine" not in metafunc.fixturenames:
+        return
+    sqlite_only = "db_path" in metafunc.fixturenames or metafunc.definition.get_closest_marker(
+        "sqlite_only"
+    )
+    metafunc.parametrize("engine", ENGINES[:1] if sqlite_only else ENGINES, indirect=True)
+
+
 @pytest.fixture
-def store(db_path: Path, clock: FakeClock) -> Iterator[Store]:
-    s = Store.open(db_path, actor="tester", clock=clock)
+def engine(request: pytest.FixtureRequest) -> str:
+    """The engine this run of a database test uses: "sqlite" or "postgres"."""
+    return str(request.param)
+
+
+@pytest.fixture
+def desk_location(engine: str, request: pytest.FixtureRequest) -> Path | PostgresLocation:
+    """Where this test's desk is: a file in its tmp folder, or a fresh PostgreSQL desk
+    (a database of the session's test server, dropped after the test)."""
+    if engine == "postgres":
+        return PostgresLocation.parse(request.getfixturevalue("pg_desk"))
+    path: Path = request.getfixturevalue("db_path")
+    return path
+
+
+@pytest.fixture
+def store(desk_location: Path | PostgresLocation, clock: FakeClock) -> Iterator[Store]:
+    s = Store.open(desk_location, actor="tester", clock=clock)
     yield s
     s.close()

@@ -23,4 +23,7 @@ MESSAGES: dict[str, str] = {
     "the database URL has a malformed %-escape: write a % itself as %25": "数据库 URL 中有格式错误的 % 转义：% 本身请写成 %25",
     "the database URL is not UTF-8 text (as written or in its %-escapes)": "数据库 URL 不是 UTF-8 文本（原文或 % 转义中）",
     "the database URL holds a zero byte (%00), which libpq cannot pass on": "数据库 URL 中含有零字节（%00），libpq 无法传递",
+    # dutyboard/store/pg_engine.py
+    "{url} holds no dutyboard desk: make one with `dutyboard init --db {url}`": "{url} 中没有 dutyboard 值班台：请用 `dutyboard init --db {url}` 创建",
+    "{url} needs a schema upgrade; open it once as officer (dutyboard check --db …) before read-only use": "{url} 需要升级数据库结构；只读使用前，请先以值班员身份打开一次（dutyboard check --db …）",
 }

@@ -13,7 +13,6 @@ query ordered by ETA, with a count of what did not fit — no keyset paging need
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -36,6 +35,7 @@ from dutyboard.domain.clock import from_iso, to_iso
 from dutyboard.domain.status import shown_noun
 from dutyboard.domain.text import UNLIMITED, clean_text
 from dutyboard.i18n import _
+from dutyboard.store.engine import Connection
 from dutyboard.store.errors import NotFound, StaleEdit, ValidationError, stale_version
 from dutyboard.store.rollcall import rollcall_counts
 from dutyboard.store.store import Row, Store, clean_fields
@@ -78,10 +78,10 @@ _IN_TRANSIT = tuple(sorted(IN_TRANSIT))
 _FINAL = tuple(sorted(FINAL_ARRIVAL_STATES))
 
 # Called inside the transaction that marks a shipment received: (store, conn, row after).
-ReceivedHook = Callable[[Store, sqlite3.Connection, Row], None]
+ReceivedHook = Callable[[Store, Connection, Row], None]
 
 
-def _book_in_ledger(store: Store, conn: sqlite3.Connection, row: Row) -> None:
+def _book_in_ledger(store: Store, conn: Connection, row: Row) -> None:
     """The supplies ledger entry for a received shipment (imported only when needed).
     The ledger's unique arrival_id index means a shipment is never booked twice."""
     from dutyboard.store.supplies import ledger_from_arrival
@@ -324,7 +324,7 @@ def add_arrival(store: Store, fields: Mapping[str, Any]) -> int:
 
 
 def insert_arrival(
-    store: Store, conn: sqlite3.Connection, fields: Mapping[str, Any], *, at: str | None = None
+    store: Store, conn: Connection, fields: Mapping[str, Any], *, at: str | None = None
 ) -> int:
     """Insert inside an open transaction (ingest batches use this), with its event."""
     values = _checked(fields)
@@ -376,7 +376,7 @@ def update_arrival(
 
 def apply_changes(
     store: Store,
-    conn: sqlite3.Connection,
+    conn: Connection,
     arrival_id: int,
     changes: Mapping[str, Any],
     *,
@@ -555,9 +555,7 @@ def add_arrival_note(
 # apply_changes) and the rows it could not read, quarantined with their reason.
 
 
-def begin_import(
-    store: Store, conn: sqlite3.Connection, *, source: str, location: str, kind: str
-) -> int:
+def begin_import(store: Store, conn: Connection, *, source: str, location: str, kind: str) -> int:
     """The ingest run of one file (inside the importer's transaction); returns its id."""
     cur = conn.execute(
         "INSERT INTO ingest_runs (source, location, started_at, kind) VALUES (?, ?, ?, ?)",
@@ -566,7 +564,7 @@ def begin_import(
     return int(cur.lastrowid or 0)
 
 
-def arrival_of_source(conn: sqlite3.Connection, source: str, external_id: str) -> Row | None:
+def arrival_of_source(conn: Connection, source: str, external_id: str) -> Row | None:
     """The arrival a source's file knows as ``external_id`` (inside a transaction)."""
     row = conn.execute(
         "SELECT * FROM arrivals WHERE source = ? AND external_id = ?", (source, external_id)
@@ -574,7 +572,7 @@ def arrival_of_source(conn: sqlite3.Connection, source: str, external_id: str) -
     return dict(row) if row is not None else None
 
 
-def lead_of(conn: sqlite3.Connection, text: str) -> tuple[int | None, str | None]:
+def lead_of(conn: Connection, text: str) -> tuple[int | None, str | None]:
     """A file's "lead" cell → (lead id, None), or (None, why it links to none): a number
     that is a lead, or a supplier's name that only one lead has."""
     typed = clean_text(text, limit=200).strip()
@@ -584,7 +582,7 @@ def lead_of(conn: sqlite3.Connection, text: str) -> tuple[int | None, str | None
             return int(number), None
         return None, f"lead #{number} does not exist"
     found = conn.execute(
-        "SELECT id FROM leads WHERE supplier = ? COLLATE NOCASE ORDER BY id LIMIT 2", (typed,)
+        "SELECT id FROM leads WHERE lower(supplier) = lower(?) ORDER BY id LIMIT 2", (typed,)
     ).fetchall()
     if len(found) == 1:
         return int(found[0][0]), None
@@ -595,7 +593,7 @@ def lead_of(conn: sqlite3.Connection, text: str) -> tuple[int | None, str | None
 
 def quarantine_row(
     store: Store,
-    conn: sqlite3.Connection,
+    conn: Connection,
     *,
     run_id: int,
     source: str,
@@ -624,7 +622,7 @@ def quarantine_row(
 
 def finish_import(
     store: Store,
-    conn: sqlite3.Connection,
+    conn: Connection,
     run_id: int,
     *,
     source: str,
@@ -763,7 +761,7 @@ def _qty(value: object) -> str:
 # -- helpers -----------------------------------------------------------------------------
 
 
-def _row(conn: sqlite3.Connection, arrival_id: int) -> Row:
+def _row(conn: Connection, arrival_id: int) -> Row:
     row = conn.execute("SELECT * FROM arrivals WHERE id = ?", (arrival_id,)).fetchone()
     if row is None:
         raise NotFound(_("arrival #{id} does not exist").format(id=arrival_id))
@@ -836,7 +834,7 @@ def _checked(fields: Mapping[str, Any]) -> dict[str, Any]:
     return values
 
 
-def _check_lead(conn: sqlite3.Connection, values: Mapping[str, Any]) -> None:
+def _check_lead(conn: Connection, values: Mapping[str, Any]) -> None:
     lead_id = values.get("lead_id")
     if lead_id is None:
         return

@@ -9,10 +9,11 @@ never import :mod:`dutyboard.store.store` (which inherits from them).
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Mapping
 from contextlib import AbstractContextManager
 from typing import Any, Protocol
+
+from dutyboard.store.engine import Connection
 
 Row = dict[str, Any]
 
@@ -23,18 +24,18 @@ ENTITY = {"requests": "request", "leads": "lead", "contacts": "contact"}
 class StoreCore(Protocol):
     """The connection, transactions and generic record writes of the store."""
 
-    conn: sqlite3.Connection
+    conn: Connection
 
     @property
     def actor(self) -> str: ...
 
     def now(self) -> str: ...
 
-    def transaction(self) -> AbstractContextManager[sqlite3.Connection]: ...
+    def transaction(self) -> AbstractContextManager[Connection]: ...
 
     def log_event(
         self,
-        conn: sqlite3.Connection,
+        conn: Connection,
         entity: str,
         entity_id: int | None,
         action: str,
@@ -50,7 +51,7 @@ class StoreCore(Protocol):
 
     def insert_record(
         self,
-        conn: sqlite3.Connection,
+        conn: Connection,
         table: str,
         fields: Mapping[str, Any],
         *,
@@ -59,7 +60,7 @@ class StoreCore(Protocol):
 
     def update_record(
         self,
-        conn: sqlite3.Connection,
+        conn: Connection,
         table: str,
         record_id: int,
         changes: Mapping[str, Any],
@@ -69,7 +70,7 @@ class StoreCore(Protocol):
     ) -> Row: ...
 
     def check_fresh(
-        self, conn: sqlite3.Connection, table: str, record_id: int, expected_version: int | None
+        self, conn: Connection, table: str, record_id: int, expected_version: int | None
     ) -> None: ...
 
     def _append_note(self, notes: str | None, text: str) -> str: ...

@@ -15,7 +15,6 @@ for showing.
 from __future__ import annotations
 
 import json
-import sqlite3
 from dataclasses import replace
 from datetime import timedelta
 from typing import Any
@@ -32,6 +31,7 @@ from dutyboard.store.counts import (
     OVERDUE,
     WAITING,
 )
+from dutyboard.store.engine import Connection
 from dutyboard.store.quarantine import FAILING_SQL
 from dutyboard.store.store import Row, clean_name
 
@@ -42,12 +42,12 @@ ARRIVAL_OPEN = tuple(sorted(OPEN_ARRIVAL_STATES))
 STALE_AFTER_HOURS = 12.0
 
 
-def _rows(conn: sqlite3.Connection, sql: str, params: tuple[Any, ...] = ()) -> list[Row]:
+def _rows(conn: Connection, sql: str, params: tuple[Any, ...] = ()) -> list[Row]:
     return [dict(r) for r in conn.execute(sql, params).fetchall()]
 
 
 def draw_brief(
-    conn: sqlite3.Connection,
+    conn: Connection,
     *,
     covers_from: str,
     covers_to: str,

@@ -20,7 +20,6 @@ has rows there.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable, Sequence
 from typing import Any, NamedTuple
 
@@ -31,6 +30,7 @@ from dutyboard.domain.status import (
     Priority,
     RequestStatus,
 )
+from dutyboard.store.engine import Connection
 from dutyboard.store.store import Row, Store
 
 OPEN_REQUESTS = tuple(sorted(OPEN_REQUEST_STATUSES))
@@ -170,7 +170,7 @@ def leads_by_status(store: Store) -> dict[str, int]:
         return _by_status(conn, "leads", LEAD_ORDER, _sample(conn, "leads", "next_action_at"))
 
 
-def _sample(conn: sqlite3.Connection, table: str, column: str) -> list[tuple[Any, Any]]:
+def _sample(conn: Connection, table: str, column: str) -> list[tuple[Any, Any]]:
     """(status, ``column``) of up to 64 rows at evenly spaced ids: one seek each."""
     low, high = conn.execute(
         f"SELECT (SELECT min(id) FROM {table}), (SELECT max(id) FROM {table})"
@@ -182,7 +182,7 @@ def _sample(conn: sqlite3.Connection, table: str, column: str) -> list[tuple[Any
     return [(r[0], r[1]) for r in conn.execute(sql, ids)]
 
 
-def _statuses(conn: sqlite3.Connection, table: str) -> list[Any]:
+def _statuses(conn: Connection, table: str) -> list[Any]:
     """Every status the table holds, known or not: one index seek each."""
     found: list[Any] = []
     row = conn.execute(f"SELECT min(status) FROM {table}").fetchone()
@@ -194,7 +194,7 @@ def _statuses(conn: sqlite3.Connection, table: str) -> list[Any]:
 
 
 def _by_status(
-    conn: sqlite3.Connection,
+    conn: Connection,
     table: str,
     order: list[str],
     sample: list[tuple[Any, Any]],
@@ -220,7 +220,7 @@ def _by_status(
 
 
 def _request_counts(
-    conn: sqlite3.Connection, sample: list[tuple[Any, Any]]
+    conn: Connection, sample: list[tuple[Any, Any]]
 ) -> tuple[dict[str, int], dict[str, int]]:
     """Requests by status, and open ones by priority.
 
@@ -242,7 +242,7 @@ def _request_counts(
 
 
 def _past_count(
-    conn: sqlite3.Connection,
+    conn: Connection,
     late: Lateness,
     now_iso: str,
     open_total: int,
@@ -391,7 +391,8 @@ def open_and_urgent(store: Store) -> tuple[int, int]:
     """Open requests, and how many of them are urgent."""
     with store.reading() as conn:
         count, urgent = conn.execute(
-            f"SELECT count(*), total(priority_rank = 0) FROM requests WHERE {OPEN_REQUEST_SQL}",
+            "SELECT count(*), count(*) FILTER (WHERE priority_rank = 0) FROM requests "
+            f"WHERE {OPEN_REQUEST_SQL}",
             OPEN_REQUESTS,
         ).fetchone()
     return int(count), int(urgent or 0)

@@ -21,11 +21,32 @@ query hints                   ``INDEXED BY`` in ``views`` (no PostgreSQL twin: p
                               checked with ``EXPLAIN`` in the tests)
 driver errors                 :data:`DatabaseError`, what callers outside the store catch
 ============================  ===========================================================
+
+The PostgreSQL twins are in :mod:`dutyboard.store.pg_engine`; a statement that cannot be
+written alike for both asks :func:`is_postgres` of the connection it runs on.
 """
 
 from __future__ import annotations
 
 import sqlite3
+from typing import Any, Protocol
+
+
+class Connection(Protocol):
+    """What the store asks of a connection: the part of :class:`sqlite3.Connection` it
+    uses, which :class:`~dutyboard.store.pg_engine.PgConnection` speaks too."""
+
+    def execute(self, sql: str, parameters: Any = ..., /) -> Any: ...
+
+    def executemany(self, sql: str, parameters: Any, /) -> Any: ...
+
+    @property
+    def in_transaction(self) -> bool: ...
+
+    def interrupt(self) -> None: ...
+
+    def close(self) -> None: ...
+
 
 # Callers outside the store catch this, never the driver's module.
 DatabaseError = sqlite3.Error
@@ -38,6 +59,12 @@ APPLICATION_ID = int.from_bytes(b"DUTY", "big")
 DATA_VERSION_SQL = "PRAGMA data_version"
 BEGIN_WRITE = "BEGIN IMMEDIATE"
 BEGIN_READ = "BEGIN"
+
+
+def is_postgres(conn: object) -> bool:
+    """Is ``conn`` a PostgreSQL session (:class:`~dutyboard.store.pg_engine.PgConnection`)
+    rather than a :class:`sqlite3.Connection`? Imports no driver."""
+    return getattr(conn, "dialect", None) == "postgresql"
 
 
 def is_interrupted(exc: BaseException) -> bool:

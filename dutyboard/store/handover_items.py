@@ -9,12 +9,12 @@ caller's write transaction (:mod:`dutyboard.store.handovers`).
 
 from __future__ import annotations
 
-import sqlite3
 from typing import Any
 
 from dutyboard.domain.text import UNLIMITED, clean_text
 from dutyboard.i18n import _
 from dutyboard.store.brief import quantity_text
+from dutyboard.store.engine import Connection
 from dutyboard.store.errors import ValidationError
 from dutyboard.store.store import Row, clean_fields, clean_name
 
@@ -30,18 +30,16 @@ ITEM_ORDER = "ORDER BY position, id"
 MIN_POSITION_GAP = 1e-6
 
 
-def _row(conn: sqlite3.Connection, sql: str, params: tuple[Any, ...] = ()) -> Row | None:
+def _row(conn: Connection, sql: str, params: tuple[Any, ...] = ()) -> Row | None:
     found = conn.execute(sql, params).fetchone()
     return dict(found) if found is not None else None
 
 
-def _rows(conn: sqlite3.Connection, sql: str, params: tuple[Any, ...] = ()) -> list[Row]:
+def _rows(conn: Connection, sql: str, params: tuple[Any, ...] = ()) -> list[Row]:
     return [dict(r) for r in conn.execute(sql, params).fetchall()]
 
 
-def carried_item(
-    conn: sqlite3.Connection, handover_id: int, entity: str, record_id: int
-) -> Row | None:
+def carried_item(conn: Connection, handover_id: int, entity: str, record_id: int) -> Row | None:
     """The record's item in the latest signed handover before this one, if any."""
     return _row(
         conn,
@@ -56,7 +54,7 @@ def carried_item(
 # -- item order -------------------------------------------------------------------------
 
 
-def _fill_positions(conn: sqlite3.Connection, handover_id: int) -> None:
+def _fill_positions(conn: Connection, handover_id: int) -> None:
     """Items written without a position (by an older writer) take their id, as the
     migration gave the rest: they stay where their id put them."""
     conn.execute(
@@ -65,7 +63,7 @@ def _fill_positions(conn: sqlite3.Connection, handover_id: int) -> None:
     )
 
 
-def end_position(conn: sqlite3.Connection, handover_id: int) -> float:
+def end_position(conn: Connection, handover_id: int) -> float:
     """A position after every item of the handover (removed ones included)."""
     _fill_positions(conn, handover_id)
     last = conn.execute(
@@ -74,7 +72,7 @@ def end_position(conn: sqlite3.Connection, handover_id: int) -> float:
     return float(last) + 1.0 if last is not None else 1.0
 
 
-def position_after(conn: sqlite3.Connection, handover_id: int, after_item_id: int) -> float:
+def position_after(conn: Connection, handover_id: int, after_item_id: int) -> float:
     """A position right after item ``after_item_id``: the midpoint between it and the next
     item, or one more than it when it is the last. Too close: renumber, then halve."""
     _fill_positions(conn, handover_id)
@@ -104,7 +102,7 @@ def position_after(conn: sqlite3.Connection, handover_id: int, after_item_id: in
     raise AssertionError("renumbered positions are 1 apart")  # pragma: no cover
 
 
-def _renumber(conn: sqlite3.Connection, handover_id: int) -> None:
+def _renumber(conn: Connection, handover_id: int) -> None:
     """Positions 1, 2, 3… in the present order: room again between every two items."""
     ids = [
         int(r[0])
@@ -145,7 +143,7 @@ def _snapshot(entity: str, record: Row) -> dict[str, Any]:
 
 
 def insert_item(
-    conn: sqlite3.Connection,
+    conn: Connection,
     handover_id: int,
     entity: str,
     record: Row,
@@ -181,7 +179,7 @@ def insert_item(
     return int(cur.lastrowid or 0)
 
 
-def update_snapshots(conn: sqlite3.Connection, handover_id: int) -> None:
+def update_snapshots(conn: Connection, handover_id: int) -> None:
     items = _rows(
         conn,
         "SELECT id, entity, entity_id, added_by, next_step FROM handover_items "

@@ -21,7 +21,6 @@ What is read back for showing (:func:`handover_view`, :func:`handover_history`,
 from __future__ import annotations
 
 import json
-import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
@@ -50,6 +49,7 @@ from dutyboard.store.counts import (
     OPEN_REQUESTS,
     OVERDUE,
 )
+from dutyboard.store.engine import Connection
 from dutyboard.store.errors import NotFound, StaleEdit, ValidationError, stale_version
 from dutyboard.store.handover_items import (
     ITEM_ORDER,
@@ -77,16 +77,16 @@ class Acknowledgement:
 # -- reading ----------------------------------------------------------------------------
 
 
-def _row(conn: sqlite3.Connection, sql: str, params: tuple[Any, ...] = ()) -> Row | None:
+def _row(conn: Connection, sql: str, params: tuple[Any, ...] = ()) -> Row | None:
     found = conn.execute(sql, params).fetchone()
     return dict(found) if found is not None else None
 
 
-def _rows(conn: sqlite3.Connection, sql: str, params: tuple[Any, ...] = ()) -> list[Row]:
+def _rows(conn: Connection, sql: str, params: tuple[Any, ...] = ()) -> list[Row]:
     return [dict(r) for r in conn.execute(sql, params).fetchall()]
 
 
-def _handover(conn: sqlite3.Connection, handover_id: int) -> Row:
+def _handover(conn: Connection, handover_id: int) -> Row:
     row = _row(conn, "SELECT * FROM handovers WHERE id = ?", (handover_id,))
     if row is None:
         raise NotFound(_("handover #{id} does not exist").format(id=handover_id))
@@ -369,7 +369,7 @@ def refresh_draft(store: Store, handover_id: int, *, item_cap: int = ITEM_CAP) -
         return added
 
 
-def _window_start(conn: sqlite3.Connection, shift: Row) -> tuple[str, int]:
+def _window_start(conn: Connection, shift: Row) -> tuple[str, int]:
     """(covers_from, since_event_id): since the last signed handover, else since the
     start of the shift, reaching back over shifts it took over (they had no handover)."""
     previous = _row(
@@ -393,9 +393,7 @@ def _window_start(conn: sqlite3.Connection, shift: Row) -> tuple[str, int]:
     return start, 0
 
 
-def _add_open_items(
-    conn: sqlite3.Connection, handover_id: int, officer: str, now: str, cap: int
-) -> int:
+def _add_open_items(conn: Connection, handover_id: int, officer: str, now: str, cap: int) -> int:
     present = {
         (r["entity"], r["entity_id"])
         for r in conn.execute(
@@ -758,7 +756,7 @@ def _target(store: Store, pass_to: PassTo | str) -> str | None:
 
 def _ack_items(
     store: Store,
-    conn: sqlite3.Connection,
+    conn: Connection,
     h: Row,
     items: list[Row],
     target: str | None,
@@ -793,7 +791,7 @@ def _ack_items(
 
 
 def _pass_record(
-    store: Store, conn: sqlite3.Connection, item: Row, from_officer: str, target: str | None
+    store: Store, conn: Connection, item: Row, from_officer: str, target: str | None
 ) -> bool:
     """Pass an open record still owned by the outgoing officer; the update is logged."""
     table = RECORD_TABLES.get(str(item["entity"]))
@@ -812,7 +810,7 @@ def _pass_record(
 
 
 def _complete_if_done(
-    store: Store, conn: sqlite3.Connection, h: Row, target: str | None
+    store: Store, conn: Connection, h: Row, target: str | None
 ) -> tuple[bool, int]:
     """All items acknowledged: the handover is, and every open record the outgoing
     officer still owns passes on too, so nothing stays with someone who went home."""
@@ -874,7 +872,7 @@ def _complete_if_done(
     return True, moved
 
 
-def _change_shift(store: Store, conn: sqlite3.Connection, h: Row) -> None:
+def _change_shift(store: Store, conn: Connection, h: Row) -> None:
     """The acknowledging officer now has the desk: the handed-over shift ends, theirs
     starts, in the acknowledging transaction (a crash between the two would leave the
     handover acknowledged and the outgoing officer still on duty)."""
@@ -884,7 +882,7 @@ def _change_shift(store: Store, conn: sqlite3.Connection, h: Row) -> None:
     store.start_shift_in(conn, store.actor)
 
 
-def _item_and_handover(conn: sqlite3.Connection, item_id: int) -> tuple[Row, Row]:
+def _item_and_handover(conn: Connection, item_id: int) -> tuple[Row, Row]:
     item = _row(conn, "SELECT * FROM handover_items WHERE id = ?", (item_id,))
     if item is None:
         raise NotFound(_("handover item {item} does not exist").format(item=item_id))

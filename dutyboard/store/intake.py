@@ -25,28 +25,44 @@ from typing import Any
 from dutyboard.domain.text import clean_text
 from dutyboard.i18n import _
 from dutyboard.store.base import ENTITY
+from dutyboard.store.engine import Connection
 from dutyboard.store.errors import StaleEdit, StoreError
 from dutyboard.store.jsontext import canonical_bytes
 from dutyboard.store.quarantine import ENTITY as QUARANTINE_ENTITY
 from dutyboard.store.quarantine import MAX_REASON_CHARS, clear_if_resolved
-from dutyboard.store.store import Store, _table
+from dutyboard.store.store import Store, _table, attempt
 
 # Records that look alike across sources: (organisation column, time column).
 DUPLICATE_KEYS = {"requests": ("org", "received_at"), "leads": ("supplier", "created_at")}
 BULK_CACHE_KIB = 64 * 1024  # a large file's page cache (KiB), while its transaction runs
 _CHUNK = 500  # identities looked up per query
 # Up to five earlier records of other sources per new record (new id, org, item, quantity,
-# window start, window end in the JSON array ?1), each new record's in id order. CROSS JOIN
-# keeps the new records outside, so each is one seek in the duplicate-key index.
+# window start, window end in the JSON array of the first parameter; the source is the
+# second), each new record's in id order. CROSS JOIN keeps the new records outside, so
+# each is one seek in the duplicate-key index.
 _DUPLICATES_SQL = """
 SELECT new_id, other_id, other_source FROM (
     SELECT k.value ->> 0 AS new_id, r.id AS other_id, r.source AS other_source,
            row_number() OVER (PARTITION BY k.value ->> 0 ORDER BY r.id) AS n
-    FROM json_each(?1) AS k CROSS JOIN {table} AS r
+    FROM json_each(?) AS k CROSS JOIN {table} AS r
     WHERE r.{org} = k.value ->> 1 AND r.item = k.value ->> 2 AND r.quantity = k.value ->> 3
       AND r.{at} BETWEEN k.value ->> 4 AND k.value ->> 5
-      AND r.source <> ?2 AND r.id <> k.value ->> 0
-)
+      AND r.source <> ? AND r.id <> k.value ->> 0
+) AS alike
+WHERE n <= 5
+ORDER BY new_id, other_id
+"""
+# The same on PostgreSQL, whose ->> always gives text: the id and quantity are cast back.
+_DUPLICATES_SQL_PG = """
+SELECT new_id, other_id, other_source FROM (
+    SELECT (k.value ->> 0)::bigint AS new_id, r.id AS other_id, r.source AS other_source,
+           row_number() OVER (PARTITION BY k.value ->> 0 ORDER BY r.id) AS n
+    FROM jsonb_array_elements(?::jsonb) AS k CROSS JOIN {table} AS r
+    WHERE r.{org} = k.value ->> 1 AND r.item = k.value ->> 2
+      AND r.quantity = (k.value ->> 3)::numeric
+      AND r.{at} BETWEEN k.value ->> 4 AND k.value ->> 5
+      AND r.source <> ? AND r.id <> (k.value ->> 0)::bigint
+) AS alike
 WHERE n <= 5
 ORDER BY new_id, other_id
 """
@@ -81,6 +97,9 @@ def bulk_cache(store: Store) -> Iterator[None]:
     again and again. The connection's own setting is restored afterwards; the store's
     lock is held meanwhile, so nobody else's work runs with the bigger cache.
     """
+    if store.postgres:  # the server's shared buffers are the server's business
+        yield
+        return
     with store._lock:
         conn = store.conn
         before = conn.execute("PRAGMA cache_size").fetchone()[0]
@@ -109,7 +128,7 @@ def intake(store: Store) -> Iterator[Intake]:
 class Intake:
     """The reads and writes of one file's transaction (made by :func:`intake`)."""
 
-    def __init__(self, store: Store, conn: sqlite3.Connection) -> None:
+    def __init__(self, store: Store, conn: Connection) -> None:
         self.store = store
         self._conn = conn
 
@@ -245,7 +264,8 @@ class Intake:
     ) -> StoreError | sqlite3.IntegrityError | None:
         """``Store.update_record`` (action ``ingest``); the error that refused it, or None."""
         try:
-            self.store.update_record(self._conn, table, record_id, changes, action="ingest")
+            with attempt(self._conn):
+                self.store.update_record(self._conn, table, record_id, changes, action="ingest")
         except (StoreError, sqlite3.IntegrityError) as error:
             return error
         return None
@@ -261,7 +281,9 @@ class Intake:
         org_column, time_column = DUPLICATE_KEYS[_table(table)]
         found: dict[int, list[tuple[int, str]]] = {}
         for new_id, other_id, other_source in self._conn.execute(
-            _DUPLICATES_SQL.format(table=table, org=org_column, at=time_column),
+            (_DUPLICATES_SQL_PG if self.store.postgres else _DUPLICATES_SQL).format(
+                table=table, org=org_column, at=time_column
+            ),
             (canonical_bytes(keys).decode("utf-8"), source),
         ):
             found.setdefault(int(new_id), []).append((int(other_id), str(other_source)))
@@ -273,8 +295,8 @@ class Intake:
         """Link a new record to one that looks like it, with an event on each."""
         entity = ENTITY[table]
         self._conn.execute(
-            "INSERT OR IGNORE INTO possible_duplicates "
-            "(entity, record_id, other_id, reason, detected_at) VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO possible_duplicates (entity, record_id, other_id, reason, "
+            "detected_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
             (entity, record_id, other_id, reason, at),
         )
         link = {"record_id": record_id, "other_id": other_id, "reason": reason}
@@ -298,8 +320,8 @@ class Intake:
     ) -> None:
         """Keep a file's bytes, once per content (inside the caller's transaction)."""
         self._conn.execute(
-            "INSERT OR IGNORE INTO original_files (sha256, data, size, name, encoding, lossy, "
-            "kept_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO original_files (sha256, data, size, name, encoding, lossy, "
+            "kept_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
             (
                 sha256,
                 sqlite3.Binary(data),

@@ -589,6 +589,47 @@ EXECUTE FUNCTION handover_items_signed_not_deleted()""",
 )
 
 
+# The SQLite functions the store's SQL calls, with SQLite's meaning, so that a query is
+# one text on both engines (JSON stays text in this schema: see the module):
+# ``json_extract(doc, '$.key')`` (the value as text; SQL NULL for a JSON null or a missing
+# key), ``json_valid(doc)``, ``json_each(doc)`` (key and value as text: an object's
+# members, an array's elements, or a scalar itself) and the aggregate ``total(x)`` (a
+# float sum that is 0.0, not NULL, over no rows).
+_FUNCTIONS = (
+    """
+CREATE FUNCTION json_extract(doc text, path text) RETURNS text
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+AS $$ SELECT jsonb_path_query_first(doc::jsonb, path::jsonpath) #>> '{}' $$""",
+    """
+CREATE FUNCTION json_valid(doc text) RETURNS boolean
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
+AS $$
+BEGIN
+    PERFORM doc::jsonb;
+    RETURN true;
+EXCEPTION WHEN others THEN
+    RETURN false;
+END
+$$""",
+    """
+CREATE FUNCTION json_each(doc text) RETURNS TABLE (key text, value text)
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+AS $$
+    SELECT e.key, e.value
+    FROM jsonb_each_text(CASE WHEN jsonb_typeof(doc::jsonb) = 'object' THEN doc::jsonb END) AS e
+    UNION ALL
+    SELECT NULL, a.value
+    FROM jsonb_array_elements_text(
+        CASE WHEN jsonb_typeof(doc::jsonb) = 'array' THEN doc::jsonb END) AS a (value)
+    UNION ALL
+    SELECT NULL, doc::jsonb #>> '{}'
+    WHERE jsonb_typeof(doc::jsonb) NOT IN ('object', 'array')
+$$""",
+    "CREATE AGGREGATE total(double precision) "
+    "(SFUNC = float8pl, STYPE = double precision, INITCOND = '0')",
+)
+
+
 @dataclass(frozen=True)
 class Step:
     """One versioned step: the statements that bring the schema to ``name``.
@@ -621,7 +662,7 @@ BASELINE = Step(
         "m110_lead_next_action",
         "m120_collector_last_run",
     ),
-    statements=(*_TABLES, *_INDEXES, *_TRIGGERS),
+    statements=(*_FUNCTIONS, *_TABLES, *_INDEXES, *_TRIGGERS),
 )
 
 # Oldest first. A SQLite migration added after m120 gets a Step of the same name here,

@@ -36,6 +36,7 @@ from dutyboard.domain.status import shown_word
 from dutyboard.domain.text import clean_text
 from dutyboard.i18n import _
 from dutyboard.store.base import ENTITY as RECORD_ENTITY
+from dutyboard.store.engine import Connection
 from dutyboard.store.errors import NotFound, StaleEdit, ValidationError
 from dutyboard.store.store import Row, Store
 
@@ -90,7 +91,7 @@ class RetryTarget(NamedTuple):
     kept: bool = False  # are its original bytes in original_files?
 
 
-def _rows(conn: sqlite3.Connection, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+def _rows(conn: Connection, sql: str, params: Sequence[Any] = ()) -> list[Row]:
     return [dict(r) for r in conn.execute(sql, tuple(params))]
 
 
@@ -338,7 +339,7 @@ def retry_targets(
     return list(targets.values())
 
 
-def clear_if_resolved(store: Store, conn: sqlite3.Connection, source: str) -> bool:
+def clear_if_resolved(store: Store, conn: Connection, source: str) -> bool:
     """An officer resolved the last open row of a source failing from a file: it is not
     failing any more (a scan or fetch failure stays until the next good one)."""
     left = conn.execute(
@@ -383,7 +384,7 @@ def failing_sources(store: Store, limit: int = 100) -> list[Row]:
 # -- an officer's resolutions ----------------------------------------------------------------
 
 
-def _open_row(conn: sqlite3.Connection, quarantine_id: int) -> Row:
+def _open_row(conn: Connection, quarantine_id: int) -> Row:
     found = conn.execute(
         "SELECT q.*, r.kind AS kind FROM quarantine q LEFT JOIN ingest_runs r "
         "ON r.id = q.run_id WHERE q.id = ?",

@@ -18,7 +18,6 @@ missing (:func:`roll_call_view` names them). Units the demo wrote carry the sour
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
@@ -47,6 +46,7 @@ from dutyboard.domain.rollcall import (
 from dutyboard.domain.status import shown_word
 from dutyboard.domain.text import UNLIMITED, clean_data, clean_text
 from dutyboard.i18n import _
+from dutyboard.store.engine import Connection
 from dutyboard.store.errors import NotFound, ValidationError
 from dutyboard.store.store import Row, Store, clean_fields, clean_name
 
@@ -172,9 +172,7 @@ def add_unit(store: Store, spec: UnitSpec, *, source: str = "manual") -> int:
         return _upsert_unit(store, conn, spec, source)[0]
 
 
-def _upsert_unit(
-    store: Store, conn: sqlite3.Connection, spec: UnitSpec, source: str
-) -> tuple[int, bool]:
+def _upsert_unit(store: Store, conn: Connection, spec: UnitSpec, source: str) -> tuple[int, bool]:
     """(id, whether anything changed)."""
     values = _unit_values(spec)
     now = store.now()
@@ -663,8 +661,9 @@ def auto_settle(store: Store, now: datetime, desk_zone: str) -> int:
         for r in rows:
             assert r.at is not None
             cur = conn.execute(
-                "INSERT OR IGNORE INTO roll_calls (unit_id, day, state, at, by_entity, by_id, "
-                "note, actor, created_at) VALUES (?, ?, ?, ?, ?, ?, NULL, ?, ?)",
+                "INSERT INTO roll_calls (unit_id, day, state, at, by_entity, by_id, "
+                "note, actor, created_at) VALUES (?, ?, ?, ?, ?, ?, NULL, ?, ?) "
+                "ON CONFLICT DO NOTHING",
                 (
                     r.unit_id,
                     r.day.isoformat(),

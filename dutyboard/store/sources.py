@@ -26,12 +26,13 @@ from typing import TYPE_CHECKING, Any, Protocol
 from dutyboard.domain.clock import from_iso, to_iso
 from dutyboard.domain.text import clean_text
 from dutyboard.i18n import _
+from dutyboard.store.engine import Connection
 from dutyboard.store.errors import StoreError
 from dutyboard.store.quarantine import MAX_REASON_CHARS
 from dutyboard.store.store import Row, Store
 
 if TYPE_CHECKING:
-    import sqlite3
+    pass
 
 LEASE_NAME = "collector"
 
@@ -132,7 +133,7 @@ def renew_lease(store: Store, holder: str, seconds: float) -> bool:
             "UPDATE leases SET expires_at = ? WHERE name = ? AND holder = ?",
             (expires, LEASE_NAME, holder),
         )
-        ours = cur.rowcount == 1
+        ours = bool(cur.rowcount == 1)
         if ours:
             _seen(conn, holder, to_iso(now))
         return ours
@@ -147,7 +148,7 @@ def release_lease(store: Store, holder: str) -> None:
             _seen(conn, holder, now, stopped=True)
 
 
-def _seen(conn: sqlite3.Connection, holder: str, now: str, *, stopped: bool = False) -> None:
+def _seen(conn: Connection, holder: str, now: str, *, stopped: bool = False) -> None:
     conn.execute(
         "UPDATE collector_last_run SET seen_at = ?, "
         "stopped_at = CASE WHEN ? THEN ? ELSE stopped_at END WHERE name = ? AND holder = ?",

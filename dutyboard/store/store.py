@@ -20,7 +20,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from dutyboard.domain.clock import Clock, to_iso, utcnow
 from dutyboard.domain.status import shown_noun
@@ -32,10 +32,12 @@ from dutyboard.domain.text import (
     is_clean,
 )
 from dutyboard.i18n import _
-from dutyboard.store import engine
+from dutyboard.store import engine, pg_engine
 from dutyboard.store.base import ENTITY, Row
 from dutyboard.store.connection import applied_migrations, connect, storage_error
 from dutyboard.store.contacts import ContactCommands
+from dutyboard.store.dburl import DeskLocation, PostgresLocation, SqliteLocation
+from dutyboard.store.engine import Connection
 from dutyboard.store.errors import (
     Change,
     NotFound,
@@ -200,15 +202,19 @@ class Store(RequestCommands, LeadCommands, ContactCommands):
 
     def __init__(
         self,
-        conn: sqlite3.Connection,
+        conn: Connection,
         *,
-        path: Path,
+        path: Path | None,
         readonly: bool,
         actor: str,
         clock: Clock = utcnow,
+        location: DeskLocation | None = None,
     ) -> None:
         self.conn = conn
+        # The SQLite file (None for a PostgreSQL desk, whose location is a URL).
         self.path = path
+        self.location: DeskLocation = location or SqliteLocation(path or Path(":memory:"))
+        self.postgres = engine.is_postgres(conn)
         self.readonly = readonly
         self.actor = actor  # cleaned: see the property
         self.clock = clock
@@ -219,12 +225,21 @@ class Store(RequestCommands, LeadCommands, ContactCommands):
     @classmethod
     def open(
         cls,
-        path: Path | str,
+        path: Path | str | DeskLocation,
         *,
         readonly: bool = False,
         actor: str = "system",
         clock: Clock = utcnow,
     ) -> Store:
+        """Open the desk at ``path``: a SQLite file, or a :class:`PostgresLocation`
+        (whose database must hold a desk already: ``dutyboard init`` makes one)."""
+        if isinstance(path, PostgresLocation):
+            from dutyboard.store import pg_engine as pg
+
+            conn = pg.open_desk(path, readonly=readonly)
+            return cls(conn, path=None, readonly=readonly, actor=actor, clock=clock, location=path)
+        if isinstance(path, SqliteLocation):
+            path = path.path
         path = Path(path)
         return cls(
             connect(path, readonly=readonly), path=path, readonly=readonly, actor=actor, clock=clock
@@ -253,17 +268,19 @@ class Store(RequestCommands, LeadCommands, ContactCommands):
     def data_version(self) -> int:
         """Changes when *another* connection commits; cheap enough to poll."""
         with self._lock:
+            if self.postgres:
+                return cast(pg_engine.PgConnection, self.conn).data_version()
             return int(self.conn.execute(engine.DATA_VERSION_SQL).fetchone()[0])
 
     @contextmanager
-    def reading(self) -> Iterator[sqlite3.Connection]:
+    def reading(self) -> Iterator[Connection]:
         """One consistent snapshot for several queries, also on a read-only connection
         (WAL readers never block the writer). Inside a transaction, that transaction."""
         with self._lock:
             conn = self.conn
             own = not conn.in_transaction
             if own:
-                conn.execute(engine.BEGIN_READ)
+                conn.execute(pg_engine.BEGIN_READ if self.postgres else engine.BEGIN_READ)
             try:
                 yield conn
             finally:
@@ -274,10 +291,9 @@ class Store(RequestCommands, LeadCommands, ContactCommands):
         """A read-only connection of its own for long reads that a newer one may cancel
         (:meth:`interrupt`); this store itself where the file cannot be opened twice (an
         in-memory database)."""
+        where: Path | DeskLocation = self.location if self.path is None else self.path
         try:
-            return Store.open(
-                self.path, readonly=True, actor=self.actor, clock=lambda: self.clock()
-            )
+            return Store.open(where, readonly=True, actor=self.actor, clock=lambda: self.clock())
         except StoreError:
             return self
 
@@ -288,10 +304,14 @@ class Store(RequestCommands, LeadCommands, ContactCommands):
 
     def schema_version(self) -> list[str]:
         with self._lock:
-            return applied_migrations(self.conn)
+            if self.postgres:
+                from dutyboard.store import pg_schema
+
+                return pg_schema.schema_version(cast(pg_engine.PgConnection, self.conn).raw)
+            return applied_migrations(cast(sqlite3.Connection, self.conn))
 
     @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
+    def transaction(self) -> Iterator[Connection]:
         """A short write transaction that holds the write lock from its first statement."""
         if self.readonly:
             raise ReadOnlyError(_("this session is read-only: nothing can be changed here"))
@@ -306,11 +326,17 @@ class Store(RequestCommands, LeadCommands, ContactCommands):
 
         def storage(exc: sqlite3.Error) -> StoreError | None:
             # A full disk, a read-only or damaged file… is one line for a person.
+            if self.path is None:
+                return None
             return storage_error(exc, self.path)
 
         with self._lock:
             try:
-                conn.execute(engine.BEGIN_WRITE)
+                if self.postgres:
+                    conn.execute(pg_engine.BEGIN_WRITE)
+                    conn.execute(pg_engine.WRITE_LOCK_SQL)
+                else:
+                    conn.execute(engine.BEGIN_WRITE)
             except sqlite3.Error as exc:
                 problem = storage(exc)
                 if problem is None:
@@ -325,6 +351,9 @@ class Store(RequestCommands, LeadCommands, ContactCommands):
                     raise
                 raise problem from exc
             try:
+                if self.postgres:
+                    # Delivered to the other sessions on commit, never on a rollback.
+                    conn.execute(pg_engine.NOTIFY_SQL)
                 conn.execute("COMMIT")
             except sqlite3.Error as exc:
                 rollback()
@@ -335,7 +364,7 @@ class Store(RequestCommands, LeadCommands, ContactCommands):
 
     def log_event(
         self,
-        conn: sqlite3.Connection,
+        conn: Connection,
         entity: str,
         entity_id: int | None,
         action: str,
@@ -371,7 +400,7 @@ class Store(RequestCommands, LeadCommands, ContactCommands):
 
     def insert_record(
         self,
-        conn: sqlite3.Connection,
+        conn: Connection,
         table: str,
         fields: Mapping[str, Any],
         *,
@@ -389,7 +418,7 @@ class Store(RequestCommands, LeadCommands, ContactCommands):
 
     def insert_records(
         self,
-        conn: sqlite3.Connection,
+        conn: Connection,
         table: str,
         records: Sequence[Mapping[str, Any]],
         *,
@@ -425,6 +454,7 @@ class Store(RequestCommands, LeadCommands, ContactCommands):
             conn.execute("ROLLBACK TO insert_records")
             results = _insert_each(conn, table, prepared)
         conn.execute("RELEASE insert_records")
+        _sync_ids(conn, table)
         actor = self.actor
         events = []
         for stored, result in zip(prepared, results, strict=True):
@@ -442,7 +472,7 @@ class Store(RequestCommands, LeadCommands, ContactCommands):
 
     def update_record(
         self,
-        conn: sqlite3.Connection,
+        conn: Connection,
         table: str,
         record_id: int,
         changes: Mapping[str, Any],
@@ -483,7 +513,7 @@ class Store(RequestCommands, LeadCommands, ContactCommands):
 
     def stale_edit(
         self,
-        conn: sqlite3.Connection,
+        conn: Connection,
         entity: str,
         record_id: int,
         version: int,
@@ -522,7 +552,7 @@ class Store(RequestCommands, LeadCommands, ContactCommands):
         )
 
     def check_fresh(
-        self, conn: sqlite3.Connection, table: str, record_id: int, expected_version: int | None
+        self, conn: Connection, table: str, record_id: int, expected_version: int | None
     ) -> None:
         """Refuse an edit of a record that changed since the user loaded it, before any
         other check: a status move it no longer allows is, to them, the same conflict."""
@@ -614,7 +644,7 @@ class Store(RequestCommands, LeadCommands, ContactCommands):
         with self.transaction() as conn:
             return self.start_shift_in(conn, officer)
 
-    def start_shift_in(self, conn: sqlite3.Connection, officer: str) -> int:
+    def start_shift_in(self, conn: Connection, officer: str) -> int:
         """`start_shift` inside a caller's transaction, so a handover's acknowledgement
         and the change of officer commit together."""
         officer = clean_name(officer)
@@ -650,7 +680,7 @@ class Store(RequestCommands, LeadCommands, ContactCommands):
         with self.transaction() as conn:
             self.end_shift_in(conn, shift_id)
 
-    def end_shift_in(self, conn: sqlite3.Connection, shift_id: int) -> None:
+    def end_shift_in(self, conn: Connection, shift_id: int) -> None:
         """`end_shift` inside a caller's transaction."""
         now = self.now()
         cur = conn.execute(
@@ -718,7 +748,7 @@ def _insert_sql(table: str, columns: Sequence[str]) -> str:
 
 
 def _insert_many(
-    conn: sqlite3.Connection, table: str, prepared: list[dict[str, Any] | StoreError]
+    conn: Connection, table: str, prepared: list[dict[str, Any] | StoreError]
 ) -> list[int | StoreError | sqlite3.IntegrityError]:
     """Insert the checked records, giving each the id SQLite would: one past the largest.
 
@@ -742,22 +772,68 @@ def _insert_many(
     return results
 
 
+@contextmanager
+def attempt(conn: Connection) -> Iterator[None]:
+    """A statement or two inside an open transaction that may fail without ending it:
+    on PostgreSQL a failed statement aborts its whole transaction, so the attempt runs in
+    a savepoint that an error rolls back; SQLite undoes only the failed statement by
+    itself, and no savepoint is spent there."""
+    if not engine.is_postgres(conn):
+        yield
+        return
+    conn.execute("SAVEPOINT attempt")
+    try:
+        yield
+    except BaseException:
+        conn.execute("ROLLBACK TO SAVEPOINT attempt")
+        conn.execute("RELEASE SAVEPOINT attempt")
+        raise
+    conn.execute("RELEASE SAVEPOINT attempt")
+
+
 def _insert_each(
-    conn: sqlite3.Connection, table: str, prepared: list[dict[str, Any] | StoreError]
+    conn: Connection, table: str, prepared: list[dict[str, Any] | StoreError]
 ) -> list[int | StoreError | sqlite3.IntegrityError]:
-    """Insert the checked records one by one; a refused record keeps its error."""
+    """Insert the checked records one by one; a refused record keeps its error.
+
+    On PostgreSQL each goes in with the id SQLite would give it (one past the largest;
+    the caller holds the desk's write lock), so a refused record takes no id there
+    either; :func:`_sync_ids` moves the key's sequence past them afterwards."""
+    postgres = engine.is_postgres(conn)
+    last = (conn.execute(f"SELECT max(id) FROM {table}").fetchone()[0] or 0) if postgres else 0
     results: list[int | StoreError | sqlite3.IntegrityError] = []
     for values in prepared:
         if not isinstance(values, dict):
             results.append(values)
             continue
         try:
-            cur = conn.execute(_insert_sql(table, tuple(values)), tuple(values.values()))
+            with attempt(conn):
+                if postgres:
+                    row = (last + 1, *values.values())
+                    cur = conn.execute(_insert_sql(table, ("id", *values)), row)
+                else:
+                    cur = conn.execute(_insert_sql(table, tuple(values)), tuple(values.values()))
         except sqlite3.IntegrityError as error:
             results.append(error)
             continue
-        results.append(int(cur.lastrowid or 0))
+        if postgres:
+            last += 1
+            results.append(last)
+        else:
+            results.append(int(cur.lastrowid or 0))
     return results
+
+
+def _sync_ids(conn: Connection, table: str) -> None:
+    """After rows went in with their ids given: on PostgreSQL, the key's sequence moves
+    on to the largest id, so the next record without one gets the id after it (an
+    explicit id does not move a sequence). SQLite needs nothing: it reads the largest."""
+    if engine.is_postgres(conn):
+        conn.execute(
+            f"SELECT setval(pg_get_serial_sequence(?, 'id'), max(id)) FROM {table} "
+            "HAVING max(id) IS NOT NULL",
+            (table,),
+        )
 
 
 _NOT_AUDITED = frozenset({"raw", "created_at", "updated_at"})

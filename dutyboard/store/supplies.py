@@ -51,6 +51,7 @@ from dutyboard.domain.supplies import (
 )
 from dutyboard.domain.text import UNLIMITED, clean_text
 from dutyboard.i18n import _
+from dutyboard.store.engine import Connection
 from dutyboard.store.errors import NotFound, StaleEdit, ValidationError, stale_version
 from dutyboard.store.store import Row, Store, clean_fields
 
@@ -144,7 +145,7 @@ def _at(store: Store, at: str | datetime | None) -> str:
         raise ValidationError(_("{at!r} is not an ISO date and time").format(at=at)) from None
 
 
-def _exists(conn: sqlite3.Connection, table: str, record_id: int | None, what: str) -> Row | None:
+def _exists(conn: Connection, table: str, record_id: int | None, what: str) -> Row | None:
     if record_id is None:
         return None
     row = conn.execute(f"SELECT * FROM {table} WHERE id = ?", (record_id,)).fetchone()
@@ -158,7 +159,7 @@ def _exists(conn: sqlite3.Connection, table: str, record_id: int | None, what: s
 
 def insert_entry(
     store: Store,
-    conn: sqlite3.Connection,
+    conn: Connection,
     *,
     direction: str,
     item: str,
@@ -364,7 +365,7 @@ class Fulfilment:
 
 def _walk_request(
     store: Store,
-    conn: sqlite3.Connection,
+    conn: Connection,
     request: Row,
     target: RequestStatus,
 ) -> str:
@@ -480,7 +481,7 @@ class Receipt:
     lead_status: str
 
 
-def _walk_lead(store: Store, conn: sqlite3.Connection, lead: Row) -> str:
+def _walk_lead(store: Store, conn: Connection, lead: Row) -> str:
     current = LeadStatus(lead["status"])
     if current is LeadStatus.RECEIVED:
         return current.value
@@ -569,7 +570,7 @@ def receive_lead(
         return Receipt(entry_id, lead_status)
 
 
-def ledger_from_arrival(store: Store, conn: sqlite3.Connection, arrival: Row) -> None:
+def ledger_from_arrival(store: Store, conn: Connection, arrival: Row) -> None:
     """Hook for :func:`dutyboard.store.arrivals.on_received`: a received shipment with an
     item and quantity becomes a ledger entry (once: the arrival id is unique there), and a
     linked lead that can reach ``received`` moves there."""
@@ -605,9 +606,7 @@ def ledger_from_arrival(store: Store, conn: sqlite3.Connection, arrival: Row) ->
 # -- tallies and money -------------------------------------------------------------------
 
 
-def _unmet(
-    conn: sqlite3.Connection, catalog: SupplyCatalog
-) -> dict[tuple[str, str | None], Number]:
+def _unmet(conn: Connection, catalog: SupplyCatalog) -> dict[tuple[str, str | None], Number]:
     """Requested by open requests and not yet delivered to them, per (category, unit)."""
     marks = ",".join("?" for _ in _OPEN_REQUESTS)
     rows = conn.execute(
@@ -803,7 +802,7 @@ def _ledger_where(
         pattern = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         clauses.append("(" + " OR ".join(f"{c} LIKE ? ESCAPE '\\'" for c in TEXT_COLUMNS) + ")")
         params.extend([pattern] * len(TEXT_COLUMNS))
-    return " AND ".join(clauses) or "1", params
+    return " AND ".join(clauses) or "TRUE", params
 
 
 def ledger_page(

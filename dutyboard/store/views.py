@@ -173,12 +173,19 @@ def _open_stage_range(spec: ViewSpec) -> str | None:
     return f"{LEAD_STAGE_ORDER_SQL} < {len(OPEN_LEAD_STATUSES)}"
 
 
-def _ordered_source(spec: ViewSpec) -> str:
+def _ordered_source(store: Store, spec: ViewSpec) -> str:
     """The table to read a view's rows in order from, pinned to its partial index when
     the view is all open records in that index's order. Not with "mine": the assignee
-    index finds one officer's few records faster than a walk through every open one."""
+    index finds one officer's few records faster than a walk through every open one.
+    PostgreSQL takes no hints: its planner's choice is checked by the tests' EXPLAIN."""
     index = OPEN_ORDER_INDEXES.get((spec.table, spec.sort))
-    if index and spec.open_only and not spec.statuses and spec.assignee is None:
+    if (
+        index
+        and not store.postgres
+        and spec.open_only
+        and not spec.statuses
+        and spec.assignee is None
+    ):
         return f"{spec.table} INDEXED BY {index}"
     return spec.table
 
@@ -213,13 +220,13 @@ def _where(store: Store, spec: ViewSpec) -> tuple[str, list[Any]]:
             terms.append(_EXTRA_LIKE.format(table=spec.table))
         clauses.append("(" + " OR ".join(terms) + ")")
         params.extend([pattern] * len(terms))
-    return (" AND ".join(clauses) or "1"), params
+    return (" AND ".join(clauses) or "TRUE"), params
 
 
 # A word in any value of ``extra`` (CASE: json_each is never run on text that is not JSON).
 _EXTRA_LIKE = (
     "CASE WHEN json_valid({table}.extra) THEN EXISTS (SELECT 1 FROM json_each({table}.extra) "
-    "AS x WHERE x.value LIKE ? ESCAPE '\\') ELSE 0 END"
+    "AS x WHERE x.value LIKE ? ESCAPE '\\') ELSE FALSE END"
 )
 
 
@@ -263,7 +270,8 @@ def page(
         params.extend(after)
     order = ", ".join(f"{e} {'ASC' if ascending else 'DESC'}" for e in exprs)
     keys = ", ".join(f"{e} AS _k{i}" for i, e in enumerate(exprs))
-    sql = f"SELECT *, {keys} FROM {_ordered_source(spec)} WHERE {where} ORDER BY {order} LIMIT ?"
+    source = _ordered_source(store, spec)
+    sql = f"SELECT *, {keys} FROM {source} WHERE {where} ORDER BY {order} LIMIT ?"
     with store._lock:
         rows = [dict(r) for r in store.conn.execute(sql, (*params, limit))]
     if backward:
@@ -288,7 +296,8 @@ def anchors(store: Store, spec: ViewSpec, every: int) -> list[Key]:
     names = ", ".join(f"_k{i}" for i in range(len(exprs)))
     sql = (
         f"SELECT {names} FROM (SELECT {keys}, row_number() OVER (ORDER BY {order}) AS _rn "
-        f"FROM {_ordered_source(spec)} WHERE {where}) WHERE (_rn - 1) % ? = 0 ORDER BY _rn"
+        f"FROM {_ordered_source(store, spec)} WHERE {where}) AS ranked "
+        "WHERE (_rn - 1) % ? = 0 ORDER BY _rn"
     )
     with store._lock:
         return [tuple(r) for r in store.conn.execute(sql, (*params, every))]
@@ -302,7 +311,7 @@ def position(store: Store, spec: ViewSpec, key: Key) -> int:
     where += " AND " + _key_compare(spec.sort_exprs, spec.descending)
     with store._lock:
         row = store.conn.execute(
-            f"SELECT count(*) FROM {_ordered_source(spec)} WHERE {where}", (*params, *key)
+            f"SELECT count(*) FROM {_ordered_source(store, spec)} WHERE {where}", (*params, *key)
         )
         return int(row.fetchone()[0])
 
@@ -326,8 +335,9 @@ def find(store: Store, spec: ViewSpec, record_id: int) -> Key | None:
 # (profile key, name, id) (schema m060); the last group holds every unranked profile.
 
 
-# Named outright: without statistics SQLite would rather walk the name index in order.
-_PROFILE_SOURCE = "contacts INDEXED BY contacts_profile_name"
+def _profile_source(store: Store) -> str:
+    # Named outright: without statistics SQLite would rather walk the name index in order.
+    return "contacts" if store.postgres else "contacts INDEXED BY contacts_profile_name"
 
 
 def _by_profile(spec: ViewSpec) -> bool:
@@ -365,7 +375,7 @@ def _profile_page(
                 sql_where += " AND " + _key_compare(("name", "id"), ascending, inclusive=inclusive)
                 sql_params += [after[1], after[2]]
             sql = (
-                f"SELECT *, {rank} AS _k0, name AS _k1, id AS _k2 FROM {_PROFILE_SOURCE} "
+                f"SELECT *, {rank} AS _k0, name AS _k1, id AS _k2 FROM {_profile_source(store)} "
                 f"WHERE {sql_where} ORDER BY name {direction}, id {direction} LIMIT ?"
             )
             rows += [dict(r) for r in store.conn.execute(sql, (*sql_params, limit - len(rows)))]
@@ -384,11 +394,12 @@ def _profile_position(store: Store, spec: ViewSpec, key: Key) -> int:
             if rank == key[0]:
                 compare = _key_compare(("name", "id"), spec.descending)
                 sql = (
-                    f"SELECT count(*) FROM {_PROFILE_SOURCE} WHERE {where} AND {term} AND {compare}"
+                    f"SELECT count(*) FROM {_profile_source(store)} "
+                    f"WHERE {where} AND {term} AND {compare}"
                 )
                 sql_params = [*params, *term_params, key[1], key[2]]
             elif (rank < key[0]) != spec.descending:
-                sql = f"SELECT count(*) FROM {_PROFILE_SOURCE} WHERE {where} AND {term}"
+                sql = f"SELECT count(*) FROM {_profile_source(store)} WHERE {where} AND {term}"
                 sql_params = [*params, *term_params]
             else:
                 continue
@@ -409,13 +420,14 @@ def _profile_anchors(store: Store, spec: ViewSpec, every: int) -> list[Key]:
             sql_params = [*params, *term_params]
             sql = (
                 f"SELECT {rank}, name, id FROM (SELECT name, id, row_number() OVER "
-                f"(ORDER BY name {direction}, id {direction}) AS _rn FROM {_PROFILE_SOURCE} "
+                f"(ORDER BY name {direction}, id {direction}) AS _rn FROM {_profile_source(store)} "
                 f"WHERE {where} AND {term}) WHERE (? + _rn - 1) % ? = 0 ORDER BY _rn"
             )
             keys += [tuple(r) for r in store.conn.execute(sql, (*sql_params, before, every))]
             before += int(
                 store.conn.execute(
-                    f"SELECT count(*) FROM {_PROFILE_SOURCE} WHERE {where} AND {term}", sql_params
+                    f"SELECT count(*) FROM {_profile_source(store)} WHERE {where} AND {term}",
+                    sql_params,
                 ).fetchone()[0]
             )
     return keys

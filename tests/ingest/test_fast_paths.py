@@ -317,6 +317,7 @@ def test_the_collector_is_back_on_after_a_file(store: Store) -> None:
         gc.enable()
 
 
+@pytest.mark.sqlite_only("SQLite's page cache; a PostgreSQL server's buffers are its own")
 def test_a_big_file_leaves_the_page_cache_as_it_was(store: Store) -> None:
     store.conn.execute("PRAGMA cache_size = -3000")
     lines = "".join(f"U{n},masks,{n}\n" for n in range(6000))

@@ -29,7 +29,7 @@ KOBO_MAPPING = {
 
 
 def rows(
-    store: Store, table: str, where: str = "1", params: tuple[Any, ...] = ()
+    store: Store, table: str, where: str = "TRUE", params: tuple[Any, ...] = ()
 ) -> list[dict[str, Any]]:
     sql = f"SELECT * FROM {table} WHERE {where} ORDER BY id"
     return [dict(row) for row in store.conn.execute(sql, params)]

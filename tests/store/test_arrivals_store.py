@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -17,6 +16,7 @@ from dutyboard.domain.status import IllegalTransition
 from dutyboard.store import ReadOnlyError, StaleEdit, Store, ValidationError
 from dutyboard.store import arrivals as arr
 from dutyboard.store import rollcall as rc
+from dutyboard.store.engine import Connection
 from tests.conftest import FIXED_NOW, FakeClock
 
 DESK = "Asia/Shanghai"
@@ -116,7 +116,7 @@ def test_delay_with_a_note_then_land_and_receive(store: Store, clock: FakeClock)
 def test_receiving_runs_the_supplies_hook_in_the_same_transaction(store: Store) -> None:
     seen: list[tuple[int, bool]] = []
 
-    def ledger(s: Store, conn: sqlite3.Connection, row: dict[str, Any]) -> None:
+    def ledger(s: Store, conn: Connection, row: dict[str, Any]) -> None:
         seen.append((row["id"], conn.in_transaction))
         conn.execute(
             "INSERT INTO supplies (at, direction, item, quantity, unit, actor) "
@@ -187,7 +187,7 @@ def test_a_reminder_fires_once_and_again_for_a_new_eta(store: Store) -> None:
     assert arr.take_due_reminders(store, at, before) == []
     assert arr.take_due_reminders(store, at + timedelta(minutes=30), before) == []
     # A second dashboard on the same file does not fire it either.
-    other = Store.open(store.path, actor="other", clock=FakeClock(at))
+    other = Store.open(store.location, actor="other", clock=FakeClock(at))
     try:
         assert arr.take_due_reminders(other, at, before) == []
     finally:

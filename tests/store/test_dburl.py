@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from psycopg.conninfo import conninfo_to_dict  # libpq's own reading (PQconninfoParse)
 
 from dutyboard.locale import zh_CN_postgres
-from dutyboard.store import StoreError, dburl
+from dutyboard.store import StoreError, dburl, pg_engine
 from dutyboard.store.dburl import (
     MASK,
     DriverMissing,
@@ -508,7 +508,8 @@ def _messages(path: Path) -> set[str]:
 
 
 def test_every_line_has_its_chinese_with_the_same_placeholders() -> None:
-    english = _messages(Path(dburl.__file__))
+    # The catalogue of PostgreSQL desks: the location's lines and the engine's.
+    english = _messages(Path(dburl.__file__)) | _messages(Path(pg_engine.__file__))
     assert english == set(zh_CN_postgres.MESSAGES)
     for key, chinese in zh_CN_postgres.MESSAGES.items():
         names = sorted(part.split("}")[0] for part in key.split("{")[1:])

@@ -400,7 +400,7 @@ def test_draft_editing_notes_items_and_refresh(
     ]
     assert actions == ["draft", "notes", "item_remove", "item_add", "item_add", "refresh",
                        "item_restore"]  # fmt: skip
-    zhang = Store.open(store.path, actor="Zhang Wei", clock=clock)
+    zhang = Store.open(store.location, actor="Zhang Wei", clock=clock)
     try:
         with pytest.raises(IllegalTransition, match="only Li Na can sign handover #1"):
             ho.sign_handover(zhang, handover_id)

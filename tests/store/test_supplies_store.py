@@ -305,7 +305,7 @@ def test_arrival_hook_books_a_received_shipment_once(store: Store) -> None:
         lid,
     )
     assert store.get("leads", lid)["status"] == "received"
-    with store.transaction() as conn, pytest.raises(ValidationError, match="already in"):
+    with pytest.raises(ValidationError, match="already in"), store.transaction() as conn:
         s.ledger_from_arrival(store, conn, dict(arr.get_arrival(store, aid)))
 
 

@@ -179,7 +179,7 @@ async def test_a_stale_edit_is_refused(app: DutyboardApp) -> None:
         request_id = requests.selected_id()
         assert request_id is not None
         # Someone else assigns it while the officer looks at the old row.
-        other = type(app.store).open(app.store.path, actor="Li Na")
+        other = type(app.store).open(app.store.location, actor="Li Na")
         other.assign("requests", request_id, "Li Na")
         other.close()
         await pilot.press("a")

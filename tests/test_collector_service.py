@@ -412,8 +412,8 @@ def test_check_tells_a_running_collector_from_a_crashed_one(
     hour_ago = now - timedelta(hours=1)
     store = Store.open(desk.db, clock=lambda: hour_ago)
     try:
-        store.conn.execute("DELETE FROM leases")
-        store.conn.commit()
+        with store.transaction() as conn:
+            conn.execute("DELETE FROM leases")
         until = acquire_lease(store, "duty-pc:4243", 60, interval_seconds=300)
     finally:
         store.close()

@@ -13,7 +13,6 @@ from __future__ import annotations
 import os
 import random
 import signal
-import sqlite3
 import subprocess
 import time
 from collections import Counter
@@ -24,6 +23,7 @@ from pathlib import Path
 import pytest
 
 from dutyboard.store import Store
+from dutyboard.store.engine import Connection
 from tests.conftest import REPO
 from tests.reliability import checks
 from tests.reliability.conftest import child_env, integrity, scaled, sigkill_supported, worker
@@ -141,7 +141,7 @@ def test_a_crash_right_after_the_acknowledgement_leaves_the_desk_consistent(
         committing = Store.transaction
 
         @contextmanager
-        def dies_after_commit(self: Store) -> Iterator[sqlite3.Connection]:
+        def dies_after_commit(self: Store) -> Iterator[Connection]:
             with committing(self) as conn:
                 yield conn
             raise SystemExit("SIGKILL")  # the process dies right after its first commit

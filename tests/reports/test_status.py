@@ -302,7 +302,8 @@ def test_every_count_reads_an_index_range(demo_db: Path) -> None:
     class Recording:
         def execute(self, sql: str, params: Sequence[object] = ()) -> sqlite3.Cursor:
             calls.append((sql, tuple(params)))
-            return real.execute(sql, params)
+            cursor: sqlite3.Cursor = real.execute(sql, params)
+            return cursor
 
         def __getattr__(self, name: str) -> object:
             return getattr(real, name)

@@ -15,13 +15,14 @@ from textual.pilot import Pilot
 
 from dutyboard.app import DutyboardApp
 from dutyboard.store import views as v
+from dutyboard.store.engine import Connection
 from tests.widgets.pilot import make_app, panel, settle
 from widgets.common.virtual_table import PAGE, VirtualTable
 
 EXTRA = 1500  # open requests added to the demo: several times what one screen fetches
 
 
-def insert_open_requests(conn: sqlite3.Connection, n: int = EXTRA, first: int = 0) -> None:
+def insert_open_requests(conn: Connection, n: int = EXTRA, first: int = 0) -> None:
     conn.executemany(
         "INSERT INTO requests (received_at, org, item, quantity, unit, priority, status, "
         "source, external_id, created_at, updated_at) "

@@ -149,7 +149,7 @@ async def test_a_bad_write_is_one_notice_not_a_crash(demo_store: Store) -> None:
 
 
 async def test_leader_has_no_write_keys(demo_store: Store, tmp_path: Path) -> None:
-    leader = Store.open(demo_store.path, readonly=True, actor="leader", clock=FakeClock())
+    leader = Store.open(demo_store.location, readonly=True, actor="leader", clock=FakeClock())
     app = SuppliesApp(leader, role="leader")
     try:
         async with app.run_test(size=(100, 30)) as pilot:

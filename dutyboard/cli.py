@@ -82,7 +82,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "init": ("init", "set up a new desk: write its config and database"),
     "ingest": (
         "ingest",
-        "import request, lead or contact files once (CSV/TSV, xlsx, JSON, HXL, KoBo, ODK, vCard)",
+        "import request, lead or contact files once (CSV/TSV, spreadsheets xlsx/xls/xlsb/ods, "
+        "JSON, HXL, KoBo, ODK, vCard)",
     ),
     "report": (
         "report",

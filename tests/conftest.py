@@ -17,6 +17,9 @@ FIXED_NOW = datetime(2020, 2, 4, 19, 0, tzinfo=UTC)
 
 REPO = Path(__file__).resolve().parents[1]
 INTEROP = REPO.parent / "shared" / "interop"
+# A workbook that cannot be read: an xlsx cut short, as a stopped copy or download leaves
+# it. (libhxl's "input-broken.xlsx" was that once; calamine reads its data.)
+UNREADABLE_XLSX = REPO / "tests" / "ingest" / "data" / "cut-short.xlsx"
 
 
 class FakeClock:

@@ -14,7 +14,7 @@ import pytest
 
 from dutyboard import cli
 from dutyboard.commands import ingest as ingest_command
-from tests.conftest import INTEROP, REPO
+from tests.conftest import INTEROP, REPO, UNREADABLE_XLSX
 
 BAD = "单位,物资,数量\n一中,口罩,100\n二中,手套,12x\n"
 
@@ -76,7 +76,7 @@ def test_quarantined_rows_exit_1_and_are_shown(
 
 
 def test_unreadable_file_exits_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    broken = INTEROP / "hxl" / "input-broken.xlsx"
+    broken = UNREADABLE_XLSX
     assert dutyboard(tmp_path, "ingest", "--kind", "leads", str(broken)) == 1
     out = capsys.readouterr().out
     assert out.startswith(f"{broken}: not imported: ")

@@ -1,6 +1,6 @@
 """Failed imports are visible and can be acted on (issue 18 #2), end to end.
 
-A real drop folder holding an unreadable workbook (libhxl's own broken sample) and a CSV
+A real drop folder holding an unreadable workbook (an xlsx cut short) and a CSV
 with bad rows, read by a real ``dutyboard collect --once``; then ``status`` (text and
 JSON), ``check`` and ``dutyboard quarantine list|show|retry|discard`` as subprocesses,
 the way an officer or a leader runs them. Nothing is mocked.
@@ -16,10 +16,10 @@ from pathlib import Path
 import pytest
 
 from dutyboard.store.connection import sqlite_uri
-from tests.conftest import INTEROP
+from tests.conftest import UNREADABLE_XLSX
 from tests.reliability.conftest import cli
 
-BROKEN_XLSX = INTEROP / "hxl" / "input-broken.xlsx"
+BROKEN_XLSX = UNREADABLE_XLSX
 # Row 3: a quantity that is not a number; row 4: no requesting unit; row 5: a hostile
 # unit name (an escape sequence, markup-looking brackets).
 BAD_CSV = (

@@ -34,8 +34,8 @@ def register(sub: Subparsers) -> None:
     parser = sub.add_parser(
         "ingest",
         help=_(
-            "import request, lead or contact files once (CSV/TSV, xlsx, JSON, HXL, KoBo, "
-            "ODK, vCard)"
+            "import request, lead or contact files once (CSV/TSV, spreadsheets "
+            "xlsx/xls/xlsb/ods, JSON, HXL, KoBo, ODK, vCard)"
         ),
         description=_(
             "Import files into the database once and print, per file, how many "

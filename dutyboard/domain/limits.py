@@ -29,7 +29,7 @@ class Limits:
     max_unpack_ratio: int = 100  # xlsx: a member's unpacked / packed size (over 1 MiB)
     max_zip_members: int = 10_000  # xlsx: members of the archive
     max_sheets: int = 250  # xlsx: sheets declared by the workbook
-    # xlsx: openpyxl loads every shared string before the first row (~17 µs each here).
+    # xlsx: the shared-string table a workbook declares, checked before it is read.
     max_shared_strings: int = 1_000_000
     max_rows: int = 2_000_000  # lines, rows, records or cards in one file
     max_columns: int = 5_000  # cells in one row of a table (CSV/TSV, xlsx, HXL JSON)
@@ -38,8 +38,9 @@ class Limits:
     max_line_chars: int = 10_000_000  # one line of CSV/TSV (a whole record), JSONL, vCard
     max_seconds: float = 120.0  # reading and parsing one file, wall clock
     max_memory_bytes: int = 2 * GIB  # address space of the xlsx reader's child process
-    # An xlsx unpacking to more than this is read in a child process held to
-    # max_memory_bytes and max_seconds; smaller ones are read in-process (no start-up cost).
+    # No longer decides anything: every workbook is read in the child process (calamine
+    # aborts its process when a sheet's grid cannot be allocated). Still accepted, so a
+    # config that sets it loads.
     isolate_above_bytes: int = 2 * MIB
 
 

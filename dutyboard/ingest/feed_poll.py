@@ -73,6 +73,9 @@ def _page_name(url: str, content_type: str) -> str:
             ("json", ".json"),
             ("csv", ".csv"),
             ("spreadsheetml", ".xlsx"),
+            ("sheet.binary", ".xlsb"),  # application/vnd.ms-excel.sheet.binary.macroEnabled.12
+            ("ms-excel", ".xls"),  # application/vnd.ms-excel (and the .xlsm type)
+            ("opendocument.spreadsheet", ".ods"),
             ("vcard", ".vcf"),
         ):
             if marker in lowered:

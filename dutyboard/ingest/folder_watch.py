@@ -62,8 +62,11 @@ _T = TypeVar("_T")
 
 WATCH_READY_SECONDS = 1.0
 _ZIP_START = b"PK\x03\x04"
-_ZIP_END = b"PK\x05\x06"  # end of central directory: the last record of a zip (xlsx)
+# End of central directory: the last record of a zip (.xlsx, .xlsm, .xlsb, .ods).
+_ZIP_END = b"PK\x05\x06"
 _ZIP_TAIL = 22 + 65_535  # that record is within this many bytes of the end
+_OLE_START = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # an OLE2 compound file (.xls)
+_OLE_HEADER = 512
 # Line-based formats: a file of one of these that does not end with a line end may be
 # cut mid-record, so it is watched longer before it is trusted.
 _LINE_FORMATS = ("csv", "tsv", "jsonl", "hxl")
@@ -94,6 +97,28 @@ class _Done:
 
     summary: IngestSummary | None = None  # what was committed, if anything
     changed: str | None = None  # it changed: why it stays in the inbox
+
+
+def _ole_complete(head: bytes, size: int) -> bool:
+    """Does an OLE2 file (.xls) of ``size`` bytes hold every sector its header names?
+
+    Its header (MS-CFB) gives the sector size and where the first FAT sectors and the
+    directory start; a file cut short by a writer still at work lacks some of them, or
+    ends inside a sector. A hint only, like the zip's end record: it doubles the hold.
+    """
+    if len(head) < _OLE_HEADER:
+        return False
+    shift = int.from_bytes(head[30:32], "little")
+    if shift not in (9, 12):
+        return True  # not a header this check understands: the reader will say
+    sector = 1 << shift
+    if size % sector:
+        return False
+    needed = [int.from_bytes(head[48:52], "little")]  # the first directory sector
+    needed += [
+        int.from_bytes(head[at : at + 4], "little") for at in range(76, _OLE_HEADER, 4)
+    ]  # the FAT sectors the header lists
+    return all((number + 2) * sector <= size for number in needed if number < 0xFFFFFFFA)
 
 
 class FolderWatcher:
@@ -244,10 +269,12 @@ class FolderWatcher:
         first_seen = entry.first_seen if entry is not None else time.monotonic()
         self.pending[path] = _Pending(shape, time.monotonic(), first_seen)
 
-    def _unfinished(self, name: str, head: bytes, tail: bytes) -> str | None:
+    def _unfinished(self, name: str, head: bytes, tail: bytes, size: int) -> str | None:
         """Why the bytes read may be a file still being written (None: they look whole)."""
         if head.startswith(_ZIP_START):
             return None if _ZIP_END in tail else "it is not a complete zip archive"
+        if head.startswith(_OLE_START):
+            return None if _ole_complete(head, size) else "it is not a complete .xls file"
         fmt = self.source.format
         line_based = fmt in _LINE_FORMATS or (fmt is None and name.lower().endswith(_LINE_SUFFIXES))
         if line_based and tail and not tail.endswith(b"\n"):
@@ -285,7 +312,8 @@ class FolderWatcher:
             head = tail = b""
             while chunk := os.read(fd, READ_CHUNK):
                 digest.update(chunk)
-                head = head or chunk[:4]
+                if len(head) < _OLE_HEADER:
+                    head += chunk[: _OLE_HEADER - len(head)]
                 tail = (tail + chunk)[-_ZIP_TAIL:]
             after = os.fstat(fd)
         except OSError as error:
@@ -295,7 +323,8 @@ class FolderWatcher:
         if file_shape(after) != file_shape(info):
             self._restart_wait(path)
             return None
-        return _Look(file_shape(info), digest.digest(), self._unfinished(path.name, head, tail))
+        unfinished = self._unfinished(path.name, head, tail, info.st_size)
+        return _Look(file_shape(info), digest.digest(), unfinished)
 
     def _ingest(self, path: Path, look: _Look) -> _Done | None:
         """Second pass, after the hold: read again, check it is the same, import, move."""

@@ -44,11 +44,16 @@ from dutyboard.ingest.normalise import Normaliser
 from dutyboard.ingest.records import KINDS, Kind, ParseResult, UnreadableFile, WrongKind
 from dutyboard.ingest.source import HXL_SEARCH_ROWS, Column, Table, table_records
 from dutyboard.ingest.vcardfmt import vcard_records
-from dutyboard.ingest.xlsxfmt import xlsx_rows
+from dutyboard.ingest.xlsxfmt import (
+    WORKBOOK_SUFFIXES,
+    WorkbookRefused,
+    looks_like_workbook,
+    xlsx_rows,
+)
 
+# "xlsx" is every spreadsheet workbook (.xlsx, .xlsm, .xlsb, .xls, .ods): the reader
+# tells them apart by their bytes, so one name is all a caller can usefully force.
 FORMATS = ("csv", "tsv", "xlsx", "json", "jsonl", "kobo", "odk", "vcard", "hxl")
-_ZIP = b"PK\x03\x04"
-_OLE = b"\xd0\xcf\x11\xe0"
 _NOT_PARSED = object()
 # Text that can only be JSON: "{", or "[" opening an array of objects, arrays, strings
 # or numbers. A CSV whose first header is "[bold]" still reads as CSV.
@@ -67,6 +72,9 @@ class _Sniffed:
 def detect_format(name: str, data: bytes) -> str:
     """One of csv, tsv, xlsx, json, jsonl, kobo, odk, vcard, hxl — by content, then name.
 
+    "xlsx" is any workbook: a zip or OLE2 file whatever its name, or a file named as a
+    workbook (.xlsx, .xlsm, .xlsb, .xls, .ods…), whose reader then says what it really is.
+
     Raises ``UnreadableFile`` only for text that cannot be decoded at all (binary data).
     """
     return _sniff(name, data).fmt
@@ -79,7 +87,7 @@ def _suffix(name: str) -> str:
 def _sniff(name: str, data: bytes, forced: str | None = None) -> _Sniffed:
     suffix = _suffix(name)
     if forced == "xlsx" or (
-        forced is None and (data.startswith((_ZIP, _OLE)) or suffix in (".xlsx", ".xlsm", ".xls"))
+        forced is None and (looks_like_workbook(data) or suffix in WORKBOOK_SUFFIXES)
     ):
         return _Sniffed("xlsx")
     decoded = decode_bytes(data, name)
@@ -192,6 +200,8 @@ def parse_bytes(
 
 def _one_clean_line(error: UnreadableFile) -> UnreadableFile:
     """The same error with its message sanitised to one line (names and cells are hostile)."""
+    if isinstance(error, WorkbookRefused):
+        return error.cleaned()  # keeps what it says in the interface language
     message = clean_text(str(error), limit=500).replace("\n", " ")
     if isinstance(error, LimitExceeded):
         return LimitExceeded(message, error.key)

@@ -39,8 +39,11 @@ from dutyboard.paths import default_config_path
 SourceType = Literal["folder", "http"]
 TYPES: tuple[SourceType, ...] = ("folder", "http")
 # The formats ``parse.parse_bytes`` knows (kept here so reading config never imports
-# the parsers and their libraries); tests check the two lists agree.
+# the parsers and their libraries); tests check the two lists agree. "xlsx" is every
+# spreadsheet workbook: its reader tells .xlsx, .xlsm, .xlsb, .xls and .ods apart by
+# their bytes, so no other name would force anything more.
 FORMATS = ("csv", "tsv", "xlsx", "json", "jsonl", "kobo", "odk", "vcard", "hxl")
+WORKBOOK_NAMES = ("xls", "xlsm", "xlsb", "ods")  # names people may try for "xlsx"
 _NAME = re.compile(r"^[\w][\w .:@+-]{0,99}$")
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,127}$")
 _HEADER_NAME = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}$")
@@ -153,7 +156,13 @@ def _type(value: Any) -> SourceType:
 
 def _format(value: Any) -> str:
     if value not in FORMATS:
-        raise ValueError(f"{value!r} is not one of {', '.join(FORMATS)}")
+        hint = (
+            '; every spreadsheet workbook (.xlsx, .xlsm, .xlsb, .xls, .ods) is format "xlsx", '
+            "or leave format out: workbooks are told apart by their content"
+            if isinstance(value, str) and value.lower().lstrip(".") in WORKBOOK_NAMES
+            else ""
+        )
+        raise ValueError(f"{value!r} is not one of {', '.join(FORMATS)}{hint}")
     return str(value)
 
 

@@ -603,7 +603,7 @@ def ingest_bytes(
     whose columns clearly belong to another kind, unless ``force_kind`` (see
     ``parse.parse_bytes``). ``clears`` and ``retrying``: see ``write_result``.
     """
-    from dutyboard.ingest.parse import parse_bytes  # openpyxl and vobject load on demand
+    from dutyboard.ingest.parse import parse_bytes  # the workbook reader and vobject load on demand
 
     where = location or name
     digest = bytes_digest(data)

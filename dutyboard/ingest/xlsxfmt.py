@@ -1,56 +1,139 @@
-"""Excel .xlsx through openpyxl in read-only mode (streams rows; dates come as datetime).
+"""Spreadsheet workbooks people save: .xlsx, .xlsm, .xlsb, .xls and .ods, read by content.
 
-The first sheet holding any value is read; others with data get a warning. Anything
-openpyxl raises while opening or reading (a truncated zip, a style it cannot load as in
-libhxl's ``input-broken.xlsx``, a .docx renamed .xlsx) becomes one ``UnreadableFile``.
+What a file is comes from its bytes, not its name: an OLE2 compound file (``D0 CF 11
+E0``) is an old-style .xls; a zip holding an OpenDocument ``mimetype`` of
+``application/vnd.oasis.opendocument.spreadsheet`` is an .ods, one holding
+``workbook.bin`` an .xlsb, one holding ``workbook.xml`` an .xlsx/.xlsm. So a .xls that is
+really an .xlsx (and the other way round) is read all the same. The first worksheet
+holding a value is read; the later ones holding values get a warning.
 
-A few kilobytes of zip can unpack to gigabytes of XML, so before openpyxl sees a byte
-the archive is checked here, in-process and in constant memory (``check_archive``): the
-member count, the declared unpacked size, then every member inflated once in 1 MiB
-pieces — what it really unpacks to, its CRC, and how many shared strings and sheets it
-declares (openpyxl loads every shared string up front and renames duplicate sheet titles
-in quadratic time). Rows come from openpyxl's own sheet parser, not
-``ReadOnlyWorksheet.iter_rows``, which pads every row to the declared dimension and every
-gap with empty rows (``A1:XFD1048576`` with a row every 9,000: 17 billion cells).
+The cells are read by python-calamine (a tenth of openpyxl's time here), always in
+a child process (``dutyboard.ingest.sheet_child``) held to ``limits.max_memory_bytes``
+(RLIMIT_AS) and ``limits.max_seconds``, one child at a time: calamine builds each sheet
+as one dense grid from its first to its last cell, and a failed allocation in Rust
+aborts the process that made it instead of raising (``limits.isolate_above_bytes``,
+which let small workbooks be read in-process by openpyxl, no longer decides anything).
+What it gives is what the readers
+take: integral numbers as int (a phone number typed as a number is 13800138000, never
+"13800138000.0"), dates as ``date``/``datetime`` (times of day as ``time``, durations as
+``timedelta``), formulas as their cached values, empty cells as None, an error value
+(#N/A) as an empty cell; row numbers are the spreadsheet program's.
 
-A workbook that unpacks to more than ``limits.isolate_above_bytes`` is read in a child
-process held to ``limits.max_memory_bytes`` (RLIMIT_AS) and ``limits.max_seconds``,
-one child at a time: what openpyxl does with that much XML (styles, shared strings,
-elements it never clears) cannot be bounded from outside it.
+Before the bytes reach the child, what can be checked in constant memory is checked
+here (``check_archive``): a zip's member count, its declared unpacked size, then every
+member inflated once in 1 MiB pieces — what it really unpacks to, its CRC, how many
+shared strings and sheets it declares, and (.xlsx) whether a cell reference lies beyond
+``max_columns``: a few kilobytes with one cell in column XFD would otherwise make
+calamine ask for a grid of 17 billion cells. Rows, cells and columns are counted against
+the limits in the child as each row is read.
+
+A workbook that cannot be read gives one ``UnreadableFile`` line: password-protected
+(an encrypted .xlsx/.xlsb/.xls/.ods), damaged, or not a workbook at all (a .docx, text
+named .xls). Its text is English, as every stored reason is; ``WorkbookRefused.said``
+says it again in the interface language (the Chinese is in
+``dutyboard/locale/zh_CN_spreadsheets.py``).
 """
 
 from __future__ import annotations
 
-import contextlib
 import io
 import json
-import math
 import pickle
 import re
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Mapping
 from dataclasses import asdict
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
 from dutyboard.domain.limits import DEFAULT, Limits, limit_text
+from dutyboard.domain.text import clean_text
+from dutyboard.i18n import _
 from dutyboard.ingest.limits import Budget, LimitExceeded, over
 from dutyboard.ingest.records import UnreadableFile
 from dutyboard.ingest.source import GridRow, is_blank, safe_json
 
-_OLE = b"\xd0\xcf\x11\xe0"
-_PROBE_ROWS = 50
+# The names a workbook is saved under; by content it is a zip or an OLE2 file.
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xltx", ".xltm", ".xlsb", ".xls", ".xlt", ".ods", ".ots")
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ZIP = b"PK\x03\x04"
+# An encrypted .xlsx/.xlsb is an OLE2 file holding these two streams (MS-OFFCRYPTO); an
+# .xls holds a "Workbook" (BIFF8) or "Book" (BIFF5) stream. Names are UTF-16 in the file.
+_ENCRYPTED_STREAMS = tuple(
+    name.encode("utf-16-le") for name in ("EncryptedPackage", "EncryptionInfo")
+)
+_XLS_STREAMS = tuple(name.encode("utf-16-le") for name in ("Workbook", "Book"))
+_ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"  # also -template
+_SMALL_MEMBER = 1024 * 1024  # mimetype and manifest are read whole only below this
 _CHUNK = 1024 * 1024
 # An element start: "<si>", "<x:si ", "<sheet/>" (never "<sheets>" or "<sheetData>").
 _SHARED_STRING = re.compile(rb"<(?:[A-Za-z_][\w.-]{0,15}:)?si[\s/>]")
 _SHEET = re.compile(rb"<(?:[A-Za-z_][\w.-]{0,15}:)?sheet[\s/>]")
+_ODS_TABLE = re.compile(rb"<(?:[A-Za-z_][\w.-]{0,15}:)?table[\s/>]")  # a sheet of an .ods
 _RATIO_GRACE_BYTES = 1024 * 1024
 _TAG_TAIL = 32  # longer than any match above, so none is cut between two chunks
+_REF_TAIL = 24  # longer than any cell reference attribute (' r="XFD1048576"')
+
+# Reasons (English: they are stored; WorkbookRefused.said translates them).
+PASSWORD = (
+    "{name} is password-protected: save a copy without the password (or as .xlsx "
+    "or CSV) in the spreadsheet program and import that"
+)
+NOT_A_WORKBOOK = (
+    "{name} is not a spreadsheet workbook: it is not a zip archive (.xlsx, .xlsm, .xlsb, "
+    ".ods) nor an old-style .xls file"
+)
+NOT_A_SHEET_ARCHIVE = (
+    "{name} is a zip archive but not a spreadsheet workbook (a Word or OpenDocument text file?)"
+)
+CUT_SHORT = (
+    "{name} cannot be opened as a workbook: it is not a zip archive to its end (cut short "
+    "while it was copied or downloaded?)"
+)
+CANNOT_OPEN = "{name} cannot be opened as an {kind} workbook: {detail}"
+CANNOT_READ = "{name} could not be read as an {kind} workbook: {detail}"
+REASONS = (PASSWORD, NOT_A_WORKBOOK, NOT_A_SHEET_ARCHIVE, CUT_SHORT, CANNOT_OPEN, CANNOT_READ)
+
+
+class WorkbookRefused(UnreadableFile):
+    """A workbook that cannot be read: the message in English (stored, logged), and
+    ``said()`` for a person in the interface language."""
+
+    def __init__(self, template: str, **values: str) -> None:
+        super().__init__(template.format(**values))
+        self.template = template
+        self.values = values
+
+    def said(self, tr: Callable[[str], str] = _) -> str:
+        return tr(self.template).format(**self.values)
+
+    def cleaned(self) -> WorkbookRefused:
+        """The same reason with each value made one clean line (names are hostile)."""
+        return WorkbookRefused(
+            self.template,
+            **{
+                key: clean_text(value, limit=300).replace("\n", " ")
+                for key, value in self.values.items()
+            },
+        )
+
+    def __reduce__(self) -> tuple[Callable[..., WorkbookRefused], tuple[str, dict[str, str]]]:
+        return (_refused_again, (self.template, self.values))  # pickles (args lack them)
+
+
+def _refused_again(template: str, values: Mapping[str, str]) -> WorkbookRefused:
+    return WorkbookRefused(template, **values)
+
+
+def looks_like_workbook(data: bytes) -> bool:
+    """A zip or OLE2 file: the only containers a workbook comes in."""
+    return data.startswith((_ZIP, _OLE))
 
 
 def _raw(cells: list[object]) -> str:
@@ -60,33 +143,48 @@ def _raw(cells: list[object]) -> str:
 def xlsx_rows(
     data: bytes, name: str, warnings: list[str], budget: Budget | None = None
 ) -> list[GridRow]:
-    """All rows of the first sheet with data (read eagerly so errors surface here)."""
+    """All rows of the first worksheet with a value (read eagerly so errors surface here).
+
+    ``name`` is only for messages: what the file is comes from ``data``.
+    """
     budget = budget or Budget(DEFAULT, name)
+    kind = workbook_kind(data, name, budget)
+    return _rows_in_child(data, name, kind, warnings, budget)
+
+
+def workbook_kind(data: bytes, name: str, budget: Budget) -> str:
+    """ ".xls", ".xlsx", ".xlsb" or ".ods" by the bytes, zips checked (``check_archive``).
+
+    Raises ``WorkbookRefused`` for a file that is no workbook or an encrypted one,
+    ``LimitExceeded`` for an archive over a limit.
+    """
     if data.startswith(_OLE):
-        raise UnreadableFile(
-            f"{name} is an old-style .xls workbook; save it as .xlsx or CSV and drop it again"
-        )
+        encrypted = all(stream in data for stream in _ENCRYPTED_STREAMS)
+        if encrypted and not any(stream in data for stream in _XLS_STREAMS):
+            raise WorkbookRefused(PASSWORD, name=name)
+        return ".xls"
     if not zipfile.is_zipfile(io.BytesIO(data)):
-        raise UnreadableFile(f"{name} is not an .xlsx workbook (it is not a zip archive)")
-    unpacked = check_archive(data, name, budget)
-    if unpacked > budget.limits.isolate_above_bytes and sys.executable:
-        return _rows_in_child(data, name, warnings, budget)
-    return read_workbook(data, name, warnings, budget)
+        if data.startswith(_ZIP):  # a zip's first member with no end: a copy cut short
+            raise WorkbookRefused(CUT_SHORT, name=name)
+        raise WorkbookRefused(NOT_A_WORKBOOK, name=name)
+    return check_archive(data, name, budget)
 
 
 # --------------------------------------------------------------------- the archive
 
 
-def check_archive(data: bytes, name: str, budget: Budget) -> int:
-    """Check the zip against the limits before any XML is parsed; its unpacked size.
+def check_archive(data: bytes, name: str, budget: Budget) -> str:
+    """Check the zip against the limits before calamine sees it; the workbook's kind.
 
     Raises ``LimitExceeded`` for too many members, too many bytes (declared or real),
-    shared strings or sheets; ``UnreadableFile`` for a damaged archive.
+    shared strings or sheets, or a cell beyond ``max_columns``; ``WorkbookRefused`` for a
+    damaged or encrypted archive, or one that is no spreadsheet.
     """
     limits = budget.limits
     declared_members = _directory_entries(data)
     if declared_members > limits.max_zip_members:
         raise over(limits, "max_zip_members", f"{name} holds {declared_members:,} archive members")
+    kind = ".xlsx"
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             infos = archive.infolist()
@@ -98,13 +196,37 @@ def check_archive(data: bytes, name: str, budget: Budget) -> int:
                 raise over(limits, "max_unpacked_bytes", f"{name} unpacks to {declared:,} bytes")
             for info in infos:
                 _check_ratio(info, name, limits)
-            return _inflate_all(archive, infos, name, budget)
+            if any(info.flag_bits & 0x1 for info in infos):  # zip encryption
+                raise WorkbookRefused(PASSWORD, name=name)
+            kind = _archive_kind(archive, name)
+            _inflate_all(archive, infos, name, budget, kind)
+            return kind
     except UnreadableFile:
         raise
-    except Exception as error:  # bad CRC, truncated stream, encrypted or odd compression
-        raise UnreadableFile(
-            f"{name} cannot be opened as an .xlsx workbook: {type(error).__name__}: {error}"
-        ) from None
+    except Exception as error:  # bad CRC, truncated stream, odd compression
+        detail = f"{type(error).__name__}: {error}"
+        raise WorkbookRefused(CANNOT_OPEN, name=name, kind=kind, detail=detail) from None
+
+
+def _archive_kind(archive: zipfile.ZipFile, name: str) -> str:
+    """ ".ods", ".xlsb" or ".xlsx" by the members; an encrypted .ods is refused here
+    (its members are ciphertext: inflating them would only say "damaged")."""
+    members = {info.filename: info for info in archive.infolist()}
+    mimetype = members.get("mimetype")
+    if mimetype is not None and mimetype.file_size <= _SMALL_MEMBER:
+        if not archive.read(mimetype).strip().startswith(_ODS_MIMETYPE):
+            raise WorkbookRefused(NOT_A_SHEET_ARCHIVE, name=name)
+        manifest = members.get("META-INF/manifest.xml")
+        small = manifest is not None and manifest.file_size <= _SMALL_MEMBER
+        if small and manifest is not None and b"encryption-data" in archive.read(manifest):
+            raise WorkbookRefused(PASSWORD, name=name)
+        return ".ods"
+    lowered = {member.lower() for member in members}
+    if any(member.endswith("workbook.bin") for member in lowered):
+        return ".xlsb"
+    if any(member.endswith("workbook.xml") for member in lowered):
+        return ".xlsx"
+    raise WorkbookRefused(NOT_A_SHEET_ARCHIVE, name=name)
 
 
 def _check_ratio(info: zipfile.ZipInfo, name: str, limits: Limits) -> None:
@@ -133,134 +255,69 @@ def _directory_entries(data: bytes) -> int:
     return int.from_bytes(data[at + 10 : at + 12], "little")
 
 
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - 64
+    return number
+
+
+def _far_cell_pattern(max_columns: int) -> re.Pattern[bytes]:
+    """A cell reference (``r="GJI2"``) with at least as many letters as the first column
+    over ``max_columns``: at the default limit only three-letter columns are looked at,
+    which real sheets hardly have, so the scan costs a search for ``r="`` and no more."""
+    letters, number = 0, max_columns + 1
+    while number:
+        number, _rest = divmod(number - 1, 26)
+        letters += 1
+    return re.compile(rb'\sr="([A-Z]{%d,3})([0-9]{1,7})"' % min(letters, 3))
+
+
 def _inflate_all(
-    archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo], name: str, budget: Budget
-) -> int:
-    """Inflate every member once: real bytes, CRC, shared strings and sheets counted."""
+    archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo], name: str, budget: Budget, kind: str
+) -> None:
+    """Inflate every member once: real bytes, CRC, shared strings, sheets and (.xlsx)
+    cells beyond ``max_columns`` looked for."""
     limits = budget.limits
+    patterns = {".xlsx": (_SHARED_STRING, _SHEET), ".ods": (None, _ODS_TABLE)}
+    strings_at, sheets_at = patterns.get(kind, (None, None))  # .xlsb is binary
+    far_cell = _far_cell_pattern(limits.max_columns) if kind == ".xlsx" else None
     total = strings = sheets = 0
     for info in infos:
-        tail = b""
+        tail = overlap = b""
         with archive.open(info) as member:  # reading to the end checks the CRC
             while piece := member.read(_CHUNK):
                 total += len(piece)
                 if total > limits.max_unpacked_bytes:
                     raise over(limits, "max_unpacked_bytes", f"{name} unpacks to more bytes")
-                text = tail + piece
-                cut = text.rfind(b"<", max(0, len(text) - _TAG_TAIL))
-                head, tail = (text[:cut], text[cut:]) if cut >= 0 else (text, b"")
-                strings += len(_SHARED_STRING.findall(head))
-                sheets += len(_SHEET.findall(head))
+                if far_cell is not None:
+                    _no_far_cell(far_cell, overlap + piece, name, limits)
+                    overlap = piece[-_REF_TAIL:]
+                if strings_at is not None or sheets_at is not None:
+                    text = tail + piece
+                    cut = text.rfind(b"<", max(0, len(text) - _TAG_TAIL))
+                    head, tail = (text[:cut], text[cut:]) if cut >= 0 else (text, b"")
+                    strings += _count(strings_at, head)
+                    sheets += _count(sheets_at, head)
                 budget.check_time()
-        strings += len(_SHARED_STRING.findall(tail))
-        sheets += len(_SHEET.findall(tail))
+        strings += _count(strings_at, tail)
+        sheets += _count(sheets_at, tail)
     if strings > limits.max_shared_strings:
         raise over(limits, "max_shared_strings", f"{name} holds {strings:,} shared strings")
     if sheets > limits.max_sheets:
         raise over(limits, "max_sheets", f"{name} declares {sheets:,} sheets")
-    return total
 
 
-# --------------------------------------------------------------------- in-process
+def _count(pattern: re.Pattern[bytes] | None, text: bytes) -> int:
+    return len(pattern.findall(text)) if pattern is not None and text else 0
 
 
-def read_workbook(data: bytes, name: str, warnings: list[str], budget: Budget) -> list[GridRow]:
-    """The rows of the first sheet with data, read here (``check_archive`` came first)."""
-    from openpyxl import load_workbook  # loaded on demand: most desks drop CSV
-
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as error:
-        raise UnreadableFile(
-            f"{name} cannot be opened as an .xlsx workbook: {type(error).__name__}: {error}"
-        ) from None
-    try:
-        return _read_first_sheet(workbook, name, warnings, budget)
-    except UnreadableFile:
-        raise
-    except Exception as error:
-        raise UnreadableFile(
-            f"{name} could not be read as an .xlsx workbook: {type(error).__name__}: {error}"
-        ) from None
-    finally:
-        with contextlib.suppress(Exception):
-            workbook.close()
-
-
-def _worksheets(workbook: Any) -> list[Any]:
-    return [sheet for sheet in workbook.worksheets if hasattr(sheet, "_get_source")]  # no charts
-
-
-def _read_first_sheet(
-    workbook: Any, name: str, warnings: list[str], budget: Budget
-) -> list[GridRow]:
-    sheets = _worksheets(workbook)
-    chosen = next(
-        (index for index, sheet in enumerate(sheets) if _sheet_has_data(sheet, budget)), None
-    )
-    if chosen is None:
-        warnings.append(f"{name}: no sheet holds any data")
-        return []
-    others = [sheet.title for sheet in sheets[chosen + 1 :] if _sheet_has_data(sheet, budget)]
-    if others:
-        warnings.append(
-            f"{name}: read sheet {sheets[chosen].title!r}; these sheets also hold data and "
-            f"were not read: {', '.join(repr(title) for title in others)}"
-        )
-    rows = []
-    for number, cells in _sheet_rows(sheets[chosen], budget, count=True):
-        if not is_blank(cells):
-            kept = _trim(cells)
-            rows.append(GridRow(number, kept, _raw(kept)))
-    return rows
-
-
-def _sheet_has_data(sheet: Any, budget: Budget) -> bool:
-    for number, cells in _sheet_rows(sheet, budget, count=False):
-        if number > _PROBE_ROWS:
-            return False
-        if not is_blank(cells):
-            return True
-    return False
-
-
-def _trim(cells: list[object]) -> list[object]:
-    while cells and cells[-1] is None:
-        cells.pop()
-    return cells
-
-
-def _sheet_rows(sheet: Any, budget: Budget, *, count: bool) -> Iterator[tuple[int, list[object]]]:
-    """(row number, values) for each row the sheet's XML holds, gaps left out.
-
-    The width is the row's own last cell, checked against ``max_columns`` before the
-    list is made; ``count`` charges rows and cells to the budget (probes only the time).
-    """
-    from openpyxl.worksheet._reader import WorkSheetParser  # what ReadOnlyWorksheet uses
-
-    workbook = sheet.parent
-    with sheet._get_source() as source:
-        parser = WorkSheetParser(
-            source,
-            sheet._shared_strings,
-            data_only=True,
-            epoch=workbook.epoch,
-            date_formats=workbook._date_formats,
-            timedelta_formats=workbook._timedelta_formats,
-        )
-        for number, parsed in parser.parse():
-            width = max((cell["column"] for cell in parsed), default=0)
-            if width > budget.limits.max_columns:  # before a list that wide is made
-                what = f"{budget.name}: row {number:,} reaches column {width:,}"
-                raise over(budget.limits, "max_columns", what)
-            if count:
-                budget.row(width, number, "row")
-            else:
-                budget.check_time("row", number)
-            cells: list[object] = [None] * width
-            for cell in parsed:
-                cells[cell["column"] - 1] = cell["value"]
-            yield number, cells
+def _no_far_cell(pattern: re.Pattern[bytes], text: bytes, name: str, limits: Limits) -> None:
+    for match in pattern.finditer(text):
+        column = _column_number(match.group(1))
+        if column > limits.max_columns:
+            what = f"{name}: row {int(match.group(2)):,} reaches column {column:,}"
+            raise over(limits, "max_columns", what)
 
 
 # --------------------------------------------------------------------- the child process
@@ -270,8 +327,10 @@ _GRACE_SECONDS = 2.0  # for the child to say "too long" itself before it is kill
 _ALLOWED = {("datetime", kind.__name__): kind for kind in (datetime, date, time, timedelta)}
 _CHILD_CODE = (
     "import sys; sys.path.insert(0, sys.argv[1]); "
-    "from dutyboard.ingest.xlsxfmt import child_main; child_main()"
+    "from dutyboard.ingest.sheet_child import main; main()"
 )
+# What Rust's allocator prints before it aborts the process (RLIMIT_AS reached).
+_RUST_OUT_OF_MEMORY = b"memory allocation of"
 
 
 class _CellsOnly(pickle.Unpickler):
@@ -284,120 +343,137 @@ class _CellsOnly(pickle.Unpickler):
         return allowed
 
 
-def _rows_in_child(data: bytes, name: str, warnings: list[str], budget: Budget) -> list[GridRow]:
-    """``read_workbook`` in a child process under the memory and time limits."""
+def _rows_in_child(
+    data: bytes, name: str, kind: str, warnings: list[str], budget: Budget
+) -> list[GridRow]:
+    """The first worksheet's rows, read by the child under the memory and time limits.
+
+    The child reads a private copy (a folder only this user can enter, removed whatever
+    becomes of the child), named by ``kind``: calamine picks its reader by the name.
+    """
     limits = budget.limits
     if not _CHILD_LOCK.acquire(timeout=max(0.0, budget.remaining())):
         raise budget.out_of_time("waiting for the reader process of another file")
     try:
-        seconds = budget.remaining()
-        if seconds <= 0:
-            raise budget.out_of_time()
-        header = json.dumps({"name": name, "limits": asdict(limits), "seconds": seconds})
-        root = str(Path(__file__).resolve().parents[2])
-        process = subprocess.Popen(
-            [sys.executable, "-I", "-c", _CHILD_CODE, root],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-        )
-        try:
-            out, err = process.communicate(
-                header.encode() + b"\n" + data, timeout=seconds + _GRACE_SECONDS
-            )
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.communicate()
-            raise budget.out_of_time() from None
+        with tempfile.TemporaryDirectory(prefix="dutyboard-sheet-") as folder:
+            path = Path(folder) / f"workbook{kind}"
+            path.write_bytes(data)
+            seconds = budget.remaining()
+            if seconds <= 0:
+                raise budget.out_of_time()
+            header = {"path": str(path), "limits": asdict(limits), "seconds": seconds}
+            code, out, err = _run_child(json.dumps(header).encode(), seconds, budget)
     finally:
         _CHILD_LOCK.release()
-    return _child_answer(process.returncode, out, err, name, warnings, budget)
+    return _child_answer(code, out, err, name, kind, warnings, budget)
+
+
+def _run_child(header: bytes, seconds: float, budget: Budget) -> tuple[int, bytes, bytes]:
+    root = str(Path(__file__).resolve().parents[2])
+    process = subprocess.Popen(
+        [sys.executable, "-I", "-c", _CHILD_CODE, root],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        out, err = process.communicate(header + b"\n", timeout=seconds + _GRACE_SECONDS)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.communicate()
+        raise budget.out_of_time() from None
+    return process.returncode, out, err
 
 
 def _child_answer(
-    code: int, out: bytes, err: bytes, name: str, warnings: list[str], budget: Budget
+    code: int, out: bytes, err: bytes, name: str, kind: str, warnings: list[str], budget: Budget
 ) -> list[GridRow]:
     limits = budget.limits
     if code in (-signal.SIGXCPU, -signal.SIGKILL):
         raise budget.out_of_time()
+    if code == -signal.SIGABRT and _RUST_OUT_OF_MEMORY in err:
+        raise _no_memory(name, limits)
     try:
         answer = _CellsOnly(io.BytesIO(out)).load() if out else None
     except Exception:
         answer = None
-    if code != 0 or not isinstance(answer, tuple):
+    if code != 0 or not isinstance(answer, tuple) or not answer:
         last = err.decode("utf-8", "replace").strip().splitlines()[-1:] or [""]
         reason = f"signal {-code}" if code < 0 else f"exit {code}"
-        raise UnreadableFile(
-            f"{name} could not be read as an .xlsx workbook: its reader process failed "
-            f"({reason}; memory is limited to {limit_text(limits, 'max_memory_bytes')})"
-            + (f": {last[0][:200]}" if last[0] else "")
+        detail = (
+            f"its reader process failed ({reason}; memory is limited to "
+            f"{limit_text(limits, 'max_memory_bytes')})" + (f": {last[0][:200]}" if last[0] else "")
         )
-    status, *rest = answer
-    if status == "unreadable":
-        message, key = rest
-        raise LimitExceeded(message, key) if key else UnreadableFile(message)
-    found, child_warnings = rest
-    warnings.extend(child_warnings)
-    rows = [GridRow(number, cells, _raw(cells)) for number, cells in found]
+        raise WorkbookRefused(CANNOT_READ, name=name, kind=kind, detail=detail)
+    found = _found(answer)
+    if found is None:
+        raise _refusal(answer, name, kind, budget)
+    rows_found, sheet, others = found
+    if sheet is None:
+        warnings.append(f"{name}: no sheet holds any data")
+    elif others:
+        warnings.append(
+            f"{name}: read sheet {sheet!r}; these sheets also hold data and were not read: "
+            + ", ".join(repr(title) for title in others)
+        )
+    rows = [GridRow(number, cells, _raw(cells)) for number, cells in rows_found]
+    rows = [row for row in rows if not is_blank(row.cells)]
     budget.rows += len(rows)
     budget.cells += sum(len(row.cells) for row in rows)
     return rows
 
 
-def child_main() -> None:
-    """The child's side: header line + bytes on stdin, a pickled answer on stdout."""
-    stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
-    header = json.loads(stdin.readline())
-    limits = Limits(**header["limits"])
-    _limit_self(limits, header["seconds"])
-    name = header["name"]
-    answer: tuple[Any, ...]
-    try:
-        data = stdin.read()
-        budget = Budget(limits, name, seconds=header["seconds"])
-        warnings: list[str] = []
-        rows = read_workbook(data, name, warnings, budget)
-        answer = ("ok", [(row.number, row.cells) for row in rows], warnings)
-    except LimitExceeded as error:
-        answer = ("unreadable", str(error), error.key)
-    except UnreadableFile as error:
-        answer = (
-            ("unreadable", str(error), None)
-            if not _out_of_memory(error)
-            else _no_memory(name, limits)
-        )
-    except MemoryError:
-        answer = _no_memory(name, limits)
-    try:
-        stdout.write(pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL))
-    except MemoryError:
-        stdout.write(pickle.dumps(_no_memory(name, limits)))
-    stdout.flush()
-
-
-def _out_of_memory(error: Exception) -> bool:
-    """expat says "out of memory" (a ParseError, wrapped as unreadable) when malloc fails."""
-    return "out of memory" in str(error).lower() or "MemoryError" in str(error)
-
-
-def _no_memory(name: str, limits: Limits) -> tuple[str, str, str]:
-    what = f"{name}: reading it needs more memory"
-    return ("unreadable", str(over(limits, "max_memory_bytes", what)), "max_memory_bytes")
-
-
-def _limit_self(limits: Limits, seconds: float) -> None:
-    """RLIMIT_AS for memory, RLIMIT_CPU as a backstop to the parent's clock, no core."""
-    try:
-        import resource
-    except ImportError:  # not a POSIX system: the parent's clock still holds
-        return
-    for which, value in (
-        (resource.RLIMIT_AS, limits.max_memory_bytes),
-        (resource.RLIMIT_CPU, math.ceil(seconds) + 1),
-        (resource.RLIMIT_CORE, 0),
+def _found(
+    answer: tuple[Any, ...],
+) -> tuple[list[tuple[int, list[object]]], str | None, list[str]] | None:
+    """An "ok" answer's rows, sheet and other sheets, checked for shape; else None."""
+    if len(answer) != 4 or answer[0] != "ok":
+        return None
+    _status, rows, sheet, others = answer
+    if not isinstance(rows, list) or not isinstance(others, list):
+        return None
+    if not (sheet is None or isinstance(sheet, str)) or not all(
+        isinstance(other, str) for other in others
     ):
-        with contextlib.suppress(ValueError, OverflowError, OSError):
-            _soft, hard = resource.getrlimit(which)
-            if hard != resource.RLIM_INFINITY:
-                value = min(value, hard)
-            resource.setrlimit(which, (value, hard))
+        return None
+    for row in rows:
+        if not (
+            isinstance(row, tuple)
+            and len(row) == 2
+            and type(row[0]) is int
+            and isinstance(row[1], list)
+        ):
+            return None
+    return rows, sheet, others
+
+
+def _refusal(answer: tuple[Any, ...], name: str, kind: str, budget: Budget) -> UnreadableFile:
+    """The child's answer other than "ok" as the error to raise."""
+    limits = budget.limits
+    status, rest = answer[0], answer[1:]
+    if status == "password":
+        return WorkbookRefused(PASSWORD, name=name)
+    if status == "broken" and len(rest) == 2:
+        template = CANNOT_OPEN if rest[0] == "open" else CANNOT_READ
+        return WorkbookRefused(template, name=name, kind=kind, detail=str(rest[1]))
+    numbers = [value for value in rest if type(value) is int]
+    if status == "over" and len(rest) == 3 and len(numbers) == 2:
+        number, count = numbers
+        what = {
+            "max_columns": f"{name}: row {number:,} reaches column {count:,}",
+            "max_rows": f"{name}: row {number:,} is row {count:,}",
+            "max_cells": f"{name}: row {number:,} brings the file to {count:,} cells",
+            "max_sheets": f"{name} declares {count:,} sheets",
+        }.get(str(rest[0]))
+        if what is not None:
+            return over(limits, str(rest[0]), what)
+    if status == "time" and len(numbers) == 1:
+        return budget.out_of_time(f"row {numbers[0]:,}")
+    if status == "memory":
+        return _no_memory(name, limits)
+    detail = f"its reader process gave an answer it should not ({str(status)[:40]!r})"
+    return WorkbookRefused(CANNOT_READ, name=name, kind=kind, detail=detail)
+
+
+def _no_memory(name: str, limits: Limits) -> LimitExceeded:
+    return over(limits, "max_memory_bytes", f"{name}: reading it needs more memory")

@@ -251,7 +251,7 @@ MESSAGES: dict[str, str] = {
     "; took over from {officer} (logged)": "；已从 {officer} 手中接班（已记入日志）",
     "shift #{id} of {officer} ended; nobody is on duty": "{officer} 的班次 #{id} 已结束；现在无人值班",
     # -- ingest
-    "import request, lead or contact files once (CSV/TSV, xlsx, JSON, HXL, KoBo, ODK, vCard)": "一次性导入需求、线索或联系人文件（CSV/TSV、xlsx、JSON、HXL、KoBo、ODK、vCard）",
+    "import request, lead or contact files once (CSV/TSV, spreadsheets xlsx/xls/xlsb/ods, JSON, HXL, KoBo, ODK, vCard)": "一次性导入需求、线索或联系人文件（CSV/TSV、电子表格 xlsx/xls/xlsb/ods、JSON、HXL、KoBo、ODK、vCard）",
     "Import files into the database once and print, per file, how many records were new, updated, unchanged and quarantined. Each file goes in whole or not at all; importing the same file again adds nothing. Bad rows go to quarantine with their reason. Exits 1 if anything was quarantined or a file could not be read. See docs/ingest.md.": "把文件一次性导入数据库，并逐个文件输出新增、更新、未变和隔离的记录数。每个文件要么整个导入，要么完全不导入；同一文件再次导入不会重复添加。有问题的行连同原因进入隔离区。有行被隔离或文件无法读取时退出码为 1。见 docs/ingest.md。",
     "what the files hold (default: the kind of the --source in the config)": "文件内容的类别（默认：配置中 --source 的类别）",
     "import the files as --kind even when their columns are clearly another kind's (by default such a file is refused, naming the kind it fits)": "即使列名明显属于另一类，也按 --kind 导入（默认拒绝这样的文件，并说明它像哪一类）",

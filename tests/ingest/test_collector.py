@@ -30,7 +30,7 @@ from dutyboard.ingest.sources import (
 )
 from dutyboard.store import Store
 from dutyboard.store.sources import LeaseHeld, acquire_lease, release_lease
-from tests.conftest import INTEROP, FakeClock
+from tests.conftest import UNREADABLE_XLSX, FakeClock
 
 WAIT = 10.0  # every wait below is bounded by this
 
@@ -303,7 +303,7 @@ async def test_drop_folder_with_the_watcher_running(tmp_path: Path, db_path: Pat
         # Temporary names are never read, whatever their age.
         for name in (".hidden.csv", "draft.csv~", "x.csv.tmp", "y.xlsx.crdownload"):
             (inbox / name).write_text("org,item\nNo,thing\n")
-        (inbox / "broken.xlsx").write_bytes((INTEROP / "hxl" / "input-broken.xlsx").read_bytes())
+        (inbox / "broken.xlsx").write_bytes((UNREADABLE_XLSX).read_bytes())
         await until(lambda: (inbox / "quarantine" / "broken.xlsx").exists(), "the broken xlsx")
         await asyncio.sleep(0.5)
 

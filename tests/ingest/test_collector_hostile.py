@@ -25,7 +25,7 @@ from dutyboard.ingest.collector import Collector
 from dutyboard.ingest.jobs import CollectReport
 from dutyboard.ingest.sources import parse_sources
 from dutyboard.store import Store
-from tests.conftest import INTEROP
+from tests.conftest import UNREADABLE_XLSX
 from tests.ingest.test_collector import Running, csv_rows, folder_source, query, until
 
 # A name holding newlines and a shell command, as in the attack of issue 17.
@@ -35,7 +35,7 @@ HEADER = "org,item,quantity\n"
 
 def broken_xlsx() -> bytes:
     """An xlsx that cannot be read: it goes to quarantine/ with an error note."""
-    return (INTEROP / "hxl" / "input-broken.xlsx").read_bytes()
+    return (UNREADABLE_XLSX).read_bytes()
 
 
 def mode(path: Path) -> int:

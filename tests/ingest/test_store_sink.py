@@ -14,7 +14,7 @@ from dutyboard.ingest.parse import parse_bytes
 from dutyboard.ingest.records import ParseResult
 from dutyboard.ingest.store_sink import content_hash, ingest_bytes, write_result
 from dutyboard.store import Store
-from tests.conftest import INTEROP
+from tests.conftest import INTEROP, UNREADABLE_XLSX
 
 CHINESE_REQUESTS = (
     "单位名称,物资名称,数量,计量单位,联系人,联系电话,紧急程度,截止时间,备注\n"
@@ -349,7 +349,7 @@ def test_bad_rows_go_to_quarantine_with_everything(store: Store, tmp_path: Path)
 
 
 def test_unreadable_file_is_recorded(store: Store) -> None:
-    path = INTEROP / "hxl" / "input-broken.xlsx"
+    path = UNREADABLE_XLSX
     summary = ingest_path(store, path, "leads", "drop")
     assert summary.error is not None and summary.result == "unreadable"
     (run,) = rows(store, "ingest_runs")

@@ -22,7 +22,7 @@ from dutyboard.store.attention import attention
 from dutyboard.store.engine import APPLICATION_ID
 from dutyboard.store.schema import migrations
 from dutyboard.store.sources import record_health, register_sources
-from tests.conftest import FIXED_NOW, INTEROP, FakeClock
+from tests.conftest import FIXED_NOW, UNREADABLE_XLSX, FakeClock
 from tests.store.query_plans import plans
 
 BAD = b"org,item,quantity\nJilin University,masks,100\nNo. 3 Hospital,gloves,12x\n,goggles,5\n"
@@ -136,7 +136,7 @@ def test_a_lossy_decode_keeps_the_original_bytes(store: Store) -> None:
 
 
 def test_an_unreadable_workbook_is_kept_and_failing(store: Store) -> None:
-    data = (INTEROP / "hxl" / "input-broken.xlsx").read_bytes()
+    data = (UNREADABLE_XLSX).read_bytes()
     summary = ingest(store, data, "broken.xlsx")
     assert summary.error is not None
     row = q.get_row(store, 1)

@@ -1,7 +1,7 @@
 """The quarantine view, driven through the Pilot on a real desk (issue 18 #2).
 
 The demo desk gets real files through the real importer: a CSV with bad rows (one of them
-hostile: markup-looking brackets and an escape sequence) and libhxl's broken workbook.
+hostile: markup-looking brackets and an escape sequence) and a workbook cut short.
 The screen is pushed on the dashboard app the way the palette entry does.
 """
 
@@ -21,7 +21,7 @@ from dutyboard.ingest.store_sink import ingest_bytes
 from dutyboard.store import Store
 from dutyboard.store import quarantine as q
 from dutyboard.store.sources import register_sources
-from tests.conftest import INTEROP, FakeClock
+from tests.conftest import UNREADABLE_XLSX, FakeClock
 from tests.widgets.pilot import settle
 from widgets.common.dialogs import FormDialog
 from widgets.common.header import DeskHeader
@@ -63,7 +63,7 @@ def desk(demo_db: Path, tmp_path: Path) -> Path:
         register_sources(store, load_sources(config.source_path))
         ingest_bytes(
             store,
-            (INTEROP / "hxl" / "input-broken.xlsx").read_bytes(),
+            (UNREADABLE_XLSX).read_bytes(),
             "broken.xlsx",
             kind="requests",
             source="units",

@@ -95,6 +95,7 @@ _VALUE_PREDICATES = (
     "is not a number",
     "is empty",
     "is a range, not one number",
+    "is an estimate (such as 十几, 几千 or 上万), not one number",
     "is not a price",
     "holds more than one number",
     "names two different currencies",

@@ -280,32 +280,44 @@ def zone_guess(
     *,
     offset: timedelta | None = None,
     at: datetime | None = None,
+    phone: str | None = None,
+    default_region: str | None = None,
 ) -> tuple[str | None, str]:
     """The one place that infers a zone: ``(zone or None, what settled it)``.
 
-    In this order (ROUND2): a UTC ``offset`` together with the country, when the country's
-    zones that keep that offset at ``at`` all keep the same clock for the coming year;
-    then a city naming a zone ('New York', 'São Paulo') or known to the app's own table
-    ('Seattle'); then the country's only (or principal) zone. Otherwise None — better no
-    local time than a wrong one. The second value is "offset", "city", "country" or
-    why nothing fits ("offset unsettled", "several zones", "unknown country",
-    "no country").
+    In this order (ROUND2: an IANA zone, which the caller has, comes first): a UTC
+    ``offset`` together with the country — when there is no country, the region of the
+    ``phone`` number stands in for it — when the country's zones that keep that offset
+    at ``at`` all keep the same clock for the coming year; then a city naming a zone
+    ('New York', 'São Paulo') or known to the app's own table ('Seattle'); then the
+    ``phone`` number's region, when the number allows only one zone and its region is
+    the country (a '+86' number of a student in London says nothing of London's clock);
+    then the country's only (or principal) zone. Otherwise None — better no local time
+    than a wrong one. The number is read in the country, else in ``default_region``.
+
+    The second value is "offset", "city", "phone", "country" or why nothing fits
+    ("offset unsettled", "several zones", "unknown country", "no country").
     """
     code = (country or "").strip().upper()
+    number_region, number_zone = _phone_zone(phone, code or default_region)
     zones = _zones_by_country().get(code, ())
     at = at or datetime.now(ZoneInfo("UTC"))
     by_city = _city_zone(zones, city)
-    if offset is not None and zones:
-        # A city whose clock keeps that offset for part of the year agrees with it (a
-        # New York contact written "-05:00" in July): the city, which knows the DST.
-        if by_city and offset in _year_of_offsets(by_city, at):
-            return by_city, "city"
-        found = _zone_with_offset(zones, offset, at)
-        # Two zones on that clock, or none: the offset and the country disagree or do
-        # not settle it, and a guess from the country alone would hide that.
-        return (found, "offset") if found else (None, "offset unsettled")
+    if offset is not None:
+        pinned = zones or _zones_by_country().get(number_region or "", ())
+        if pinned:
+            # A city whose clock keeps that offset for part of the year agrees with it (a
+            # New York contact written "-05:00" in July): the city, which knows the DST.
+            if by_city and offset in _year_of_offsets(by_city, at):
+                return by_city, "city"
+            found = _zone_with_offset(pinned, offset, at)
+            # Two zones on that clock, or none: the offset and the country disagree or do
+            # not settle it, and a guess from the country alone would hide that.
+            return (found, "offset") if found else (None, "offset unsettled")
     if by_city:
         return by_city, "city"
+    if number_zone and (not code or number_region == code) and (not zones or number_zone in zones):
+        return number_zone, "phone"
     if len(zones) == 1:
         return zones[0], "country"
     principal = _PRINCIPAL_ZONE.get(code)
@@ -314,6 +326,37 @@ def zone_guess(
     if zones:
         return None, "several zones"
     return None, "unknown country" if code else "no country"
+
+
+def _phone_zone(phone: str | None, region: str | None) -> tuple[str | None, str | None]:
+    """The region of a phone number and its one zone in tzdata's spelling (phonenumbers
+    says 'Asia/Calcutta'), or None for each that the number does not settle."""
+    if not phone or not phone.strip():
+        return None, None
+    from dutyboard.domain import phones  # the library only for a number
+
+    number = phones.read_phone(phone, region)
+    if number.e164 is None:
+        return None, None
+    zone = phones.number_zone(number.e164)
+    return number.region, _zone_links().get(zone, zone) if zone else None
+
+
+@cache
+def _zone_links() -> dict[str, str]:
+    """Old zone names → tzdata's current ones ('Asia/Calcutta' → 'Asia/Kolkata'), from
+    tzdata's own link lines."""
+    try:
+        text = resources.files("tzdata.zoneinfo").joinpath("tzdata.zi").read_text("utf-8")
+    except (ModuleNotFoundError, FileNotFoundError, OSError):
+        return {}
+    links: dict[str, str] = {}
+    for line in text.splitlines():
+        if line.startswith("L "):
+            parts = line.split()
+            if len(parts) == 3:
+                links[parts[2]] = parts[1]
+    return links
 
 
 def _city_zone(zones: tuple[str, ...], city: str | None) -> str | None:

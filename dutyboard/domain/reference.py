@@ -1,8 +1,12 @@
 """Reference tables: ISO 3166 countries (codes + English/Chinese names), ISO 4217 currencies.
 
-Names cover the countries a 2020 relief desk dealt with (suppliers, offices, students
-abroad) plus the Latin-American ones in the HXL test files. Any ISO 3166-1 alpha-2
-code is recognised; names only for the countries listed here.
+Every ISO 3166-1 country is read by its names from ``pycountry`` (English, official,
+common, alpha-3, and the Chinese of its zh_CN catalogue; see ``values.parse_country``).
+The names here are the *aliases*: informal or older names people write (中国大陆, 印尼,
+Burma, Ceylon, UK…) for the countries a 2020 relief desk dealt with (suppliers, offices,
+students abroad) plus the Latin-American ones in the HXL test files. They are looked up
+first, so where one differs from pycountry's reading, the alias wins. Any ISO 3166-1
+alpha-2 code is recognised without loading pycountry.
 """
 
 from __future__ import annotations
@@ -119,6 +123,15 @@ _COUNTRIES: tuple[tuple[str, str, tuple[str, ...], tuple[str, ...]], ...] = (
     ("AU", "AUS", ("Australia",), ("澳大利亚", "澳洲")),
     ("NZ", "NZL", ("New Zealand",), ("新西兰",)),
     ("RU", "RUS", ("Russia", "Russian Federation"), ("俄罗斯", "俄罗斯联邦")),
+    # Informal names pycountry's do not cover (the plain "Congo" is ambiguous, below).
+    ("CD", "COD", ("Democratic Republic of the Congo", "DR Congo", "DRC", "Congo-Kinshasa"),
+     ("刚果（金）", "民主刚果")),
+    ("CG", "COG", ("Republic of the Congo", "Congo-Brazzaville"), ("刚果（布）",)),
+    ("CI", "CIV", ("Ivory Coast",), ("象牙海岸",)),
+    ("VA", "VAT", ("Vatican", "Vatican City", "Holy See"), ("梵蒂冈", "教廷")),
+    ("PS", "PSE", ("Palestine",), ("巴勒斯坦",)),
+    ("MK", "MKD", ("Macedonia", "North Macedonia"), ("马其顿", "北马其顿")),
+    ("SZ", "SWZ", ("Swaziland", "Eswatini"), ("斯威士兰", "埃斯瓦蒂尼")),
 )
 # fmt: on
 
@@ -134,6 +147,20 @@ for _code, _alpha3, _english, _chinese in _COUNTRIES:
     COUNTRY_BY_NAME[_alpha3.lower()] = _code
     for _name in (*_english, *_chinese):
         COUNTRY_BY_NAME[name_key(_name)] = _code
+
+# Names that stand for more than one country, by ``name_key``: never read as either
+# (pycountry calls CG "Congo" and its zh_CN catalogue "刚果", but people write both for
+# the Democratic Republic too). parse_country gives None; the importer's warning names
+# the candidates.
+AMBIGUOUS_COUNTRY_NAMES: dict[str, tuple[str, ...]] = {
+    name_key(_name): _codes
+    for _names, _codes in (
+        (("Congo", "刚果", "剛果"), ("CG", "CD")),
+        (("Virgin Islands", "维尔京群岛"), ("VG", "VI")),
+        (("Saint Martin", "St Martin", "St. Martin", "圣马丁"), ("MF", "SX")),
+    )
+    for _name in _names
+}
 
 # fmt: off
 CURRENCY_CODES = frozenset((
@@ -158,6 +185,6 @@ CURRENCY_BY_TOKEN: dict[str, str] = {
     "c$": "CAD", "ca$": "CAD", "加元": "CAD", "s$": "SGD", "新加坡元": "SGD", "新币": "SGD",
     "nz$": "NZD", "₹": "INR", "₩": "KRW", "韩元": "KRW", "₽": "RUB", "卢布": "RUB", "₺": "TRY",
     "₫": "VND", "฿": "THB", "泰铢": "THB", "₱": "PHP", "₪": "ILS", "chf": "CHF",
-    "瑞士法郎": "CHF",
+    "瑞士法郎": "CHF", "圆": "CNY",  # 圆: how a cheque writes 元 (壹仟圆整)
 }
 # fmt: on

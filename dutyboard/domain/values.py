@@ -1,4 +1,5 @@
-"""Values as people write them: "5万", "1,200", "2020年2月3日 14时30分", "$1.20", "斯里兰卡".
+"""Values as people write them: "5万", "1,200", "两千三", "2020年2月3日 14时30分", "$1.20",
+"斯里兰卡".
 
 Each parser takes what a cell holds (str, or int/float/datetime from xlsx and JSON) and
 returns a normalised value or raises ``ValueError`` whose message is a predicate to
@@ -7,15 +8,18 @@ complete a sentence: ``f"quantity '12x' {error}"`` → "quantity '12x' is not a 
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 import unicodedata
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from decimal import Decimal, InvalidOperation
 from functools import cache, lru_cache
 from zoneinfo import ZoneInfo, available_timezones
 
 from dutyboard.domain.reference import (
+    AMBIGUOUS_COUNTRY_NAMES,
     COUNTRY_BY_NAME,
     CURRENCY_BY_TOKEN,
     CURRENCY_CODES,
@@ -129,7 +133,8 @@ def _is_unit(text: str) -> bool:
 
 
 def parse_quantity(value: object) -> tuple[Number, str | None]:
-    """'1,200' → (1200, None); '5万' → (50000, None); '500 pcs' → (500, 'pcs')."""
+    """'1,200' → (1200, None); '5万' → (50000, None); '500 pcs' → (500, 'pcs');
+    '三百箱' → (300, '箱'); '十几箱' → ValueError (an estimate). See docs/values.md."""
     if type(value) is str and _PLAIN_INT.fullmatch(value):
         # The common case, read directly: NFKC leaves ASCII digits and commas as they are,
         # and the general path below would find one number, no unit and no multiplier.
@@ -145,6 +150,8 @@ def parse_quantity(value: object) -> tuple[Number, str | None]:
     text = _APPROX_SUFFIX.sub("", _APPROX_PREFIX.sub("", text))
     match = _NUMBER.match(text)
     if not match:
+        if _CN_TRIGGER.search(text):  # "两千", "三百箱", "十几箱": the Chinese reading
+            return _chinese_quantity(text)
         raise ValueError("is not a number")
     rest = text[match.end() :].strip()
     if _RANGE_REST.match(rest):
@@ -163,6 +170,8 @@ def parse_quantity(value: object) -> tuple[Number, str | None]:
     unit: str | None = None
     if rest:
         if not _is_unit(rest):
+            if _CN_TRIGGER.search(text):  # "1万2千", "3千5", "5千克"
+                return _chinese_quantity(text)
             raise ValueError("is not a number")
         unit = rest
     return _finish_number(number), unit
@@ -174,6 +183,222 @@ def parse_price(value: object) -> Number:
     if amount is None or currency is not None or leftover:
         raise ValueError("is not a price")
     return amount
+
+
+# --------------------------------------------------------------------------- Chinese numerals
+#
+# Read only when the fast paths above fail on a text holding a Chinese numeral character
+# ("两千", "三百箱", "1万2千", "壹仟贰佰"): cn2an computes the value, imported on first
+# use (it costs ~0.1 s), after the checks below have turned away what has no one value —
+# estimates (十几, 几千, 上万), ranges (一两千, 两千到三千) — and the mixtures cn2an would
+# read wrongly ("5两" as 52, "12十" as 120, "负1万" as 10,000).
+
+
+class _LazyPattern:
+    """A regular expression compiled on its first use. The Chinese reading's patterns
+    take ~3 ms to compile, which importing this module (the dashboard's first paint)
+    need not pay: most desks' files never reach them."""
+
+    __slots__ = ("_compiled", "_source")
+
+    def __init__(self, source: str) -> None:
+        self._source = source
+        self._compiled: re.Pattern[str] | None = None
+
+    @property
+    def compiled(self) -> re.Pattern[str]:
+        if self._compiled is None:
+            self._compiled = re.compile(self._source)
+        return self._compiled
+
+    def search(self, text: str) -> re.Match[str] | None:
+        return self.compiled.search(text)
+
+    def match(self, text: str) -> re.Match[str] | None:
+        return self.compiled.match(text)
+
+    def fullmatch(self, text: str) -> re.Match[str] | None:
+        return self.compiled.fullmatch(text)
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        return self.compiled.finditer(text)
+
+    def sub(self, replacement: str | Callable[[re.Match[str]], str], text: str) -> str:
+        return self.compiled.sub(replacement, text)
+
+
+# Characters that make a failed text worth the Chinese reading.
+_CN_TRIGGER = _LazyPattern(
+    r"[零〇一二两兩三四五六七八九十百千万萬亿億壹贰貳叁參叄肆伍陆陸柒捌玖拾佰仟廿卅几]|若干"
+)
+# Texts longer than this are no numeral: they are refused before any library sees them.
+MAX_NUMERAL_CHARS = 40
+_CN_TRADITIONAL = str.maketrans(
+    {"萬": "万", "億": "亿", "兩": "两", "貳": "贰", "參": "叁", "叄": "叁", "陸": "陆"}
+)
+_CN_DIGITS = "一二两三四五六七八九壹贰叁肆伍陆柒捌玖"
+_CN_NUMERALS = "零〇" + _CN_DIGITS + "十百千万亿拾佰仟"
+# A numeral as written: Chinese numerals, ASCII digits, a decimal point (点 or ".")
+# between them.
+_CN_RUN = _LazyPattern(rf"[0-9{_CN_NUMERALS}](?:[0-9.点{_CN_NUMERALS}]*[0-9{_CN_NUMERALS}])?")
+# "十几", "几千", "若干", "数百", "上万", "成千上万", "近两千", "过万", "十来箱", "百把",
+# "十多箱", "一百多万", "两千上下": no one number. (A trailing 多/余/左右 was taken off
+# before, as "500多" and "约500" are read as 500.)
+_CN_ESTIMATE = _LazyPattern(
+    rf"几|若干|[数上成过逾][十百千万亿拾佰仟]|近(?=[0-9{_CN_NUMERALS}])"
+    rf"|[十百千万亿拾佰仟][来把]|[0-9{_CN_NUMERALS}][多余](?=\S)|上下$"
+)
+# Two neighbouring digits side by side: "一两千" (1,000 or 2,000), "两三百", "十七八",
+# "三五天" — a range, not a number; but not inside a digit-by-digit "一二〇〇".
+_CN_PAIR = _LazyPattern(
+    r"(?<![零〇一二两三四五六七八九壹贰叁肆伍陆柒捌玖])"
+    r"(?P<low>[一壹][二两贰]|[二两贰][三叁]|[三叁][四肆]|[四肆][五伍]|[五伍][六陆]"
+    r"|[六陆][七柒]|[七柒][八捌]|[八捌][九玖]|[三叁][五伍])"
+    r"(?![零〇一二两三四五六七八九壹贰叁肆伍陆柒捌玖])"
+)
+_CN_RANGE = _LazyPattern(rf"[0-9{_CN_NUMERALS}]\s*(?:-|~|～|—|–|到|至|或)\s*[0-9{_CN_NUMERALS}]")
+_CN_TOKEN = _LazyPattern(
+    r"(?P<ascii>[0-9]+(?:\.[0-9]+)?)|(?P<digit>[一二两三四五六七八九壹贰叁肆伍陆柒捌玖])"
+    r"|(?P<zero>[零〇])|(?P<small>[十百千拾佰仟])|(?P<big>[万亿])|(?P<point>点)"
+)
+_CN_DIGIT_VALUE = {ch: "123456789"[i % 9] for i, ch in enumerate(_CN_DIGITS.replace("两", ""))}
+_CN_DIGIT_VALUE |= {"两": "2", "零": "0", "〇": "0"}
+_BIG_PLACE = {"万": 10_000, "亿": 100_000_000}
+# Tokens that may not follow each other in a numeral with places: cn2an reads "5两" as
+# 52 and "两两千" as 2,200. (A zero before ASCII digits is fine: "1万零500".)
+_CN_NEIGHBOURS_REFUSED = frozenset(
+    {("ascii", "digit"), ("digit", "ascii"), ("ascii", "zero"), ("digit", "digit")}
+)
+# Units that begin with a numeral character: "五千克" is 5 kg, not 5,000 克.
+_NUMERAL_LED_UNITS = tuple(
+    sorted((u for u in KNOWN_UNITS if u[0] in _CN_NUMERALS), key=lambda u: (-len(u), u))
+)
+# Yuan and jiao: "三元五角" (3.5), "一块五" (1.5), "3元5角2分" (3.52).
+_YUAN_JIAO = _LazyPattern(
+    rf"(?P<yuan>[0-9{_CN_NUMERALS}]+)\s*[元圆块]\s*(?P<jiao>[0-9{_CN_DIGITS}零〇])"
+    rf"(?:\s*[角毛](?:\s*(?P<fen>[0-9{_CN_DIGITS}零〇])\s*分)?)?"
+)
+_CN_NEGATIVE = _LazyPattern(rf"\s*(?:-|负)\s*[0-9{_CN_NUMERALS}]")
+_YUAN_WHOLE = _LazyPattern(r"^\s*([元圆])[整正]")  # 壹仟元整: "and no jiao"
+
+
+def _chinese_text(text: str, not_read: str, *, ranges: bool = True) -> str:
+    """The text the Chinese reading works on (bounded, traditional forms made simple),
+    or ValueError for an estimate, a range (unless ``ranges`` is False: lead times read
+    a range's upper end) or a negative number."""
+    if len(text) > MAX_NUMERAL_CHARS:
+        raise ValueError(not_read)
+    text = text.translate(_CN_TRADITIONAL).replace("廿", "二十").replace("卅", "三十")
+    if _CN_ESTIMATE.search(text):
+        raise ValueError("is an estimate (such as 十几, 几千 or 上万), not one number")
+    if ranges and (_CN_RANGE.search(text) or _CN_PAIR.search(text)):
+        raise ValueError("is a range, not one number")
+    if _CN_NEGATIVE.match(text):
+        raise ValueError("is negative")
+    return text
+
+
+@cache
+def _cn2an() -> Callable[[str, str], object]:
+    import cn2an  # ~0.1 s: only when a Chinese numeral needs it
+
+    reader: Callable[[str, str], object] = cn2an.cn2an
+    return reader
+
+
+# A column repeats its numbers ("两千", "五百箱"): each distinct numeral is read once
+# (~25 µs through cn2an). Errors are not cached.
+@lru_cache(maxsize=4096)
+def _chinese_number(text: str) -> Decimal:
+    """One numeral ("两千三", "1万2千", "壹仟贰佰", "一点五万"), as ``_chinese_text``
+    left it → its value; ValueError ("is not a number") for anything that is not exactly
+    one number written in one of the ways people write them."""
+    tokens = [(m.lastgroup or "", m.group()) for m in _CN_TOKEN.finditer(text)]
+    if not tokens or sum(len(value) for _, value in tokens) != len(text):
+        raise ValueError("is not a number")
+    kinds = [kind for kind, _ in tokens]
+    if "point" in kinds:  # "一点五" (1.5), "一点五万" (15,000)
+        at = kinds.index("point")
+        whole, fraction = tokens[:at], tokens[at + 1 :]
+        scale = 1
+        if fraction and fraction[-1][0] == "big":
+            scale = _BIG_PLACE[fraction.pop()[1]]
+        if not whole or not fraction or any(k not in ("digit", "zero") for k, _ in fraction):
+            raise ValueError("is not a number")
+        if any(v == "两" for _, v in fraction):
+            raise ValueError("is not a number")
+        digits = "".join(_CN_DIGIT_VALUE[v] for _, v in fraction)
+        whole_text = "".join(v for _, v in whole)
+        return (_chinese_number(whole_text) + Decimal("0." + digits)) * scale
+    if len(tokens) == 1 and kinds[0] == "ascii":  # the number before a unit: "2.5千克"
+        return Decimal(tokens[0][1])
+    if not {"small", "big"} & set(kinds):
+        # Digit by digit ("一二〇〇", "二〇"): never with 两, and two digits only with a
+        # zero — "二五" or "三五" side by side is no number anyone writes for 25 or 35.
+        if any(k != "digit" and k != "zero" for k in kinds) or ("两" in text and len(text) > 1):
+            raise ValueError("is not a number")
+        if len(tokens) == 2 and "zero" not in kinds:
+            raise ValueError("is not a number")
+        if any(v in "壹贰叁肆伍陆柒捌玖" for _, v in tokens) and len(tokens) > 1:
+            raise ValueError("is not a number")
+        return Decimal("".join(_CN_DIGIT_VALUE[v] for _, v in tokens))
+    for (kind, value), (next_kind, _next_value) in itertools.pairwise(tokens):
+        if (kind, next_kind) in _CN_NEIGHBOURS_REFUSED:
+            raise ValueError("is not a number")  # "5两", "2二", "20〇", "两两千"
+        if kind == "ascii" and "." in value:
+            raise ValueError("is not a number")  # "1.5万2千" (the fast path reads 1.5万)
+        if kind == "ascii" and next_kind == "small" and not re.fullmatch("[1-9]", value):
+            raise ValueError("is not a number")  # "12十", "10千"
+        if kind == "ascii" and next_kind == "big" and len(value) > 4:
+            raise ValueError("is not a number")  # "12345万": write 1.2345亿
+    try:
+        result = _cn2an()(text, "smart")
+    except Exception:  # whatever the library trips on is "not a number"
+        raise ValueError("is not a number") from None
+    if isinstance(result, bool) or not isinstance(result, int | float):
+        raise ValueError("is not a number")
+    return Decimal(str(result))
+
+
+def _chinese_quantity(text: str) -> tuple[Number, str | None]:
+    """'三百箱' → (300, '箱'); '一万二' → (12000, None); '十几箱' → ValueError."""
+    text = _chinese_text(text, "is not a number")
+    for unit in _NUMERAL_LED_UNITS:
+        head = text[: -len(unit)].strip()
+        if text.endswith(unit) and head and _CN_RUN.fullmatch(head):
+            try:
+                return _finish_number(_chinese_number(head)), unit
+            except ValueError:
+                break
+    run = _CN_RUN.match(text)
+    if run is None:
+        raise ValueError("is not a number")
+    rest = text[run.end() :].strip()
+    if rest and not _is_unit(rest):
+        raise ValueError("is not a number")
+    return _finish_number(_chinese_number(run.group())), rest or None
+
+
+def _chinese_price(text: str) -> tuple[Number | None, str | None, str]:
+    """'两千元' → (2000, 'CNY', ''); '壹仟贰佰元整' → (1200, 'CNY', ''); '一块五' → 1.5."""
+    text = _chinese_text(text, "is not a number")
+    yuan = _YUAN_JIAO.fullmatch(text)
+    if yuan:
+        amount = _chinese_number(yuan.group("yuan"))
+        amount += Decimal(_chinese_number(yuan.group("jiao"))) / 10
+        if yuan.group("fen"):
+            amount += Decimal(_chinese_number(yuan.group("fen"))) / 100
+        return _finish_number(amount), "CNY", ""
+    run = _CN_RUN.search(text)
+    if run is None:
+        raise ValueError("is not a number")
+    before, after = text[: run.start()], _YUAN_WHOLE.sub(r"\1", text[run.end() :])
+    per_unit = _PER_UNIT.search(after)
+    if _CN_RUN.search(before) or _CN_RUN.search(after[: per_unit.start()] if per_unit else after):
+        raise ValueError("holds more than one number")
+    number = _chinese_number(run.group())
+    currency, leftover = _price_sides(before, after)
+    return _finish_number(number), currency, leftover
 
 
 # --------------------------------------------------------------------------- currency
@@ -207,10 +432,17 @@ def split_price(value: object) -> tuple[Number | None, str | None, str]:
         raise ValueError("is not a finite number")
     numbers = list(_NUMBER.finditer(text))
     if len(numbers) > 1:
+        if _CN_TRIGGER.search(text) or _YUAN_JIAO.fullmatch(text):  # "1万2千元", "3块5"
+            return _chinese_price(text)
         # "1.2-1.5 USD": a range; "USD 1.20 FOB Shanghai 2020" would also land here.
         raise ValueError("holds more than one number")
     if not numbers:
-        return None, parse_currency(text), ""
+        try:
+            return None, parse_currency(text), ""
+        except ValueError:
+            if _CN_TRIGGER.search(text) or _YUAN_JIAO.fullmatch(text):  # "两千元", "一块五"
+                return _chinese_price(text)
+            raise
     match = numbers[0]
     before, after = text[: match.start()], text[match.end() :]
     # "15万 CNY", "¥1.5万", "$2M": the multiplier words quantities take (funds, 捐款).
@@ -220,6 +452,21 @@ def split_price(value: object) -> tuple[Number | None, str | None, str]:
         word = multiplier.group(1)
         scale = _MULTIPLIERS[word.lower() if word != "M" else "m"]
         after = after.lstrip()[multiplier.end() :]
+    try:
+        currency, leftover = _price_sides(before, after)
+    except ValueError:
+        if _CN_TRIGGER.search(text):  # "两千3元": Chinese numerals the number split
+            return _chinese_price(text)
+        raise
+    number = _decimal(match.group("num"), match.group("exp")) * scale
+    if match.group("sign") == "-":
+        number = -number
+    return _finish_number(number), currency, leftover
+
+
+def _price_sides(before: str, after: str) -> tuple[str | None, str]:
+    """The currency written before or after a price's number, and what is left out of
+    the amount ('/pc', 'FOB'): the words around one number, whichever way it was read."""
     leftover_parts: list[str] = []
     per_unit = _PER_UNIT.search(after)
     if per_unit:
@@ -233,14 +480,7 @@ def split_price(value: object) -> tuple[Number | None, str | None, str]:
     currencies = {parse_currency(side) for side in (before, after) if side}
     if len(currencies) > 1:
         raise ValueError("names two different currencies")
-    number = _decimal(match.group("num"), match.group("exp")) * scale
-    if match.group("sign") == "-":
-        number = -number
-    return (
-        _finish_number(number),
-        (currencies.pop() if currencies else None),
-        " ".join(leftover_parts),
-    )
+    return (currencies.pop() if currencies else None), " ".join(leftover_parts)
 
 
 def parse_currency_price(value: object) -> tuple[Number | None, str | None]:
@@ -252,13 +492,78 @@ def parse_currency_price(value: object) -> tuple[Number | None, str | None]:
 # --------------------------------------------------------------------------- countries
 
 
+# Longer than any country's name (the longest official names are ~60 characters).
+MAX_COUNTRY_CHARS = 100
+
+
 def parse_country(value: object) -> str | None:
-    """ISO 3166-1 alpha-2 from a code ('lk', 'LKA') or a name ('Sri Lanka', '斯里兰卡')."""
-    text = halfwidth(str(value))
+    """ISO 3166-1 alpha-2 from a code ('lk', 'LKA') or a name ('Sri Lanka', '斯里兰卡',
+    'Plurinational State of Bolivia', '多米尼加共和国'); None when it names no one country.
+
+    The alias table (``reference.COUNTRY_BY_NAME``) is read first and wins; only a text
+    it does not know loads pycountry's names (once, on first need).
+    """
+    raw = str(value)
+    if len(raw) > MAX_COUNTRY_CHARS:
+        return None
+    text = halfwidth(raw)
     letters = text.strip(" .")
     if len(letters) == 2 and letters.isascii() and letters.upper() in ISO2_CODES:
         return letters.upper()
-    return COUNTRY_BY_NAME.get(name_key(text))
+    key = name_key(text)
+    found = COUNTRY_BY_NAME.get(key)
+    if found is not None or not key or key in AMBIGUOUS_COUNTRY_NAMES:
+        return found
+    return _iso_country_names().get(key)
+
+
+def country_candidates(value: object) -> tuple[str, ...]:
+    """The countries a name could mean when it means more than one ('Congo' → CG, CD);
+    () for any other text."""
+    raw = str(value)
+    if len(raw) > MAX_COUNTRY_CHARS:
+        return ()
+    return AMBIGUOUS_COUNTRY_NAMES.get(name_key(halfwidth(raw)), ())
+
+
+@cache
+def _iso_country_names() -> dict[str, str]:
+    """Every ISO 3166-1 country by ``name_key`` of its alpha-3 code, English name,
+    official and common name, and their Chinese in pycountry's zh_CN catalogue.
+
+    Built once, on the first name the alias table does not know: pycountry costs
+    ~60 ms to import, which the dashboard's first paint must not pay. A key two
+    countries share is left out (no guess between them).
+    """
+    import gettext  # with pycountry, only when a name needs them
+    from pathlib import Path
+
+    import pycountry
+
+    catalogue = Path(pycountry.LOCALES_DIR) / "zh_CN" / "LC_MESSAGES" / "iso3166-1.mo"
+    try:
+        with catalogue.open("rb") as handle:
+            chinese: gettext.NullTranslations = gettext.GNUTranslations(handle)
+    except OSError:  # a trimmed install without the catalogues: English names only
+        chinese = gettext.NullTranslations()
+    table: dict[str, str] = {}
+    shared: set[str] = set()
+    for country in pycountry.countries:
+        code = str(country.alpha_2)
+        names = {str(country.alpha_3)}
+        for attribute in ("name", "official_name", "common_name"):
+            name = getattr(country, attribute, None)
+            if isinstance(name, str) and name:
+                names.update((name, chinese.gettext(name)))
+        for name in names:
+            key = name_key(name)
+            if not key:
+                continue
+            if table.setdefault(key, code) != code:
+                shared.add(key)
+    for key in shared:
+        del table[key]
+    return table
 
 
 # --------------------------------------------------------------------------- priority
@@ -623,6 +928,34 @@ _DAY_UNITS = {
 _IN_STOCK = {"现货", "有现货", "instock", "spot", "ex stock", "exstock", "immediate", "立即"}
 
 
+_LEAD_TIME = _LazyPattern(
+    r"(\d+(?:\.\d+)?)\s*(?:(?:-|~|到|至|to)\s*(\d+(?:\.\d+)?))?\s*([^\d]*?)\s*(?:内|以内)?"
+)
+
+
+def _chinese_days(text: str) -> str:
+    """'七到十天' → '7到10天', '两周' → '2周', '一两周' → '1-2周' (a range, read as lead
+    times' ranges are: its upper end, with a note); '十几天' → ValueError."""
+    text = _chinese_text(text, "is not a number of days", ranges=False)
+
+    def pair(match: re.Match[str]) -> str:
+        before, after = text[match.start() - 1 : match.start()], text[match.end() :][:1]
+        if (before and before in _CN_NUMERALS) or (after and after in _CN_NUMERALS):
+            # "十七八天" (17 or 18), "两三十天" (20 to 30): not a pair of plain numbers
+            raise ValueError("is a range, not one number")
+        low = match.group("low")
+        return f"{low[0]}-{low[1]}"
+
+    def number(match: re.Match[str]) -> str:
+        try:
+            value = _chinese_number(match.group())
+        except ValueError:
+            raise ValueError("is not a number of days") from None
+        return format(value, "f")
+
+    return _CN_RUN.sub(number, _CN_PAIR.sub(pair, text))
+
+
 def parse_lead_time_days(value: object) -> tuple[int, str | None]:
     """'7' / '7天' / '7 days' → 7; '2周' → 14; '现货' → 0; '7-10天' → 10 (with a note)."""
     plain = _plain_number(value)
@@ -633,10 +966,9 @@ def parse_lead_time_days(value: object) -> tuple[int, str | None]:
     text = halfwidth(str(value)).lower()
     if text.replace(" ", "") in _IN_STOCK or text in _IN_STOCK:
         return 0, None
-    match = re.fullmatch(
-        r"(\d+(?:\.\d+)?)\s*(?:(?:-|~|到|至|to)\s*(\d+(?:\.\d+)?))?\s*([^\d]*?)\s*(?:内|以内)?",
-        text,
-    )
+    match = _LEAD_TIME.fullmatch(text)
+    if not match and _CN_TRIGGER.search(text):  # "七天", "两周", "七到十天", "一两周"
+        match = _LEAD_TIME.fullmatch(_chinese_days(text))
     if not match:
         raise ValueError("is not a number of days")
     unit = match.group(3).strip().rstrip(".")

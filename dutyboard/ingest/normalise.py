@@ -11,7 +11,11 @@ Values that cannot be read:
 * times, priority, time zone, currency, working hours, contact kind are kept as text in
   ``extra`` with a warning — "ASAP" in a due column is information, not an error; a lead's
   next action that is not a time is what to do (``next_action``), the time left empty;
-* an unrecognised country stays in ``country`` as text, with a warning.
+* an unrecognised country stays in ``country`` as text, with a warning (one that names
+  two countries, "Congo", says which);
+* a contact's phone or WhatsApp number that cannot be read as a phone number (in the
+  contact's country, else the desk's default region) stays as typed, and one warning per
+  file lists them.
 """
 
 from __future__ import annotations
@@ -21,9 +25,11 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import timedelta, tzinfo
 
+from dutyboard.domain import phones
 from dutyboard.domain.arrivals import zone_guess
 from dutyboard.domain.text import MAX_FIELD_CHARS, clean_text, clean_text_checked, quote
 from dutyboard.domain.values import (
+    country_candidates,
     parse_contact_kind,
     parse_country,
     parse_currency,
@@ -54,6 +60,8 @@ from dutyboard.ingest.records import Kind, ParsedRow, ParseResult, RowProblem
 from dutyboard.ingest.source import Column, SourceRecord, cell_text, unique_name
 
 MAX_WARNINGS = 500
+# Numbers named in the one warning about phone numbers that could not be read.
+MAX_PHONES_LISTED = 5
 MAX_KEY_CHARS = 200
 SYSTEM_LABELS = {"kobo": "KoBoToolbox", "odk": "ODK Central"}
 
@@ -100,8 +108,11 @@ class Normaliser:
         mapping: Mapping[str, str] | None,
         zone: tzinfo,
         system: str | None = None,
+        phone_region: str | None = None,
     ) -> None:
         self.kind = kind
+        # The region a contact's number is read in when the contact has no country.
+        self.phone_region = phone_region
         self.fields = frozenset(CANONICAL_FIELDS[kind])
         self.zone = zone
         self.system = system
@@ -119,6 +130,8 @@ class Normaliser:
         self._extra_keys: dict[str, str] = {}
         self._extra_taken: dict[str, int] = {}
         self._inferred: dict[str, int] = {}  # contacts' zones inferred, by what settled them
+        self._unread_phones: list[str] = []  # "row 4: phone '12x' is not a phone number…"
+        self._unread_phone_count = 0
 
     # ----------------------------------------------------------------- messages
 
@@ -311,26 +324,66 @@ class Normaliser:
             for index in leftovers:
                 column, value = cells[index]
                 self._keep_extra(state, column, value)
-        if self.kind == "contacts" and "tz" not in fields:
-            self._infer_zone(state)
+        if self.kind == "contacts":
+            self._check_phones(state)
+            if "tz" not in fields:
+                self._infer_zone(state)
         self._check_required(state, plan.present)
 
+    def _phone_region(self, state: _RowState) -> str | None:
+        country = state.fields.get("country")
+        if isinstance(country, str) and len(country) == 2:
+            return country
+        return self.phone_region
+
+    def _check_phones(self, state: _RowState) -> None:
+        """A contact's numbers as typed stay as they are; one that does not read as a
+        phone number is listed in one warning for the file (storage keeps no E.164 for
+        it), so it is seen before someone dials it at 2 a.m."""
+        region = self._phone_region(state)
+        for name in ("phone", "whatsapp"):
+            typed = state.fields.get(name)
+            if not isinstance(typed, str) or not typed:
+                continue
+            number = phones.read_phone(typed, region)
+            if number.problem is None:
+                continue
+            self._unread_phone_count += 1
+            if len(self._unread_phones) < MAX_PHONES_LISTED:
+                self._unread_phones.append(
+                    f"row {state.number}: {name} {quote(typed)} {number.problem}"
+                )
+
     def _infer_zone(self, state: _RowState) -> None:
-        """A contact with no IANA zone: from the offset with the country, the city or the
-        country (``zone_guess``), marked in ``extra`` as inferred; else a warning, so no
-        one is left "? no zone" unnoticed."""
+        """A contact with no IANA zone: from the offset with the country, the city, the
+        phone number or the country (``zone_guess``, in that order), marked in ``extra``
+        as inferred; else a warning, so no one is left "? no zone" unnoticed."""
         fields = state.fields
         country = fields.get("country")
         code = country if isinstance(country, str) and len(country) == 2 else None
         city = fields.get("city")
+        # The first of the contact's numbers that reads as one (phone, else WhatsApp),
+        # in E.164: zone_guess need not read it again in a region.
+        region = self._phone_region(state)
+        readable = (
+            phones.read_phone(typed, region)
+            for typed in (fields.get("phone"), fields.get("whatsapp"))
+            if isinstance(typed, str) and typed
+        )
+        number = next((n.e164 for n in readable if n.e164 is not None), None)
         zone_name, basis = zone_guess(
-            code, city if isinstance(city, str) else None, offset=state.offset
+            code, city if isinstance(city, str) else None, offset=state.offset, phone=number
         )
         who = quote(fields.get("name") or f"row {state.number}")
         offset_text = _offset_text(state.offset) if state.offset is not None else None
+        pinned = code or (phones.read_phone(number).region if number is not None else None)
         if zone_name is not None:
             fields["tz"] = zone_name
-            source = {"offset": f"{offset_text} in {code}", "city": str(city)}.get(basis, str(code))
+            source = {
+                "offset": f"{offset_text} in {pinned}",
+                "city": str(city),
+                "phone": str(number),
+            }.get(basis, str(code))
             state.extra[INFERRED_ZONE_KEY] = f"{basis}: {clean_text(source, limit=80)}"
             self._inferred[basis] = self._inferred.get(basis, 0) + 1
             return
@@ -349,7 +402,7 @@ class Normaliser:
             self.warn(f"row {state.number}: {note or zone_name}")
             return
         why = {
-            "offset unsettled": f"the offset {offset_text} matches no single zone of {code}",
+            "offset unsettled": f"the offset {offset_text} matches no single zone of {pinned}",
             "several zones": f"country {code} has several zones; add a city or a TZ column",
             "unknown country": f"country {quote(country)} is not one I recognise",
             "no country": "no country, city or TZ given",
@@ -449,9 +502,15 @@ class Normaliser:
                 code = parse_country(value)
                 if code is None:
                     self._set_text(state, name, value)
+                    candidates = country_candidates(value)
+                    why = (
+                        f"could be {' or '.join(candidates)}; write the country's code"
+                        if candidates
+                        else "is not a country I recognise"
+                    )
                     self.warn(
-                        f"row {state.number}: country {quote(cell_text(value))} is not a "
-                        "country I recognise; kept as written"
+                        f"row {state.number}: country {quote(cell_text(value))} {why}; "
+                        "kept as written"
                     )
                 else:
                     state.fields[name] = code
@@ -520,6 +579,16 @@ class Normaliser:
     # ----------------------------------------------------------------- the end
 
     def finish(self) -> ParseResult:
+        if self._unread_phone_count:
+            count = self._unread_phone_count
+            listed = "; ".join(self._unread_phones)
+            more = count - len(self._unread_phones)
+            self.warn(
+                f"{count:,} phone number{'s' if count > 1 else ''} could not be read as "
+                f"{'numbers' if count > 1 else 'a number'} in use ({listed}"
+                f"{f'; and {more:,} more' if more else ''}); kept as typed — a country "
+                "column, or the number with its +country code, makes them readable"
+            )
         if self._inferred:
             # One line per file, not per contact: a 5,000-card export has no TZ at all.
             count = sum(self._inferred.values())

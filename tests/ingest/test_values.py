@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -298,3 +299,73 @@ def test_amounts_take_the_multipliers_quantities_take(
 ) -> None:
     """`supplies funds 15万 CNY` (night, should-work): 万 was 'not a currency I know'."""
     assert split_price(text) == expected
+
+
+# -- intake (issue 22): Chinese numerals, countries, through the importer ------------------
+
+
+def test_a_file_of_chinese_quantities_is_read_and_estimates_go_to_quarantine(
+    tmp_path: Path,
+) -> None:
+    from dutyboard.ingest.parse import parse_bytes
+    from dutyboard.ingest.store_sink import ingest_bytes
+    from dutyboard.store import Store
+
+    text = (
+        "单位,物资,数量\n"
+        "市一院,口罩,两千\n"
+        "市二院,手套,三百箱\n"
+        "疾控中心,防护服,1万2千\n"
+        "红十字会,护目镜,十几箱\n"
+        "外事办,测温枪,一两千\n"
+        "卫健委,消毒液,壹仟贰佰\n"
+    )
+    result = parse_bytes(text.encode(), "r.csv", "requests")
+    read = {
+        row.fields["org"]: (row.fields["quantity"], row.fields.get("unit")) for row in result.rows
+    }
+    assert read == {
+        "市一院": (2000, None),
+        "市二院": (300, "箱"),
+        "疾控中心": (12000, None),
+        "卫健委": (1200, None),
+    }
+    reasons = {problem.row_number: problem.reason for problem in result.problems}
+    assert reasons == {
+        5: "quantity '十几箱' is an estimate (such as 十几, 几千 or 上万), not one number",
+        6: "quantity '一两千' is a range, not one number",
+    }
+    store = Store.open(tmp_path / "d.db", actor="t")
+    try:
+        ingest_bytes(store, text.encode(), "r.csv", kind="requests", source="test")
+        stored = store.conn.execute(
+            "SELECT row_number, column_name, reason, original FROM quarantine ORDER BY row_number"
+        ).fetchall()
+        assert [tuple(row) for row in stored] == [
+            (5, "数量", reasons[5], "红十字会,护目镜,十几箱"),
+            (6, "数量", reasons[6], "外事办,测温枪,一两千"),
+        ]
+    finally:
+        store.close()
+
+
+def test_lead_prices_and_lead_times_in_chinese() -> None:
+    from dutyboard.ingest.parse import parse_bytes
+
+    text = (
+        "供应商,国家,品名,数量,单价,交货期\n"
+        "A,斯里兰卡,口罩,五十万只,两块五,七到十天\n"
+        "B,多米尼加共和国,手套,两千,壹仟贰佰元整,两周\n"
+        "C,Congo,防护服,一千,¥两千,十几天\n"
+    )
+    result = parse_bytes(text.encode(), "l.csv", "leads")
+    first, second = result.rows
+    assert (first.fields["quantity"], first.fields["unit"]) == (500_000, "只")
+    assert (first.fields["unit_price"], first.fields["currency"]) == (2.5, "CNY")
+    assert first.fields["lead_time_days"] == 10 and first.fields["country"] == "LK"
+    assert second.fields["country"] == "DO" and second.fields["unit_price"] == 1200
+    assert second.fields["lead_time_days"] == 14
+    (problem,) = result.problems
+    assert problem.reason.startswith("lead_time_days '十几天' is an estimate")
+    # "Congo" is two countries: kept as written, and the warning says which
+    assert any("country 'Congo' could be CG or CD" in w for w in result.warnings)

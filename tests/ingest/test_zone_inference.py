@@ -127,3 +127,121 @@ def test_a_vcard_nobody_on_the_team_wrote(interop: Path, tmp_path: Path) -> None
         assert row[0] == "Asia/Kolkata" and "tz inferred from" in row[1]
     finally:
         store.close()
+
+
+# -- the phone number's region (issue 22): TZ > offset with the country > city > phone > --
+# -- the country's only zone ---------------------------------------------------------------
+
+
+def test_the_phone_number_settles_a_zone_the_country_leaves_open() -> None:
+    # Several zones in the country: a landline's area code has one.
+    assert zone_guess("US", None, phone="+1 212 555 0100") == ("America/New_York", "phone")
+    assert zone_guess("US", None, phone="(415) 555-2671") == ("America/Los_Angeles", "phone")
+    # Before the country's principal zone (Spain → Madrid): the Canaries' prefix.
+    assert zone_guess("ES", None, phone="+34 928 123 456") == ("Atlantic/Canary", "phone")
+    # No country at all: the number's own region.
+    assert zone_guess(None, None, phone="+94 11 234 5678") == ("Asia/Colombo", "phone")
+    # phonenumbers says "Asia/Calcutta"; the zone is written as tzdata writes it now.
+    assert zone_guess(None, None, phone="+91 98765 43210") == ("Asia/Kolkata", "phone")
+    # A national number is read in the configured default region when there is no country.
+    assert zone_guess(None, None, phone="011 234 5678") == (None, "no country")
+    assert zone_guess(None, None, phone="011 234 5678", default_region="LK") == (
+        "Asia/Colombo",
+        "phone",
+    )
+
+
+def test_what_wins_over_the_phone_and_what_it_never_overrides() -> None:
+    # An offset matching the country comes first: -05:00 in January is the East Coast.
+    west_coast = "+1 415 555 2671"
+    eastern = zone_guess("US", None, offset=timedelta(hours=-5), at=WINTER, phone=west_coast)
+    assert eastern == ("America/New_York", "offset")
+    # A city the app knows comes before the number (people move, numbers stay).
+    assert zone_guess("US", "Seattle", phone="+1 212 555 0100") == ("America/Los_Angeles", "city")
+    # A number of another country says nothing of where the contact is: a student in
+    # London with a +86 number is on London's clock.
+    assert zone_guess("GB", None, phone="+86 138 1234 5678") == ("Europe/London", "country")
+    assert zone_guess("US", None, phone="+86 138 1234 5678") == (None, "several zones")
+    # A prefix of several zones (Alaska, a mobile anywhere in Australia) settles nothing.
+    assert zone_guess("US", None, phone="+1 907 555 0100") == (None, "several zones")
+    assert zone_guess("AU", None, phone="+61 4 1234 5678") == (None, "several zones")
+    # Unreadable numbers are no evidence.
+    assert zone_guess("US", None, phone="call the office") == (None, "several zones")
+    assert zone_guess("IN", None, phone="garbage") == ("Asia/Kolkata", "country")
+
+
+def test_with_no_country_the_number_pins_an_offset() -> None:
+    half = timedelta(hours=5, minutes=30)
+    assert zone_guess(None, None, offset=half, at=WINTER, phone="+91 98765 43210") == (
+        "Asia/Kolkata",
+        "offset",
+    )
+    # The offset and the number's country disagree: nothing is guessed.
+    assert zone_guess(
+        None, None, offset=timedelta(hours=-5), at=WINTER, phone="+91 98765 43210"
+    ) == (
+        None,
+        "offset unsettled",
+    )
+
+
+def test_contacts_file_infers_zones_from_numbers_and_lists_unreadable_ones() -> None:
+    text = (
+        "name,country,city,tz,phone\n"
+        "Kamal Perera,,,,+94 11 234 5678\n"
+        "Ana Ruiz,Spain,,,+34 928 123 456\n"
+        "Joe Bloggs,United States,,,+1 212 555 0100\n"
+        "Li Wei,United Kingdom,,,+86 138 1234 5678\n"
+        "Tariq,,,+05:00,+92 300 1234567\n"
+        "Nobody,,,,call the office\n"
+        "Zed,United States,,,1-800-FLOWERS-1\n"
+    )
+    result = parse_bytes(text.encode(), "people.csv", "contacts")
+    rows = {row.fields["name"]: row for row in result.rows}
+    assert {name: row.fields.get("tz") for name, row in rows.items()} == {
+        "Kamal Perera": "Asia/Colombo",
+        "Ana Ruiz": "Atlantic/Canary",
+        "Joe Bloggs": "America/New_York",
+        "Li Wei": "Europe/London",
+        "Tariq": "Asia/Karachi",
+        "Nobody": None,
+        "Zed": None,
+    }
+    marks = {name: row.extra.get("tz inferred from") for name, row in rows.items()}
+    assert marks["Kamal Perera"] == "phone: +94112345678"
+    assert marks["Ana Ruiz"] == "phone: +34928123456"
+    assert marks["Li Wei"] == "country: GB"
+    assert marks["Tariq"] == "offset: UTC+05:00 in PK"
+    # every number is kept as typed, readable or not
+    assert rows["Nobody"].fields["phone"] == "call the office"
+    assert rows["Zed"].fields["phone"] == "1-800-FLOWERS-1"
+    warnings = "\n".join(result.warnings)
+    assert "3 from the phone" in warnings
+    assert (
+        "2 phone numbers could not be read as numbers in use (row 7: phone 'call the office' "
+        "is not a phone number I can read; row 8: phone '1-800-FLOWERS-1' has letters where "
+        "digits should be); kept as typed"
+    ) in warnings
+
+
+def test_the_desk_default_region_reads_national_numbers() -> None:
+    from dutyboard.ingest.normalise import Normaliser
+    from dutyboard.ingest.source import Column, SourceRecord
+
+    columns = [Column("name"), Column("phone")]
+    for region, zone in ((None, None), ("LK", "Asia/Colombo")):
+        normaliser = Normaliser("contacts", "csv", mapping=None, zone=UTC, phone_region=region)
+        normaliser.add(
+            SourceRecord(2, list(zip(columns, ["Kamal", "011 234 5678"], strict=True)), "x")
+        )
+        (row,) = normaliser.finish().rows
+        assert row.fields.get("tz") == zone
+        assert row.fields["phone"] == "011 234 5678"
+
+
+def test_an_unreadable_phone_leaves_the_whatsapp_number_to_settle_it() -> None:
+    text = "name,phone,whatsapp\nKamal,ask reception,+94 77 123 4567\n"
+    (row,) = parse_bytes(text.encode(), "c.csv", "contacts").rows
+    assert row.fields["tz"] == "Asia/Colombo"
+    assert row.extra["tz inferred from"] == "phone: +94771234567"
+    assert row.fields["phone"] == "ask reception"

@@ -152,6 +152,10 @@ def integrity(store: Store) -> str:
     """``PRAGMA integrity_check`` of an open desk, as one line (at most 300 characters):
     ``ok`` on a sound file, else what is wrong, or ``failed: …`` when the check itself
     could not run."""
+    if store.postgres:
+        # The server owns its pages (checksums, pg_amcheck); what dutyboard can check is
+        # that the desk's schema is whole, which opening it has done.
+        return "ok"
     try:
         with store._lock:
             rows = store.conn.execute("PRAGMA integrity_check").fetchall()

@@ -365,7 +365,8 @@ def test_the_documented_restore_brings_back_a_verified_backup(
     copy.parent.mkdir()
     made = cli("--db", str(db), "backup", str(copy))
     assert made.returncode == 0 and "integrity ok" in made.stdout, made.stderr
-    assert "Restore: stop dutyboard" in cli("backup", "--help").stdout
+    documented = " ".join(cli("backup", "--help").stdout.split())
+    assert "Restore a SQLite desk: stop dutyboard, copy the backup over" in documented
     # Later: the desk wrote on, a writer died leaving its -wal behind, then pages broke.
     writer = subprocess.Popen(
         [sys.executable, "-m", "tests.reliability.workers", "status", str(db), "7"],

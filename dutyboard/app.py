@@ -35,6 +35,7 @@ from dutyboard.state import load_state, save_state
 from dutyboard.store import Store
 from dutyboard.store.arrivals import DeskCounts, Reminders, desk_counts
 from dutyboard.store.attention import Attention, attention, new_urgent_requests, newly_overdue
+from dutyboard.store.errors import Unreachable
 from dutyboard.store.rollcall import sync_units
 from widgets.arrivals.panel import ArrivalsPanel, reminder_text
 from widgets.common.desk import DeskChanged, OnDesk, WorkerFailed, connect_bus
@@ -114,6 +115,14 @@ class DutyboardApp(App[None]):
     class CountsDue(Message):
         """From the change watcher's thread: a minute has passed since the header's counts
         (thread-safe: a message, not a call)."""
+
+    class Reachable(Message):
+        """From the change watcher's thread: the database server went away (``since``,
+        UTC) or came back (None). The panels keep what they show meanwhile."""
+
+        def __init__(self, since: datetime | None) -> None:
+            super().__init__()
+            self.since = since
 
     def __init__(
         self,
@@ -399,11 +408,26 @@ class DutyboardApp(App[None]):
         # The first read differs: one reload and count at start-up, so a write that landed
         # between the panels' first load and the watcher's start is never missed.
         seen: int | None = None
+        away: datetime | None = None
         while True:
             try:
                 version = self.store.data_version()
+            except Unreachable as exc:
+                # The server went away: say so once, keep what is on screen, keep asking
+                # (the store opens a new session when it can: a change, read below).
+                if away is None:
+                    away = exc.since
+                    if not self.post_message(self.Reachable(away)):
+                        return
+                if self._watch_stop.wait(self.poll_s):
+                    return
+                continue
             except Exception:  # the store closed under us: the app is ending
                 return
+            if away is not None:
+                away = None
+                if not self.post_message(self.Reachable(None)):
+                    return
             message: Message | None = None
             if version != seen:
                 seen = version
@@ -432,6 +456,14 @@ class DutyboardApp(App[None]):
             if isinstance(screen, OnDesk):
                 screen.desk_changed()
         self._count(changed=True)
+
+    def on_dutyboard_app_reachable(self, message: Reachable) -> None:
+        self._header.unreachable_since = message.since
+        self.desk_log.info(
+            _("the database cannot be reached; retrying")
+            if message.since is not None
+            else _("the database is reachable again; the panels are read again")
+        )
 
     def on_dutyboard_app_counts_due(self, message: CountsDue) -> None:
         self._count(changed=False)

@@ -404,4 +404,11 @@ MESSAGES: dict[str, str] = {
     "the file's bytes were not kept": "文件的原始字节没有保留",
     "the file is too big to read again for one row": "文件太大，不便为一行重新读取",
     "the row still cannot be read; type the record in": "这一行仍无法读取；请手动录入记录",
+    # a PostgreSQL desk's server going away (dutyboard/store/store.py, the header)
+    "the database {url} cannot be reached since {time} UTC; retrying": "自 {time} UTC 起无法连接数据库 {url}；正在重试",
+    "the connection to {url} was lost before the change was saved: nothing was saved": "保存前与 {url} 的连接已断开：未保存任何内容",
+    "the connection to {url} was lost while the change was being saved: it may or may not be saved; look before doing it again": "保存过程中与 {url} 的连接断开：修改可能已保存，也可能没有；再做一次之前请先查看",
+    "database unreachable since {time}: retrying": "自 {time} 起数据库无法连接：正在重试",
+    "the database cannot be reached; retrying": "无法连接数据库；正在重试",
+    "the database is reachable again; the panels are read again": "数据库已恢复连接；各面板已重新读取",
 }

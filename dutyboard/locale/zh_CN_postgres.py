@@ -26,4 +26,5 @@ MESSAGES: dict[str, str] = {
     # dutyboard/store/pg_engine.py
     "{url} holds no dutyboard desk: make one with `dutyboard init --db {url}`": "{url} 中没有 dutyboard 值班台：请用 `dutyboard init --db {url}` 创建",
     "{url} needs a schema upgrade; open it once as officer (dutyboard check --db …) before read-only use": "{url} 需要升级数据库结构；只读使用前，请先以值班员身份打开一次（dutyboard check --db …）",
+    "{url} needs a schema upgrade, which only the desk's owner may make: the role that ran `dutyboard init` runs `dutyboard check --db {url}`": "{url} 需要升级数据库结构，只有值班台的所有者可以升级：请由运行过 `dutyboard init` 的角色执行 `dutyboard check --db {url}`",
 }

@@ -123,6 +123,15 @@ class Change:
         return self.describe(tr=_english)
 
 
+class Unreachable(StoreError):
+    """The database server cannot be reached (a restart, a network cut, a failover): the
+    store tries again by itself; ``since`` is when it was first missed (UTC)."""
+
+    def __init__(self, message: str, since: datetime) -> None:
+        super().__init__(message)
+        self.since = since
+
+
 class NotFound(StoreError):
     """No such record."""
 

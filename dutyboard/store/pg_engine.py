@@ -32,7 +32,11 @@ The store's commands are one code path for both engines. What differs is kept he
   transaction sends ``NOTIFY`` before its ``COMMIT``, so PostgreSQL delivers it on commit
   and never for a rolled-back write. :meth:`PgConnection.data_version` counts the
   notifications of *other* sessions, read from the socket without a query, as SQLite's
-  ``PRAGMA data_version`` counts other connections' commits.
+  ``PRAGMA data_version`` counts other connections' commits. A hot standby (a leader's
+  streaming replica) refuses LISTEN: there ``data_version`` polls
+  ``pg_last_wal_replay_lsn()`` instead, at most every :data:`REPLAY_POLL_S`.
+* **A lost session** (a restart, a network cut, a failover) is replaced by the store
+  (``Store._revive``, under its lock), never in the middle of a transaction.
 
 psycopg is imported when a connection is made, never when this module is.
 """
@@ -42,6 +46,7 @@ from __future__ import annotations
 import re
 import sqlite3
 import threading
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 from functools import lru_cache
@@ -57,6 +62,10 @@ if TYPE_CHECKING:
 # The notification channel of a desk's writes (per database, as PostgreSQL's are).
 CHANNEL = "dutyboard"
 NOTIFY_SQL = f"NOTIFY {CHANNEL}"
+# On a hot standby: the WAL replayed so far, as a byte count (NULL on a primary), and how
+# often data_version() asks for it (the dashboard's change poll, app.POLL_S).
+REPLAYED_SQL = "pg_last_wal_replay_lsn() - '0/0'::pg_lsn"
+REPLAY_POLL_S = 0.25
 # The desk's write lock, held until the transaction ends: one writer at a time.
 WRITE_LOCK_SQL = f"SELECT pg_advisory_xact_lock({APPLICATION_ID})"
 BEGIN_WRITE = "BEGIN ISOLATION LEVEL READ COMMITTED"
@@ -229,7 +238,15 @@ class PgConnection:
         raw.add_notify_handler(self._on_notify)
         self._identity: frozenset[str] = frozenset()
         self.refresh_identity()
-        raw.execute(f"LISTEN {CHANNEL}")
+        # A hot standby (a leader's streaming replica) refuses LISTEN, and a primary's
+        # NOTIFY never reaches it: there data_version() watches the WAL replayed instead.
+        row = raw.execute(f"SELECT pg_is_in_recovery(), {REPLAYED_SQL}").fetchone()
+        assert row is not None  # a SELECT without FROM gives one row
+        self.standby = bool(row[0])
+        self._replayed: Any = row[1]
+        self._replay_polled = time.monotonic()
+        if not self.standby:
+            raw.execute(f"LISTEN {CHANNEL}")
 
     def refresh_identity(self) -> None:
         """Learn which tables have an identity ``id`` (after the schema changed)."""
@@ -288,11 +305,41 @@ class PgConnection:
 
     def data_version(self) -> int:
         """A number that grows when another session commits a write (see the module):
-        reads notifications already on the socket, sends nothing to the server."""
+        reads notifications already on the socket, sends nothing to the server.
+
+        On a hot standby, which has no notifications, it grows when the WAL replayed from
+        the primary moves (``pg_last_wal_replay_lsn()``: one cheap query, sent at most
+        every :data:`REPLAY_POLL_S` however often this is called, never inside a
+        transaction). That also counts replayed WAL that changed nothing of the desk
+        (another database's writes, a checkpoint): a panel re-reads for nothing, never
+        misses a commit. A standby promoted under the session is seen at the next poll:
+        the session LISTENs from then on, and counts the promotion as a change.
+        """
+        import psycopg
         from psycopg import pq
 
         pgconn = self.raw.pgconn
-        if self.raw.info.transaction_status == pq.TransactionStatus.IDLE:
+        idle = self.raw.info.transaction_status == pq.TransactionStatus.IDLE
+        if self.standby:
+            now = time.monotonic()
+            if not idle or now - self._replay_polled < REPLAY_POLL_S:
+                return self._changes
+            self._replay_polled = now
+            try:
+                row = self.raw.execute(f"SELECT pg_is_in_recovery(), {REPLAYED_SQL}").fetchone()
+                assert row is not None
+                recovery, replayed = row[0], row[1]
+                if not recovery:
+                    self.raw.execute(f"LISTEN {CHANNEL}")
+                    self.standby = False
+                    self._count()
+                elif replayed != self._replayed:
+                    self._replayed = replayed
+                    self._count()
+            except psycopg.Error as exc:
+                raise _translated(exc) from exc
+            return self._changes
+        if idle:
             pgconn.consume_input()
             while (notify := pgconn.notifies()) is not None:
                 if notify.be_pid != self._pid:
@@ -365,12 +412,33 @@ def open_desk(location: PostgresLocation, *, readonly: bool) -> PgConnection:
                         "(dutyboard check --db …) before read-only use"
                     ).format(url=shown)
                 )
-            pg_schema.create_schema(conn.raw, where=shown)  # refuses a newer desk
+            import psycopg
+
+            try:
+                pg_schema.create_schema(conn.raw, where=shown)  # refuses a newer desk
+            except psycopg.errors.InsufficientPrivilege:
+                raise SchemaTooOld(
+                    _(
+                        "{url} needs a schema upgrade, which only the desk's owner may make: "
+                        "the role that ran `dutyboard init` runs `dutyboard check --db {url}`"
+                    ).format(url=shown)
+                ) from None
             conn.refresh_identity()
     except BaseException:
         conn.close()
         raise
     return conn
+
+
+def holds_desk(location: PostgresLocation) -> bool:
+    """Does the database at ``location`` hold a desk already (``dutyboard init``)?"""
+    from dutyboard.store import pg_schema
+
+    conn = connect(location, readonly=True)
+    try:
+        return pg_schema.is_desk(conn.raw)
+    finally:
+        conn.close()
 
 
 def create_desk(location: PostgresLocation) -> list[str]:

@@ -16,12 +16,15 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
+import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any, cast
 
+from dutyboard import files
 from dutyboard.domain.clock import Clock, to_iso, utcnow
 from dutyboard.domain.status import shown_noun
 from dutyboard.domain.text import (
@@ -44,6 +47,7 @@ from dutyboard.store.errors import (
     ReadOnlyError,
     StaleEdit,
     StoreError,
+    Unreachable,
     ValidationError,
     stale_version,
 )
@@ -215,12 +219,19 @@ class Store(RequestCommands, LeadCommands, ContactCommands):
         self.path = path
         self.location: DeskLocation = location or SqliteLocation(path or Path(":memory:"))
         self.postgres = engine.is_postgres(conn)
+        # A PostgreSQL session that was lost: since when (UTC), and when a new one was
+        # last tried (monotonic); data_version() counts on from where the last one was.
+        self.unreachable_since: datetime | None = None
+        self._revive_tried = 0.0
+        self._version_base = 0
+        self._version_seen = 0
         self.readonly = readonly
         self.actor = actor  # cleaned: see the property
         self.clock = clock
         # Textual thread workers and the UI thread may both call in; sqlite3 objects
-        # are not safe to share concurrently, so calls are serialised.
-        self._lock = threading.RLock()
+        # are not safe to share concurrently, so calls are serialised. (On PostgreSQL the
+        # lock also replaces a lost session: see _DeskLock.)
+        self._lock = _DeskLock(self)
 
     @classmethod
     def open(
@@ -232,7 +243,11 @@ class Store(RequestCommands, LeadCommands, ContactCommands):
         clock: Clock = utcnow,
     ) -> Store:
         """Open the desk at ``path``: a SQLite file, or a :class:`PostgresLocation`
-        (whose database must hold a desk already: ``dutyboard init`` makes one)."""
+        (whose database must hold a desk already: ``dutyboard init`` makes one).
+
+        In a process that writes nothing (a leader's session: ``files.forbid_writes``)
+        every store is read-only, whatever the caller asked."""
+        readonly = readonly or files.writes_forbidden() is not None
         if isinstance(path, PostgresLocation):
             from dutyboard.store import pg_engine as pg
 
@@ -257,7 +272,7 @@ class Store(RequestCommands, LeadCommands, ContactCommands):
         self._actor = clean_name(name)
 
     def close(self) -> None:
-        with self._lock:
+        with self._lock.as_is():  # a lost session is closed, not replaced first
             self.conn.close()
 
     def now(self) -> str:
@@ -266,11 +281,79 @@ class Store(RequestCommands, LeadCommands, ContactCommands):
     # -- plumbing -------------------------------------------------------------------
 
     def data_version(self) -> int:
-        """Changes when *another* connection commits; cheap enough to poll."""
+        """Changes when *another* connection commits; cheap enough to poll.
+
+        On PostgreSQL a lost session (a server restart, a network cut, a failover) is
+        replaced by a new one here, tried at most every :data:`REVIVE_S`; meanwhile this
+        raises :class:`Unreachable`. The first read on the new session counts as a change,
+        so whoever polls reads the desk again and catches up."""
         with self._lock:
-            if self.postgres:
-                return cast(pg_engine.PgConnection, self.conn).data_version()
-            return int(self.conn.execute(engine.DATA_VERSION_SQL).fetchone()[0])
+            if not self.postgres:
+                return int(self.conn.execute(engine.DATA_VERSION_SQL).fetchone()[0])
+            conn = cast(pg_engine.PgConnection, self.conn)
+            try:
+                version = self._version_base + conn.data_version()
+            except Exception:  # the driver's own error, read off the socket
+                if not _lost(conn):
+                    raise
+                conn.raw.close()  # the session is gone: a new one, now
+                self._revive()
+                fresh = cast(pg_engine.PgConnection, self.conn)
+                version = self._version_base + fresh.data_version()
+            self._version_seen = version
+            return version
+
+    def _revive(self) -> None:
+        """PostgreSQL: a new session in place of a lost one (see :meth:`data_version`),
+        or :class:`Unreachable`. Never inside a transaction: its work was lost with the
+        session, and the caller is told so (:meth:`transaction`)."""
+        conn = cast(pg_engine.PgConnection, self.conn)
+        if not _lost(conn):
+            return
+        now = time.monotonic()
+        since = self.unreachable_since or self.clock()
+        if now - self._revive_tried < REVIVE_S:
+            raise self._unreachable(since, None)
+        self._revive_tried = now
+        try:
+            fresh = pg_engine.open_desk(
+                cast(PostgresLocation, self.location), readonly=self.readonly
+            )
+        except (StoreError, sqlite3.Error) as exc:
+            self.unreachable_since = since
+            raise self._unreachable(since, exc) from None
+        with suppress(Exception):
+            conn.close()
+        self.conn = fresh
+        self.unreachable_since = None
+        self._version_base = self._version_seen + 1  # a change: read everything again
+
+    def _begin_pg_write(self) -> Connection:
+        """BEGIN and the desk's write lock, on a live session: one found lost (here, or by
+        the BEGIN itself: nothing was begun, nothing is lost) is replaced first, or the
+        write is refused with :class:`Unreachable`."""
+        self._revive()
+        conn = self.conn
+        try:
+            conn.execute(pg_engine.BEGIN_WRITE)
+        except sqlite3.Error:
+            if not self._gone(conn):
+                raise
+            self._revive_tried = 0.0  # try a new session now, not in a second
+            self._revive()
+            conn = self.conn
+            conn.execute(pg_engine.BEGIN_WRITE)
+        conn.execute(pg_engine.WRITE_LOCK_SQL)
+        return conn
+
+    def _unreachable(self, since: datetime, exc: BaseException | None) -> Unreachable:
+        self.unreachable_since = since
+        return Unreachable(
+            _("the database {url} cannot be reached since {time} UTC; retrying").format(
+                url=self.location.masked(), time=to_iso(since)[11:16]
+            ),
+            since,
+        )
 
     @contextmanager
     def reading(self) -> Iterator[Connection]:
@@ -284,7 +367,7 @@ class Store(RequestCommands, LeadCommands, ContactCommands):
             try:
                 yield conn
             finally:
-                if own and conn.in_transaction:
+                if own and conn.in_transaction and not self._gone(conn):
                     conn.execute("COMMIT")
 
     def reader(self) -> Store:
@@ -301,6 +384,15 @@ class Store(RequestCommands, LeadCommands, ContactCommands):
         """Cancel the query running on this connection, from any thread: it raises an
         error that :func:`dutyboard.store.engine.is_interrupted` recognises."""
         self.conn.interrupt()
+
+    def engine_version(self) -> str:
+        """The engine and its version, as ``check`` shows it: "SQLite 3.40.1",
+        "PostgreSQL 15.8"."""
+        with self._lock:
+            if self.postgres:
+                row = self.conn.execute("SHOW server_version").fetchone()
+                return f"PostgreSQL {str(row[0]).split()[0]}"
+            return f"SQLite {sqlite3.sqlite_version}"
 
     def schema_version(self) -> list[str]:
         with self._lock:
@@ -333,8 +425,7 @@ class Store(RequestCommands, LeadCommands, ContactCommands):
         with self._lock:
             try:
                 if self.postgres:
-                    conn.execute(pg_engine.BEGIN_WRITE)
-                    conn.execute(pg_engine.WRITE_LOCK_SQL)
+                    conn = self._begin_pg_write()
                 else:
                     conn.execute(engine.BEGIN_WRITE)
             except sqlite3.Error as exc:
@@ -345,6 +436,13 @@ class Store(RequestCommands, LeadCommands, ContactCommands):
             try:
                 yield conn
             except BaseException as exc:
+                if self._gone(conn):
+                    raise StoreError(
+                        _(
+                            "the connection to {url} was lost before the change was saved: "
+                            "nothing was saved"
+                        ).format(url=self.location.masked())
+                    ) from exc
                 rollback()
                 problem = storage(exc) if isinstance(exc, sqlite3.Error) else None
                 if problem is None:
@@ -356,6 +454,14 @@ class Store(RequestCommands, LeadCommands, ContactCommands):
                     conn.execute(pg_engine.NOTIFY_SQL)
                 conn.execute("COMMIT")
             except sqlite3.Error as exc:
+                if self._gone(conn):
+                    # COMMIT was sent and no answer came: the server may have saved it.
+                    raise StoreError(
+                        _(
+                            "the connection to {url} was lost while the change was being "
+                            "saved: it may or may not be saved; look before doing it again"
+                        ).format(url=self.location.masked())
+                    ) from exc
                 rollback()
                 problem = storage(exc)
                 if problem is None:
@@ -386,6 +492,9 @@ class Store(RequestCommands, LeadCommands, ContactCommands):
                 _dump(_clean_event(after)),
             ),
         )
+
+    def _gone(self, conn: Connection) -> bool:
+        return self.postgres and _lost(cast(pg_engine.PgConnection, conn))
 
     def _one(self, sql: str, params: tuple[Any, ...] = ()) -> Row | None:
         with self._lock:
@@ -770,6 +879,58 @@ def _insert_many(
     for columns, rows in groups.items():
         conn.executemany(_insert_sql(table, ("id", *columns)), rows)
     return results
+
+
+# How often a lost PostgreSQL session is tried again (Store.data_version, transaction).
+REVIVE_S = 1.0
+
+
+class _DeskLock:
+    """The store's lock (re-entrant, one thread at a time), which on PostgreSQL also puts
+    a new session in place of a lost one whenever it is taken from outside, so every
+    query of every module (they all run under it) meets a live session or
+    :class:`Unreachable`. Only from outside: a transaction or a read snapshot holds the
+    lock while it runs, and the work of one that lost its session must fail with it,
+    never go on in a new session outside any transaction."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self._lock = threading.RLock()
+        self._depth = 0  # changed only by the thread holding the lock
+
+    def __enter__(self) -> _DeskLock:
+        self._lock.acquire()
+        self._depth += 1
+        if self._depth == 1 and self._store.postgres:
+            try:
+                self._store._revive()
+            except BaseException:
+                self._depth -= 1
+                self._lock.release()
+                raise
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._depth -= 1
+        self._lock.release()
+
+    @contextmanager
+    def as_is(self) -> Iterator[None]:
+        """The lock without replacing a lost session (to close it)."""
+        with self._lock:
+            self._depth += 1
+            try:
+                yield
+            finally:
+                self._depth -= 1
+
+
+def _lost(conn: pg_engine.PgConnection) -> bool:
+    """Is this PostgreSQL session gone (closed, broken, or its socket dead)?"""
+    from psycopg import pq
+
+    raw = conn.raw
+    return bool(raw.closed or raw.broken or raw.pgconn.status != pq.ConnStatus.OK)
 
 
 @contextmanager

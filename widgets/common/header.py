@@ -43,6 +43,8 @@ class DeskHeader(Widget):
     on_duty: reactive[str] = reactive("")
     attention: reactive[Attention | None] = reactive(None)
     desk_counts: reactive[DeskCounts | None] = reactive(None)
+    # The database server went away at this moment (UTC); None while it answers.
+    unreachable_since: reactive[datetime | None] = reactive(None)
 
     def __init__(
         self, desk: str, zone: ZoneInfo, role: str, now: datetime, clocks: Sequence[str] = ()
@@ -93,6 +95,16 @@ class DeskHeader(Widget):
         local = self.now.astimezone(self.zone)
         # Below 100 columns the name of the program gives its room to the desk's.
         text = Text.assemble((" dutyboard ", "bold reverse"), " ") if width >= 100 else Text()
+        if self.unreachable_since is not None:
+            # First of all: what is on screen is no longer live.
+            since = self.unreachable_since.astimezone(self.zone)
+            text.append(
+                " "
+                + _("database unreachable since {time}: retrying").format(time=f"{since:%H:%M}")
+                + " ",
+                style="bold reverse red",
+            )
+            text.append(" ")
         if self.role == "leader":
             text.append(" " + _("READ-ONLY") + " ", style="bold reverse yellow")
             text.append(" ")

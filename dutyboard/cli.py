@@ -50,6 +50,7 @@ from dutyboard.domain.text import clean_line, clean_text
 from dutyboard.i18n import LANGUAGES, _, set_language
 from dutyboard.paths import default_config_path, default_db_path
 from dutyboard.store import StoreError
+from dutyboard.store.dburl import DeskLocation, PostgresLocation, parse_location, require_driver
 from dutyboard.store.engine import DatabaseError
 
 # Every subcommand: name → (module in dutyboard/commands, help line). Only the module of
@@ -73,6 +74,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "completion": ("completion", "print a completion script for bash, zsh or fish"),
     "collect": ("collect", "run the configured drop folders and HTTP feeds ([[sources]]) headless"),
     "contacts": ("contacts", "export contacts (vCard or CSV)"),
+    "db": ("db", "copy a whole desk between SQLite and PostgreSQL, verified table by table"),
     "demo": ("demo", "build a realistic demo database"),
     "export": ("export", "export requests, leads, contacts or supplies (CSV, xlsx, HXL)"),
     "handover": (
@@ -84,6 +86,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "ingest",
         "import request, lead or contact files once (CSV/TSV, spreadsheets xlsx/xls/xlsb/ods, "
         "JSON, HXL, KoBo, ODK, vCard)",
+    ),
+    "pg-roles": (
+        "pg_roles",
+        "print or apply a PostgreSQL desk's roles: officers write, leaders only read",
     ),
     "report": (
         "report",
@@ -354,7 +360,7 @@ EXIT_INTERRUPTED = 130
 EXIT_PIPE_CLOSED = 0
 # Commands that make or copy a desk themselves: they skip the missing-desk refusal.
 # (`completion` needs no desk at all.)
-_OWN_DESK_CHECK = frozenset({"demo", "backup", "init", "completion"})
+_OWN_DESK_CHECK = frozenset({"demo", "backup", "init", "completion", "db", "pg-roles"})
 # Commands that do not read the config: `init` writes it, `completion` needs none.
 _NO_CONFIG = frozenset({"init", "completion"})
 # What each command does with the desk, per action (None: the command with no action;
@@ -374,6 +380,7 @@ ONLY_READS: dict[str, frozenset[str | None]] = {
     "supplies": frozenset({"tally"}),
     "quarantine": frozenset({"list", "show"}),
     "completion": frozenset({None}),
+    "pg-roles": frozenset({None}),
 }
 # Commands that write and make a new desk themselves when they first open it, after
 # checking their own arguments (so a usage error creates nothing). For the other commands
@@ -383,6 +390,7 @@ WRITES: dict[str | None, frozenset[str | None]] = {
     None: frozenset({None}),
     "check": frozenset({None}),
     "collect": frozenset({None}),
+    "db": frozenset({"copy"}),
     "demo": frozenset({None}),
     "init": frozenset({None}),
     "ingest": frozenset({None}),
@@ -414,8 +422,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _main(argv: list[str]) -> int:
     parser = build_parser(argv)
     args: argparse.Namespace = parser.parse_args(argv)
+    # A wrong --db is refused before the config is read; desk.database is read after it.
+    db_path: Path = default_db_path()
+    location: PostgresLocation | None = None
     try:
-        db_path = desk_path(args.db)
+        given = desk_location(args.db)
     except StoreError as exc:
         _say(str(exc))
         return EXIT_PROBLEM
@@ -431,14 +442,27 @@ def _main(argv: list[str]) -> int:
         # read them as written); before anything imports the UI: widgets translate their
         # labels at import.
         set_language(args.lang or config.lang)
+        if given is None and config.database:
+            given = _configured_desk(config)
+        if isinstance(given, PostgresLocation):
+            location = given
+            require_driver()
+            for warning in location.warnings:
+                _say(warning)
+            # Nothing opens a SQLite file for this desk: a stray open would fail loudly.
+            db_path = Path(os.devnull)
+        elif given is not None:
+            db_path = given.path
         ctx = Context(
             config=config,
             db_path=db_path,
             user=clean_text(args.user or config.user),
             create=bool(args.create),
             full_parser=partial(build_parser, full=True),
+            location=location,
         )
         _refuse_a_missing_desk(args, ctx)
+        _refuse_a_leaders_write(args)
         func = getattr(args, "func", None)
         if func is None:
             from dutyboard.commands.dashboard import open_dashboard
@@ -458,6 +482,14 @@ def _main(argv: list[str]) -> int:
         _say(str(exc))
         return EXIT_PROBLEM
     except DatabaseError as exc:
+        if location is not None:
+            # The server's own words, with the desk's URL (its password masked).
+            _say(
+                _("database {url}: {error}").format(
+                    url=location.masked(), error=str(exc).strip().splitlines()[0]
+                )
+            )
+            return EXIT_PROBLEM
         # A read that meets a damaged page, a full disk…: one line, never a traceback.
         from dutyboard.store.connection import storage_error
 
@@ -481,6 +513,8 @@ def _main(argv: list[str]) -> int:
         # Text that does not decode, a date that does not parse, a key that is not
         # there: on a damaged desk, that is the damage speaking. On a sound file it is a
         # bug, and the traceback is its report.
+        if location is not None:
+            raise
         damage = _damage(db_path)
         if damage is None:
             raise
@@ -488,26 +522,25 @@ def _main(argv: list[str]) -> int:
         return EXIT_PROBLEM
 
 
-def desk_path(given: str | None) -> Path:
-    """The SQLite file ``--db`` (else ``$DUTYBOARD_DB``, else the user data dir) names.
-
-    A PostgreSQL URL is recognised (dutyboard.store.dburl), never read as a file name
-    (``postgresql://u:pw@h/d`` would become a path that repeats the password), and refused
-    in one line with the password masked: that engine is being built (issue 21)."""
-    from dutyboard.store.dburl import PostgresLocation, parse_location
-
+def desk_location(given: str | None) -> DeskLocation | None:
+    """The desk ``--db`` (else ``$DUTYBOARD_DB``) names: a SQLite file or a PostgreSQL
+    desk (dutyboard.store.dburl tells them apart; a URL is never read as a file name, so
+    ``postgresql://u:pw@h/d`` cannot become a path that repeats the password). None: the
+    config's ``desk.database``, else the file in the user data dir."""
     raw = given if given is not None else os.environ.get("DUTYBOARD_DB")
-    if not raw:
-        return default_db_path()
-    location = parse_location(raw)
-    if isinstance(location, PostgresLocation):
-        raise StoreError(
-            _(
-                "{url}: this version opens SQLite desks only; PostgreSQL desks are being "
-                "built (docs/postgres.md)"
-            ).format(url=location.masked())
-        )
-    return location.path
+    return parse_location(raw) if raw else None
+
+
+def _configured_desk(config: Config) -> DeskLocation:
+    """``desk.database`` of the config, read as --db is; a bad one names the key."""
+    assert config.database is not None
+    try:
+        return parse_location(config.database)
+    except StoreError as exc:
+        where = config.source_path or "config"
+        raise ConfigError(
+            _("{where}: desk.database: {error}").format(where=where, error=exc)
+        ) from None
 
 
 def _refuse_a_missing_desk(args: argparse.Namespace, ctx: Context) -> None:
@@ -518,6 +551,10 @@ def _refuse_a_missing_desk(args: argparse.Namespace, ctx: Context) -> None:
     find it whatever their own checks."""
     from dutyboard.store.connection import connect, missing_desk, regular_file_exists
 
+    if ctx.location is not None:
+        # A PostgreSQL desk is made by `dutyboard init --db URL` only; opening a database
+        # without one is refused there, with that line (pg_engine.open_desk).
+        return
     if args.command in _OWN_DESK_CHECK or regular_file_exists(ctx.db_path):
         return  # (a FIFO or a folder at the path is refused by regular_file_exists)
     if args.role == "leader":
@@ -529,6 +566,22 @@ def _refuse_a_missing_desk(args: argparse.Namespace, ctx: Context) -> None:
     if args.command not in CREATE_ON_OPEN:
         ctx.db_path.parent.mkdir(parents=True, exist_ok=True)
         connect(ctx.db_path, create=True).close()
+
+
+def _refuse_a_leaders_write(args: argparse.Namespace) -> None:
+    """A leader's session changes nothing: a command or action that writes is refused
+    before it runs (and every store it opens is read-only anyway: Store.open). The
+    dashboard opens read-only for a leader, `check` then only reads, and `init` says
+    why it sets up no desk."""
+    if args.role != "leader" or args.command in (None, "check", "init"):
+        return
+    if action_of(args) in WRITES.get(args.command, frozenset()):
+        raise UsageError(
+            _(
+                "this session is read-only (--role leader): `{command}` writes to the desk; "
+                "an officer runs it"
+            ).format(command=" ".join(w for w in (args.command, action_of(args)) if w))
+        )
 
 
 def action_of(args: argparse.Namespace) -> str | None:

@@ -37,6 +37,9 @@ class Config:
     timezone: str = "Asia/Shanghai"
     user: str = field(default_factory=lambda: _default_user())
     lang: str | None = None  # None: from $DUTYBOARD_LANG or the locale
+    # desk.database: the desk's database when neither --db nor $DUTYBOARD_DB names one (a
+    # SQLite path or a postgresql:// URL; read by the CLI with dutyboard.store.dburl).
+    database: str | None = None
     stale_after_hours: float = 12.0
     clocks: tuple[str, ...] = (
         "Asia/Shanghai",
@@ -200,6 +203,12 @@ def _times(value: Any) -> tuple[time, ...]:
     return tuple(sorted(_clock_time(v) for v in value))
 
 
+def _database(value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError(_("must be a file path or a postgresql:// URL"))
+    return value.strip()
+
+
 def _minutes(value: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= 720:
         raise ValueError(_("must be a number of minutes between 1 and 720"))
@@ -212,6 +221,7 @@ _SCHEMA: dict[str, dict[str, tuple[str, Any]]] = {
         "timezone": ("timezone", zone_value),
         "user": ("user", text_value),
         "lang": ("lang", _lang),
+        "database": ("database", _database),
     },
     "display": {
         "stale_after_hours": ("stale_after_hours", _hours),

@@ -58,6 +58,9 @@ class DeskAnswers:
     rota: tuple[str, ...] = DEFAULT_ROTA  # "HH:MM", sorted
     units: tuple[str, ...] = ()
     drop_folder: Path | None = None  # absolute
+    # A PostgreSQL desk's URL (no password: that stays in ~/.pgpass), kept in the config
+    # as desk.database so that every command finds the desk without --db.
+    database: str | None = None
 
 
 # ------------------------------------------------------------------------ checks
@@ -372,6 +375,19 @@ def config_text(answers: DeskAnswers, *, today: date | None = None) -> str:
         '# Interface language: "en" or "zh_CN" (--lang on the command line overrides it',
         "# for one run).",
         f"lang = {toml_string(answers.lang)}",
+        *(
+            [
+                "# The desk's PostgreSQL database (--db and $DUTYBOARD_DB override it). Its",
+                "# password, if any, belongs in ~/.pgpass, never here.",
+                f"database = {toml_string(answers.database)}",
+            ]
+            if answers.database
+            else [
+                "# The desk's database: a SQLite file, or a postgresql:// URL (see",
+                "# docs/postgres.md). Default: the file in the user data folder.",
+                '# database = "postgresql://officer@db.example/desk"',
+            ]
+        ),
         "# Your name in the events log (default: $DUTYBOARD_USER, else your login name).",
         "# Leave it out on a desk that several officers share: each gets their own name.",
         '# user = "Zhang Wei"',

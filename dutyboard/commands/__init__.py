@@ -23,6 +23,7 @@ from typing import Any, NamedTuple
 from dutyboard.config import Config
 from dutyboard.i18n import _
 from dutyboard.i18n import pgettext as pgettext  # commands import it from here too
+from dutyboard.store.dburl import DeskLocation, PostgresLocation, SqliteLocation
 
 # argparse's private type is the only name for what add_subparsers() returns.
 Subparsers = Any
@@ -68,6 +69,8 @@ class Context(NamedTuple):
     methods at import, ~0.7 ms, paid by every command (a leader's SSH ``status`` too)."""
 
     config: Config
+    # The SQLite file of the desk; for a PostgreSQL desk (``location``) the file a SQLite
+    # desk would have had, which nothing opens.
     db_path: Path
     user: str
     # --create: a command that writes may make a new desk at db_path (cli.py has refused a
@@ -76,6 +79,25 @@ class Context(NamedTuple):
     # The CLI's own parser with every command in detail, for a command that describes the
     # command line (`completion`): handed over, since commands must not import the CLI.
     full_parser: Callable[[], argparse.ArgumentParser] | None = None
+    # A PostgreSQL desk (--db postgresql://…, $DUTYBOARD_DB, desk.database); None: SQLite.
+    location: PostgresLocation | None = None
+
+    @property
+    def desk(self) -> DeskLocation:
+        """Where the desk is, on either engine: what ``Store.open`` takes."""
+        return self.location if self.location is not None else SqliteLocation(self.db_path)
+
+    def require_desk(self) -> None:
+        """Refuse a SQLite desk whose file is not there (a PostgreSQL desk is checked
+        when it is opened: ``Store.open`` refuses a database that holds none)."""
+        if self.location is None and not self.db_path.exists():
+            raise UsageError(_("database {path} does not exist").format(path=self.db_path))
+
+    @property
+    def shown_desk(self) -> str:
+        """The desk's location for a person: the file, or the URL with its password
+        masked."""
+        return self.desk.masked()
 
 
 def common_options(parser: argparse.ArgumentParser, *, sub: bool = True) -> None:
@@ -85,9 +107,12 @@ def common_options(parser: argparse.ArgumentParser, *, sub: bool = True) -> None
     parser.add_argument(
         "--db",
         default=default,
-        type=str,  # a path, or (being built) a PostgreSQL URL: cli.desk_path decides
-        metavar="PATH",
-        help=_("SQLite database (default: $DUTYBOARD_DB or the user data dir)"),
+        type=str,  # a path or a PostgreSQL URL: cli.desk_location decides
+        metavar="PATH|URL",
+        help=_(
+            "the desk's database: a SQLite file or a postgresql:// URL (default: "
+            "$DUTYBOARD_DB, else desk.database in the config, else the user data dir)"
+        ),
     )
     parser.add_argument(
         "--create",

@@ -192,9 +192,8 @@ def _day(text: str | None, zone_name: str) -> date | None:
 
 
 def _open(ctx: Context, *, readonly: bool) -> Store:
-    if not ctx.db_path.exists():
-        raise UsageError(_("database {path} does not exist").format(path=ctx.db_path))
-    return Store.open(ctx.db_path, readonly=readonly, actor=ctx.user)
+    ctx.require_desk()
+    return Store.open(ctx.desk, readonly=readonly, actor=ctx.user)
 
 
 def _units_config(ctx: Context) -> tuple[UnitSpec, ...]:
@@ -272,13 +271,6 @@ def run_import(args: argparse.Namespace, ctx: Context) -> int:
     from dutyboard.domain.values import canonical_zone
     from dutyboard.ingest.shipments import import_arrivals
 
-    if getattr(args, "role", "officer") == "leader":
-        raise UsageError(
-            _(
-                "this session is read-only (--role leader): a leader lists the arrivals; an "
-                "officer imports them"
-            )
-        )
     path: Path = args.file
     if not path.is_file():
         raise UsageError(_("{path}: no such file").format(path=path))

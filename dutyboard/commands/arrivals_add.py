@@ -171,17 +171,9 @@ def lead_id(store: Store, text: str) -> int:
 
 
 def run_add(args: argparse.Namespace, ctx: Context) -> int:
-    if getattr(args, "role", "officer") == "leader":
-        raise UsageError(
-            _(
-                "this session is read-only (--role leader): a leader lists the arrivals; an "
-                "officer adds them"
-            )
-        )
-    if not ctx.db_path.exists():
-        raise UsageError(_("database {path} does not exist").format(path=ctx.db_path))
+    ctx.require_desk()
     desk_zone = ctx.config.timezone
-    store = Store.open(ctx.db_path, actor=ctx.user)
+    store = Store.open(ctx.desk, actor=ctx.user)
     try:
         fields = arrival_fields(args, desk_zone, store)
         new_id = arr.add_arrival(store, fields)

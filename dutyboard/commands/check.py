@@ -42,17 +42,25 @@ def register(sub: Subparsers) -> None:
 def run(args: argparse.Namespace, ctx: Context) -> int:
     # A missing desk was refused by the CLI unless --create was given: then this makes
     # and checks a new, empty desk.
-    if ctx.create:
+    if ctx.create and ctx.location is None:
         ctx.db_path.parent.mkdir(parents=True, exist_ok=True)
-    store = Store.open(ctx.db_path)
+    store = Store.open(ctx.desk)
     try:
         result = integrity(store)
-        wal = Path(f"{ctx.db_path}-wal")
-        print(_("database:  {path}").format(path=clean_line(ctx.db_path)))
+        print(_("database:  {path}").format(path=clean_line(ctx.shown_desk)))
         print(_("schema:    {versions}").format(versions=", ".join(store.schema_version())))
-        print(_("integrity: {result}").format(result=result))
-        size = wal.stat().st_size if wal.exists() else 0
-        print(_("wal:       {size} bytes").format(size=f"{size:,}"))
+        print(_("engine:    {engine}").format(engine=store.engine_version()))
+        if store.postgres:
+            print(
+                _("integrity: {result} (pages are the server's: pg_amcheck checks them)").format(
+                    result=result
+                )
+            )
+        else:
+            print(_("integrity: {result}").format(result=result))
+            wal = Path(f"{ctx.db_path}-wal")
+            size = wal.stat().st_size if wal.exists() else 0
+            print(_("wal:       {size} bytes").format(size=f"{size:,}"))
         collector = collector_status(store)
         print(collector_line(collector))
         if result == "ok":

@@ -118,13 +118,6 @@ def _open_log(given: str | None) -> AppLog:
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
-    if getattr(args, "role", "officer") == "leader":
-        raise UsageError(
-            _(
-                "this session is read-only (--role leader): a leader's session does not "
-                "collect; an officer runs dutyboard collect"
-            )
-        )
     # (not `< 1`: NaN compares false and would pass, then break the lease arithmetic)
     if not 1 <= args.lease_seconds <= MAX_LEASE_SECONDS:
         raise UsageError(
@@ -152,15 +145,16 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         log.info(
             _("dutyboard {version} collecting into {db}: {n} source(s); log: {where}").format(
                 version=__version__,
-                db=ctx.db_path.absolute(),
+                db=ctx.shown_desk if ctx.location else ctx.db_path.absolute(),
                 n=enabled,
                 where=log.path if log.path is not None else _("stderr only"),
             ),
             echo=log.path is None,
         )
-        ctx.db_path.parent.mkdir(parents=True, exist_ok=True)
+        if ctx.location is None:
+            ctx.db_path.parent.mkdir(parents=True, exist_ok=True)
         collector = Collector(
-            ctx.db_path,
+            ctx.desk,
             sources,
             actor="collector",
             log=log.info,

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from typing import TextIO
 
 from dutyboard import files
-from dutyboard.commands import Context, Subparsers, UsageError, common_options
+from dutyboard.commands import Context, Subparsers, common_options
 from dutyboard.commands.output import output_options, output_path, refused_error
 from dutyboard.i18n import _
 from dutyboard.store import Row, Store
@@ -74,10 +74,9 @@ def run_export(args: argparse.Namespace, ctx: Context) -> int:
     from dutyboard.reports.cells import spreadsheet_safe
     from dutyboard.reports.vcard import contact_card
 
-    if not ctx.db_path.exists():
-        raise UsageError(_("database {path} does not exist").format(path=ctx.db_path))
+    ctx.require_desk()
     target = output_path(args, ctx)
-    store = Store.open(ctx.db_path, readonly=True)
+    store = Store.open(ctx.desk, readonly=True)
     buffer = io.StringIO()
     out: TextIO = buffer if target else sys.stdout
     count = 0

@@ -12,11 +12,11 @@ from dutyboard.store import Store
 
 def open_dashboard(ctx: Context, *, role: str) -> int:
     readonly = role == "leader"
-    if not readonly:
+    if not readonly and ctx.location is None:
         ctx.db_path.parent.mkdir(parents=True, exist_ok=True)
     if not sys.stdout.isatty() and not os.environ.get("DUTYBOARD_FORCE_TTY"):
         raise UsageError(_("the dashboard needs a terminal (stdout is not a TTY)"))
-    store = Store.open(ctx.db_path, readonly=readonly, actor=ctx.user)
+    store = Store.open(ctx.desk, readonly=readonly, actor=ctx.user)
     from dutyboard.app import DutyboardApp
 
     try:

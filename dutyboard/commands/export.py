@@ -103,11 +103,10 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     if args.open and table not in STATUSES:
         raise UsageError(_("--open is for requests and leads, not {table}").format(table=table))
     statuses = _statuses(table, args.status)
-    if not ctx.db_path.exists():
-        raise UsageError(_("database {path} does not exist").format(path=ctx.db_path))
+    ctx.require_desk()
     target = output_path(args, ctx)
     zone = None if args.utc or fmt == "hxl" else ZoneInfo(ctx.config.timezone)
-    store = Store.open(ctx.db_path, readonly=True, actor=ctx.user)
+    store = Store.open(ctx.desk, readonly=True, actor=ctx.user)
     try:
         if table == "supplies":
             rows = ledger.iter_ledger(store, direction=args.direction, text=args.filter)

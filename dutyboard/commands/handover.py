@@ -83,11 +83,10 @@ def register(sub: Subparsers) -> None:
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
-    if not ctx.db_path.exists():
-        raise UsageError(_("database {path} does not exist").format(path=ctx.db_path))
+    ctx.require_desk()
     action = args.handover_action
     readonly = action in ("show", "export", "list")
-    store = Store.open(ctx.db_path, readonly=readonly, actor=ctx.user)
+    store = Store.open(ctx.desk, readonly=readonly, actor=ctx.user)
     try:
         return ACTIONS[action](args, ctx, store)
     finally:

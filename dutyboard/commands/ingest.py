@@ -152,8 +152,9 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     window = configured.duplicate_window_hours if configured else 24.0
     force_kind = args.force_kind or (configured.force_kind if configured else False)
     tty = sys.stderr.isatty()
-    ctx.db_path.parent.mkdir(parents=True, exist_ok=True)
-    store = Store.open(ctx.db_path, actor=ctx.user)
+    if ctx.location is None:
+        ctx.db_path.parent.mkdir(parents=True, exist_ok=True)
+    store = Store.open(ctx.desk, actor=ctx.user)
     failed = False
     try:
         for path in files:

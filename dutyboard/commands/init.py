@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import os
 import sys
 import tomllib
@@ -32,6 +33,7 @@ from dutyboard.deskinit import AnswerError, DeskAnswers
 from dutyboard.domain.text import clean_line
 from dutyboard.i18n import LANGUAGES, _, language, set_language
 from dutyboard.paths import default_config_path, default_db_path
+from dutyboard.store.dburl import PostgresLocation
 
 EXIT_INTERRUPTED = 130  # as dutyboard.cli
 T = TypeVar("T")
@@ -158,11 +160,16 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     config_path = _absolute(given_config or default_config_path())
     db_path = _absolute(ctx.db_path)
     force = bool(args.force)
-    _refuse_existing(config_path, db_path, force=force)
+    if ctx.location is not None:
+        _refuse_a_pg_password(ctx.location)
+    _refuse_existing(config_path, db_path, force=force, location=ctx.location)
     _check(lambda: deskinit.check_layout(config_path, db_path, None))
     interactive = not args.no_input and _is_terminal(sys.stdin)
     try:
-        answers = _answers(args, config_path, db_path, interactive=interactive)
+        shown = ctx.location.masked() if ctx.location is not None else None
+        answers = _answers(args, config_path, db_path, interactive=interactive, shown=shown)
+        if ctx.location is not None:
+            answers = dataclasses.replace(answers, database=ctx.location.masked())
     except (KeyboardInterrupt, EOFError):
         # The cursor is after a prompt: end that line first.
         with contextlib.suppress(OSError, ValueError):
@@ -174,9 +181,10 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     _check(lambda: deskinit.check_layout(config_path, db_path, answers.drop_folder))
     text = deskinit.config_text(answers)
     _self_check(text, config_path)
-    _refuse_existing(config_path, db_path, force=force)  # made while we were asking?
-    _write(text, answers, config_path, db_path, force=force)
-    _report(answers, config_path, db_path)
+    # Made while we were asking?
+    _refuse_existing(config_path, db_path, force=force, location=ctx.location)
+    _write(text, answers, config_path, db_path, force=force, location=ctx.location)
+    _report(answers, config_path, db_path, shown=shown)
     return 0
 
 
@@ -184,7 +192,12 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _answers(
-    args: argparse.Namespace, config_path: Path, db_path: Path, *, interactive: bool
+    args: argparse.Namespace,
+    config_path: Path,
+    db_path: Path,
+    *,
+    interactive: bool,
+    shown: str | None = None,
 ) -> DeskAnswers:
     if interactive:
         say = _prompt_stream()
@@ -192,7 +205,7 @@ def _answers(
             _("Setting up a new desk. Enter takes the answer in [brackets]; Ctrl-C stops.") + "\n"
         )
         say.write(_("config file: {path}").format(path=clean_line(config_path)) + "\n")
-        say.write(_("database:    {path}").format(path=clean_line(db_path)) + "\n\n")
+        say.write(_("database:    {path}").format(path=clean_line(shown or db_path)) + "\n\n")
         say.flush()
 
     def answer(
@@ -332,13 +345,39 @@ def _absolute(path: Path) -> Path:
     return Path(os.path.abspath(path.expanduser()))
 
 
-def _refuse_existing(config_path: Path, db_path: Path, *, force: bool) -> None:
-    """Both files checked before either is written."""
+def _refuse_a_pg_password(location: PostgresLocation) -> None:
+    """The config keeps a PostgreSQL desk's URL, so the URL must hold no password."""
+    if location.has_password:
+        raise UsageError(
+            _(
+                "{url}: the config keeps this URL, so give it without its password and put "
+                "the password in ~/.pgpass ($PGPASSFILE) or a service file"
+            ).format(url=location.masked())
+        )
+
+
+def _refuse_existing(
+    config_path: Path, db_path: Path, *, force: bool, location: PostgresLocation | None = None
+) -> None:
+    """Both the config and the database checked before either is written. A PostgreSQL
+    desk is never replaced: with ``--force`` only the config is written again."""
     from dutyboard.store.connection import regular_file_exists
 
     if config_path.is_dir():
         raise UsageError(_("{path} is a folder, not a config file").format(path=config_path))
-    db_exists = regular_file_exists(db_path)  # a folder or a FIFO there: one line
+    if location is not None:
+        from dutyboard.store import pg_engine
+
+        if pg_engine.holds_desk(location) and not force:
+            raise UsageError(
+                _(
+                    "{url} already holds a desk; pass --force to write the config for it "
+                    "(the desk itself is kept as it is; nothing was written)"
+                ).format(url=location.masked())
+            )
+        db_exists = False
+    else:
+        db_exists = regular_file_exists(db_path)  # a folder or a FIFO there: one line
     if force:
         return
     for path, exists in ((config_path, config_path.exists()), (db_path, db_exists)):
@@ -360,8 +399,32 @@ def _self_check(text: str, config_path: Path) -> None:
 
 
 def _write(
-    text: str, answers: DeskAnswers, config_path: Path, db_path: Path, *, force: bool
+    text: str,
+    answers: DeskAnswers,
+    config_path: Path,
+    db_path: Path,
+    *,
+    force: bool,
+    location: PostgresLocation | None = None,
 ) -> None:
+    """The database, then the config. A SQLite file made here goes again if the config
+    cannot be written; a PostgreSQL desk's schema stays (init --force writes the config
+    for it later)."""
+    if location is not None:
+        from dutyboard.store import pg_engine
+        from dutyboard.store.pg_schema import ForeignSchema
+
+        try:
+            pg_engine.create_desk(location)  # a desk already there is kept, brought up to date
+        except ForeignSchema as exc:
+            raise UsageError(
+                _(
+                    "{url}: schema {schema} holds another program's tables ({tables}); "
+                    "nothing was written: give a database or schema of the desk's own"
+                ).format(url=location.masked(), schema=exc.schema, tables=", ".join(exc.tables))
+            ) from None
+        _write_config(text, answers, config_path, force=force)
+        return
     from dutyboard.store.connection import connect
 
     db_path.parent.mkdir(parents=True, exist_ok=True)
@@ -370,21 +433,28 @@ def _write(
             Path(f"{db_path}{suffix}").unlink(missing_ok=True)
     connect(db_path, create=True).close()
     try:
+        _write_config(text, answers, config_path, force=force)
+    except BaseException:
+        # No half desk: the database made a moment ago goes too.
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{db_path}{suffix}").unlink(missing_ok=True)
+        raise
+
+
+def _write_config(text: str, answers: DeskAnswers, config_path: Path, *, force: bool) -> None:
+    try:
         config_path.parent.mkdir(parents=True, exist_ok=True)
         with files.atomic_output(config_path, replace=force) as tmp:
             tmp.write_text(text, encoding="utf-8")
         if answers.drop_folder is not None:
             answers.drop_folder.mkdir(parents=True, exist_ok=True)
-    except (OSError, files.WriteRefused) as exc:
-        # No half desk: the database made a moment ago goes too.
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{db_path}{suffix}").unlink(missing_ok=True)
-        if isinstance(exc, files.WriteRefused):
-            raise UsageError(str(exc)) from None
-        raise
+    except files.WriteRefused as exc:
+        raise UsageError(str(exc)) from None
 
 
-def _report(answers: DeskAnswers, config_path: Path, db_path: Path) -> None:
+def _report(
+    answers: DeskAnswers, config_path: Path, db_path: Path, *, shown: str | None = None
+) -> None:
     out = sys.stdout
     rota = ", ".join(answers.rota) if answers.rota else _("none")
     lines = [
@@ -395,14 +465,15 @@ def _report(answers: DeskAnswers, config_path: Path, db_path: Path) -> None:
             count=len(answers.units),
         ),
         "  " + _("config file: {path}").format(path=clean_line(config_path)),
-        "  " + _("database:    {path}").format(path=clean_line(db_path)),
+        "  " + _("database:    {path}").format(path=clean_line(shown or db_path)),
     ]
     if answers.drop_folder is not None:
         lines.append("  " + _("drop folder: {path}").format(path=clean_line(answers.drop_folder)))
     lines += ["", _("Next:")]
     for what, command in deskinit.next_commands(
         config_path,
-        db_path,
+        # A PostgreSQL desk's URL is in the config (desk.database): no --db to repeat.
+        default_db_path() if shown else db_path,
         default_config=default_config_path(),
         default_db=default_db_path(),
         drop_folder=answers.drop_folder,

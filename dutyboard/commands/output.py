@@ -40,7 +40,9 @@ def output_path(args: argparse.Namespace, ctx: Context) -> Path | None:
         return files.export_target(
             args.out,
             export_dir=ctx.config.export_dir,
-            protected=files.desk_files(ctx.db_path, ctx.config.source_path),
+            protected=files.desk_files(
+                None if ctx.location else ctx.db_path, ctx.config.source_path
+            ),
             force=args.force,
         )
     except files.WriteRefused as refused:

@@ -191,18 +191,11 @@ def list_line(row: Row, zone: ZoneInfo) -> str:
 
 
 def _open(ctx: Context, *, readonly: bool) -> Store:
-    return Store.open(ctx.db_path, readonly=readonly, actor=ctx.user)
+    return Store.open(ctx.desk, readonly=readonly, actor=ctx.user)
 
 
 def _officer(args: argparse.Namespace, ctx: Context) -> Store:
-    """The store for a write: a leader's session is refused before anything is read."""
-    if getattr(args, "role", "officer") == "leader":
-        raise UsageError(
-            _(
-                "this session is read-only (--role leader): a leader lists and shows the "
-                "quarantine; an officer retries or discards"
-            )
-        )
+    """The store for a write (a leader's session was refused before it got here: cli)."""
     return _open(ctx, readonly=False)
 
 

@@ -64,8 +64,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
 
     if args.format == "xlsx" and args.out is None:
         raise UsageError(_("an xlsx report needs --out FILE"))
-    if not ctx.db_path.exists():
-        raise UsageError(_("database {path} does not exist").format(path=ctx.db_path))
+    ctx.require_desk()
     target = output_path(args, ctx)
     try:
         catalog = (
@@ -73,7 +72,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         )
     except SuppliesConfigError as exc:
         raise UsageError(str(exc)) from None
-    store = Store.open(ctx.db_path, readonly=True, actor=ctx.user)
+    store = Store.open(ctx.desk, readonly=True, actor=ctx.user)
     try:
         today = store.clock().astimezone(ZoneInfo(ctx.config.timezone)).date()
         day = parse_day(args.date, today)

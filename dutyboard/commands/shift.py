@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from dutyboard.commands import Context, Subparsers, UsageError, common_options
+from dutyboard.commands import Context, Subparsers, common_options
 from dutyboard.commands.handover import local_formatter
 from dutyboard.domain.text import clean_line, clean_output
 from dutyboard.i18n import _
@@ -36,10 +36,9 @@ def register(sub: Subparsers) -> None:
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
     local = local_formatter(ctx.config.timezone)
-    if not ctx.db_path.exists():
-        raise UsageError(_("database {path} does not exist").format(path=ctx.db_path))
+    ctx.require_desk()
     if args.shift_action == "show":
-        store = Store.open(ctx.db_path, readonly=True, actor=ctx.user)
+        store = Store.open(ctx.desk, readonly=True, actor=ctx.user)
         try:
             shift = sh.shift_on_duty(store)
             pending = ho.pending_handover_id(store)
@@ -63,7 +62,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         if draft:
             print(_("Handover #{id} is being drafted").format(id=draft))
         return 0
-    store = Store.open(ctx.db_path, actor=ctx.user)
+    store = Store.open(ctx.desk, actor=ctx.user)
     try:
         if args.shift_action == "start":
             result = sh.take_over(store, ctx.user)

@@ -100,7 +100,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     from dutyboard.reports.status.text import render_text
     from dutyboard.store import Store
 
-    store = Store.open(ctx.db_path, readonly=True, actor=ctx.user)
+    store = Store.open(ctx.desk, readonly=True, actor=ctx.user)
     try:
         status = build_status(store, desk_name=ctx.config.desk_name, timezone=ctx.config.timezone)
     finally:

@@ -204,9 +204,8 @@ def _item_quantity_unit(
 
 def _open_store(ctx: Context) -> Store:
 
-    if not ctx.db_path.exists():
-        raise UsageError(_("database {path} does not exist").format(path=ctx.db_path))
-    return Store.open(ctx.db_path, actor=ctx.user)
+    ctx.require_desk()
+    return Store.open(ctx.desk, actor=ctx.user)
 
 
 def run_receive(args: argparse.Namespace, ctx: Context) -> int:
@@ -361,10 +360,9 @@ def pad(text: str, cells: int, *, right: bool = False) -> str:
 def run_tally(args: argparse.Namespace, ctx: Context) -> int:
     from dutyboard.store import supplies as ledger
 
-    if not ctx.db_path.exists():
-        raise UsageError(_("database {path} does not exist").format(path=ctx.db_path))
+    ctx.require_desk()
     catalog = _catalog(ctx)
-    store = Store.open(ctx.db_path, readonly=True, actor=ctx.user)
+    store = Store.open(ctx.desk, readonly=True, actor=ctx.user)
     try:
         tallies = ledger.tallies(store, catalog=catalog)
         funds = ledger.money_totals(store)

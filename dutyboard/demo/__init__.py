@@ -25,6 +25,7 @@ from dutyboard.demo.shifts import add_past_shift_and_handover
 from dutyboard.demo.supplies import add_demo_supplies
 from dutyboard.domain.clock import utcnow
 from dutyboard.store import Store, StoreError
+from dutyboard.store.dburl import PostgresLocation
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,7 @@ class DemoSummary:
 
 
 def build_demo(
-    path: Path,
+    path: Path | PostgresLocation,
     *,
     seed: int = 2020,
     now: datetime | None = None,
@@ -45,8 +46,9 @@ def build_demo(
     requests: int = 240,
     leads: int = 120,
 ) -> DemoSummary:
-    """Create ``path`` (which must not exist) and fill it with a working desk's data."""
-    if path.exists():
+    """Create ``path`` (which must not exist) and fill it with a working desk's data; or
+    fill the empty desk of a PostgreSQL database (``dutyboard init --db`` made it)."""
+    if isinstance(path, Path) and path.exists():
         raise StoreError(f"{path} already exists; pass --force to replace it")
     rng = random.Random(seed)
     now = (now or utcnow()).replace(microsecond=0)

@@ -39,6 +39,7 @@ from dutyboard.ingest.folder_watch import FolderWatcher
 from dutyboard.ingest.jobs import CollectReport, Log, say, sleep_or_stop
 from dutyboard.ingest.sources import SourceConfig
 from dutyboard.store import Store, StoreError
+from dutyboard.store.dburl import DeskLocation, PostgresLocation
 from dutyboard.store.engine import DatabaseError
 from dutyboard.store.sources import (
     acquire_lease,
@@ -68,7 +69,7 @@ class Collector:
 
     def __init__(
         self,
-        db_path: Path,
+        db_path: Path | DeskLocation,
         sources: list[SourceConfig],
         *,
         actor: str = "collector",
@@ -80,7 +81,7 @@ class Collector:
         rng: random.Random | None = None,
         limits: Limits = DEFAULT_LIMITS,
     ) -> None:
-        self.db_path = Path(db_path)
+        self.db_path = db_path if isinstance(db_path, PostgresLocation) else Path(str(db_path))
         self.limits = limits  # what one file may take before it goes to quarantine
         self.sources = [source for source in sources if source.enabled]
         self.actor = actor

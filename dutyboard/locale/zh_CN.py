@@ -295,3 +295,9 @@ MESSAGES.update(_COLLECTOR)
 MESSAGES.update(_CORE)
 MESSAGES.update(_SPREADSHEETS)
 MESSAGES.update(_VALUES)
+from dutyboard.locale.zh_CN_pgroles import MESSAGES as _PGROLES  # noqa: E402
+
+MESSAGES.update(_PGROLES)
+from dutyboard.locale.zh_CN_dbcopy import MESSAGES as _DBCOPY  # noqa: E402
+
+MESSAGES.update(_DBCOPY)

@@ -13,7 +13,6 @@ MESSAGES: dict[str, str] = {
     "how long the collector lease lasts unless renewed (default: 60)": "采集程序租约不续期时的有效时长（默认：60）",
     "the log file, rotated at 1 MB, three old ones kept (default: collector.log in the folder of $DUTYBOARD_LOG, else in the user state folder, ~/.local/state/dutyboard); '-' writes no file, stderr only": "日志文件，满 1 MB 轮转，保留三个旧文件（默认：$DUTYBOARD_LOG 所在文件夹中的 collector.log，否则为用户状态文件夹 ~/.local/state/dutyboard 中的）；'-' 表示不写文件，只输出到标准错误",
     "--log-file needs a path, or - for no file": "--log-file 需要一个路径，或用 - 表示不写文件",
-    "this session is read-only (--role leader): a leader's session does not collect; an officer runs dutyboard collect": "本会话为只读（--role leader）：领导会话不做采集；由值班员运行 dutyboard collect",
     "--lease-seconds must be between 1 and {most}": "--lease-seconds 必须在 1 到 {most} 之间",
     "the config file": "配置文件",
     "no sources are configured: add [[sources]] to {where} (docs/ingest.md)": "没有配置数据源：请在 {where} 中添加 [[sources]]（docs/ingest.md）",

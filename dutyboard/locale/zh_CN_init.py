@@ -149,4 +149,7 @@ MESSAGES: dict[str, str] = {
         "  fish  dutyboard completion fish > ~/.config/fish/completions/dutyboard.fish"
     ),
     "the shell: bash, zsh or fish": "shell：bash、zsh 或 fish",
+    "{url}: the config keeps this URL, so give it without its password and put the password in ~/.pgpass ($PGPASSFILE) or a service file": "{url}：配置文件会保存这个 URL，因此请给出不含密码的 URL，并把密码放到 ~/.pgpass（$PGPASSFILE）或服务文件（service file）中",
+    "{url} already holds a desk; pass --force to write the config for it (the desk itself is kept as it is; nothing was written)": "{url} 中已有值班台；如要为它写入配置，请加 --force（值班台本身保持原样；未写入任何内容）",
+    "{url}: schema {schema} holds another program's tables ({tables}); nothing was written: give a database or schema of the desk's own": "{url}：模式 {schema} 中有其他程序的表（{tables}）；未写入任何内容：请为值班台另给一个专用的数据库或模式",
 }

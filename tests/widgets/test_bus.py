@@ -27,6 +27,7 @@ from dutyboard.config import Config
 from dutyboard.ingest.collector import Collector
 from dutyboard.ingest.sources import SourceConfig
 from dutyboard.store import Store
+from dutyboard.store.dburl import PostgresLocation
 from tests.conftest import FakeClock
 from tests.widgets.pilot import cell_text, loaded, panel, settle
 from widgets.common.desk import DeskChanged, ReportsFailures
@@ -37,7 +38,7 @@ from widgets.handover.panel import HandoverPanel
 CSV = "org,item,quantity,priority\nJilin relief office,N95 masks,3000,urgent\n"
 
 
-def make_app(path: Path) -> DutyboardApp:
+def make_app(path: Path | PostgresLocation) -> DutyboardApp:
     store = Store.open(path, actor="Zhang Wei", clock=FakeClock())
     config = Config(desk_name="Test desk", timezone="Asia/Shanghai", user="Zhang Wei")
     return DutyboardApp(store, config, clock=FakeClock(), poll_s=0.05)
@@ -67,8 +68,9 @@ async def until(app: DutyboardApp, pilot: Pilot[None], done: Callable[[], bool])
 
 
 async def test_a_key_a_form_the_collector_and_another_process_all_use_the_bus(
-    demo_db: Path, tmp_path: Path, bus: list[DeskChanged]
+    demo_desk: Path | PostgresLocation, tmp_path: Path, bus: list[DeskChanged]
 ) -> None:
+    demo_db = demo_desk  # on either engine
     app = make_app(demo_db)
     async with app.run_test(size=(160, 45)) as pilot:
         await settle(app, pilot)

@@ -1,6 +1,6 @@
 """Ingest throughput: dutyboard's whole import path next to a raw ``executemany``.
 
-    python bench/ingest.py [--rows 100000] [--seed 2020] [--keep DIR]
+    python bench/ingest.py [--rows 100000] [--seed 2020] [--keep DIR] [--engine postgres]
 
 Generates a CSV of request rows (Chinese headers, as units send them), then, in this one
 process, on fresh databases with the same schema:
@@ -18,24 +18,33 @@ process, on fresh databases with the same schema:
   parsed or checked: what the database's own work costs, the floor under any importer
   that keeps dutyboard's schema and its event per record.
 
+With ``--engine postgres`` every database is a fresh PostgreSQL desk on a server this
+script starts (tests/pgserver.py: ``initdb`` into a temporary folder, removed at the end),
+and the baseline and the floor run their ``executemany`` through the store's own
+PostgreSQL connection, so both engines are measured by the same code.
+
 Prints a Markdown table. The figures in docs/ingest.md come from this script.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import io
 import random
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 from dutyboard.ingest.parse import parse_bytes
 from dutyboard.ingest.store_sink import bytes_digest, ingest_bytes, write_result
 from dutyboard.store import Store
+from dutyboard.store.dburl import PostgresLocation
+from dutyboard.store.engine import is_postgres
 from dutyboard.store.intake import BULK_CACHE_KIB as _BULK_CACHE_KIB
 
 HEADER = ["编号", "单位名称", "物资名称", "数量", "计量单位", "联系人", "联系电话", "紧急程度"]
@@ -73,10 +82,56 @@ def make_csv(rows: int, seed: int) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
+# The running PostgreSQL server when --engine postgres (tests.pgserver.PgServer).
+_SERVER: Any = None
+
+
+@contextlib.contextmanager
+def _engine(name: str) -> Iterator[None]:
+    """For ``postgres``, a server for the run: every ``_fresh`` is a new desk on it."""
+    global _SERVER
+    if name != "postgres":
+        yield
+        return
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from tests.pgserver import start_server
+
+    _SERVER = start_server()
+    try:
+        yield
+    finally:
+        _SERVER.stop()
+        _SERVER = None
+
+
 def _fresh(path: Path) -> Store:
+    """A new, empty desk: the file ``path`` (SQLite), or a new database on the server."""
+    if _SERVER is not None:
+        return Store.open(PostgresLocation.parse(_SERVER.fresh_desk()), actor="bench")
     for suffix in ("", "-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
     return Store.open(path, actor="bench")
+
+
+def _begin(store: Store) -> None:
+    store.conn.execute("BEGIN" if is_postgres(store.conn) else "BEGIN IMMEDIATE")
+
+
+def _plain_columns(store: Store, table: str) -> list[str]:
+    """The table's columns a row is inserted with (not generated ones)."""
+    if is_postgres(store.conn):
+        rows = store.conn.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_schema = "
+            "current_schema() AND table_name = ? AND is_generated = 'NEVER' "
+            "AND is_identity = 'NO' ORDER BY ordinal_position",
+            (table,),
+        )
+        return [str(r[0]) for r in rows]
+    return [
+        str(info[1])
+        for info in store.conn.execute(f"PRAGMA table_xinfo({table})")
+        if info[6] == 0  # not a generated column
+    ]
 
 
 def baseline(data: bytes, path: Path) -> float:
@@ -113,7 +168,7 @@ def baseline(data: bytes, path: Path) -> float:
             for row in reader
         ]
         conn = store.conn
-        conn.execute("BEGIN IMMEDIATE")
+        _begin(store)
         conn.executemany(
             "INSERT INTO requests (source, external_id, received_at, org, item, quantity, "
             "unit, requester, phone, priority, due_by, notes, raw, created_at, updated_at) "
@@ -126,15 +181,12 @@ def baseline(data: bytes, path: Path) -> float:
         store.close()
 
 
-def sqlite_alone(stored: Path, path: Path) -> float:
-    """The rows and create events in ``stored`` inserted again, timed; nothing else."""
-    source = Store.open(stored, actor="bench")
+def database_alone(stored: Store, path: Path) -> float:
+    """The rows and create events in ``stored`` inserted again, timed; nothing else.
+    (``stored`` is closed.)"""
+    source = stored
     try:
-        columns = [
-            str(info[1])
-            for info in source.conn.execute("PRAGMA table_xinfo(requests)")
-            if info[6] == 0  # not a generated column
-        ]
+        columns = _plain_columns(source, "requests")
         rows = [tuple(r) for r in source.conn.execute(f"SELECT {', '.join(columns)} FROM requests")]
         event_columns = ("at", "actor", "entity", "entity_id", "action", "before", "after")
         events = [
@@ -156,9 +208,10 @@ def sqlite_alone(stored: Path, path: Path) -> float:
     store = _fresh(path)
     try:
         conn = store.conn
-        conn.execute(f"PRAGMA cache_size = -{_BULK_CACHE_KIB}")  # as the importer sets it
+        if not is_postgres(conn):
+            conn.execute(f"PRAGMA cache_size = -{_BULK_CACHE_KIB}")  # as the importer sets it
         started = time.perf_counter()
-        conn.execute("BEGIN IMMEDIATE")
+        _begin(store)
         for start in range(0, len(rows), 500):
             conn.executemany(insert_rows, rows[start : start + 500])
             conn.executemany(insert_events, events[start : start + 500])
@@ -179,7 +232,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=2020)
     parser.add_argument("--keep", type=Path, metavar="DIR", help="keep the CSV and databases")
+    parser.add_argument("--engine", choices=("sqlite", "postgres"), default="sqlite")
     args = parser.parse_args(argv)
+    with _engine(args.engine):
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     rows: int = args.rows
     with tempfile.TemporaryDirectory(prefix="dutyboard-bench-") as scratch:
         folder: Path = args.keep or Path(scratch)
@@ -201,9 +260,10 @@ def main(argv: list[str] | None = None) -> int:
                     store, data, "requests.csv", kind="requests", source="bench", zone=ZONE
                 )
             )
-        finally:
+        except BaseException:
             store.close()
-        floor_seconds = sqlite_alone(folder / "dutyboard.db", folder / "sqlite-alone.db")
+            raise
+        floor_seconds = database_alone(store, folder / "sqlite-alone.db")
         parse_seconds, parsed = _timed(
             lambda: parse_bytes(data, "requests.csv", "requests", default_zone=ZONE)
         )
@@ -226,8 +286,10 @@ def main(argv: list[str] | None = None) -> int:
     if added != rows or unchanged != rows:
         print(f"unexpected: {added} added, {unchanged} unchanged of {rows}", file=sys.stderr)
         return 1
+    engine = "PostgreSQL" if args.engine == "postgres" else "SQLite"
     lines = [
-        f"Ingest of {rows:,} request rows from CSV (one process, fresh databases, same schema)",
+        f"Ingest of {rows:,} request rows from CSV into {engine} (one process, fresh "
+        "databases, same schema)",
         "",
         "| path | seconds | rows/s | × baseline |",
         "|---|---:|---:|---:|",
@@ -239,7 +301,7 @@ def main(argv: list[str] | None = None) -> int:
         ("… parse only (detect, aliases, values, sanitise)", parse_seconds),
         ("… store only (identity, insert_records + events)", store_seconds),
         ("dutyboard ingest, same file again (all unchanged)", again),
-        ("… SQLite alone (the stored rows and events, executemany)", floor_seconds),
+        (f"… {engine} alone (the stored rows and events, executemany)", floor_seconds),
     ):
         rate = rows / seconds
         lines.append(f"| {label} | {seconds:.2f} | {rate:,.0f} | {rate / base_rate:.2f} |")

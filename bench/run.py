@@ -250,12 +250,19 @@ def cached_db(requests: int, db_dir: Path, results: Results) -> Path:
     return path
 
 
-def upgrade(db: Path) -> None:
+def desk_of(db: Path | str) -> Any:
+    """The desk a --db value names (a SQLite file or a PostgreSQL URL), as the CLI reads it."""
+    from dutyboard.store.dburl import parse_location
+
+    return parse_location(str(db))
+
+
+def upgrade(db: Path | str) -> None:
     """Open once as officer: the product upgrades an older schema in place. Done before
     every read-only use too, since a migration may land while a long run is going."""
     from dutyboard.store import Store
 
-    Store.open(db, actor="bench").close()
+    Store.open(desk_of(db), actor="bench").close()
 
 
 def warm_up(env: dict[str, str]) -> None:
@@ -292,7 +299,7 @@ class Launcher:
     env: dict[str, str]
     counter: int = 0
 
-    def dashboard(self, db: Path) -> Pane:
+    def dashboard(self, db: Path | str) -> Pane:
         return self._launch([PYTHON, "-m", "dutyboard", "--db", str(db)])
 
     def baseline(self, db: Path) -> Pane:
@@ -467,9 +474,35 @@ while True:
 """
 
 
-def start_reader(db: Path, every: float) -> subprocess.Popen[str]:
+# PostgreSQL's floor: a bare session that LISTENs on the desk's channel (the one its
+# writes NOTIFY on commit) and selects the new rows when told; a second session reads, so
+# the listening one only ever waits.
+READER_PG = """
+import select, sys, time
+import psycopg
+url, every = sys.argv[1], float(sys.argv[2])
+listen = psycopg.connect(url, autocommit=True)
+query = psycopg.connect(url, autocommit=True)
+last = query.execute("SELECT coalesce(max(id), 0) FROM requests").fetchone()[0]
+listen.execute("LISTEN dutyboard")
+print("ready", flush=True)
+while True:
+    select.select([listen.pgconn.socket], [], [], 1.0)
+    listen.pgconn.consume_input()
+    told = False
+    while listen.pgconn.notifies() is not None:
+        told = True
+    if told:
+        seen = time.monotonic()
+        for rid, org in query.execute("SELECT id, org FROM requests WHERE id > %s", (last,)):
+            last = rid
+            print(org, seen, flush=True)
+"""
+
+
+def start_reader(db: Path | str, every: float, *, postgres: bool = False) -> subprocess.Popen[str]:
     reader = subprocess.Popen(
-        [PYTHON, "-c", READER, str(db), str(every)],
+        [PYTHON, "-c", READER_PG if postgres else READER, str(db), str(every)],
         stdout=subprocess.PIPE,
         text=True,
     )
@@ -494,10 +527,13 @@ def stop_reader(reader: subprocess.Popen[str]) -> dict[str, float]:
     return seen
 
 
-def time_propagation(results: Results, pane: Pane, db: Path, samples: int) -> None:
+def time_propagation(
+    results: Results, pane: Pane, db: Path | str, samples: int, *, engine: str = "sqlite"
+) -> None:
     """Another process (this one) adds an urgent request; time until the dashboard in
     tmux shows it. The row is given the received time of the third row on screen, so it
-    sorts into the visible window (urgent first, oldest first)."""
+    sorts into the visible window (urgent first, oldest first). Its floors: bare readers
+    of the same engine (SQLite: polling data_version; PostgreSQL: LISTEN)."""
     from dutyboard.store import Store
     from dutyboard.store import views as v
 
@@ -505,14 +541,22 @@ def time_propagation(results: Results, pane: Pane, db: Path, samples: int) -> No
     pane.send("Home")
     pane.settle(region)
     rng = random.Random(SEED)
-    readers = {"raw-poll": start_reader(db, POLL_S), "raw-10ms": start_reader(db, 0.01)}
+    postgres = engine == "postgres"
+    prefix = "pg:propagation" if postgres else "propagation"
+    readers = (
+        {"raw-listen": start_reader(db, 0, postgres=True)}
+        if postgres
+        else {"raw-poll": start_reader(db, POLL_S), "raw-10ms": start_reader(db, 0.01)}
+    )
     committed: dict[str, float] = {}
-    store = Store.open(db, actor="bench-writer")
+    store = Store.open(desk_of(db), actor="bench-writer")
     try:
         spec = v.ViewSpec("requests")
         for i in range(samples):
             anchor = v.page(store, spec, None, 3)[-1]
-            org = f"bench{i:02d}-{rng.randrange(16**4):04x}"
+            # Named for the engine: the PostgreSQL desk is a copy of the SQLite one made
+            # after its writes, so a name reused would be on screen before it is written.
+            org = f"{engine[:2]}bench{i:02d}-{rng.randrange(16**4):04x}"
             store.add_request(
                 {
                     "org": org,
@@ -527,7 +571,7 @@ def time_propagation(results: Results, pane: Pane, db: Path, samples: int) -> No
             seen = pane.wait_for(
                 partial(_shows, org, region=region), timeout=15, what=f"request {org} on screen"
             )
-            results.add("propagation:dashboard", seen - committed[org])
+            results.add(f"{prefix}:dashboard", seen - committed[org])
             time.sleep(rng.uniform(0.2, 1.2))  # de-phase from the poll
     finally:
         store.close()
@@ -535,19 +579,28 @@ def time_propagation(results: Results, pane: Pane, db: Path, samples: int) -> No
     for name, reader_saw in seen_by.items():
         for org, at in committed.items():
             if org in reader_saw:
-                results.add(f"propagation:{name}", reader_saw[org] - at)
+                results.add(f"{prefix}:{name}", reader_saw[org] - at)
 
 
 # -- measuring one size -----------------------------------------------------------------
 
 
 def measure_screens(
-    results: Results, launcher: Launcher, db: Path, requests: int, *, main: bool
+    results: Results,
+    launcher: Launcher,
+    db: Path | str,
+    requests: int,
+    *,
+    main: bool,
+    engine: str = "sqlite",
 ) -> None:
     """First paint, keys, filter, memory (and, on the main size, propagation) for the
-    dashboard and the DataTable baseline on one database."""
+    dashboard and the DataTable baseline on one database. On PostgreSQL the dashboard
+    only: its peer is the same dashboard on SQLite, measured in the same run."""
     p = results.profile
-    tag = f"{requests}"
+    postgres = engine == "postgres"
+    tag = f"pg:{requests}" if postgres else f"{requests}"
+    on = " (PostgreSQL)" if postgres else ""
     dash_paint = p.paint if main else p.scale_paint
     base_paint = p.base_paint if main else p.scale_paint
     keys, jumps = (p.keys, p.jumps) if main else (p.scale_keys, 0)
@@ -557,13 +610,13 @@ def measure_screens(
     from dutyboard.store import Store
     from dutyboard.store import views as v
 
-    store = Store.open(db, readonly=True, actor="bench")
+    store = Store.open(desk_of(db), readonly=True, actor="bench")
     try:
         rows = v.count(store, v.ViewSpec("requests"))
     finally:
         store.close()
 
-    with results.section(f"dashboard in tmux, {requests:,} requests"):
+    with results.section(f"dashboard in tmux, {requests:,} requests{on}"):
         upgrade(db)
         for launch in range(dash_paint):
             pane = launcher.dashboard(db)
@@ -578,17 +631,19 @@ def measure_screens(
                     )  # fmt: skip
                     time_filter(results, f"{tag}:dashboard", pane, filters, 30)
                     if main:
-                        time_propagation(results, pane, db, p.propagation)
+                        time_propagation(results, pane, db, p.propagation, engine=engine)
                     rss = pane.peak_rss_kib()
                     if rss is not None:
                         results.add(f"{tag}:dashboard:rss", rss)
             finally:
                 pane.kill()
+    if postgres:
+        return
 
     with results.section(f"DataTable baseline in tmux, {requests:,} requests"):
         upgrade(db)
         for launch in range(base_paint):
-            pane = launcher.baseline(db)
+            pane = launcher.baseline(Path(db))
             try:
                 results.add(f"{tag}:baseline:paint", first_paint(pane, base_timeout))
                 if launch == 0:
@@ -641,11 +696,17 @@ def time_command(argv: list[str], runs: int, env: dict[str, str]) -> list[float]
 
 
 def measure_status(
-    results: Results, db: Path, requests: int, runs: int, env: dict[str, str]
+    results: Results,
+    db: Path | str,
+    requests: int,
+    runs: int,
+    env: dict[str, str],
+    *,
+    engine: str = "sqlite",
 ) -> None:
     if not (ROOT / "dutyboard" / "commands" / "status.py").exists():
         raise NotMeasured("dutyboard/commands/status.py is not there yet")
-    tag = f"{requests}"
+    tag = f"pg:{requests}" if engine == "postgres" else f"{requests}"
     upgrade(db)
     command = [PYTHON, "-m", "dutyboard", "status", "--db", str(db)]
     results.extend(f"{tag}:status", time_command(command, runs, env))
@@ -662,7 +723,7 @@ def measure_status(
     config = Config(user="bench")
     for _ in range(runs):
         started = time.perf_counter()
-        store = Store.open(db, readonly=True, actor="bench")
+        store = Store.open(desk_of(db), readonly=True, actor="bench")
         try:
             render_text(
                 build_status(store, desk_name=config.desk_name, timezone=config.timezone),
@@ -688,10 +749,11 @@ INGEST_LABELS = {
     "… store only": "ingest:store",
     "dutyboard ingest, same file again": "ingest:again",
     "… SQLite alone": "ingest:sqlite",
+    "… PostgreSQL alone": "ingest:sqlite",  # the engine's own floor, whichever it is
 }
 
 
-def measure_ingest(results: Results, rows: int, reps: int) -> None:
+def measure_ingest(results: Results, rows: int, reps: int, *, engine: str = "sqlite") -> None:
     path = BENCH / "ingest.py"
     if not path.exists():
         raise NotMeasured("bench/ingest.py is not there yet")
@@ -705,7 +767,7 @@ def measure_ingest(results: Results, rows: int, reps: int) -> None:
     for _ in range(reps):
         output = io.StringIO()
         with contextlib.redirect_stdout(output):
-            code = module.main(["--rows", str(rows)])
+            code = module.main(["--rows", str(rows), "--engine", engine])
         if code != 0:
             raise RuntimeError(f"bench/ingest.py exited {code}: {output.getvalue()[-500:]}")
         found = 0
@@ -713,6 +775,7 @@ def measure_ingest(results: Results, rows: int, reps: int) -> None:
             cells = [c.strip() for c in line.strip().strip("|").split("|")]
             for prefix, name in INGEST_LABELS.items():
                 if len(cells) >= 3 and cells[0].startswith(prefix):
+                    name = f"pg:{name}" if engine == "postgres" else name
                     results.add(name, float(cells[2].replace(",", "")))  # rows/s
                     found += 1
         if not found:
@@ -918,6 +981,7 @@ def report(r: Results, out: Path, command: str, info: dict[str, str], elapsed: f
                verdict(ingest_ratio, 0.5, lower_is_better=False),
                fmt_stat(ingest_ratio, lambda x: f"{x:.2f}×")),
     ]  # fmt: skip
+    targets += postgres_targets(r, main)
     lines += ["## Targets", ""]
     lines += [
         "Median / p95 (n = samples). A target is **met** when its p95 meets it (first "
@@ -1200,6 +1264,8 @@ def report(r: Results, out: Path, command: str, info: dict[str, str], elapsed: f
             ingest_rows,
         )
 
+    lines += postgres_section(r, main)
+
     # -- notes
     lines += ["## Notes", ""]
     notes = [
@@ -1228,6 +1294,97 @@ def report(r: Results, out: Path, command: str, info: dict[str, str], elapsed: f
         [[name, f"{seconds:.0f}"] for name, seconds in r.timings.items()],
     )
     return "\n".join(lines)
+
+
+# Figure, SQLite's sample name, PostgreSQL's, PostgreSQL's target (limit, shown) or None.
+PG_FIGURES: tuple[tuple[str, str, str, tuple[float, str] | None], ...] = (
+    ("first paint of the dashboard", "{main}:dashboard:paint", "pg:{main}:dashboard:paint",
+     (1.0, "≤ 1 s")),
+    ("Down key to repaint", "{main}:dashboard:key:Down", "pg:{main}:dashboard:key:Down",
+     (0.050, "p95 ≤ 50 ms")),
+    ("PageDown key to repaint", "{main}:dashboard:key:PageDown",
+     "pg:{main}:dashboard:key:PageDown", (0.050, "p95 ≤ 50 ms")),
+    ("End/Home to repaint", "{main}:dashboard:key:End/Home",
+     "pg:{main}:dashboard:key:End/Home", None),
+    ("filter keystroke to results", "{main}:dashboard:filter", "pg:{main}:dashboard:filter",
+     (0.100, "p95 ≤ 100 ms")),
+    ("write on one machine to visible on another's dashboard", "propagation:dashboard",
+     "pg:propagation:dashboard", (0.150, "p95 ≤ 150 ms")),
+    ("… its floor: a bare reader (SQLite: data_version at 10 ms; PostgreSQL: LISTEN)",
+     "propagation:raw-10ms", "pg:propagation:raw-listen", None),
+    ("`dutyboard status` wall time", "{main}:status", "pg:{main}:status",
+     (0.300, "< 300 ms")),
+    ("… its queries and rendering in-process", "{main}:status:inprocess",
+     "pg:{main}:status:inprocess", None),
+)  # fmt: skip
+
+
+def postgres_targets(r: Results, main: str) -> list[Target]:
+    """The PostgreSQL rows of the targets table (issue 21; ROUND2's propagation bar)."""
+    out = []
+    for what, _sqlite, pg, target in PG_FIGURES:
+        stat = r.stat(pg.format(main=main))
+        if target is None or stat is None:
+            continue
+        limit, shown = target
+        out.append(
+            Target(f"PostgreSQL: {what} (issue 21)", shown, verdict(stat, limit), fmt_stat(stat))
+        )
+    return out
+
+
+def postgres_section(r: Results, main: str) -> list[str]:
+    lines = ["## PostgreSQL beside SQLite", ""]
+    skipped = [f"* {k}: **not measured**: {v}" for k, v in r.skipped.items() if "PostgreSQL" in k]
+    if not any(name.startswith("pg:") for name in r.samples):
+        return [*lines, *(skipped or ["**Not measured** (`--no-postgres`)."]), ""]
+    copy = r.values.get("pg:copy")
+    lines += [
+        f"The same dashboard on a PostgreSQL {r.values.get('pg:version', '')} desk holding "
+        "the same rows: the SQLite desk above copied in by `dutyboard db copy` "
+        + (f"({fmt_seconds(copy)}, verified) " if copy else "")
+        + "onto a server this run started (`initdb` into a temporary folder, default "
+        "settings, a Unix socket on this machine). Measured as above, in tmux, by the same "
+        "code; the writer of the propagation figure is another process on its own session, "
+        "as another officer's machine would be. The dashboard's poll stays "
+        f"{POLL_S * 1000:.0f} ms, but on PostgreSQL it also wakes when the write's "
+        "notification reaches its session (`Store.wait_for_change`).",
+        "",
+    ]
+    rows = []
+    for what, sqlite_name, pg_name, target in PG_FIGURES:
+        ours, pg = r.stat(sqlite_name.format(main=main)), r.stat(pg_name.format(main=main))
+        if ours is None and pg is None:
+            continue
+        limit_text, judged = "", ""
+        if target is not None:
+            limit_text, judged = target[1], verdict(pg, target[0])
+        rows.append([what, fmt_stat(ours), fmt_stat(pg), limit_text, judged])
+    ingest = [
+        ("ingest rows/s (parse + store)", "ingest:dutyboard"),
+        ("… its baseline: csv.reader + one executemany, same engine", "ingest:baseline"),
+        ("… the engine alone: the stored rows and events, executemany", "ingest:sqlite"),
+    ]
+    for what, name in ingest:
+        ours, pg = low_tail(r.samples.get(name, [])), low_tail(r.samples.get(f"pg:{name}", []))
+        if ours is None and pg is None:
+            continue
+        rows.append(
+            [what, fmt_stat(ours, lambda x: f"{x:,.0f}"), fmt_stat(pg, lambda x: f"{x:,.0f}"),
+             "", ""]
+        )  # fmt: skip
+    rss = [x / 1024 for x in r.samples.get(f"pg:{main}:dashboard:rss", [])]
+    if rss:
+        ours_rss = Stat.of([x / 1024 for x in r.samples.get(f"{main}:dashboard:rss", [])])
+        mib = lambda x: f"{x:.0f} MiB"  # noqa: E731
+        rows.append(["peak RSS of the dashboard", fmt_stat(ours_rss, mib),
+                     fmt_stat(Stat.of(rss), mib), "", ""])  # fmt: skip
+    lines += table(
+        ["figure", "SQLite median / p95", "PostgreSQL median / p95", "target", "verdict"], rows
+    )
+    if skipped:
+        lines += [*skipped, ""]
+    return lines
 
 
 def _row(label: str, stat: Stat | None) -> list[str]:
@@ -1260,6 +1417,47 @@ def _headless_order(name: str) -> tuple[int, str]:
 # -- main -------------------------------------------------------------------------------
 
 
+def measure_postgres(
+    results: Results, launcher: Launcher, main_db: Path, env: dict[str, str]
+) -> None:
+    """The dashboard, `status` and ingest on a PostgreSQL desk holding the same rows as the
+    main SQLite desk (copied in by `dutyboard db copy`), on a server started for the run
+    (tests/pgserver.py: `initdb` into a temporary folder, a Unix socket, removed after)."""
+    p = results.profile
+    server: Any = None
+    url = ""
+    with results.section("PostgreSQL: a server, the desk copied in"):
+        if str(ROOT) not in sys.path:
+            sys.path.insert(0, str(ROOT))
+        from tests.pgserver import PgServerUnavailable, start_server
+
+        try:
+            server = start_server()
+        except PgServerUnavailable as exc:
+            raise NotMeasured(f"no PostgreSQL server could be started: {exc}") from None
+        results.values["pg:version"] = str(server.binaries.version)
+        url = server.url(server.fresh_database("bench_desk"))
+        started = time.monotonic()
+        done = subprocess.run(
+            [PYTHON, "-m", "dutyboard", "db", "copy", str(main_db), url],
+            capture_output=True, text=True, timeout=3600, cwd=ROOT, env=env,
+        )  # fmt: skip
+        if done.returncode != 0:
+            raise RuntimeError(f"dutyboard db copy exited {done.returncode}: {done.stderr[-800:]}")
+        results.values["pg:copy"] = time.monotonic() - started
+    if server is None:
+        return
+    try:
+        if url:
+            measure_screens(results, launcher, url, p.requests, main=True, engine="postgres")
+            with results.section("status (PostgreSQL)"):
+                measure_status(results, url, p.requests, p.status, env, engine="postgres")
+        with results.section("ingest (PostgreSQL)"):
+            measure_ingest(results, p.ingest_rows, p.ingest_reps, engine="postgres")
+    finally:
+        server.stop()
+
+
 def measure_all(
     results: Results, args: argparse.Namespace, tmux: Tmux, env: dict[str, str], work_dir: Path
 ) -> None:
@@ -1290,6 +1488,8 @@ def measure_all(
             measure_status(results, dbs[n], n, max(3, profile.status // 2), env)
     with results.section("ingest"):
         measure_ingest(results, profile.ingest_rows, profile.ingest_reps)
+    if args.postgres:
+        measure_postgres(results, launcher, main_db, env)
 
 
 def run(args: argparse.Namespace, command: str) -> int:
@@ -1325,6 +1525,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--size", choices=sorted(PROFILES), default="default")
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks.md")
     parser.add_argument("--db-dir", type=Path, default=BENCH / "out")
+    parser.add_argument(
+        "--postgres",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="also measure a PostgreSQL desk holding the same rows (default: yes)",
+    )
     args = parser.parse_args(argv)
     if shutil.which("tmux") is None:
         print("bench: tmux is needed (make system-deps installs it)", file=sys.stderr)

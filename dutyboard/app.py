@@ -400,8 +400,9 @@ class DutyboardApp(App[None]):
                 self._times_stale.add(panel_id)
 
     def _watch_changes(self) -> None:
-        """The change watcher, on its own thread for the app's life: every POLL_S it reads
-        the store's change signal (``data_version``) and wakes the event loop only when
+        """The change watcher, on its own thread for the app's life: every POLL_S (on
+        PostgreSQL also as soon as a notification arrives: ``Store.wait_for_change``) it
+        reads the store's change signal (``data_version``) and wakes the event loop only when
         there is work: another connection wrote (:class:`DeskChanged`, the one bus), or
         the header's counts are a minute old (:class:`CountsDue`). (A thread worker per
         poll, four a second, cost an idle dashboard more CPU than all the rest.)"""
@@ -437,7 +438,7 @@ class DutyboardApp(App[None]):
                 message = self.CountsDue()
             if message is not None and not self.post_message(message):
                 return  # the app has stopped taking messages
-            if self._watch_stop.wait(self.poll_s):
+            if self.store.wait_for_change(self.poll_s, self._watch_stop):
                 return
 
     def _counts_due(self) -> bool:

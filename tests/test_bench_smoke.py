@@ -33,6 +33,7 @@ SECTIONS = (
     "## Peak memory",
     "## Scaling",
     "## Ingest",
+    "## PostgreSQL beside SQLite",
     "## Notes",
 )
 
@@ -157,6 +158,27 @@ def test_propagation_memory_status_scaling_ingest(report: str) -> None:
     ingest = section(report, "## Ingest")
     for label in ("baseline: ", "dutyboard ingest (parse + store)", "… SQLite alone"):
         assert re.search(rf"\| {re.escape(label)}.* \| \d[\d,]* \|", ingest), label
+
+
+def test_postgresql_figures_stand_beside_sqlites(report: str) -> None:
+    """The same run measures a PostgreSQL copy of the desk (issue 21): each figure has a
+    number on both engines, and the PostgreSQL targets are judged in the targets table."""
+    block = section(report, "## PostgreSQL beside SQLite")
+    assert re.search(r"PostgreSQL 1\d", block) and "db copy" in block
+    rows = {row[0]: row for row in table_rows(block)}
+    for what in (
+        "first paint of the dashboard",
+        "Down key to repaint",
+        "filter keystroke to results",
+        "write on one machine to visible on another's dashboard",
+        "`dutyboard status` wall time",
+    ):
+        assert re.match(rf"{NUMBER} / {NUMBER}", rows[what][1]), rows[what]
+        assert re.match(rf"{NUMBER} / {NUMBER}", rows[what][2]), rows[what]
+        assert rows[what][4] in ("**met**", "**not met**", "**not met** (median met, p95 not)")
+    assert re.match(r"\d[\d,]* / \d[\d,]*", rows["ingest rows/s (parse + store)"][2])
+    targets = [row[0] for row in table_rows(section(report, "## Targets"))]
+    assert sum(what.startswith("PostgreSQL: ") for what in targets) >= 5
 
 
 def test_the_harness_times_the_apps_own_poll_and_the_baselines_debounce() -> None:

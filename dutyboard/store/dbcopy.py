@@ -766,6 +766,9 @@ def _reset_sequences(target: _Side, tables: dict[str, Table]) -> None:
 
 def _finish(target: _Side) -> None:
     if target.postgres:
+        # The planner's statistics for the rows just copied, so the first dashboard on
+        # the new desk gets the plans the indexes were made for, not autovacuum's later.
+        target.conn.execute("ANALYZE")
         # Open dashboards on the target see the desk arrive (delivered on commit).
         target.conn.execute(pg_engine.NOTIFY_SQL)
     target.conn.execute("COMMIT")

@@ -44,6 +44,7 @@ psycopg is imported when a connection is made, never when this module is.
 from __future__ import annotations
 
 import re
+import select
 import sqlite3
 import threading
 import time
@@ -302,6 +303,18 @@ class PgConnection:
         self.raw.close()
 
     # -- what only PostgreSQL needs --------------------------------------------------------
+
+    def wait_readable(self, timeout: float) -> None:
+        """Block up to ``timeout`` seconds until the session's socket has something to
+        read (a notification, or a reply), or it is closed. Reads nothing: whatever is
+        there is left to :meth:`data_version` (or to the query it answers)."""
+        import psycopg
+
+        try:
+            fd = self.raw.pgconn.socket
+            select.select([fd], [], [], timeout)
+        except (OSError, ValueError, psycopg.Error):  # closed: data_version says so
+            time.sleep(timeout)
 
     def data_version(self) -> int:
         """A number that grows when another session commits a write (see the module):

@@ -303,6 +303,19 @@ class Store(RequestCommands, LeadCommands, ContactCommands):
             self._version_seen = version
             return version
 
+    def wait_for_change(self, timeout: float, stop: threading.Event) -> bool:
+        """Wait up to ``timeout`` seconds for another connection's commit, or for ``stop``;
+        True when ``stop`` is set. Whoever polls :meth:`data_version` calls this between
+        reads. SQLite sends no signal, so this is the poll's sleep. On PostgreSQL it
+        returns as soon as something is on the session's socket (a commit elsewhere sends
+        a notification there), so a change is read when it is sent, not at the next poll;
+        then at least :data:`WAKE_FLOOR_S` passes, so the reply to a query running on
+        the session cannot make the poller spin."""
+        if not self.postgres:
+            return stop.wait(timeout)
+        cast(pg_engine.PgConnection, self.conn).wait_readable(timeout)
+        return stop.wait(WAKE_FLOOR_S)
+
     def _revive(self) -> None:
         """PostgreSQL: a new session in place of a lost one (see :meth:`data_version`),
         or :class:`Unreachable`. Never inside a transaction: its work was lost with the
@@ -883,6 +896,7 @@ def _insert_many(
 
 # How often a lost PostgreSQL session is tried again (Store.data_version, transaction).
 REVIVE_S = 1.0
+WAKE_FLOOR_S = 0.01  # Store.wait_for_change: the least time between two PostgreSQL polls
 
 
 class _DeskLock:
@@ -910,9 +924,23 @@ class _DeskLock:
                 raise
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, kind: object, exc: BaseException | None, tb: object) -> None:
+        """A query that failed because its session died under it (the server went away
+        while it ran: "terminating connection due to administrator command") is
+        :class:`Unreachable`, as the next one would be: what the reader shows stays, the
+        header says why, nobody gets a driver's error. (A transaction says its own.)"""
         self._depth -= 1
-        self._lock.release()
+        try:
+            store = self._store
+            if (
+                self._depth == 0
+                and store.postgres
+                and isinstance(exc, sqlite3.Error)
+                and _lost(cast(pg_engine.PgConnection, store.conn))
+            ):
+                raise store._unreachable(store.unreachable_since or store.clock(), exc) from exc
+        finally:
+            self._lock.release()
 
     @contextmanager
     def as_is(self) -> Iterator[None]:

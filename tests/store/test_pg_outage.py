@@ -80,6 +80,26 @@ def test_a_cut_session_is_replaced_and_counted_as_a_change(
     assert officer.get("requests", request_id)["org"] == "Hankou"
 
 
+def test_a_read_whose_session_dies_under_it_is_unreachable_not_a_driver_error(
+    pg_server: PgServer, officer: Store
+) -> None:
+    """The session is cut while nobody reads its socket: the next read meets the
+    server's "terminating connection" as Unreachable (a panel keeps its rows, the header
+    says why), and the one after runs on a new session."""
+    officer.add_request({"org": "Wuhan 5th", "item": "N95"})
+    with pg_server.connect(PostgresLocation.parse(officer.location.masked()).dbname or "") as su:
+        su.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE application_name = 'dutyboard' AND datname = current_database()"
+        )
+    with pytest.raises(Unreachable):
+        officer.get("requests", 1)
+    assert officer.unreachable_since is not None
+    row = _eventually(lambda: officer.get("requests", 1))
+    assert row["org"] == "Wuhan 5th"  # type: ignore[index]
+    assert officer.unreachable_since is None
+
+
 def test_a_server_restart_is_survived_and_a_write_meanwhile_is_refused_once(
     pg_server: PgServer, desk: PostgresLocation, officer: Store
 ) -> None:

@@ -30,6 +30,7 @@ from textual.worker import get_current_worker
 from dutyboard.i18n import _
 from dutyboard.store import Row, Store, engine
 from dutyboard.store import views as v
+from dutyboard.store.errors import Unreachable
 from widgets.common.columns import ColumnSpec, fitted, layout
 from widgets.common.desk import ReportsFailures
 
@@ -43,10 +44,14 @@ CellRenderer = Callable[[Row], Sequence[Text]]
 
 @contextmanager
 def quiet_if_interrupted() -> Iterator[None]:
-    """A table's query interrupted because a newer view replaced it ends quietly; any
-    other error is real and propagates."""
+    """A table's query interrupted because a newer view replaced it ends quietly, and so
+    does one whose PostgreSQL server went away (the rows shown stay, the header says
+    "database unreachable", and the table reloads when it is back); any other error is
+    real and propagates."""
     try:
         yield
+    except Unreachable:
+        return
     except engine.DatabaseError as exc:
         if not engine.is_interrupted(exc):
             raise

@@ -40,6 +40,9 @@ class Config:
     # desk.database: the desk's database when neither --db nor $DUTYBOARD_DB names one (a
     # SQLite path or a postgresql:// URL; read by the CLI with dutyboard.store.dburl).
     database: str | None = None
+    # desk.phone_region: the country (ISO alpha-2) a phone number is read in when its
+    # record names none; None: the country of the desk's time zone (see desk_phone_region).
+    phone_region: str | None = None
     stale_after_hours: float = 12.0
     clocks: tuple[str, ...] = (
         "Asia/Shanghai",
@@ -65,6 +68,16 @@ class Config:
     # the ingest stack (see reader_limits()).
     limits: Limits | None = None
     source_path: Path | None = None
+
+    @property
+    def desk_phone_region(self) -> str | None:
+        """Where a phone number is read when its record names no country: desk.phone_region,
+        else the country of the desk's time zone (Asia/Shanghai: CN; UTC: none)."""
+        if self.phone_region is not None:
+            return self.phone_region
+        from dutyboard.domain.arrivals import zone_country
+
+        return zone_country(self.timezone)
 
 
 def reader_limits(config: Config) -> Limits:
@@ -209,6 +222,15 @@ def _database(value: Any) -> str:
     return value.strip()
 
 
+def _region(value: Any) -> str:
+    from dutyboard.domain.arrivals import known_country
+
+    code = value.strip().upper() if isinstance(value, str) else ""
+    if not known_country(code):
+        raise ValueError(_('must be a two-letter country code like "CN" or "LK"'))
+    return code
+
+
 def _minutes(value: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= 720:
         raise ValueError(_("must be a number of minutes between 1 and 720"))
@@ -222,6 +244,7 @@ _SCHEMA: dict[str, dict[str, tuple[str, Any]]] = {
         "user": ("user", text_value),
         "lang": ("lang", _lang),
         "database": ("database", _database),
+        "phone_region": ("phone_region", _region),
     },
     "display": {
         "stale_after_hours": ("stale_after_hours", _hours),

@@ -35,6 +35,8 @@ class Desk:
 
     def __post_init__(self) -> None:
         self.zone = ZoneInfo(self.config.timezone)
+        # A number typed in the desk's country reads without its +code (store.phone_region).
+        self.store.phone_region = self.config.desk_phone_region
 
     def now(self) -> datetime:
         return self.clock()

@@ -388,6 +388,9 @@ def config_text(answers: DeskAnswers, *, today: date | None = None) -> str:
                 '# database = "postgresql://officer@db.example/desk"',
             ]
         ),
+        "# The country a phone number is read in when its record names none (ISO code;",
+        "# default: the country of the time zone above).",
+        '# phone_region = "CN"',
         "# Your name in the events log (default: $DUTYBOARD_USER, else your login name).",
         "# Leave it out on a desk that several officers share: each gets their own name.",
         '# user = "Zhang Wei"',

@@ -49,6 +49,8 @@ def test_explicit_missing_file_is_an_error(tmp_path: Path) -> None:
         ("[limits]\nmax_cels = 5\n", r"max_cels"),
         ("[contacts]\nnight_start = '25:00'\n", r"contacts\.night_start"),
         ("[desk\n", "not valid TOML"),
+        ("[desk]\nphone_region = 'XX'\n", r"desk\.phone_region: must be a two-letter country"),
+        ("[desk]\nphone_region = 86\n", r"desk\.phone_region: must be a two-letter country"),
         ("[display]\ntheme = ''\n", r"display\.theme: must be a theme name"),
         ("keys = 'n'\n", r"\[keys\] must be a table"),
         ("[keys]\n'panel.new' = ''\n", r"keys\.panel\.new: must be keys such as"),
@@ -100,3 +102,12 @@ def test_keys_and_theme_from_the_config(tmp_path: Path) -> None:
     # Spaces around the commas go; the dashboard checks the ids against its bindings.
     assert config.keys == (("panel.new", "ctrl+n,f2"), ("app.help", "?"))
     assert Config().keys == () and Config().theme is None
+
+
+def test_phone_numbers_read_in_the_desks_country_unless_told(tmp_path: Path) -> None:
+    """desk.phone_region, else the country of the desk's zone, else none (UTC)."""
+    told = load_config(write(tmp_path, "[desk]\nphone_region = 'lk'\n"))
+    assert told.desk_phone_region == "LK"
+    bhutan = load_config(write(tmp_path, "[desk]\ntimezone = 'Asia/Thimphu'\n"))
+    assert bhutan.desk_phone_region == "BT"
+    assert Config(timezone="UTC").desk_phone_region is None

@@ -160,6 +160,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
             log=log.info,
             lease_seconds=args.lease_seconds,
             limits=reader_limits(ctx.config),
+            phone_region=ctx.config.desk_phone_region,
         )
         try:
             report = asyncio.run(_collect(collector, args.once))

@@ -155,6 +155,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     if ctx.location is None:
         ctx.db_path.parent.mkdir(parents=True, exist_ok=True)
     store = Store.open(ctx.desk, actor=ctx.user)
+    store.phone_region = ctx.config.desk_phone_region
     failed = False
     try:
         for path in files:

@@ -268,6 +268,25 @@ def _zones_by_country() -> dict[str, tuple[str, ...]]:
     return {code: tuple(zones) for code, zones in table.items()}
 
 
+def zone_country(zone_name: str | None) -> str | None:
+    """The ISO 3166 code of the one country whose zone ``zone_name`` is in tzdata's
+    zone.tab ("Asia/Shanghai" → "CN"); None for UTC, a link or an unknown name. A desk's
+    zone gives the region its phone numbers are read in when a record names no country."""
+    if not zone_name:
+        return None
+    return _country_by_zone().get(zone_name)
+
+
+def known_country(code: str) -> bool:
+    """Whether ``code`` is the ISO 3166 code of a country tzdata knows ("CN", "LK")."""
+    return code in _zones_by_country()
+
+
+@cache
+def _country_by_zone() -> dict[str, str]:
+    return {zone: code for code, zones in _zones_by_country().items() for zone in zones}
+
+
 def guess_zone(country: str | None, city: str | None) -> str | None:
     """The IANA zone of a country code and city, when that is unambiguous (see
     :func:`zone_guess`, which also says what settled it)."""

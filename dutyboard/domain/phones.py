@@ -23,9 +23,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from dutyboard.domain.text import clean_text
 
@@ -195,3 +196,22 @@ def number_zone(typed: str, region: str | None = None) -> str | None:
     spelling ('Asia/Calcutta') is turned into tzdata's by the caller (``arrivals``)."""
     zones = number_zones(typed, region)
     return zones[0] if len(zones) == 1 else None
+
+
+def stored_e164(typed: object, country: object = None, region: str | None = None) -> str | None:
+    """The E.164 a record keeps beside its number as typed: read in the record's own
+    ``country`` when it is an ISO code, else in ``region`` (the desk's); None for no
+    number or one that cannot be read (the typed number stays, and is shown marked)."""
+    if not isinstance(typed, str) or not typed.strip():
+        return None
+    code = country if isinstance(country, str) and len(country) == 2 else region
+    return read_phone(typed, code).e164
+
+
+def e164_updates(rows: Iterable[tuple[Any, ...]]) -> Iterator[tuple[str, Any]]:
+    """``(e164, id)`` for each ``(id, phone, country)`` row whose number reads: what a
+    migration writes into the rows stored before numbers were kept in E.164."""
+    for record_id, typed, country in rows:
+        number = stored_e164(typed, country)
+        if number is not None:
+            yield number, record_id

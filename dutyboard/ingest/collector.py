@@ -80,9 +80,11 @@ class Collector:
         transport: httpx.AsyncBaseTransport | None = None,
         rng: random.Random | None = None,
         limits: Limits = DEFAULT_LIMITS,
+        phone_region: str | None = None,
     ) -> None:
         self.db_path = db_path if isinstance(db_path, PostgresLocation) else Path(str(db_path))
         self.limits = limits  # what one file may take before it goes to quarantine
+        self.phone_region = phone_region  # Store.phone_region: the desk's (Config)
         self.sources = [source for source in sources if source.enabled]
         self.actor = actor
         self._log = log or (lambda line: None)
@@ -146,6 +148,7 @@ class Collector:
         store = await asyncio.to_thread(
             Store.open, self.db_path, actor=self.actor, clock=self.clock
         )
+        store.phone_region = self.phone_region
         self.store = store
         try:
             expires = await asyncio.to_thread(

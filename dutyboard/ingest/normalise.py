@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta, tzinfo
 
 from dutyboard.domain import phones
-from dutyboard.domain.arrivals import zone_guess
+from dutyboard.domain.arrivals import zone_country, zone_guess
 from dutyboard.domain.text import MAX_FIELD_CHARS, clean_text, clean_text_checked, quote
 from dutyboard.domain.values import (
     country_candidates,
@@ -111,8 +111,9 @@ class Normaliser:
         phone_region: str | None = None,
     ) -> None:
         self.kind = kind
-        # The region a contact's number is read in when the contact has no country.
-        self.phone_region = phone_region
+        # The region a contact's number is read in when the contact has no country: the
+        # country of the desk's zone unless told (the store reads it so: Config).
+        self.phone_region = phone_region or zone_country(getattr(zone, "key", None))
         self.fields = frozenset(CANONICAL_FIELDS[kind])
         self.zone = zone
         self.system = system

@@ -319,6 +319,18 @@ class _Writer:
             added.append((result, values))
         if self.others and added:
             self._flag_duplicates(added)
+        if self.table == "contacts" and added:
+            self._flag_same_number([new_id for new_id, _ in added])
+
+    def _flag_same_number(self, added: list[int]) -> None:
+        """Flag and link each new contact whose number (E.164) an earlier contact has,
+        from any source or from this file: one person entered twice, or a switchboard."""
+        now = self.now
+        found = self.tx.same_number("contacts", added)
+        self.summary.flagged += len({new_id for new_id, _, _ in found})
+        for new_id, other_id, number in found:
+            reason = f"same phone number ({number}) as contact #{other_id}"
+            self.tx.link_duplicate("contacts", new_id, other_id, reason, at=now)
 
     def _failed(self, row: ParsedRow, reason: str) -> None:
         self.failed.append(RowProblem(row.row_number, None, clean_text(reason, 1000), row.raw))

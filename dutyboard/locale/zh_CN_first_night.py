@@ -105,6 +105,7 @@ MESSAGES: dict[str, str] = {
     "must be true or false": "必须是 true 或 false",
     'must be a list of times like ["08:00", "20:00"]': '必须是时间列表，例如 ["08:00", "20:00"]',
     "must be a number of minutes between 1 and 720": "必须是 1 到 720 之间的分钟数",
+    'must be a two-letter country code like "CN" or "LK"': '必须是 "CN"、"LK" 这样的两字母国家代码',
     '{value} is not a time like "22:00"': '{value} 不是 "22:00" 这样的时间',
     "{value} is not a supported language (en, zh_CN)": "{value} 不是支持的语言（en、zh_CN）",
     "must be a number of hours between 0 and {most}": "必须是 0 到 {most} 之间的小时数",

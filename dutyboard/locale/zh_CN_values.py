@@ -19,4 +19,7 @@ MESSAGES: dict[str, str] = {
     "is not a number in use in its country's numbering plan": "不在其国家已分配的号段内",
     "holds more than one phone number": "包含不止一个电话号码",
     "has letters where digits should be": "在应为数字的位置有字母",
+    # a stored number in the record's detail (widgets/common/detail.py, phone_text)
+    "typed: {typed}": "原样：{typed}",
+    "not a number I can read": "无法识别的号码",
 }

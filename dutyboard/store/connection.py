@@ -48,6 +48,7 @@ SCHEMA_VERSION = (
     "m100_handover_item_position",
     "m110_lead_next_action",
     "m120_collector_last_run",
+    "m130_phone_e164",
 )
 
 

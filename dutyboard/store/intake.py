@@ -289,6 +289,25 @@ class Intake:
             found.setdefault(int(new_id), []).append((int(other_id), str(other_source)))
         return found
 
+    def same_number(self, table: str, ids: Sequence[int]) -> list[tuple[int, int, str]]:
+        """(new id, earlier id, E.164) for each of the records ``ids`` whose phone number
+        an earlier record of ``table`` has (up to five each): one indexed query."""
+        table = _table(table)
+        wanted = set(ids)
+        found: list[tuple[int, int, str]] = []
+        per_record: dict[int, int] = {}
+        rows = self._conn.execute(
+            f"SELECT n.id, o.id, n.phone_e164 FROM {table} AS n JOIN {table} AS o "
+            "ON o.phone_e164 = n.phone_e164 AND o.id < n.id "
+            "WHERE n.id BETWEEN ? AND ? AND n.phone_e164 IS NOT NULL ORDER BY n.id, o.id",
+            (min(wanted), max(wanted)),
+        )
+        for new_id, other_id, number in rows:
+            if int(new_id) in wanted and per_record.get(int(new_id), 0) < 5:
+                per_record[int(new_id)] = per_record.get(int(new_id), 0) + 1
+                found.append((int(new_id), int(other_id), str(number)))
+        return found
+
     def link_duplicate(
         self, table: str, record_id: int, other_id: int, reason: str, *, at: str
     ) -> None:

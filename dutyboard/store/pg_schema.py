@@ -55,6 +55,7 @@ psycopg is imported only for type checking: importing the store never loads a dr
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -63,7 +64,12 @@ from dutyboard.domain.clock import to_iso
 from dutyboard.i18n import _
 from dutyboard.store.engine import APPLICATION_ID
 from dutyboard.store.errors import NotADesk, SchemaTooNew, StorageError
-from dutyboard.store.sqltext import LEAD_STAGE_ORDER_SQL
+from dutyboard.store.sqltext import (
+    LEAD_STAGE_ORDER_SQL,
+    PHONE_E164_ROWS_SQL,
+    PHONE_E164_SQL,
+    PHONE_E164_TABLES,
+)
 
 if TYPE_CHECKING:
     import psycopg
@@ -641,6 +647,9 @@ class Step:
     name: str
     covers: tuple[str, ...]
     statements: tuple[str, ...]
+    # What SQL alone cannot do, run after the statements in the same transaction (the
+    # rows stored before the step, read again by Python: m130's phone numbers).
+    rewrite: Callable[[psycopg.Connection[Any]], None] | None = None
 
 
 BASELINE = Step(
@@ -665,9 +674,30 @@ BASELINE = Step(
     statements=(*_FUNCTIONS, *_TABLES, *_INDEXES, *_TRIGGERS),
 )
 
+
+def _phone_e164_rows(conn: psycopg.Connection[Any]) -> None:
+    """m130's numbers stored before it, in E.164 (schema.m130_phone_e164's twin)."""
+    from dutyboard.domain.phones import e164_updates
+
+    for table in PHONE_E164_TABLES:
+        rows = conn.execute(PHONE_E164_ROWS_SQL.format(table=table)).fetchall()
+        with conn.cursor() as cur:
+            cur.executemany(
+                f"UPDATE {table} SET phone_e164 = %s WHERE id = %s", list(e164_updates(rows))
+            )
+
+
+M130 = Step(
+    name="m130_phone_e164",
+    covers=("m130_phone_e164",),
+    # The column is text as SQLite compares it (see TEXT above).
+    statements=tuple(sql.replace(" TEXT", f" {_T}") for sql in PHONE_E164_SQL),
+    rewrite=_phone_e164_rows,
+)
+
 # Oldest first. A SQLite migration added after m120 gets a Step of the same name here,
 # covering just itself (tests/store/test_pg_schema.py fails until it has one).
-STEPS: tuple[Step, ...] = (BASELINE,)
+STEPS: tuple[Step, ...] = (BASELINE, M130)
 
 # Every name a fully applied schema records, in order: connection.SCHEMA_VERSION's twin.
 STEP_NAMES: tuple[str, ...] = tuple(name for step in STEPS for name in step.covers)
@@ -725,6 +755,8 @@ def create_schema(conn: psycopg.Connection[Any], *, where: str | None = None) ->
                 raise _garbled(shown, missing)
             for statement in step.statements:
                 conn.execute(statement)
+            if step.rewrite is not None:
+                step.rewrite(conn)
             for name in step.covers:
                 conn.execute(
                     f"INSERT INTO {SCHEMA_TABLE} (application_id, name, applied_at)"

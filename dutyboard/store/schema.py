@@ -9,7 +9,13 @@ from __future__ import annotations
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
-from dutyboard.store.sqltext import LEAD_STAGE_ORDER_SQL
+from dutyboard.domain.phones import e164_updates
+from dutyboard.store.sqltext import (
+    LEAD_STAGE_ORDER_SQL,
+    PHONE_E164_ROWS_SQL,
+    PHONE_E164_SQL,
+    PHONE_E164_TABLES,
+)
 
 migrations = Migrations("dutyboard")
 
@@ -695,3 +701,21 @@ FROM sources WHERE last_checked_at IS NOT NULL
 HAVING count(*) > 0
 """,
     )
+
+
+@migrations()
+def m130_phone_e164(db: Database) -> None:
+    """Contacts and leads keep their phone number in E.164 (``phone_e164``,
+    "+94112345678") beside the number as typed, which never changes: the store derives
+    it on every write, reading the number in the record's country, else the desk's
+    region (``desk.phone_region``); NULL when it cannot be read. An index finds two
+    contacts with one number. Numbers stored before this version are read now, in
+    their record's country only (this step does not know the desk's region: a national
+    number without a country is read at its record's next write)."""
+    for statement in PHONE_E164_SQL:
+        db.execute(statement)
+    for table in PHONE_E164_TABLES:
+        rows = db.execute(PHONE_E164_ROWS_SQL.format(table=table)).fetchall()
+        db.conn.executemany(
+            f"UPDATE {table} SET phone_e164 = ? WHERE id = ?", list(e164_updates(rows))
+        )

@@ -19,4 +19,15 @@ LEAD_STAGE_ORDER_SQL = (
     "WHEN 'received' THEN 6 WHEN 'dropped' THEN 7 ELSE 8 END"
 )
 
-__all__ = ["LEAD_STAGE_ORDER_SQL"]
+# m130: a phone number's E.164 beside it as typed (contacts and leads), and the index that
+# finds two contacts with one number. The same statements on both engines.
+PHONE_E164_SQL = (
+    "ALTER TABLE contacts ADD COLUMN phone_e164 TEXT",
+    "ALTER TABLE leads ADD COLUMN phone_e164 TEXT",
+    "CREATE INDEX contacts_phone_e164 ON contacts (phone_e164) WHERE phone_e164 IS NOT NULL",
+)
+# The rows m130 reads again, per table: numbers stored before it.
+PHONE_E164_ROWS_SQL = "SELECT id, phone, country FROM {table} WHERE phone IS NOT NULL"
+PHONE_E164_TABLES = ("contacts", "leads")
+
+__all__ = ["LEAD_STAGE_ORDER_SQL", "PHONE_E164_ROWS_SQL", "PHONE_E164_SQL", "PHONE_E164_TABLES"]

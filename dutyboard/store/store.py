@@ -26,6 +26,7 @@ from typing import Any, cast
 
 from dutyboard import files
 from dutyboard.domain.clock import Clock, to_iso, utcnow
+from dutyboard.domain.phones import stored_e164
 from dutyboard.domain.status import shown_noun
 from dutyboard.domain.text import (
     UNLIMITED,
@@ -141,6 +142,10 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "contacts": ("name",),
 }
 
+# Tables that keep a phone number's E.164 (``phone_e164``) beside it as typed: derived
+# by the store from ``phone`` and ``country`` on every write, never set by a caller.
+PHONE_TABLES = frozenset({"contacts", "leads"})
+
 # Columns stored as given: the audit copy of the original bytes (shown only through the
 # sanitiser). Everything else a caller writes is cleaned.
 VERBATIM = frozenset({"raw"})
@@ -228,6 +233,9 @@ class Store(RequestCommands, LeadCommands, ContactCommands):
         self.readonly = readonly
         self.actor = actor  # cleaned: see the property
         self.clock = clock
+        # The region (ISO alpha-2) a number is read in when its record names no country:
+        # the desk's (Config.phone_region), set by whoever opened the store for a desk.
+        self.phone_region: str | None = None
         # Textual thread workers and the UI thread may both call in; sqlite3 objects
         # are not safe to share concurrently, so calls are serialised. (On PostgreSQL the
         # lock also replaces a lost session: see _DeskLock.)
@@ -530,7 +538,7 @@ class Store(RequestCommands, LeadCommands, ContactCommands):
     ) -> int:
         """Insert into requests/leads/contacts inside an open transaction, with its event."""
         now = at or self.now()
-        values = _prepared(table, fields, now)
+        values = _prepared(table, fields, now, region=self.phone_region)
         cols = ", ".join(values)
         marks = ", ".join("?" for _ in values)
         cur = conn.execute(f"INSERT INTO {table} ({cols}) VALUES ({marks})", tuple(values.values()))
@@ -566,7 +574,9 @@ class Store(RequestCommands, LeadCommands, ContactCommands):
         prepared: list[dict[str, Any] | StoreError] = []
         for fields in records:
             try:
-                prepared.append(_prepared(table, fields, now, clean=clean))
+                prepared.append(
+                    _prepared(table, fields, now, clean=clean, region=self.phone_region)
+                )
             except StoreError as error:
                 prepared.append(error)
         conn.execute("SAVEPOINT insert_records")
@@ -615,11 +625,21 @@ class Store(RequestCommands, LeadCommands, ContactCommands):
         changed = {k: v for k, v in values.items() if before.get(k) != v}
         if not changed:
             return before
+        derived: dict[str, Any] = {}  # stored with the change, not said by its event
+        if table in PHONE_TABLES and ("phone" in changed or "country" in changed):
+            number = stored_e164(
+                changed.get("phone", before.get("phone")),
+                changed.get("country", before.get("country")),
+                self.phone_region,
+            )
+            if number != before.get("phone_e164"):
+                derived = {"phone_e164": number}
         now = self.now()
-        sets = ", ".join(f"{k} = ?" for k in changed)
+        stored = {**changed, **derived}
+        sets = ", ".join(f"{k} = ?" for k in stored)
         conn.execute(
             f"UPDATE {table} SET {sets}, updated_at = ?, version = version + 1 WHERE id = ?",
-            (*changed.values(), now, record_id),
+            (*stored.values(), now, record_id),
         )
         self.log_event(
             conn,
@@ -630,7 +650,7 @@ class Store(RequestCommands, LeadCommands, ContactCommands):
             changed,
             at=now,
         )
-        after = dict(before, **changed, updated_at=now, version=before["version"] + 1)
+        after = dict(before, **stored, updated_at=now, version=before["version"] + 1)
         return after
 
     def stale_edit(
@@ -848,13 +868,21 @@ def _checked(table: str, fields: Mapping[str, Any], *, clean: bool = False) -> d
 
 
 def _prepared(
-    table: str, fields: Mapping[str, Any], now: str, *, clean: bool = False
+    table: str,
+    fields: Mapping[str, Any],
+    now: str,
+    *,
+    clean: bool = False,
+    region: str | None = None,
 ) -> dict[str, Any]:
-    """A new record's checked values, with its required fields and its times."""
+    """A new record's checked values, with its required fields and its times, and the
+    E.164 of its phone number (read in its country, else in ``region``)."""
     values = _checked(table, fields, clean=clean)
     for name in REQUIRED[table]:
         if not str(values.get(name) or "").strip():
             raise ValidationError(f"{ENTITY[table]}: {name} is required")
+    if table in PHONE_TABLES and values.get("phone"):
+        values["phone_e164"] = stored_e164(values["phone"], values.get("country"), region)
     values.setdefault("created_at", now)
     values.setdefault("updated_at", now)
     if table == "requests":
@@ -1025,7 +1053,8 @@ def _sync_ids(conn: Connection, table: str) -> None:
         )
 
 
-_NOT_AUDITED = frozenset({"raw", "created_at", "updated_at"})
+# (phone_e164 is derived from the audited phone and country: the event need not say it.)
+_NOT_AUDITED = frozenset({"raw", "created_at", "updated_at", "phone_e164"})
 
 
 def _audit(values: Mapping[str, Any]) -> dict[str, Any]:

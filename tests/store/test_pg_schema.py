@@ -711,8 +711,8 @@ def test_the_postgresql_schema_is_the_sqlite_schema(
     # Not equal by both being empty: the introspection saw the whole schema.
     assert len(want.tables) == 19
     assert sum(len(t.columns) for t in want.tables.values()) > 250
-    assert len(want.indexes) == 48
-    assert sum(1 for i in want.indexes.values() if i.where) == 13
+    assert len(want.indexes) == 49
+    assert sum(1 for i in want.indexes.values() if i.where) == 14
     assert any(not re.fullmatch(r"\w+", k) for i in want.indexes.values() for k in i.keys)
     assert len(want.triggers) == 4
     assert sum(len(t.foreign_keys) for t in want.tables.values()) == 14

@@ -17,13 +17,14 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from dutyboard.domain.phones import read_phone
 from dutyboard.i18n import _
 from dutyboard.store import Row, Store
 from dutyboard.store.base import ENTITY
 from widgets.common.desk import ReportsFailures
 from widgets.common.fmt import audit_view, shown
 
-HIDDEN = {"raw", "extra", "notes", "priority_rank"}
+HIDDEN = {"raw", "extra", "notes", "priority_rank", "phone_e164"}
 
 
 class DetailScreen(ModalScreen[None], ReportsFailures):
@@ -70,6 +71,9 @@ class DetailScreen(ModalScreen[None], ReportsFailures):
         fields.add_column()
         for name, value in row.items():
             if name in HIDDEN or name.startswith("_k") or value in (None, ""):
+                continue
+            if name == "phone" and "phone_e164" in row:
+                fields.add_row(Text(name), phone_text(str(value), row["phone_e164"]))
                 continue
             text = self._time(value) if name.endswith(("_at", "_by")) else shown(value)
             fields.add_row(Text(name), Text(text))
@@ -135,6 +139,21 @@ class DetailScreen(ModalScreen[None], ReportsFailures):
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+
+def phone_text(typed: str, number: object) -> Text:
+    """A stored number: in international format when it was read ("+94 77 123 4567",
+    with the number as typed beside it when that was written otherwise), else as typed,
+    marked, so nobody dials a number the desk could not read."""
+    if isinstance(number, str) and number:
+        international = read_phone(number).shown
+        text = Text(shown(international))
+        if "".join(filter(str.isdigit, typed)) != "".join(filter(str.isdigit, international)):
+            text.append("  " + _("typed: {typed}").format(typed=shown(typed)), style="dim")
+        return text
+    text = Text(shown(typed))
+    text.append("  " + _("not a number I can read"), style="bold yellow")
+    return text
 
 
 def load_json_object(text: object) -> dict[str, object]:

@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import holidays
 
 from dutyboard.domain.workweek import WEEKDAY_NAMES, WorkPattern, default_pattern
-from dutyboard.i18n import _
+from dutyboard.i18n import _, language
 
 __all__ = [
     "DEFAULT_NIGHT",
@@ -209,13 +209,24 @@ def _pattern(
 
 
 @lru_cache(maxsize=1024)
-def _holidays(country: str, subdivision: str | None, year: int) -> holidays.HolidayBase | None:
+def _holidays(
+    country: str, subdivision: str | None, year: int, chinese: bool = False
+) -> holidays.HolidayBase | None:
+    """The calendar, its names in English, or in Chinese (``chinese``: the interface is
+    Chinese) where the library has them for that country (China, Taiwan, Hong Kong,
+    Macau…; elsewhere English, never the country's own language by surprise)."""
+
     def build(subdiv: str | None) -> holidays.HolidayBase:
         # Names otherwise follow the host's LANG, which would make the board (and tests)
         # differ between machines. The library keeps the original names for entities
         # without an English translation.
-        return holidays.country_holidays(
+        english = holidays.country_holidays(
             country, subdiv=subdiv, years=year, expand=False, language="en_US"
+        )
+        if not chinese or "zh_CN" not in english.supported_languages:
+            return english
+        return holidays.country_holidays(
+            country, subdiv=subdiv, years=year, expand=False, language="zh_CN"
         )
 
     # Unknown country: we know no holidays there, which must not stop the board from
@@ -239,7 +250,7 @@ def _calendar(
     if not country:
         return None
     sub = subdivision.strip() if subdivision else None
-    return _holidays(country.strip().upper(), sub or None, day.year)
+    return _holidays(country.strip().upper(), sub or None, day.year, language() == "zh_CN")
 
 
 def holiday_name(country: str | None, subdivision: str | None, day: date) -> str | None:

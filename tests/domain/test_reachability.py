@@ -548,3 +548,20 @@ def test_property_with_country_calendars(zc: tuple[str, str], now: datetime) -> 
             assert r.holiday_name
         assert r.next_window_start is not None and r.next_window_start > now
         assert reachability(zone, r.next_window_start, country=cc).state is ReachState.WORKING
+
+
+def test_holiday_names_follow_a_chinese_interface_where_the_library_has_them() -> None:
+    """Chinese where the holidays package translates the country (China, Taiwan, Hong
+    Kong); English elsewhere (Sri Lanka), never the country's own language by surprise."""
+    from dutyboard import i18n
+
+    i18n.set_language("zh_CN")
+    try:
+        assert holiday_name("CN", None, date(2020, 1, 25)) == "春节"
+        assert holiday_name("HK", None, date(2020, 7, 1)) == "香港特别行政区成立纪念日"
+        assert holiday_name("LK", None, date(2020, 2, 4)) == "Independence Day"
+        r = reachability("Asia/Shanghai", utc(2020, 10, 1, 3), country="CN")
+        assert r.holiday_name == "中秋节; 国庆节"  # both fell on 1 October 2020
+    finally:
+        i18n.set_language("en")
+    assert holiday_name("CN", None, date(2020, 1, 25)) == "Chinese New Year (Spring Festival)"

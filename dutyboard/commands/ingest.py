@@ -3,6 +3,10 @@
 Exit status: 0 when every row of every file went in, 1 when a row was quarantined or a
 file could not be read (both are recorded in the database), 2 for usage errors (a wrong
 path, an unknown kind or zone) — nothing is imported then.
+
+``--text FILE`` (``-``: standard input) reads a pasted chat message (format "text",
+``dutyboard.ingest.pastefmt``): one record or a numbered 接龙 list of many. It is kept
+under a name ending ``.txt`` so that a retry from quarantine reads it as a message again.
 """
 
 from __future__ import annotations
@@ -10,6 +14,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -25,6 +30,7 @@ from dutyboard.ingest.store_sink import IngestSummary, ingest_bytes, quarantine_
 from dutyboard.store import Store
 
 DEFAULT_SOURCE = "cli"
+STDIN = "-"
 PROGRESS_MIN_BYTES = 1_000_000
 SHOW_PROBLEMS = 10
 SHOW_WARNINGS = 5
@@ -75,7 +81,17 @@ def register(sub: Subparsers) -> None:
         metavar="ZONE",
         help=_("IANA time zone of naive times (default: desk.timezone)"),
     )
-    parser.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    parser.add_argument(
+        "--text",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help=_(
+            "read FILE as a pasted chat message (WeChat, WhatsApp): one record, or a "
+            "numbered list of many; '-' reads standard input (may be given more than once)"
+        ),
+    )
+    parser.add_argument("files", nargs="*", type=Path, metavar="FILE")
     parser.set_defaults(func=run)
 
 
@@ -141,9 +157,58 @@ def _problems(store: Store, summary: IngestSummary) -> list[str]:
     return lines
 
 
+@dataclass(frozen=True)
+class _Input:
+    """One thing to import: a file, or a pasted message (a file or standard input)."""
+
+    path: Path | None  # None: standard input
+    text: bool  # a pasted message (format "text")
+
+    def read(self, limits: Limits) -> bytes:
+        if self.path is not None:
+            return self.path.read_bytes()
+        if sys.stdin.isatty():
+            print(
+                _("paste the message, then press Ctrl-D on a line of its own"),
+                file=sys.stderr,
+                flush=True,
+            )
+        # One byte past the limit is enough to refuse it (parse_bytes names the limit).
+        return sys.stdin.buffer.read(limits.max_file_bytes + 1)
+
+    def shown(self) -> str:
+        if self.path is None:
+            return _("standard input")
+        return clean_text(str(self.path), limit=200)
+
+    def location(self) -> str:
+        from dutyboard.ingest.pastefmt import STDIN_LOCATION  # the rules load on use
+
+        return STDIN_LOCATION if self.path is None else str(self.path.resolve())
+
+    def name(self) -> str:
+        """The name format detection (and a later retry) goes by."""
+        from dutyboard.ingest.pastefmt import STDIN_LOCATION
+
+        name = STDIN_LOCATION if self.path is None else self.path.name
+        return name if not self.text or name.lower().endswith(".txt") else f"{name}.txt"
+
+
+def _inputs(args: argparse.Namespace) -> list[_Input]:
+    inputs = [_Input(path, False) for path in args.files]
+    texts: list[str] = args.text
+    if texts.count(STDIN) > 1:
+        raise UsageError(_("--text -: standard input can be read only once"))
+    inputs += [_Input(None if text == STDIN else Path(text), True) for text in texts]
+    if not inputs:
+        raise UsageError(_("give a FILE to import, or --text FILE (- for standard input)"))
+    return inputs
+
+
 def run(args: argparse.Namespace, ctx: Context) -> int:
     kind, configured, zone = _settings(args, ctx)
-    files: list[Path] = args.files
+    inputs = _inputs(args)
+    files: list[Path] = [item.path for item in inputs if item.path is not None]
     limits = reader_limits(ctx.config)
     _check_files(files, limits)
     source_name = args.source or DEFAULT_SOURCE
@@ -158,9 +223,9 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     store.phone_region = ctx.config.desk_phone_region
     failed = False
     try:
-        for path in files:
-            data = path.read_bytes()
-            shown = clean_text(str(path), limit=200)
+        for item in inputs:
+            data = item.read(limits)
+            shown = item.shown()
             progress = None
             if tty and len(data) >= PROGRESS_MIN_BYTES:
                 print(
@@ -172,13 +237,13 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
             summary = ingest_bytes(
                 store,
                 data,
-                path.name,
+                item.name(),
                 kind=kind,
                 source=source_name,
-                location=str(path.resolve()),
+                location=item.location(),
                 mapping=mapping,
                 zone=zone,
-                fmt=fmt,
+                fmt="text" if item.text else fmt,
                 duplicate_window_hours=window,
                 progress=progress,
                 limits=limits,

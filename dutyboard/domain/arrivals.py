@@ -224,6 +224,20 @@ _CITY_ZONES: dict[str, str] = {
     "悉尼": "Australia/Sydney",
     "墨尔本": "Australia/Melbourne",
     "莫斯科": "Europe/Moscow",
+    # Chinese spellings of cities in countries of several zones (a pasted contact's city).
+    "吉隆坡": "Asia/Kuala_Lumpur",
+    "槟城": "Asia/Kuala_Lumpur",
+    "新山": "Asia/Kuala_Lumpur",
+    "雅加达": "Asia/Jakarta",
+    "圣保罗": "America/Sao_Paulo",
+    "墨西哥城": "America/Mexico_City",
+    "休斯顿": "America/Chicago",
+    "波士顿": "America/New_York",
+    "新泽西": "America/New_York",
+    "华盛顿": "America/New_York",
+    "马德里": "Europe/Madrid",
+    "巴塞罗那": "Europe/Madrid",
+    "里斯本": "Europe/Lisbon",
 }
 
 

@@ -54,6 +54,11 @@ _MULTIPLIERS: dict[str, int] = {
     "m": 1_000_000,  # only upper-case M is accepted, see _split_number
     "mn": 1_000_000,
     "million": 1_000_000,
+    # Indian numbering, as suppliers in India, Pakistan and Sri Lanka write it.
+    "lakh": 100_000,
+    "lakhs": 100_000,
+    "crore": 10_000_000,
+    "crores": 10_000_000,
 }
 
 # fmt: off
@@ -64,7 +69,7 @@ KNOWN_UNITS = frozenset((
     "l", "ml", "ton", "tons", "tonne", "tonnes", "dozen", "doz", "each", "ea", "kit", "kits",
     "test", "tests", "barrel", "barrels", "个", "只", "件", "箱", "盒", "包", "双", "副", "套",
     "瓶", "袋", "台", "把", "顶", "片", "支", "桶", "卷", "张", "吨", "公斤", "千克", "升",
-    "毫升", "人份", "份", "条", "辆", "架", "枚", "对", "组", "批",
+    "毫升", "人份", "份", "条", "辆", "架", "枚", "对", "组", "批", "斤", "罐", "壶",
 ))
 # fmt: on
 
@@ -81,7 +86,9 @@ _DECIMAL_COMMA = re.compile(r"\d+,\d{1,2}")
 _UNIT_WORD = re.compile(r"[a-z]{3,20}")
 _NOT_FINITE = re.compile(r"\b(?:nan|inf|infinity)\b", re.I)
 _RANGE_REST = re.compile(r"^(?:-|~|到|至|to\b)\s*\d")
-_MULTIPLIER = re.compile(r"^(万|萬|千|仟|百|亿|億|k|K|M|mn|thousand|million)(?![a-z])")
+_MULTIPLIER = re.compile(
+    r"^(万|萬|千|仟|百|亿|億|k|K|M|mn|thousand|million|lakhs?|crores?)(?![a-z])"
+)
 # A whole number as most cells write it ("1200", "16,717"): ASCII digits only, at most 15
 # of them, so ``int`` reads it exactly as the general path (``Decimal``) would.
 _PLAIN_INT = re.compile(r"[0-9]{1,15}|[0-9]{1,3}(?:,[0-9]{3}){1,4}")

@@ -17,6 +17,7 @@ import re
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from itertools import chain, islice
 from pathlib import Path
 from typing import Any
@@ -40,9 +41,15 @@ from dutyboard.ingest.csvfmt import csv_rows, sniff_delimiter
 from dutyboard.ingest.decode import Decoded, decode_bytes
 from dutyboard.ingest.jsonfmt import duplicates_warning, json_table, jsonl_table, load_json, loads
 from dutyboard.ingest.limits import Budget, LimitExceeded, over
-from dutyboard.ingest.normalise import Normaliser
+from dutyboard.ingest.normalise import PASTE_STRICT, Normaliser
 from dutyboard.ingest.records import KINDS, Kind, ParseResult, UnreadableFile, WrongKind
-from dutyboard.ingest.source import HXL_SEARCH_ROWS, Column, Table, table_records
+from dutyboard.ingest.source import (
+    HEADER_SEARCH_ROWS,
+    HXL_SEARCH_ROWS,
+    Column,
+    Table,
+    table_records,
+)
 from dutyboard.ingest.vcardfmt import vcard_records
 from dutyboard.ingest.xlsxfmt import (
     WORKBOOK_SUFFIXES,
@@ -53,7 +60,9 @@ from dutyboard.ingest.xlsxfmt import (
 
 # "xlsx" is every spreadsheet workbook (.xlsx, .xlsm, .xlsb, .xls, .ods): the reader
 # tells them apart by their bytes, so one name is all a caller can usefully force.
-FORMATS = ("csv", "tsv", "xlsx", "json", "jsonl", "kobo", "odk", "vcard", "hxl")
+# "text" is a pasted chat message (``pastefmt``): forced, or a .txt file that does not
+# read as a table; never sniffed from a file of any other name.
+FORMATS = ("csv", "tsv", "xlsx", "json", "jsonl", "kobo", "odk", "vcard", "hxl", "text")
 _NOT_PARSED = object()
 # Text that can only be JSON: "{", or "[" opening an array of objects, arrays, strings
 # or numbers. A CSV whose first header is "[bold]" still reads as CSV.
@@ -70,7 +79,8 @@ class _Sniffed:
 
 
 def detect_format(name: str, data: bytes) -> str:
-    """One of csv, tsv, xlsx, json, jsonl, kobo, odk, vcard, hxl — by content, then name.
+    """One of csv, tsv, xlsx, json, jsonl, kobo, odk, vcard, hxl, text — by content, then
+    name ("text": a .txt file that does not read as a table).
 
     "xlsx" is any workbook: a zip or OLE2 file whatever its name, or a file named as a
     workbook (.xlsx, .xlsm, .xlsb, .xls, .ods…), whose reader then says what it really is.
@@ -97,6 +107,8 @@ def _sniff(name: str, data: bytes, forced: str | None = None) -> _Sniffed:
         forced is None and (suffix in (".vcf", ".vcard") or head[:11].upper() == "BEGIN:VCARD")
     ):
         return _Sniffed("vcard", decoded)
+    if forced == "text":
+        return _Sniffed("text", decoded)
     if forced == "jsonl" or (forced is None and suffix in (".jsonl", ".ndjson")):
         return _Sniffed("jsonl", decoded)
     by_name = forced == "json" or (forced is None and suffix == ".json")
@@ -114,6 +126,8 @@ def _sniff(name: str, data: bytes, forced: str | None = None) -> _Sniffed:
                 found.warnings.append(duplicates_warning(name, duplicates))
             return found
     delimiter = "\t" if forced == "tsv" else sniff_delimiter(text, prefer_tab=suffix == ".tsv")
+    if forced is None and suffix == ".txt" and not _looks_tabular(text, delimiter):
+        return _Sniffed("text", decoded)
     fmt = forced or _csv_kind(text, delimiter, suffix)
     return _Sniffed(fmt, decoded, delimiter=delimiter)
 
@@ -124,6 +138,24 @@ def _two_lines_from_brace(text: str) -> bool:
     filled = (line for line in io.StringIO(text) if line.strip())
     first, second = next(filled, None), next(filled, None)
     return first is not None and second is not None and first.lstrip().startswith("{")
+
+
+def _looks_tabular(text: str, delimiter: str) -> bool:
+    """Does a .txt file read as a table: one of its first lines a header of two or more
+    cells that name columns (``concept_for_header``) or HXL tags? A pasted message
+    does not; "org<tab>item" or "单位,物资,数量" does."""
+    seen = 0
+    for row in csv_rows(text[: 64 * 1024], delimiter):
+        cells = [str(cell).strip() for cell in row.cells if str(cell).strip()]
+        if not cells:
+            continue
+        known = sum(1 for cell in cells if is_hxl_tag(cell) or concept_for_header(cell) is not None)
+        if len(cells) >= 2 and known >= 2:
+            return True
+        seen += 1
+        if seen >= HEADER_SEARCH_ROWS:
+            return False
+    return False
 
 
 def _json_kind(document: Any) -> str:
@@ -172,6 +204,7 @@ def parse_bytes(
     fmt: str | None = None,
     limits: Limits = DEFAULT,
     force_kind: bool = False,
+    now: datetime | None = None,
 ) -> ParseResult:
     """Parse one file's bytes into rows, problems and warnings for ``kind``.
 
@@ -183,6 +216,8 @@ def parse_bytes(
     A file whose columns clearly belong to another kind (``aliases.kind_fit``) raises
     ``WrongKind`` naming it; ``force_kind`` imports it as ``kind`` all the same. (A vCard
     file is contacts whatever is forced: its cards have no other fields.)
+    ``now``: when a pasted message (format "text") was sent — its dates without a year
+    and its "明天" are read from that day (default: now).
     """
     if kind not in KINDS:
         raise ValueError(f"unknown kind {kind!r}; expected one of {', '.join(KINDS)}")
@@ -193,7 +228,7 @@ def parse_bytes(
         if len(data) > limits.max_file_bytes:
             raise over(limits, "max_file_bytes", f"{name} is {len(data):,} bytes")
         budget = Budget(limits, name)
-        return _parse(data, name, kind, mapping, local_zone, fmt, budget, force_kind)
+        return _parse(data, name, kind, mapping, local_zone, fmt, budget, force_kind, now)
     except UnreadableFile as error:
         raise _one_clean_line(error) from None
 
@@ -253,6 +288,7 @@ def _parse(
     forced: str | None,
     budget: Budget,
     force_kind: bool = False,
+    now: datetime | None = None,
 ) -> ParseResult:
     sniffed = _sniff(name, data, forced)
     fmt = sniffed.fmt
@@ -279,6 +315,17 @@ def _parse(
         if not records:
             raise UnreadableFile(f"{name} holds no BEGIN:VCARD … END:VCARD card")
         table = Table(records=iter(records))
+    elif fmt == "text":
+        assert sniffed.decoded is not None
+        # The rules' patterns are compiled on first use (~60 ms), not by importing this.
+        from dutyboard.ingest.pastefmt import paste_records
+
+        # Read whole before the normaliser starts, so what reading the message said
+        # (a heading set aside) is among the file's warnings.
+        pasted = list(
+            paste_records(sniffed.decoded.text, kind, warnings, budget, now=now, zone=local_zone)
+        )
+        table = Table(records=iter(pasted))
     elif fmt == "jsonl":
         assert sniffed.decoded is not None
         table = jsonl_table(sniffed.decoded.text, budget)
@@ -294,10 +341,13 @@ def _parse(
         assert sniffed.decoded is not None
         rows_iter = csv_rows(sniffed.decoded.text, sniffed.delimiter, budget)
         table = table_records(rows_iter, known_header)
-    if not force_kind and fmt != "vcard":
+    if not force_kind and fmt not in ("vcard", "text"):
         _refuse_wrong_kind(_first_columns(table), kind, mapping, name)
     system = fmt if fmt in ("kobo", "odk") else None
-    normaliser = Normaliser(kind, fmt, mapping=mapping, zone=local_zone, system=system)
+    strict = PASTE_STRICT if fmt == "text" else frozenset()
+    normaliser = Normaliser(
+        kind, fmt, mapping=mapping, zone=local_zone, system=system, strict=strict
+    )
     for message in (*warnings, *table.warnings):
         normaliser.warn(message)
     deadline = budget.deadline

@@ -42,7 +42,7 @@ TYPES: tuple[SourceType, ...] = ("folder", "http")
 # the parsers and their libraries); tests check the two lists agree. "xlsx" is every
 # spreadsheet workbook: its reader tells .xlsx, .xlsm, .xlsb, .xls and .ods apart by
 # their bytes, so no other name would force anything more.
-FORMATS = ("csv", "tsv", "xlsx", "json", "jsonl", "kobo", "odk", "vcard", "hxl")
+FORMATS = ("csv", "tsv", "xlsx", "json", "jsonl", "kobo", "odk", "vcard", "hxl", "text")
 WORKBOOK_NAMES = ("xls", "xlsm", "xlsb", "ods")  # names people may try for "xlsx"
 _NAME = re.compile(r"^[\w][\w .:@+-]{0,99}$")
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,127}$")

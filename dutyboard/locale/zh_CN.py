@@ -301,3 +301,6 @@ MESSAGES.update(_PGROLES)
 from dutyboard.locale.zh_CN_dbcopy import MESSAGES as _DBCOPY  # noqa: E402
 
 MESSAGES.update(_DBCOPY)
+from dutyboard.locale.zh_CN_paste import MESSAGES as _PASTE  # noqa: E402
+
+MESSAGES.update(_PASTE)

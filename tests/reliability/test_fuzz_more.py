@@ -168,6 +168,7 @@ COVERED = {
     "kobo": "test_kobo_documents_and_exports",
     "odk": "test_odk_documents_and_exports",
     "hxl": "test_hxl_tag_rows",
+    "text": "tests/ingest/test_paste.py::test_arbitrary_messages",
 }
 
 

@@ -43,6 +43,7 @@ from widgets.common.header import DeskHeader
 from widgets.common.help_screen import HelpScreen, key_sections
 from widgets.common.keys import check_keymap
 from widgets.common.log_screen import LogScreen
+from widgets.common.table_panel import PasteAsked
 from widgets.common.typing_guard import typing_in
 from widgets.common.virtual_table import VirtualTable
 from widgets.contacts.panel import ContactsPanel
@@ -561,6 +562,13 @@ class DutyboardApp(App[None]):
         """The failing imports: reasons, original text; retry, fix or discard (officers)."""
         if not isinstance(self.screen, QuarantineScreen):
             self.push_screen(QuarantineScreen())
+
+    def on_paste_asked(self, message: PasteAsked) -> None:
+        """``p`` on a panel: the paste box (imported on first use: it brings ingest)."""
+        if self.desk.can_write:
+            from widgets.paste.box import paste_into
+
+            paste_into(message.panel)
 
     def action_help(self) -> None:
         """``?``: the keys here and everywhere (as remapped), and what every mark means."""

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import itertools
+import os
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -53,6 +54,24 @@ def _writes_allowed_again() -> Iterator[None]:
     process to write files, as it should; the next test is another session."""
     yield
     files.allow_writes()
+
+
+@pytest.fixture(autouse=True)
+def _language_restored() -> Iterator[None]:
+    """The CLI's main() sets the interface language for the process (and
+    $DUTYBOARD_LANG); a test that runs it in Chinese leaves the next one in English."""
+    from dutyboard import i18n
+
+    before, env = i18n.language(), os.environ.get("DUTYBOARD_LANG")
+    yield
+    if env is None:
+        os.environ.pop("DUTYBOARD_LANG", None)
+    else:
+        os.environ["DUTYBOARD_LANG"] = env
+    if i18n.language() != before:
+        i18n.set_language(before)
+        if env is None:
+            os.environ.pop("DUTYBOARD_LANG", None)
 
 
 @pytest.fixture

@@ -67,10 +67,10 @@ MESSAGES: dict[str, str] = {
     "not reported yet; the deadline is still ahead": "尚未报送，截止时间未到",
     "the deadline has passed with no report": "已过截止时间仍未报送",
     # empty panels
-    "No open requests. Press N to add one, or bring in a unit's file with "
-    "`dutyboard ingest FILE`; drop folders that fill the desk by themselves: "
-    "docs/ingest.md. Closed ones: press f until “all”.": (
-        "没有未结需求。按 N 新建一条，或用 `dutyboard ingest 文件` 导入单位发来的文件；"
+    "No open requests. Press N to add one, p to paste a chat message, or bring in a "
+    "unit's file with `dutyboard ingest FILE`; drop folders that fill the desk by "
+    "themselves: docs/ingest.md. Closed ones: press f until “all”.": (
+        "没有未结需求。按 N 新建一条，按 p 粘贴一条聊天消息，或用 `dutyboard ingest 文件` 导入单位发来的文件；"
         "自动收件的投递文件夹见 docs/ingest.md。已结的：按 f 直到“全部”。"
     ),
     "No open requests on this desk. Closed ones: press f until “all”.": (

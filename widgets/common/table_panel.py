@@ -16,6 +16,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.message import Message
 from textual.widgets import Input
 
 from dutyboard.i18n import _
@@ -37,6 +38,14 @@ QUICK_FILTERS: dict[str, dict[str, Any]] = {
     "new": {"statuses": frozenset({"new"})},
     "all": {"open_only": False},
 }
+
+
+class PasteAsked(Message):
+    """``p`` on a panel: open the paste box for it (the app does: widgets.paste)."""
+
+    def __init__(self, panel: TablePanel) -> None:
+        super().__init__()
+        self.panel = panel
 
 
 class TablePanel(StoreWriter, Vertical):
@@ -74,11 +83,12 @@ class TablePanel(StoreWriter, Vertical):
         Binding("s", "status", _("Status"), id="row.status"),
         Binding("n", "note", _("Note"), id="row.note"),
         Binding("N", "new", _("New"), id="panel.new"),
+        Binding("p", "paste", _("Paste"), id="panel.paste"),
         Binding("x", "export", _("Export"), id="panel.export"),
     ]
     # Actions that change data: absent for a leader.
     WRITE_ACTIONS: ClassVar[frozenset[str]] = frozenset(
-        {"assign_me", "assign_other", "status", "note", "new", "acknowledge", "link"}
+        {"assign_me", "assign_other", "status", "note", "new", "paste", "acknowledge", "link"}
     )
     # Actions a table does not support at all (e.g. no assignee on contacts).
     UNSUPPORTED: ClassVar[frozenset[str]] = frozenset()
@@ -356,6 +366,11 @@ class TablePanel(StoreWriter, Vertical):
                 self.write(lambda: self.create(values), _("created"))
 
         self.app.push_screen(FormDialog(self.new_title, self.form_fields()), done)
+
+    def action_paste(self) -> None:
+        """A pasted chat message, its records proposed in this panel's form: the app
+        opens the paste box (widgets.paste, which drives ingest's rules)."""
+        self.post_message(PasteAsked(self))
 
     new_title: ClassVar[str] = ""
 

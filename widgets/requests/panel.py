@@ -31,8 +31,8 @@ from widgets.common.table_panel import TablePanel
 class RequestsPanel(TablePanel):
     title = _("1 Requests")
     empty_hint = _(
-        "No open requests. Press N to add one, or bring in a unit's file with "
-        "`dutyboard ingest FILE`; drop folders that fill the desk by themselves: "
+        "No open requests. Press N to add one, p to paste a chat message, or bring in a "
+        "unit's file with `dutyboard ingest FILE`; drop folders that fill the desk by themselves: "
         "docs/ingest.md. Closed ones: press f until “all”."
     )
     empty_hint_leader = _("No open requests on this desk. Closed ones: press f until “all”.")

@@ -766,12 +766,15 @@ def _reset_sequences(target: _Side, tables: dict[str, Table]) -> None:
 
 def _finish(target: _Side) -> None:
     if target.postgres:
-        # The planner's statistics for the rows just copied, so the first dashboard on
-        # the new desk gets the plans the indexes were made for, not autovacuum's later.
-        target.conn.execute("ANALYZE")
         # Open dashboards on the target see the desk arrive (delivered on commit).
         target.conn.execute(pg_engine.NOTIFY_SQL)
     target.conn.execute("COMMIT")
+    if target.postgres:
+        # After the commit (VACUUM runs in no transaction): the planner's statistics for
+        # the rows just copied, and the visibility map that lets a count read an index
+        # alone. Without it the first hours of a copied desk, until autovacuum comes,
+        # had `status` on a million requests at 1.2 s instead of 0.4 s (measured).
+        target.conn.execute("VACUUM (ANALYZE)")
 
 
 def _failed(exc: Exception, target: _Side, created: bool) -> StoreError:

@@ -19,6 +19,7 @@ skipped. Nothing is stored before the officer saves a form.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
@@ -62,6 +63,7 @@ EXTRA_LABELS: dict[str, str] = {
 # Fields the form must never be offered (the store's own, or kept another way).
 NOT_OFFERED = frozenset({"raw", "extra", "source", "external_id", "content_hash", "status"})
 TIME_FIELDS = frozenset({"due_by", "next_action_at", "received_at"})
+_PREDICATE = re.compile(r"^\w+ '.*' (.+)$", re.S)
 
 
 class PasteDialog(ModalScreen[str | None]):
@@ -71,7 +73,7 @@ class PasteDialog(ModalScreen[str | None]):
         DIALOG_CSS.format(name="PasteDialog")
         + """
     PasteDialog > Vertical { width: 100; }
-    PasteDialog TextArea { height: 16; }
+    PasteDialog TextArea { height: 12; }
     """
     )
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -248,8 +250,11 @@ def _filled(panel: TablePanel, field: Field, record: ProposedRecord) -> Field:
     name = field.name
     if name in record.unsettled:
         found, reason = record.unsettled[name]
+        # The normaliser says "quantity '几千套' is an estimate…": the label names the
+        # field and the text already, so only the predicate (translated) follows.
+        said = _PREDICATE.match(reason)
         label = f"{field.label} ⚠ " + _("unclear: “{text}” {reason}; settle it").format(
-            text=shown(found), reason=_(reason)
+            text=shown(found), reason=_(said.group(1) if said else reason)
         )
         return Field(name, label, field.required, shown(found), "", field.check)
     value = _form_text(panel, name, record.fields[name]) if name in record.fields else ""

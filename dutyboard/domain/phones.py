@@ -198,14 +198,19 @@ def number_zone(typed: str, region: str | None = None) -> str | None:
     return zones[0] if len(zones) == 1 else None
 
 
+def record_region(country: object, default: str | None = None) -> str | None:
+    """The region a record's number is read in: the record's own ``country`` when it is
+    an ISO code, else ``default`` (the desk's)."""
+    return country if isinstance(country, str) and len(country) == 2 else default
+
+
 def stored_e164(typed: object, country: object = None, region: str | None = None) -> str | None:
-    """The E.164 a record keeps beside its number as typed: read in the record's own
-    ``country`` when it is an ISO code, else in ``region`` (the desk's); None for no
-    number or one that cannot be read (the typed number stays, and is shown marked)."""
+    """The E.164 a record keeps beside its number as typed: read in
+    :func:`record_region`; None for no number or one that cannot be read (the typed
+    number stays, and is shown marked)."""
     if not isinstance(typed, str) or not typed.strip():
         return None
-    code = country if isinstance(country, str) and len(country) == 2 else region
-    return read_phone(typed, code).e164
+    return read_phone(typed, record_region(country, region)).e164
 
 
 def e164_updates(rows: Iterable[tuple[Any, ...]]) -> Iterator[tuple[str, Any]]:

@@ -340,10 +340,7 @@ class Normaliser:
         self._check_required(state, plan.present)
 
     def _phone_region(self, state: _RowState) -> str | None:
-        country = state.fields.get("country")
-        if isinstance(country, str) and len(country) == 2:
-            return country
-        return self.phone_region
+        return phones.record_region(state.fields.get("country"), self.phone_region)
 
     def _check_phones(self, state: _RowState) -> None:
         """A contact's numbers as typed stay as they are; one that does not read as a

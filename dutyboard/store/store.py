@@ -55,6 +55,7 @@ from dutyboard.store.errors import (
 from dutyboard.store.jsontext import canonical_text
 from dutyboard.store.leads import LeadCommands
 from dutyboard.store.requests import RequestCommands
+from dutyboard.store.sqltext import PHONE_E164_TABLES
 
 # Columns a caller may set, per table. Anything else is refused, so a column name
 # never comes from outside.
@@ -143,8 +144,9 @@ REQUIRED: dict[str, tuple[str, ...]] = {
 }
 
 # Tables that keep a phone number's E.164 (``phone_e164``) beside it as typed: derived
-# by the store from ``phone`` and ``country`` on every write, never set by a caller.
-PHONE_TABLES = frozenset({"contacts", "leads"})
+# by the store from ``phone`` and ``country`` on every write, never set by a caller (the
+# tables m130 gave the column).
+PHONE_TABLES = frozenset(PHONE_E164_TABLES)
 
 # Columns stored as given: the audit copy of the original bytes (shown only through the
 # sanitiser). Everything else a caller writes is cleaned.

@@ -179,7 +179,6 @@ class _Flow:
         self.panel = panel
         self.records = [r for r in proposal.records if r.problem is None]
         self.unreadable = [r for r in proposal.records if r.problem is not None]
-        self.warnings = proposal.warnings
         self.index = 0
         self.saved = 0
         self.skipped = 0
@@ -260,8 +259,6 @@ def _filled(panel: TablePanel, field: Field, record: ProposedRecord) -> Field:
     value = _form_text(panel, name, record.fields[name]) if name in record.fields else ""
     if not value and name in record.written:
         value = shown(record.written[name])
-    if name == "notes" and record.fields.get("notes") is None and record.written.get("notes"):
-        value = shown(record.written["notes"])
     return Field(name, field.label, field.required, field.placeholder, value, field.check)
 
 

@@ -18,11 +18,13 @@ venv: $(BIN)/.installed
 # System packages some tests drive for real: tmux for end-to-end terminal checks, OpenSSH
 # for the leader-over-SSH tests, the system Python and useradd for a second, read-only
 # account, zsh and fish for the completion scripts' syntax checks, the PostgreSQL 15
-# server the tests start (tests/pgserver.py) (package:program pairs).
+# server the tests start (tests/pgserver.py), Chromium and its driver for the web view's
+# test (tests/web) (package:program pairs).
 # Installed only when missing and when we are root (CI, fresh machines).
 SYSTEM_PACKAGES := tmux:tmux openssh-server:/usr/sbin/sshd openssh-client:ssh \
 	python3:/usr/bin/python3 passwd:/usr/sbin/useradd zsh:zsh fish:fish \
-	postgresql-15:/usr/lib/postgresql/15/bin/initdb
+	postgresql-15:/usr/lib/postgresql/15/bin/initdb \
+	chromium:/usr/bin/chromium chromium-driver:/usr/bin/chromedriver
 system-deps:
 	@missing=""; for spec in $(SYSTEM_PACKAGES); do pkg=$${spec%%:*}; cmd=$${spec#*:}; \
 	  command -v $$cmd >/dev/null 2>&1 || [ -x "$$cmd" ] || missing="$$missing $$pkg"; done; \

@@ -1,0 +1,1 @@
+"""The leader dashboard in a web browser (issue 23): ``dutyboard serve``."""

@@ -304,3 +304,12 @@ MESSAGES.update(_DBCOPY)
 from dutyboard.locale.zh_CN_paste import MESSAGES as _PASTE  # noqa: E402
 
 MESSAGES.update(_PASTE)
+from dutyboard.locale.zh_CN_web import MESSAGES as _WEB  # noqa: E402
+
+MESSAGES.update(_WEB)
+from dutyboard.locale.zh_CN_notify import MESSAGES as _NOTIFY  # noqa: E402
+
+MESSAGES.update(_NOTIFY)
+from dutyboard.locale.zh_CN_outbox import MESSAGES as _OUTBOX  # noqa: E402
+
+MESSAGES.update(_OUTBOX)

@@ -1,0 +1,3 @@
+"""Simplified Chinese for issue 23: the outbox, its sender and `dutyboard notify`."""
+
+MESSAGES: dict[str, str] = {}

@@ -18,6 +18,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -380,6 +381,40 @@ def test_the_next_record_after_a_copy_gets_the_next_id(
 
 
 # -- what is refused, and what is left behind -------------------------------------------------
+
+
+@pytest.mark.parametrize("waits", [True, False], ids=["waits", "without-the-wait"])
+def test_a_copy_is_left_readable_from_the_index_even_past_an_older_snapshot(
+    waits: bool, desk_file: Path, pg_server: PgServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A session whose snapshot is older than the copy's COMMIT (an autovacuum ANALYZE
+    that began mid-copy, an idle transaction) keeps VACUUM from marking the copied pages
+    all-visible; every count then reads the heap. The copy vacuums again once that session
+    has moved on. Without that wait (the second case) the pages stay unmarked: the set-up
+    reproduces the lag the first case removes."""
+    url = fresh_url(pg_server)
+    monkeypatch.setattr(dbcopy, "ALL_VISIBLE_PAGES", 1)  # this desk's tables are small
+    if not waits:
+        monkeypatch.setattr(dbcopy, "ALL_VISIBLE_WAIT_S", 0.0)
+    older = pg_server.connect(dbname(url), autocommit=False)
+    older.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+    older.execute("SELECT 1").fetchone()  # its snapshot predates every copied row
+    timer = threading.Timer(0.3, older.rollback)
+    timer.start()
+    try:
+        copy_desk(SqliteLocation(desk_file), PostgresLocation.parse(url))
+    finally:
+        timer.join()
+        older.close()
+    with pg_server.connect(dbname(url)) as pg:
+        pages, visible = pg.execute(
+            "SELECT relpages, relallvisible FROM pg_class WHERE relname = 'requests'"
+        ).fetchone()
+    assert pages > 0
+    if waits:
+        assert visible == pages
+    else:
+        assert visible < pages
 
 
 def test_a_target_with_rows_is_refused_and_left_unchanged(

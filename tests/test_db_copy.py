@@ -407,9 +407,11 @@ def test_a_copy_is_left_readable_from_the_index_even_past_an_older_snapshot(
         timer.join()
         older.close()
     with pg_server.connect(dbname(url)) as pg:
-        pages, visible = pg.execute(
+        row = pg.execute(
             "SELECT relpages, relallvisible FROM pg_class WHERE relname = 'requests'"
         ).fetchone()
+    assert row is not None
+    pages, visible = row
     assert pages > 0
     if waits:
         assert visible == pages

@@ -20,6 +20,7 @@ from textual.dom import DOMNode
 from textual.message import Message
 from textual.screen import Screen
 from textual.theme import Theme
+from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Footer, TabbedContent, TabPane
 from textual.worker import Worker, WorkerState
@@ -56,6 +57,8 @@ from widgets.requests.panel import RequestsPanel
 from widgets.supplies.panel import SuppliesPanel
 
 POLL_S = 0.25  # how often PRAGMA data_version is read: a change is on screen within this
+# After a change the panel in use reloads at once, the rest of the screen this much later.
+FOLLOW_S = 0.05
 POLL_STUCK_S = 10.0  # counts asked for and not done by then (cancelled unstarted): ask again
 PANELS = ("requests", "leads", "contacts", "arrivals", "handover", "supplies")
 # The app's single-key actions: never run while a text field has the focus.
@@ -147,6 +150,11 @@ class DutyboardApp(App[None]):
         self._attention_at: datetime | None = None
         self._stale: set[str] = set()  # hidden panels to re-query when shown
         self._times_stale: set[str] = set()  # hidden panels to redraw (a new minute) when shown
+        # After a change: the panels on screen after the one in use, and the header's
+        # counts, due when the timer fires (refresh_panels).
+        self._following: set[str] = set()
+        self._count_following = False
+        self._follow_timer: Timer | None = None
         self._minute: datetime | None = None  # the minute on screen in time-derived cells
         self._counts_asked = 0.0  # time.monotonic() when counts were asked for; 0: none
         self._watch_stop = threading.Event()
@@ -457,7 +465,9 @@ class DutyboardApp(App[None]):
         for screen in self.screen_stack[1:]:  # the handover, the quarantine… on top
             if isinstance(screen, OnDesk):
                 screen.desk_changed()
-        self._count(changed=True)
+        # The header's counts follow with the other panels (see refresh_panels).
+        self._count_following = True
+        self._follow()
 
     def on_dutyboard_app_reachable(self, message: Reachable) -> None:
         self._header.unreachable_since = message.since
@@ -524,12 +534,43 @@ class DutyboardApp(App[None]):
     def refresh_panels(self) -> None:
         """Re-query the panels on screen; a hidden one (another tab, narrow mode) is only
         marked stale and re-queried when shown, so it never delays what the officer sees
-        (two cores, and the supplies tallies are heavy on a large desk)."""
+        (two cores, and the supplies tallies are heavy on a large desk). The panel in use
+        goes first; the others on screen follow :data:`FOLLOW_S` later, so that on two
+        cores their queries do not slow the one being looked at (on a million requests
+        on PostgreSQL, all at once put the requests panel's refresh at 60-120 ms after
+        the commit, alone at 30-40)."""
+        on_screen = []
         for panel_id, panel in self._panels.items():
+            if shown(panel):
+                on_screen.append(panel_id)
+            else:
+                self._stale.add(panel_id)
+        if not on_screen:
+            return
+        first = next((p for p in on_screen if self._in_use(p)), on_screen[0])
+        self._panels[first].reload()  # type: ignore[attr-defined]
+        self._following.update(p for p in on_screen if p != first)
+        self._follow()
+
+    def _follow(self) -> None:
+        if (self._following or self._count_following) and self._follow_timer is None:
+            self._follow_timer = self.set_timer(FOLLOW_S, self._reload_following)
+
+    def _in_use(self, panel_id: str) -> bool:
+        return any(node.has_class("-active") for node in self._panels[panel_id].ancestors_with_self)
+
+    def _reload_following(self) -> None:
+        self._follow_timer = None
+        following, self._following = self._following, set()
+        for panel_id in sorted(following):
+            panel = self._panels[panel_id]
             if shown(panel):
                 panel.reload()  # type: ignore[attr-defined]
             else:
                 self._stale.add(panel_id)
+        if self._count_following:
+            self._count_following = False
+            self._count(changed=True)
 
     def _reload_stale(self) -> None:
         for panel_id in sorted(self._stale | self._times_stale):

@@ -292,14 +292,23 @@ def top_urgent(store: Store, top: int) -> list[Row]:
 
 def top_overdue(store: Store, now_iso: str, top: int) -> list[Row]:
     """Overdue open requests, the most overdue first."""
-    # The ids come from an inner query an index on (status, due_by) fully covers, so only
-    # ``top`` table rows are read for the columns shown.
+    # The most overdue ``top`` of each open status, each a range of the index on
+    # (status, due_by) read in its order, then the ``top`` of those. One query over every
+    # open status at once cannot follow that index's order: PostgreSQL scanned and sorted
+    # the whole table for it (139 ms on a million requests, against 2 ms this way).
+    each = (
+        "SELECT * FROM (SELECT id, due_by FROM requests WHERE status = ? "
+        "AND due_by IS NOT NULL AND due_by < ? ORDER BY due_by, id LIMIT ?) AS s"
+    )
+    params: list[Any] = []
+    for status in OVERDUE.statuses:
+        params += [status, now_iso, top]
     return _rows(
         store,
-        f"SELECT {_REQUEST_COLUMNS} FROM requests WHERE id IN ("
-        f"SELECT id FROM requests WHERE {OVERDUE.sql} ORDER BY due_by, id LIMIT ?) "
-        "ORDER BY due_by, id",
-        (*OVERDUE.params(now_iso), top),
+        f"SELECT {_REQUEST_COLUMNS} FROM requests WHERE id IN (SELECT id FROM ("
+        + " UNION ALL ".join([each] * len(OVERDUE.statuses))
+        + ") AS late ORDER BY due_by, id LIMIT ?) ORDER BY due_by, id",
+        (*params, top),
     )
 
 

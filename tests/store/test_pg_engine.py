@@ -13,16 +13,18 @@ import sqlite3
 import threading
 import time
 from collections.abc import Iterator
+from typing import Any, cast
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dutyboard.store import Store
+from dutyboard.store import Store, pg_engine
 from dutyboard.store.dburl import PostgresLocation
 from dutyboard.store.engine import is_interrupted, is_postgres
 from dutyboard.store.errors import NotADesk, StaleEdit
 from dutyboard.store.pg_engine import (
+    PgConnection,
     PgIntegrityError,
     PgOperationalError,
     translate,
@@ -218,3 +220,33 @@ def test_a_long_read_is_cancelled_from_another_thread(officer: Store) -> None:
     assert time.monotonic() - started < 10
     assert isinstance(caught.value, PgOperationalError) and is_interrupted(caught.value)
     officer.add_request({"org": "A", "item": "masks"})  # the session still works
+
+
+def test_a_cancel_never_reaches_the_statement_after_it(officer: Store) -> None:
+    """``interrupt`` does not wait for the server (libpq before 17 would hold the caller,
+    the dashboard's UI thread, while the server acts): the cancel goes on a thread of its
+    own. A statement that follows on the session waits for it first, so a cancel that
+    arrives late can never stop the next statement instead. Here the cancel is held up
+    (the thread that sends cancels is busy with a slow one: a server slow to take it)
+    until the statement it was meant for has ended and the next has begun."""
+    gate = threading.Event()
+
+    class SlowToCancel:  # a cancel the server is slow to take
+        def cancel_safe(self, timeout: float) -> None:
+            gate.wait(10)
+
+    reader = officer.reader()
+    conn = cast(PgConnection, reader.conn)
+    try:
+        pg_engine._canceller().put((cast(Any, SlowToCancel()), threading.Event()))
+        short = threading.Thread(target=lambda: conn.execute("SELECT pg_sleep(0.05)"))
+        short.start()
+        time.sleep(0.01)
+        conn.interrupt()  # queued behind the slow one: the short statement ends first
+        short.join(10)
+        threading.Timer(0.2, gate.set).start()  # the cancel goes while the next one runs
+        row = conn.execute("SELECT 1 FROM pg_sleep(0.6)").fetchone()
+        assert row is not None and row[0] == 1
+    finally:
+        gate.set()
+        reader.close()

@@ -14,6 +14,7 @@ from dutyboard.config import Config
 from dutyboard.store import Store
 from tests.conftest import FakeClock
 from widgets.common.table_panel import TablePanel
+from widgets.common.virtual_table import VirtualTable
 
 
 def make_app(path: Path, role: str = "officer") -> DutyboardApp:
@@ -37,15 +38,25 @@ def loaded(panel: TablePanel) -> range:
 
 
 async def settle(app: App[Any], pilot: Pilot[None]) -> None:
-    """Wait until no worker runs (a superseded exclusive worker is cancelled: fine)."""
-    for _ in range(50):
+    """Wait until no worker runs (a superseded exclusive worker is cancelled: fine) and
+    none is about to: the panels that follow the one in use after a change, a filter's
+    count waiting for the letters to stop."""
+    for _ in range(500):
         try:
             await app.workers.wait_for_complete()
         except WorkerCancelled:
             continue
         await pilot.pause()
-        if not any(w.is_running for w in app.workers):
-            return
+        if any(w.is_running for w in app.workers):
+            continue
+        if getattr(app, "_follow_timer", None) is not None or any(
+            table.count_pending
+            for screen in app.screen_stack
+            for table in screen.query(VirtualTable)
+        ):
+            await pilot.pause(0.02)
+            continue
+        return
 
 
 def panel(app: DutyboardApp, name: str) -> TablePanel:

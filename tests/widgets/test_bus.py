@@ -15,6 +15,7 @@ import sys
 from collections.abc import Callable
 from importlib import import_module
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual.pilot import Pilot
@@ -22,7 +23,7 @@ from textual.widget import Widget
 from textual.widgets import Input
 
 import widgets
-from dutyboard.app import DutyboardApp
+from dutyboard.app import DutyboardApp, shown
 from dutyboard.config import Config
 from dutyboard.ingest.collector import Collector
 from dutyboard.ingest.sources import SourceConfig
@@ -164,6 +165,39 @@ async def test_the_bus_refreshes_the_header_and_who_is_on_duty(
         assert len(bus) > heard
         lines = "\n".join(line.plain for line in app.query_one(HandoverPanel).lines)
         assert "On duty: Li Na" in lines
+
+
+async def test_the_panel_in_use_is_refreshed_first_and_the_rest_of_the_screen_after(
+    demo_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After a change the panel the officer is in is re-queried at once; the other panels
+    on screen and the header's counts a moment later (two cores: their queries would slow
+    the first), and every one of them is re-queried: none is left stale."""
+    app = make_app(demo_db)
+    order: list[str] = []
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("2")  # the leads panel is the one in use
+        await settle(app, pilot)
+        on_screen = [name for name, widget in app._panels.items() if shown(widget)]
+        assert "leads" in on_screen and len(on_screen) > 2
+
+        def recorded(name: str, call: Callable[..., Any]) -> Callable[..., Any]:
+            def record(**kwargs: Any) -> Any:
+                order.append(name)
+                return call(**kwargs)
+
+            return record
+
+        for name in on_screen:
+            widget = app._panels[name]
+            monkeypatch.setattr(widget, "reload", recorded(name, widget.reload))  # type: ignore[attr-defined]
+        monkeypatch.setattr(app, "_count", recorded("header", app._count))
+        app.post_message(DeskChanged())
+        await until(app, pilot, lambda: len(order) == len(on_screen) + 1)
+        await settle(app, pilot)
+    assert order[0] == "leads"
+    assert sorted(order[1:]) == sorted([*(n for n in on_screen if n != "leads"), "header"])
 
 
 def _boom() -> None:

@@ -10,6 +10,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, cast
 
+import pytest
 from textual.message import Message
 from textual.pilot import Pilot
 
@@ -17,6 +18,7 @@ from dutyboard.app import DutyboardApp
 from dutyboard.store import views as v
 from dutyboard.store.engine import Connection
 from tests.widgets.pilot import make_app, panel, settle
+from widgets.common import virtual_table
 from widgets.common.virtual_table import PAGE, VirtualTable
 
 EXTRA = 1500  # open requests added to the demo: several times what one screen fetches
@@ -203,11 +205,13 @@ async def test_a_running_count_never_holds_up_the_next_rows(demo_db: Path) -> No
         assert table.counted and table.total == EXTRA
 
 
-async def test_a_refresh_of_a_filtered_view_shows_rows_before_its_count(demo_db: Path) -> None:
+@pytest.mark.parametrize("text", ["Bulk", ""], ids=["filtered", "all-open"])
+async def test_a_refresh_shows_rows_before_its_count(demo_db: Path, text: str) -> None:
     async with large_desk(demo_db) as (app, pilot, table):
-        table.set_spec(table.spec.with_(text="Bulk"))
+        table.set_spec(table.spec.with_(text=text))
         await settle(app, pilot)
-        assert table.counted and table.total == EXTRA
+        assert table.counted and table.total >= EXTRA
+        before = table.total
         totals: list[tuple[int, bool]] = []
         apply_reload = table._apply_reload
 
@@ -223,9 +227,10 @@ async def test_a_refresh_of_a_filtered_view_shows_rows_before_its_count(demo_db:
             insert_open_requests(conn, 1, first=EXTRA)
         table.reset()
         await settle(app, pilot)
-        # The refreshed rows came first, with the old total as a floor; the count after.
-        assert totals == [(EXTRA, False)]
-        assert table.counted and table.total == EXTRA + 1
+        # The refreshed rows came first, with the last count kept on screen as it was (not
+        # flickering to "N+"); the new count after.
+        assert totals == [(before, True)]
+        assert table.counted and table.total == before + 1
 
 
 async def test_the_last_row_leaving_the_view_leaves_the_rows_in_their_places(
@@ -246,3 +251,37 @@ async def test_the_last_row_leaving_the_view_leaves_the_rows_in_their_places(
         assert table.total == EXTRA - 1 and table.cursor == EXTRA - 2
         ends = v.page(app.store, table.spec, None, 2, backward=True)
         assert [table.row_at(EXTRA - 3), table.row_at(EXTRA - 2)] == ends
+
+
+async def test_a_filter_being_typed_is_counted_once_the_letters_stop(
+    demo_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each letter's rows come at once; the count (a scan of every open record) waits
+    until no letter has come for a moment, so it runs once, for the filter as typed, not
+    once per letter only to be cancelled by the next."""
+    monkeypatch.setattr(virtual_table, "COUNT_AFTER_S", 1.0)  # letters come well inside it
+    counted: list[str] = []
+    count = v.count
+
+    def recording(store: Any, spec: v.ViewSpec) -> int:
+        counted.append(spec.text)
+        return count(store, spec)
+
+    monkeypatch.setattr(v, "count", recording)
+    async with large_desk(demo_db) as (app, pilot, table):
+        counted.clear()
+        for typed in ("B", "Bu", "Bul", "Bulk"):
+            table.set_spec(table.spec.with_(text=typed))
+            for _ in range(500):  # this letter's rows on screen, as a person sees them
+                await pilot.pause(0.01)
+                if not table._awaiting_view:
+                    break
+            assert not table._awaiting_view and table.spec.text == typed
+        assert counted == []
+        for _ in range(500):
+            await pilot.pause(0.01)
+            if table.counted:
+                break
+        await settle(app, pilot)
+        assert counted == ["Bulk"]
+        assert table.counted and table.total == EXTRA

@@ -81,6 +81,9 @@ class Target:
     urgent_after_minutes: float = 15.0
     feed_failing_minutes: float = 30.0
     timeout_s: float = 10.0
+    # e-mail: a CA bundle (PEM file) trusted for STARTTLS instead of the system's, for a
+    # desk's own relay with a private certificate
+    smtp_cafile: str | None = None
 
 
 class DeliveryError(Exception):

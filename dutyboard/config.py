@@ -271,7 +271,7 @@ _SCHEMA: dict[str, dict[str, tuple[str, Any]]] = {
 
 
 # Sections that belong to other modules, which read the same file themselves.
-OTHER_SECTIONS = frozenset({"sources", "supplies", "limits"})
+OTHER_SECTIONS = frozenset({"sources", "supplies", "limits", "notify", "notify_settings", "web"})
 
 
 def load_config(path: Path | None = None) -> Config:

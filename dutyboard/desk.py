@@ -37,6 +37,7 @@ class Desk:
         self.zone = ZoneInfo(self.config.timezone)
         # A number typed in the desk's country reads without its +code (store.phone_region).
         self.store.phone_region = self.config.desk_phone_region
+        self.store.desk_zone = self.config.timezone  # a notification's times (store.outbox)
 
     def now(self) -> datetime:
         return self.clock()

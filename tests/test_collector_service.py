@@ -227,7 +227,7 @@ def test_a_usage_error_makes_no_log_file(
     assert desk.cli("collect", "--once") == 2
     err = capsys.readouterr().err
     assert "--lease-seconds must be between 1 and 86,400" in err
-    assert "--log-file needs a path" in err and "no sources are configured" in err
+    assert "--log-file needs a path" in err and "no sources or notification targets" in err
     assert not isolated.exists()
 
 

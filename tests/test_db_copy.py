@@ -31,7 +31,7 @@ from dutyboard.cli import main
 from dutyboard.demo import build_demo
 from dutyboard.ingest.sources import SourceConfig
 from dutyboard.ingest.store_sink import ingest_bytes
-from dutyboard.store import Store, StoreError, dbcopy
+from dutyboard.store import Store, StoreError, dbcopy, outbox
 from dutyboard.store import handovers as ho
 from dutyboard.store.connection import sqlite_uri
 from dutyboard.store.dbcopy import CopyFailed, CopyRefused, copy_desk, snapshot
@@ -49,7 +49,7 @@ TABLES = {
     "requests", "leads", "lead_requests", "contacts", "supplies", "shifts", "handovers",
     "handover_items", "events", "sources", "ingest_runs", "quarantine", "leases",
     "possible_duplicates", "arrivals", "reporting_units", "roll_calls", "original_files",
-    "collector_last_run",
+    "collector_last_run", "outbox", "outbox_deliveries",
 }  # fmt: skip
 
 
@@ -88,6 +88,9 @@ def build_desk(where: Path | PostgresLocation) -> None:
         clock.now = FIXED_NOW + timedelta(hours=1)
         ho.sign_handover(store, draft, "All quiet after 02:00", to_officer="Wang Fang")
         ho.amend_handover(store, draft, "Airport called back: the permit is granted")
+        (signed,) = outbox.unrouted(store)  # the signature's notification: sent to one of two
+        outbox.route(store, [(signed["id"], [("chat", "f1"), ("mail", "f2")])], clock.now)
+        outbox.mark_sent(store, signed["id"], "chat", clock.now)
         clock.now = FIXED_NOW + timedelta(hours=2)
         store.actor = "Wang Fang"
         take_over(store, "Wang Fang")

@@ -161,7 +161,7 @@ def test_collect_once(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
 
 def test_collect_config_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert dutyboard(tmp_path, "collect", "--once") == 2
-    assert "no sources are configured" in capsys.readouterr().err
+    assert "no sources or notification targets are configured" in capsys.readouterr().err
     config = '[[sources]]\nname = "a"\nkind = "requests"\ntype = "folder"\npath = "x"\ncolour = 1\n'
     assert dutyboard(tmp_path, "collect", "--once", config=config) == 2
     assert "sources[0].colour: unknown key" in capsys.readouterr().err

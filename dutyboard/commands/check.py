@@ -1,11 +1,17 @@
-"""``dutyboard check``: integrity, schema, WAL size, the collector, and failing imports.
+"""``dutyboard check``: integrity, schema, WAL size, the collector, failing imports, and
+the notifications' deliveries.
 
 The collector line says whether it holds the lease now and when it last ran (from
 ``collector_last_run``, which outlives the lease). A collector that is not running and
 has not been seen for longer than its sources allow
 (:func:`dutyboard.store.sources.stale_after`), a failing source and an open quarantine
 are each a ``warning:`` line, not a failed check: the database is sound, but an officer
-has work (start the collector: docs/collector.md; ``dutyboard quarantine list``)."""
+has work (start the collector: docs/collector.md; ``dutyboard quarantine list``).
+
+The ``notify:`` lines name the ``[[notify]]`` targets, who sends, and per target what is
+pending (and for how long) or failed; a failed or given-up delivery, one pending for
+longer than :data:`PENDING_WARN_S`, and notifications that no sender has picked up are
+``warning:`` lines too (errors are stored masked: no webhook token is printed)."""
 
 from __future__ import annotations
 
@@ -21,6 +27,9 @@ from dutyboard.store.backup import integrity
 from dutyboard.store.sources import CollectorStatus, collector_status
 
 FAILING_SHOWN = 10
+PENDING_WARN_S = 15 * 60  # a delivery pending longer than this is a warning
+WAITING_WARN_S = 60  # and so is a notification no sender has picked up for this long
+GAVE_UP_SHOWN_S = 48 * 3600  # deliveries given up for notifications raised this recently
 
 
 def register(sub: Subparsers) -> None:
@@ -63,8 +72,11 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
             print(_("wal:       {size} bytes").format(size=f"{size:,}"))
         collector = collector_status(store)
         print(collector_line(collector))
+        notify_info, notify_warnings = notify_lines(store, ctx)
+        for line in notify_info:
+            print(line)
         if result == "ok":
-            for line in [*collector_warnings(collector), *import_warnings(store)]:
+            for line in [*collector_warnings(collector), *import_warnings(store), *notify_warnings]:
                 print(line)
         return 0 if result == "ok" else 1
     finally:
@@ -174,3 +186,89 @@ def import_warnings(store: Store) -> list[str]:
             ).format(count=f"{open_total:,}")
         )
     return lines
+
+
+def notify_lines(store: Store, ctx: Context) -> tuple[list[str], list[str]]:
+    """The ``notify:`` lines and the ``warning:`` lines of the notifications' deliveries."""
+    from datetime import timedelta
+
+    from dutyboard.config import ConfigError
+    from dutyboard.domain.clock import from_iso
+    from dutyboard.notify.watch import load_notify
+    from dutyboard.store import outbox as box
+
+    info: list[str] = []
+    warnings: list[str] = []
+    try:
+        targets = load_notify(ctx.config).targets
+    except ConfigError as exc:
+        targets = ()
+        warnings.append(_("warning:   [[notify]]: {error}").format(error=clean_line(exc, 300)))
+    now = store.clock()
+    deliveries = box.target_deliveries(store, now - timedelta(seconds=GAVE_UP_SHOWN_S))
+    waiting = box.waiting(store)
+    lease = box.sender_lease(store)
+    sender = lease is not None and from_iso(str(lease["expires_at"])) > now
+    if not targets and not deliveries:
+        return [_("notify:    no targets configured ([[notify]] in the config file)")], warnings
+    if sender and lease is not None:
+        who = _("sender {who}, lease until {until}").format(
+            who=_who(str(lease["holder"])), until=clean_line(lease["expires_at"], 40)
+        )
+    else:
+        who = _("no sender running")
+    info.append(_("notify:    {n} target(s); {who}").format(n=len(targets), who=who))
+    for d in deliveries:
+        parts = []
+        if d.pending:
+            age = duration((now - from_iso(d.oldest_pending_at or now.isoformat())).total_seconds())
+            parts.append(_("{n} pending (oldest {age})").format(n=f"{d.pending:,}", age=age))
+            if d.oldest_pending_at and (now - from_iso(d.oldest_pending_at)).total_seconds() > (
+                PENDING_WARN_S
+            ):
+                warnings.append(
+                    _(
+                        "warning:   notify target {name}: {n} pending, the oldest for {age}: "
+                        "{error}"
+                    ).format(
+                        name=clean_line(d.name, 100),
+                        n=f"{d.pending:,}",
+                        age=age,
+                        error=clean_line(d.last_error or "?", 300),
+                    )
+                )
+        if d.failed:
+            parts.append(_("{n} failed").format(n=f"{d.failed:,}"))
+            warnings.append(
+                _(
+                    "warning:   notify target {name}: {n} failed, tried again once its "
+                    "config changes: {error} (dutyboard notify test {name})"
+                ).format(
+                    name=clean_line(d.name, 100),
+                    n=f"{d.failed:,}",
+                    error=clean_line(d.last_error or "?", 300),
+                )
+            )
+        if d.gave_up:
+            parts.append(_("{n} given up").format(n=f"{d.gave_up:,}"))
+            warnings.append(
+                _("warning:   notify target {name}: {n} given up (not sent within a day)").format(
+                    name=clean_line(d.name, 100), n=f"{d.gave_up:,}"
+                )
+            )
+        line = _("notify:    {name}: {what}").format(
+            name=clean_line(d.name, 100), what=", ".join(parts)
+        )
+        if d.last_error:
+            line += " — " + _("last error: {error}").format(error=clean_line(d.last_error, 300))
+        info.append(line)
+    if waiting.count and waiting.oldest_at and targets and not sender:
+        waited = (now - from_iso(waiting.oldest_at)).total_seconds()
+        if waited > WAITING_WARN_S:
+            warnings.append(
+                _(
+                    "warning:   {n} notification(s) waiting for {age} and no sender runs: start "
+                    "the collector (docs/collector.md) or run 'dutyboard notify send'"
+                ).format(n=f"{waiting.count:,}", age=duration(waited))
+            )
+    return info, warnings

@@ -125,12 +125,16 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         )
     path = ctx.config.source_path
     sources = load_sources(path, default_zone=ctx.config.timezone) if path else []
-    if not any(source.enabled for source in sources):
+    from dutyboard.notify.watch import load_notify
+
+    notify = load_notify(ctx.config)
+    if not any(source.enabled for source in sources) and not notify.targets:
         where = path or _("the config file")
         raise UsageError(
-            _("no sources are configured: add [[sources]] to {where} (docs/ingest.md)").format(
-                where=where
-            )
+            _(
+                "no sources or notification targets are configured: add [[sources]] "
+                "(docs/ingest.md) or [[notify]] (docs/notify.md) to {where}"
+            ).format(where=where)
         )
     from dutyboard.ingest.collector import Collector
     from dutyboard.store import StoreError
@@ -161,6 +165,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
             lease_seconds=args.lease_seconds,
             limits=reader_limits(ctx.config),
             phone_region=ctx.config.desk_phone_region,
+            notify=notify,
         )
         try:
             report = asyncio.run(_collect(collector, args.once))

@@ -87,6 +87,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     action = args.handover_action
     readonly = action in ("show", "export", "list")
     store = Store.open(ctx.desk, readonly=readonly, actor=ctx.user)
+    store.desk_zone = ctx.config.timezone  # the times of its notifications (sign, ack)
     try:
         return ACTIONS[action](args, ctx, store)
     finally:

@@ -12,6 +12,12 @@ The collector opens its own ``Store`` connection. Each source is one job:
   lease: ``dutyboard check`` says from it when the collector last ran.
 * **Drop folders** — :class:`~dutyboard.ingest.folder_watch.FolderWatcher`.
 * **HTTP feeds** — :class:`~dutyboard.ingest.feed_poll.FeedPoller`.
+* **Notifications** — with ``[[notify]]`` targets (``notify``), every
+  ``interval_seconds`` (15 s) while it runs, and once in a single pass: the conditions and
+  the outbox's sender (:class:`~dutyboard.notify.sender.NotifyLoop`), holding the
+  ``notify-sender`` lease too, so a dashboard that sends while no collector runs stops
+  when this one starts. Sending runs in threads of its own: a hanging target delays no
+  source and no other target.
 * **Failing** — a failed fetch or scan makes a source failing until the next good one; a
   failed *file* (unreadable, a quarantined row, incomplete, or one that cannot be read or
   moved on disk) until a later file from the source is clean or an officer resolves its
@@ -52,6 +58,9 @@ from dutyboard.store.sources import (
 if TYPE_CHECKING:
     import httpx
 
+    from dutyboard.notify.sender import Deliver
+    from dutyboard.notify.watch import NotifyLoop, NotifySetup
+
 USER_AGENT = "dutyboard-collector"
 
 
@@ -81,6 +90,8 @@ class Collector:
         rng: random.Random | None = None,
         limits: Limits = DEFAULT_LIMITS,
         phone_region: str | None = None,
+        notify: NotifySetup | None = None,
+        deliver: Deliver | None = None,
     ) -> None:
         self.db_path = db_path if isinstance(db_path, PostgresLocation) else Path(str(db_path))
         self.limits = limits  # what one file may take before it goes to quarantine
@@ -94,6 +105,11 @@ class Collector:
         self.transport = transport
         self.rng = rng or random.Random()
         self.store: Store | None = None
+        # Notifications out: the config's targets and settings (None or no targets: none),
+        # and how one is sent (tests; default dutyboard.notify.channels.deliver).
+        self.notify = notify
+        self.deliver = deliver
+        self.notify_loop: NotifyLoop | None = None
         self.stop = asyncio.Event()
         self.report = CollectReport()
 
@@ -149,6 +165,8 @@ class Collector:
             Store.open, self.db_path, actor=self.actor, clock=self.clock
         )
         store.phone_region = self.phone_region
+        if self.notify is not None:
+            store.desk_zone = self.notify.timezone
         self.store = store
         try:
             expires = await asyncio.to_thread(
@@ -166,6 +184,7 @@ class Collector:
                 await asyncio.to_thread(register_sources, store, self.sources)
                 if not self.sources:
                     self.log("no sources are configured ([[sources]] in the config file)")
+                self.notify_loop = self._notify_loop(store)
                 async with contextlib.AsyncExitStack() as stack:
                     client = None
                     if any(source.type == "http" for source in self.sources):
@@ -175,6 +194,10 @@ class Collector:
                     else:
                         await self._forever(client)
             finally:
+                if self.notify_loop is not None:
+                    # In-flight sends finish (or are sent again by the next sender).
+                    await asyncio.to_thread(self.notify_loop.close)
+                    self.notify_loop = None
                 with contextlib.suppress(StoreError):
                     await asyncio.to_thread(release_lease, store, self.holder)
                 self.log("collector stopped; lease released")
@@ -192,9 +215,40 @@ class Collector:
                 assert client is not None
                 jobs.append(FeedPoller(self, source).poll_once(client))
         await asyncio.gather(*jobs)
+        if self.notify_loop is not None:
+            await self._notify_pass(self.notify_loop, wait=None)
+
+    def _notify_loop(self, store: Store) -> NotifyLoop | None:
+        if self.notify is None or not self.notify.targets:
+            return None
+        from dutyboard.notify.watch import NotifyLoop
+
+        return NotifyLoop(
+            store, self.notify, holder=self.holder, deliver=self.deliver, log=self.log
+        )
+
+    async def _notify_pass(self, loop: NotifyLoop, *, wait: float | None) -> None:
+        """One pass of conditions and sender; an error is a log line, never the end."""
+        try:
+            await asyncio.to_thread(loop.run_pass, None, wait=wait)
+        except (StoreError, DatabaseError) as error:
+            self.log(f"notify: could not look at the outbox ({say(error, 200)}); trying again")
+        except Exception as error:
+            self.report.failures += 1
+            self.log(f"notify: unexpected {type(error).__name__}: {say(error, 200)}")
+
+    async def _notify_forever(self, loop: NotifyLoop) -> None:
+        """Conditions and sender every ``interval_seconds`` while the collector runs; the
+        pass hands deliveries to their threads and does not wait for them."""
+        while not self.stop.is_set():
+            await self._notify_pass(loop, wait=0)
+            if await sleep_or_stop(self.stop, loop.interval_seconds):
+                return
 
     async def _forever(self, client: httpx.AsyncClient | None) -> None:
         tasks = [asyncio.create_task(self._keep_lease())]
+        if self.notify_loop is not None:
+            tasks.append(asyncio.create_task(self._notify_forever(self.notify_loop)))
         for source in self.sources:
             loop: Callable[[asyncio.Event], Awaitable[None]]
             if source.type == "folder":

@@ -15,7 +15,7 @@ MESSAGES: dict[str, str] = {
     "--log-file needs a path, or - for no file": "--log-file 需要一个路径，或用 - 表示不写文件",
     "--lease-seconds must be between 1 and {most}": "--lease-seconds 必须在 1 到 {most} 之间",
     "the config file": "配置文件",
-    "no sources are configured: add [[sources]] to {where} (docs/ingest.md)": "没有配置数据源：请在 {where} 中添加 [[sources]]（docs/ingest.md）",
+    "no sources or notification targets are configured: add [[sources]] (docs/ingest.md) or [[notify]] (docs/notify.md) to {where}": "既没有配置数据源，也没有配置通知目标：请在 {where} 中添加 [[sources]]（docs/ingest.md）或 [[notify]]（docs/notify.md）",
     "cannot write the collector's log {path}: {reason} (--log-file PATH puts it elsewhere, --log-file - writes none)": "无法写入采集程序的日志 {path}：{reason}（--log-file 路径 可换个位置，--log-file - 则不写日志文件）",
     "dutyboard {version} collecting into {db}: {n} source(s); log: {where}": "dutyboard {version} 正在采集到 {db}：{n} 个数据源；日志：{where}",
     "stderr only": "仅标准错误输出",

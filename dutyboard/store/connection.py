@@ -49,6 +49,7 @@ SCHEMA_VERSION = (
     "m110_lead_next_action",
     "m120_collector_last_run",
     "m130_phone_e164",
+    "m140_outbox",
 )
 
 

@@ -60,6 +60,7 @@ from dutyboard.store.handover_items import (
     position_after,
     update_snapshots,
 )
+from dutyboard.store.outbox import enqueue, local_formatter
 from dutyboard.store.store import Row, Store, clean_name
 
 # Open items drafted per kind (requests, leads); the rest are counted, never hidden.
@@ -651,7 +652,9 @@ def sign_handover(
             {"state": "signed", "signed_at": now, "items": int(items), "notes": notes},
             at=now,
         )
-        return _handover(conn, handover_id)
+        signed = _handover(conn, handover_id)
+        _notify(store, conn, signed, "handover_signed", stale_after_hours=stale_after_hours)
+        return signed
 
 
 def amend_handover(store: Store, handover_id: int, text: str) -> None:
@@ -869,7 +872,41 @@ def _complete_if_done(
         {"state": "acknowledged", "acknowledged_by": store.actor, "passed_to": target},
         at=now,
     )
+    _notify(store, conn, _handover(conn, int(h["id"])), "handover_acknowledged")
     return True, moved
+
+
+def _notify(
+    store: Store,
+    conn: Connection,
+    h: Row,
+    event: str,
+    *,
+    stale_after_hours: float = STALE_AFTER_HOURS,
+) -> None:
+    """The notification of a signed or acknowledged handover, with its brief as text (in
+    the interface language, times in the desk's zone), into the outbox in this
+    transaction: it goes out only if the signature or acknowledgement is saved."""
+    handover_id = int(h["id"])
+    view = handover_view(store, handover_id, stale_after_hours=stale_after_hours)
+    brief = render(view, local_formatter(store.desk_zone))
+    if event == "handover_signed":
+        title = _("Handover #{id} signed by {name}").format(
+            id=handover_id, name=clean_name(h.get("signed_by") or h["from_officer"])
+        )
+    else:
+        title = _("Handover #{id} acknowledged by {name}").format(
+            id=handover_id, name=clean_name(h.get("acknowledged_by") or store.actor)
+        )
+    enqueue(
+        conn,
+        store,
+        event,
+        f"{event}:{handover_id}",
+        title,
+        brief,
+        payload={"handover_id": handover_id},
+    )
 
 
 def _change_shift(store: Store, conn: Connection, h: Row) -> None:

@@ -695,9 +695,47 @@ M130 = Step(
     rewrite=_phone_e164_rows,
 )
 
+M140 = Step(
+    name="m140_outbox",
+    covers=("m140_outbox",),
+    # schema.m140_outbox's twin: the outbox and its deliveries (issue 23).
+    statements=(
+        f"""
+CREATE TABLE outbox (
+    {_ID},
+    uid {_T} NOT NULL UNIQUE,
+    event {_T} NOT NULL,
+    key {_T} NOT NULL UNIQUE,
+    title {_T} NOT NULL,
+    body {_T} NOT NULL,
+    link {_T},
+    payload {_T},
+    created_at {_T} NOT NULL,
+    routed_at {_T}
+)""",
+        "CREATE INDEX outbox_unrouted ON outbox (created_at, id) WHERE routed_at IS NULL",
+        f"""
+CREATE TABLE outbox_deliveries (
+    outbox_id bigint NOT NULL REFERENCES outbox (id),
+    target {_T} NOT NULL,
+    state {_T} NOT NULL DEFAULT 'pending'
+        CHECK (state IN ('pending','sent','failed','gave_up')),
+    attempts bigint NOT NULL DEFAULT 0,
+    next_at {_T} NOT NULL,
+    last_error {_T},
+    last_attempt_at {_T},
+    sent_at {_T},
+    target_hash {_T},
+    PRIMARY KEY (outbox_id, target)
+)""",
+        "CREATE INDEX outbox_deliveries_due ON outbox_deliveries (state, next_at)",
+        "CREATE INDEX outbox_deliveries_target ON outbox_deliveries (target, state, next_at)",
+    ),
+)
+
 # Oldest first. A SQLite migration added after m120 gets a Step of the same name here,
 # covering just itself (tests/store/test_pg_schema.py fails until it has one).
-STEPS: tuple[Step, ...] = (BASELINE, M130)
+STEPS: tuple[Step, ...] = (BASELINE, M130, M140)
 
 # Every name a fully applied schema records, in order: connection.SCHEMA_VERSION's twin.
 STEP_NAMES: tuple[str, ...] = tuple(name for step in STEPS for name in step.covers)

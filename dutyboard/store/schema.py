@@ -719,3 +719,56 @@ def m130_phone_e164(db: Database) -> None:
         db.conn.executemany(
             f"UPDATE {table} SET phone_e164 = ? WHERE id = ?", list(e164_updates(rows))
         )
+
+
+@migrations()
+def m140_outbox(db: Database) -> None:
+    """Notifications out (issue 23): an outbox written in the transaction of the event that
+    causes it, and one delivery row per notification and target.
+
+    ``outbox`` holds one notification per ``key`` (the dedup key: ``handover_signed:17``,
+    ``urgent_unacknowledged:12345:15``…; a second enqueue of a key does nothing), its
+    ``uid`` (the notification id every target is sent as its idempotency key), the text
+    already translated, and a ``payload`` (JSON) describing what is rendered at send time
+    (an attachment, never its bytes). ``routed_at`` is set once a sender has made its
+    delivery rows (for the targets subscribed to its event then): until that, it waits for
+    a sender.
+
+    ``outbox_deliveries`` is one row per (notification, target name): ``pending`` until
+    sent (``sent_at``), retried at ``next_at`` with back-off, ``failed`` when the target
+    refused it in a way a retry cannot mend (until the target's configuration, whose
+    fingerprint is ``target_hash``, changes), ``gave_up`` when it was not sent within the
+    delivery window. ``last_error`` is cleaned and holds no secret."""
+    _run(
+        db,
+        """
+CREATE TABLE outbox (
+    id INTEGER PRIMARY KEY,
+    uid TEXT NOT NULL UNIQUE,
+    event TEXT NOT NULL,
+    key TEXT NOT NULL UNIQUE,
+    title TEXT NOT NULL,
+    body TEXT NOT NULL,
+    link TEXT,
+    payload TEXT,
+    created_at TEXT NOT NULL,
+    routed_at TEXT
+);
+CREATE INDEX outbox_unrouted ON outbox(created_at, id) WHERE routed_at IS NULL;
+CREATE TABLE outbox_deliveries (
+    outbox_id INTEGER NOT NULL REFERENCES outbox(id),
+    target TEXT NOT NULL,
+    state TEXT NOT NULL DEFAULT 'pending'
+        CHECK (state IN ('pending','sent','failed','gave_up')),
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_at TEXT NOT NULL,
+    last_error TEXT,
+    last_attempt_at TEXT,
+    sent_at TEXT,
+    target_hash TEXT,
+    PRIMARY KEY (outbox_id, target)
+);
+CREATE INDEX outbox_deliveries_due ON outbox_deliveries(state, next_at);
+CREATE INDEX outbox_deliveries_target ON outbox_deliveries(target, state, next_at)
+""",
+    )

@@ -239,6 +239,8 @@ class Store(RequestCommands, LeadCommands, ContactCommands):
         # The region (ISO alpha-2) a number is read in when its record names no country:
         # the desk's (Config.phone_region), set by whoever opened the store for a desk.
         self.phone_region: str | None = None
+        # The desk's zone (Config.timezone), set likewise: the times a notification says.
+        self.desk_zone: str | None = None
         # Textual thread workers and the UI thread may both call in; sqlite3 objects
         # are not safe to share concurrently, so calls are serialised. (On PostgreSQL the
         # lock also replaces a lost session: see _DeskLock.)

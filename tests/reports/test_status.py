@@ -537,6 +537,13 @@ SHAPE: dict[str, object] = {
         "units_missing": [str],
     },
     "quarantine": {"open": int, "oldest_at": OPT_STR, "by_source": dict},
+    # (issue 23; the shape of a target's entry: tests/outbox/test_status_check.py)
+    "notifications": {
+        "targets": list,
+        "waiting": int,
+        "oldest_waiting_at": OPT_STR,
+        "sender": OPT_STR,
+    },
 }
 
 

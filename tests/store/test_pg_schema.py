@@ -709,15 +709,15 @@ def test_the_postgresql_schema_is_the_sqlite_schema(
     got = pg_schema_of(shared_pg_desk)
     assert differences(want, got) == []
     # Not equal by both being empty: the introspection saw the whole schema.
-    assert len(want.tables) == 19
+    assert len(want.tables) == 21
     assert sum(len(t.columns) for t in want.tables.values()) > 250
-    assert len(want.indexes) == 49
-    assert sum(1 for i in want.indexes.values() if i.where) == 14
+    assert len(want.indexes) == 52
+    assert sum(1 for i in want.indexes.values() if i.where) == 15
     assert any(not re.fullmatch(r"\w+", k) for i in want.indexes.values() for k in i.keys)
     assert len(want.triggers) == 4
-    assert sum(len(t.foreign_keys) for t in want.tables.values()) == 14
-    assert sum(len(t.checks) for t in want.tables.values()) == 11
-    assert sum(len(t.uniques) for t in want.tables.values()) == 3
+    assert sum(len(t.foreign_keys) for t in want.tables.values()) == 15
+    assert sum(len(t.checks) for t in want.tables.values()) == 12
+    assert sum(len(t.uniques) for t in want.tables.values()) == 5
     assert want.tables["requests"].columns[10].generated
 
 

@@ -108,7 +108,7 @@ def test_a_postgresql_desk_from_before_m130_gets_its_numbers_on_upgrade(
             "INSERT INTO contacts (name, country, phone, created_at, updated_at) VALUES "
             "('Nimal', 'LK', '077 123 4567', 'x', 'x'), ('Dorji', NULL, 'nope', 'x', 'x')"
         )
-        assert pg_schema.create_schema(conn) == ["m130_phone_e164"]
+        assert pg_schema.create_schema(conn)[0] == "m130_phone_e164"  # and the ones after
         got = conn.execute("SELECT name, phone_e164 FROM contacts ORDER BY id").fetchall()
     assert got == [("Nimal", "+94771234567"), ("Dorji", None)]
 

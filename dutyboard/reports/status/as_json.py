@@ -11,7 +11,13 @@ import re
 from typing import Any
 
 from dutyboard.domain.text import clean_data
-from dutyboard.reports.status.model import Arrivals, DeskStatus, QuarantineCounts, RollCall
+from dutyboard.reports.status.model import (
+    Arrivals,
+    DeskStatus,
+    Notifications,
+    QuarantineCounts,
+    RollCall,
+)
 
 SCHEMA = 1
 
@@ -47,6 +53,7 @@ def to_json_dict(status: DeskStatus) -> dict[str, Any]:
         "arrivals": _arrivals_dict(status.arrivals) if status.arrivals else None,
         "rollcall": _rollcall_dict(status.rollcall) if status.rollcall else None,
         "quarantine": _quarantine_dict(status),
+        "notifications": _notifications_dict(status),
     }
     cleaned: dict[str, Any] = clean_data(data)
     return cleaned
@@ -61,6 +68,16 @@ def _quarantine_dict(status: DeskStatus) -> dict[str, Any]:
     counts = status.quarantine or QuarantineCounts(0, None)
     by_source = {s.name: s.quarantine_open for s in status.sources if s.quarantine_open}
     return {"open": counts.open, "oldest_at": counts.oldest_at, "by_source": by_source}
+
+
+def _notifications_dict(status: DeskStatus) -> dict[str, Any]:
+    n = status.notifications or Notifications([], 0, None, None)
+    return {
+        "targets": [d._asdict() for d in n.targets],
+        "waiting": n.waiting,
+        "oldest_waiting_at": n.oldest_waiting_at,
+        "sender": n.sender,
+    }
 
 
 def _rollcall_dict(rollcall: RollCall) -> dict[str, Any]:

@@ -20,12 +20,14 @@ from dutyboard.reports.status.model import (
     DeskStatus,
     HandoverInfo,
     LeadLine,
+    Notifications,
     QuarantineCounts,
     RequestLine,
     RollCall,
     ShiftInfo,
     SourceHealth,
     SupplyTally,
+    TargetDelivery,
 )
 from dutyboard.store import Row, Store
 from dutyboard.store import counts as desk
@@ -65,7 +67,40 @@ def build_status(
             arrivals=_arrivals(store, now_iso, top),
             rollcall=_rollcall(store, now_iso, timezone),
             quarantine=QuarantineCounts(*desk.quarantine_open(store)),
+            notifications=_notifications(store, from_iso(now_iso)),
         )
+
+
+# Deliveries given up are shown for notifications raised this recently.
+GAVE_UP_SHOWN = timedelta(hours=48)
+
+
+def _notifications(store: Store, now: datetime) -> Notifications:
+    """Per target what is not yet delivered (pending, failed, given up lately, the last
+    error), and the notifications no sender has picked up (only on a desk that has sent
+    before, or has a sender now: on a desk without targets nothing is ever picked up)."""
+    from dutyboard.store import outbox as box
+
+    targets = [
+        TargetDelivery(
+            t.name,
+            t.pending,
+            t.failed,
+            t.gave_up,
+            t.oldest_pending_at,
+            t.last_error,
+            t.last_error_at,
+        )
+        for t in box.target_deliveries(store, now - GAVE_UP_SHOWN)
+    ]
+    lease = box.sender_lease(store)
+    sender = None
+    if lease is not None and from_iso(str(lease["expires_at"])) > now:
+        sender = str(lease["holder"])
+    waiting = box.waiting(store)
+    if not (sender or box.has_sent(store)):
+        waiting = box.Waiting(0, None)
+    return Notifications(targets, waiting.count, waiting.oldest_at, sender)
 
 
 def _arrivals(store: Store, now_iso: str, top: int, hours: int = 24) -> Arrivals:

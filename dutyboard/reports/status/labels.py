@@ -41,6 +41,11 @@ LABELS: dict[str, dict[str, str]] = {
         "late_mark": "LATE",
         "rollcall": "Roll-call: {missing} missing · {due} due · {late} late · {reported} reported",
         "more": "+{n} more",
+        "notify": "Notifications",
+        "notify_pending": "{name} {n} pending since {since}",
+        "notify_failed": "{name} {n} failed",
+        "notify_gave_up": "{name} {n} given up",
+        "notify_waiting": "{n} waiting for a sender since {since}",
     },
     "zh_CN": {
         "title": "{desk} — 状态 {local} {zone}（UTC {utc}）",
@@ -75,6 +80,11 @@ LABELS: dict[str, dict[str, str]] = {
         "supplies": "物资 入/出",
         "no_supplies": "物资：暂无记录",
         "more": "另有 {n} 项",
+        "notify": "通知",
+        "notify_pending": "{name} 待发送 {n}，自 {since}",
+        "notify_failed": "{name} 发送失败 {n}",
+        "notify_gave_up": "{name} 已放弃 {n}",
+        "notify_waiting": "{n} 条等待发送程序，自 {since}",
     },
 }
 

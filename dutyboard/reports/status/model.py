@@ -110,6 +110,27 @@ class RollCall(NamedTuple):
     units_missing: list[str]
 
 
+class TargetDelivery(NamedTuple):
+    """One notification target's unsent deliveries (``dutyboard.store.outbox``)."""
+
+    name: str
+    pending: int
+    failed: int
+    gave_up: int  # of notifications raised in the last two days
+    oldest_pending_at: str | None
+    last_error: str | None  # of an unsent delivery, masked when it was stored
+    last_error_at: str | None
+
+
+class Notifications(NamedTuple):
+    """The outbox: per target what is not yet delivered, and what no sender has seen."""
+
+    targets: list[TargetDelivery]
+    waiting: int  # notifications no sender has made deliveries of yet
+    oldest_waiting_at: str | None
+    sender: str | None  # who holds the sender lease now (host:pid), None when nobody
+
+
 class DeskStatus(NamedTuple):
     generated_at: str
     desk_name: str
@@ -129,6 +150,7 @@ class DeskStatus(NamedTuple):
     arrivals: Arrivals | None = None
     rollcall: RollCall | None = None
     quarantine: QuarantineCounts | None = None
+    notifications: Notifications | None = None
 
     @property
     def requests_total(self) -> int:

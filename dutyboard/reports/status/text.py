@@ -20,6 +20,7 @@ from dutyboard.reports.status.model import (
     DeskStatus,
     HandoverInfo,
     LeadLine,
+    Notifications,
     QuarantineCounts,
     RequestLine,
     RollCall,
@@ -263,6 +264,7 @@ def render_text(status: DeskStatus, *, lang: str = "en", width: int = 80) -> str
 
     lines.extend(_arrival_lines(t, status.arrivals, status.rollcall, width))
     lines.extend(_source_lines(t, status.sources, width, status.quarantine))
+    lines.extend(_notify_lines(t, status.notifications, width))
     lines.extend(_supply_lines(t, status.supplies, width))
     return "\n".join(fit(line, width) for line in lines) + "\n"
 
@@ -347,3 +349,32 @@ def _supply_lines(t: _Text, supplies: list[SupplyTally], width: int) -> list[str
     ]
     more = t("more", n="{n}")
     return _wrap(t("supplies"), parts, width, sep=t("colon"), max_lines=1, more=more)
+
+
+NOTIFY_ERRORS_SHOWN = 2  # targets whose last error gets a line of its own
+
+
+def _notify_lines(t: _Text, n: Notifications | None, width: int) -> list[str]:
+    """Nothing while every notification is delivered; else one line of what is not (per
+    target: pending since when, failed, given up; what waits for a sender) and the last
+    error of up to two targets, as stored (masked: no webhook token)."""
+    if n is None or not (n.targets or n.waiting):
+        return []
+    parts: list[str] = []
+    if n.waiting:  # first: nothing at all is being sent
+        parts.append(t("notify_waiting", n=f"{n.waiting:,}", since=t.local(n.oldest_waiting_at)))
+    for d in n.targets:
+        name = safe(d.name)
+        if d.pending:
+            since = t.local(d.oldest_pending_at)
+            parts.append(t("notify_pending", name=name, n=f"{d.pending:,}", since=since))
+        if d.failed:
+            parts.append(t("notify_failed", name=name, n=f"{d.failed:,}"))
+        if d.gave_up:
+            parts.append(t("notify_gave_up", name=name, n=f"{d.gave_up:,}"))
+    lines = _wrap(t("notify"), parts, width, sep=t("colon"), max_lines=1, more=t("more", n="{n}"))
+    failing = [d for d in n.targets if d.last_error]
+    for d in failing[:NOTIFY_ERRORS_SHOWN]:
+        head = f"  {safe(d.name)} {t.local(d.last_error_at)}{t('colon')}"
+        lines.append(head + fit(safe(d.last_error or ""), max(width - cells(head), 20)))
+    return lines

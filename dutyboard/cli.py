@@ -87,6 +87,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "import request, lead or contact files once (CSV/TSV, spreadsheets xlsx/xls/xlsb/ods, "
         "JSON, HXL, KoBo, ODK, vCard)",
     ),
+    "notify": (
+        "notify",
+        "notification targets and the outbox: list, test a target, send now",
+    ),
     "pg-roles": (
         "pg_roles",
         "print or apply a PostgreSQL desk's roles: officers write, leaders only read",
@@ -98,6 +102,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "quarantine": (
         "quarantine",
         "rows and files ingest could not take: list, show, retry or discard them",
+    ),
+    "serve": (
+        "serve",
+        "the leader dashboard in a web browser, behind the leader secret (read-only)",
     ),
     "shift": ("shift", "start, end or show the duty shift"),
     "status": ("status", "the desk at a glance, as one screen of text or JSON (read-only)"),
@@ -381,6 +389,8 @@ ONLY_READS: dict[str, frozenset[str | None]] = {
     "quarantine": frozenset({"list", "show"}),
     "completion": frozenset({None}),
     "pg-roles": frozenset({None}),
+    "notify": frozenset({"list"}),
+    "serve": frozenset({None}),
 }
 # Commands that write and make a new desk themselves when they first open it, after
 # checking their own arguments (so a usage error creates nothing). For the other commands
@@ -400,6 +410,7 @@ WRITES: dict[str | None, frozenset[str | None]] = {
     "rollcall": frozenset({"mark", "sync"}),
     "supplies": frozenset({"receive", "distribute", "funds"}),
     "quarantine": frozenset({"retry", "discard"}),
+    "notify": frozenset({"test", "send"}),
 }
 
 

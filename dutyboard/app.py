@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from functools import partial
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 from zoneinfo import ZoneInfo
 
 from textual import events, work
@@ -55,6 +55,9 @@ from widgets.legend import legend_sections
 from widgets.quarantine.screen import QuarantineScreen
 from widgets.requests.panel import RequestsPanel
 from widgets.supplies.panel import SuppliesPanel
+
+if TYPE_CHECKING:
+    from dutyboard.notify.watch import NotifyLoop
 
 POLL_S = 0.25  # how often PRAGMA data_version is read: a change is on screen within this
 # After a change the panel in use reloads at once, the rest of the screen this much later.
@@ -155,6 +158,10 @@ class DutyboardApp(App[None]):
         self._following: set[str] = set()
         self._count_following = False
         self._follow_timer: Timer | None = None
+        # The notifications' sender, when this dashboard is the one (_start_sending).
+        self._notify_loop: NotifyLoop | None = None
+        self._notify_busy = threading.Lock()
+        self._notify_problem: str | None = None
         self._minute: datetime | None = None  # the minute on screen in time-derived cells
         self._counts_asked = 0.0  # time.monotonic() when counts were asked for; 0: none
         self._watch_stop = threading.Event()
@@ -223,6 +230,7 @@ class DutyboardApp(App[None]):
         self._minute = minute_of(self.clock())
         self.set_interval(1.0, self._tick)
         self._sync_units()
+        self._start_sending()
         self._watcher = threading.Thread(
             target=self._watch_changes, name="dutyboard-watch", daemon=True
         )
@@ -286,9 +294,54 @@ class DutyboardApp(App[None]):
             # It holds the store only for one PRAGMA; whoever closes the store next must
             # not find it mid-call.
             self._watcher.join(timeout=2)
+        if self._notify_loop is not None:
+            # Sends under way may finish (a send cut short would only be sent again); the
+            # lease is given back for the collector or another dashboard.
+            self._notify_loop.close(wait=2.0)
         self.desk_log.close()
         if self.role == "leader":
             files.allow_writes()
+
+    # -- notifications: the sender when no collector runs ---------------------------
+
+    def _start_sending(self) -> None:
+        """An officer's dashboard sends the desk's notifications (``[[notify]]``) while
+        no collector runs: it takes the notify-sender lease only then, and gives it back
+        as soon as a collector holds its own (docs/notify.md). A leader's never does."""
+        if not self.desk.can_write:
+            return
+        from dutyboard.config import ConfigError
+        from dutyboard.notify.watch import NotifyLoop, load_notify
+
+        try:
+            setup = load_notify(self.config)
+        except ConfigError as exc:
+            self._say_at_start(str(exc))
+            return
+        if not setup.targets:
+            return
+        self._notify_loop = NotifyLoop(
+            self.store, setup, role="dashboard", defer_to_collector=True, log=self.desk_log.info
+        )
+        self.set_interval(setup.settings.interval_seconds, self._send_notifications)
+        self._send_notifications()
+
+    @work(thread=True, exit_on_error=False, group="notify")
+    def _send_notifications(self) -> None:
+        loop = self._notify_loop
+        if loop is None or not self._notify_busy.acquire(blocking=False):
+            return  # the last pass is still sending: its targets keep their threads
+        try:
+            loop.run_pass(wait=0)
+            self._notify_problem = None
+        except Exception as exc:  # the database away, a bug: said once, tried again
+            problem = _("notifications: could not look at the outbox ({error}); trying again")
+            text = problem.format(error=clean_line(str(exc), 200))
+            if text != self._notify_problem:
+                self._notify_problem = text
+                self.desk_log.info(text)
+        finally:
+            self._notify_busy.release()
 
     @work(thread=True, exit_on_error=False, group="sync")
     def _sync_units(self) -> None:

@@ -133,4 +133,5 @@ MESSAGES: dict[str, str] = {
         "警告：     {n} 条通知已等待 {age}，且没有发送程序在运行：请启动采集程序"
         "（docs/collector.md）或运行 'dutyboard notify send'"
     ),
+    "notifications: could not look at the outbox ({error}); trying again": "通知：无法读取发件箱（{error}）；稍后重试",
 }

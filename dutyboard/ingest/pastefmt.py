@@ -56,6 +56,15 @@ _TOO_LONG = (
     "it is kept as written"
 )
 
+# A request or a lead asks for (or offers) something: a record in which the rules found
+# no item and no quantity (nor a price) is small talk ("好的，收到，谢谢！"), not a form
+# to fill in. Said where the paste box lists what it could not read.
+_SUBSTANCE: dict[str, frozenset[str]] = {
+    "requests": frozenset({"item", "quantity"}),
+    "leads": frozenset({"item", "quantity", "unit_price"}),
+}
+NOTHING_ASKED = "no item or quantity in it: not read as a record"
+
 _KEYCAP = "\ufe0f\u20e3"
 _CIRCLED = {chr(0x2460 + i): i + 1 for i in range(20)} | {
     chr(0x3251 + i): 21 + i for i in range(15)
@@ -469,6 +478,14 @@ def propose(
         missing = tuple(
             name for name in REQUIRED_FIELDS[kind] if name not in fields and name not in unsettled
         )
+        substance = _SUBSTANCE.get(kind)
+        if substance is not None and not substance & (fields.keys() | unsettled.keys()):
+            records.append(
+                ProposedRecord(
+                    record.row_number, record.raw, {}, written, {}, (), notes, NOTHING_ASKED
+                )
+            )
+            continue
         records.append(
             ProposedRecord(
                 record.row_number, record.raw, fields, written, unsettled, missing, notes

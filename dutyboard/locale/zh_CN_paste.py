@@ -28,4 +28,5 @@ MESSAGES: dict[str, str] = {
     "pasted record {n} saved": "粘贴的第 {n} 条已保存",
     "Pasted: {saved} saved, {skipped} skipped": "粘贴：已保存 {saved} 条，跳过 {skipped} 条",
     "Discard what you pasted?": "放弃已粘贴的内容？",
+    "no item or quantity in it: not read as a record": "其中没有物资或数量：未作为记录读入",
 }

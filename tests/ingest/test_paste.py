@@ -31,7 +31,7 @@ from dutyboard.domain.values import parse_datetime
 from dutyboard.ingest.limits import LimitExceeded
 from dutyboard.ingest.parse import detect_format, parse_bytes
 from dutyboard.ingest.pastefields import read_record
-from dutyboard.ingest.pastefmt import MAX_RECORD_CHARS, propose
+from dutyboard.ingest.pastefmt import MAX_RECORD_CHARS, NOTHING_ASKED, propose
 from dutyboard.ingest.records import KINDS, Kind, ParseResult, UnreadableFile
 from dutyboard.ingest.store_sink import ingest_bytes
 from dutyboard.store import Store
@@ -394,6 +394,25 @@ def test_the_paste_box_proposes_the_rest_and_marks_what_to_settle() -> None:
     assert korean.fields["quantity"] == 100000 and korean.fields["country"] == "KR"
     (ready,) = propose(LANKA, "leads", zone=ZONE, now=SENT).records
     assert ready.ready and ready.written["quantity"] == "50,000 pcs"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["好的，收到，谢谢！", "ok thanks, will call tomorrow", "收到 马上联系 13812345678"],
+)
+def test_small_talk_opens_no_form(text: str) -> None:
+    """A message that asks for nothing (no item, no quantity) is no record to fill in:
+    the paste box says so instead of opening a form with its words as a unit's name."""
+    for kind in ("requests", "leads"):
+        (record,) = propose(text, kind, zone=ZONE, now=SENT).records
+        assert record.problem == NOTHING_ASKED and not record.fields and not record.ready
+
+
+def test_small_talk_in_a_list_leaves_the_records_around_it() -> None:
+    text = "1. 长春一中 口罩500个\n2. 谢谢大家\n3. 吉林大学 手套 200副"
+    records = propose(text, "requests", zone=ZONE, now=SENT).records
+    assert [r.problem for r in records] == [None, NOTHING_ASKED, None]
+    assert [r.fields.get("item") for r in records] == ["口罩", None, "手套"]
 
 
 def test_a_required_field_missing_is_quarantined_by_the_importer() -> None:

@@ -86,14 +86,19 @@ async def test_esc_skips_a_record_and_an_empty_paste_stores_nothing(demo_db: Pat
         await pilot.press("escape")  # and the second
         await settle(app, pilot)
         assert not isinstance(app.screen, FormDialog)
-        # A message that names no item is still shown, never dropped: the form says
-        # what was not found, and esc leaves nothing behind.
-        await _paste(app, pilot, "hello, anyone on duty tonight?")
+        # A message that asks for a quantity of something unnamed is still shown: the
+        # form says what was not found, and esc leaves nothing behind.
+        await _paste(app, pilot, "岳阳县人民医院 急需 3000个")
         assert isinstance(app.screen, FormDialog)
         assert "not found: item" in labels(app)
         await pilot.press("escape")
         await settle(app, pilot)
         assert not isinstance(app.screen, FormDialog)
+        # Small talk (no item, no quantity) opens no form: one notice says why.
+        await _paste(app, pilot, "hello, anyone on duty tonight?")
+        assert not isinstance(app.screen, FormDialog)
+        notices = [n.message for n in app._notifications]
+        assert any("No record found" in n and "no item or quantity" in n for n in notices)
     count = app.store.conn.execute("SELECT count(*) FROM requests WHERE source = 'paste'")
     assert count.fetchone()[0] == 0
 

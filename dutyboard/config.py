@@ -222,7 +222,7 @@ def _database(value: Any) -> str:
     return value.strip()
 
 
-def _region(value: Any) -> str:
+def region_value(value: Any) -> str:
     from dutyboard.domain.arrivals import known_country
 
     code = value.strip().upper() if isinstance(value, str) else ""
@@ -244,7 +244,7 @@ _SCHEMA: dict[str, dict[str, tuple[str, Any]]] = {
         "user": ("user", text_value),
         "lang": ("lang", _lang),
         "database": ("database", _database),
-        "phone_region": ("phone_region", _region),
+        "phone_region": ("phone_region", region_value),
     },
     "display": {
         "stale_after_hours": ("stale_after_hours", _hours),

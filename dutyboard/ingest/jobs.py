@@ -137,4 +137,5 @@ def ingest_for(
         limits=limits,
         force_kind=source.force_kind,
         clears=clears,
+        phone_region=source.phone_region,
     )

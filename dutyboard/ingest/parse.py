@@ -205,6 +205,7 @@ def parse_bytes(
     limits: Limits = DEFAULT,
     force_kind: bool = False,
     now: datetime | None = None,
+    phone_region: str | None = None,
 ) -> ParseResult:
     """Parse one file's bytes into rows, problems and warnings for ``kind``.
 
@@ -217,7 +218,9 @@ def parse_bytes(
     ``WrongKind`` naming it; ``force_kind`` imports it as ``kind`` all the same. (A vCard
     file is contacts whatever is forced: its cards have no other fields.)
     ``now``: when a pasted message (format "text") was sent — its dates without a year
-    and its "明天" are read from that day (default: now).
+    and its "明天" are read from that day (default: now). ``phone_region``: the country
+    (ISO alpha-2) of phone numbers that name none (default: the country of
+    ``default_zone``).
     """
     if kind not in KINDS:
         raise ValueError(f"unknown kind {kind!r}; expected one of {', '.join(KINDS)}")
@@ -228,7 +231,9 @@ def parse_bytes(
         if len(data) > limits.max_file_bytes:
             raise over(limits, "max_file_bytes", f"{name} is {len(data):,} bytes")
         budget = Budget(limits, name)
-        return _parse(data, name, kind, mapping, local_zone, fmt, budget, force_kind, now)
+        return _parse(
+            data, name, kind, mapping, local_zone, fmt, budget, force_kind, now, phone_region
+        )
     except UnreadableFile as error:
         raise _one_clean_line(error) from None
 
@@ -289,6 +294,7 @@ def _parse(
     budget: Budget,
     force_kind: bool = False,
     now: datetime | None = None,
+    phone_region: str | None = None,
 ) -> ParseResult:
     sniffed = _sniff(name, data, forced)
     fmt = sniffed.fmt
@@ -323,7 +329,15 @@ def _parse(
         # Read whole before the normaliser starts, so what reading the message said
         # (a heading set aside) is among the file's warnings.
         pasted = list(
-            paste_records(sniffed.decoded.text, kind, warnings, budget, now=now, zone=local_zone)
+            paste_records(
+                sniffed.decoded.text,
+                kind,
+                warnings,
+                budget,
+                now=now,
+                zone=local_zone,
+                region=phone_region,
+            )
         )
         table = Table(records=iter(pasted))
     elif fmt == "jsonl":
@@ -346,7 +360,13 @@ def _parse(
     system = fmt if fmt in ("kobo", "odk") else None
     strict = PASTE_STRICT if fmt == "text" else frozenset()
     normaliser = Normaliser(
-        kind, fmt, mapping=mapping, zone=local_zone, system=system, strict=strict
+        kind,
+        fmt,
+        mapping=mapping,
+        zone=local_zone,
+        system=system,
+        strict=strict,
+        phone_region=phone_region,
     )
     for message in (*warnings, *table.warnings):
         normaliser.warn(message)

@@ -123,6 +123,7 @@ def retry(
             limits=limits,
             force_kind=force_kind or (configured.force_kind if configured else False),
             retrying=list(target.quarantine_ids),
+            phone_region=configured.phone_region if configured else None,
         )
         done.append(Retried(target, summary))
     return done

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from dutyboard.config import Config, ConfigError, text_value, zone_value
+from dutyboard.config import Config, ConfigError, region_value, text_value, zone_value
 from dutyboard.ingest.aliases import CANONICAL_FIELDS, EXTERNAL_ID
 from dutyboard.ingest.records import KINDS, Kind
 from dutyboard.paths import default_config_path
@@ -60,6 +60,10 @@ class SourceConfig:
     url: str | None = None  # http: the first page
     format: str | None = None  # None: detected from content, then name
     zone: str = "UTC"
+    # The country (ISO alpha-2) its phone numbers are read in when a record names none:
+    # a source of another country's units (a Colombo office's sheet on a Shanghai desk);
+    # None: the desk's (desk.phone_region, else the country of the desk's zone).
+    phone_region: str | None = None
     interval_seconds: float = 30.0  # folder: periodic rescan; http: poll interval
     settle_seconds: float = 2.0  # folder: size and mtime unchanged this long = complete
     # folder: a file still changing after this long is quarantined as incomplete (it is
@@ -88,6 +92,7 @@ class SourceConfig:
         return {
             "type": self.type,
             "zone": self.zone,
+            "phone_region": self.phone_region,
             "interval_seconds": self.interval_seconds,
             "mapping": dict(self.mapping),
             "duplicate_window_hours": self.duplicate_window_hours,
@@ -226,6 +231,7 @@ _COMMON = {
     "type",
     "format",
     "zone",
+    "phone_region",
     "interval_seconds",
     "mapping",
     "duplicate_window_hours",
@@ -249,6 +255,7 @@ _ONLY = {
 _PARSERS: dict[str, Callable[[Any], Any]] = {
     "format": _format,
     "zone": zone_value,
+    "phone_region": region_value,
     "interval_seconds": _number(0),
     "settle_seconds": _number(0, strict=False),
     "max_wait_seconds": _number(0),

@@ -325,12 +325,7 @@ class _Writer:
     def _flag_same_number(self, added: list[int]) -> None:
         """Flag and link each new contact whose number (E.164) an earlier contact has,
         from any source or from this file: one person entered twice, or a switchboard."""
-        now = self.now
-        found = self.tx.same_number("contacts", added)
-        self.summary.flagged += len({new_id for new_id, _, _ in found})
-        for new_id, other_id, number in found:
-            reason = f"same phone number ({number}) as contact #{other_id}"
-            self.tx.link_duplicate("contacts", new_id, other_id, reason, at=now)
+        self.summary.flagged += self.tx.flag_same_number("contacts", added, at=self.now)
 
     def _failed(self, row: ParsedRow, reason: str) -> None:
         self.failed.append(RowProblem(row.row_number, None, clean_text(reason, 1000), row.raw))
@@ -509,6 +504,7 @@ def write_result(
     original: FileBytes | None = None,
     clears: bool = True,
     retrying: list[int] | None = None,
+    phone_region: str | None = None,
 ) -> IngestSummary:
     """Write ``result`` in one transaction; return what happened.
 
@@ -518,6 +514,8 @@ def write_result(
     clears its source's failure unless ``clears`` is false (a feed's later pages).
     ``retrying`` names the quarantine rows this run reads again: they become "retried"
     by it, and its bad rows are new open rows even though the bytes are the same.
+    ``phone_region``: where phone numbers without a country are read (the source's),
+    else the desk's (``Store.phone_region``).
     """
     summary = IngestSummary(
         source=source,
@@ -531,7 +529,7 @@ def write_result(
     # A large file's transaction gets a bigger page cache: its rows also go into indexes
     # at random places, whose pages the default cache would evict and read again.
     cache = bulk_cache(store) if total >= _BIG_FILE_ROWS else nullcontext()
-    with cache, intake(store) as tx:
+    with cache, intake(store, region=phone_region) as tx:
         writer = _Writer(store, tx, summary, result.kind, duplicate_window_hours, retrying)
         writer.start_run(content_sha256)
         writer.load_existing(rows)
@@ -606,6 +604,7 @@ def ingest_bytes(
     force_kind: bool = False,
     clears: bool = True,
     retrying: list[int] | None = None,
+    phone_region: str | None = None,
 ) -> IngestSummary:
     """Parse ``data`` and write it (see ``write_result``); unreadable data is recorded too.
 
@@ -614,10 +613,13 @@ def ingest_bytes(
     A file over one of ``limits`` is recorded as unreadable, the limit named; so is one
     whose columns clearly belong to another kind, unless ``force_kind`` (see
     ``parse.parse_bytes``). ``clears`` and ``retrying``: see ``write_result``.
+    ``phone_region``: the source's country for phone numbers that name none (else the
+    desk's, ``Store.phone_region``), one reading for the warnings and for what is stored.
     """
     from dutyboard.ingest.parse import parse_bytes  # the workbook reader and vobject load on demand
 
     where = location or name
+    region = phone_region or store.phone_region
     digest = bytes_digest(data)
     with _gc_paused(), watching_decodes() as decodes:
         try:
@@ -630,6 +632,7 @@ def ingest_bytes(
                 fmt=fmt,
                 limits=limits,
                 force_kind=force_kind,
+                phone_region=region,
             )
         except UnreadableFile as error:
             message = str(error)
@@ -645,6 +648,7 @@ def ingest_bytes(
                 original=_file_bytes(data, name, decodes),
                 clears=clears,
                 retrying=retrying,
+                phone_region=region,
             )
     return record_unreadable(
         store,

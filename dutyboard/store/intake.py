@@ -25,6 +25,7 @@ from typing import Any
 from dutyboard.domain.text import clean_text
 from dutyboard.i18n import _
 from dutyboard.store.base import ENTITY
+from dutyboard.store.contacts import flag_same_number, link_duplicate, same_number
 from dutyboard.store.engine import Connection
 from dutyboard.store.errors import StaleEdit, StoreError
 from dutyboard.store.jsontext import canonical_bytes
@@ -119,18 +120,21 @@ def bulk_cache(store: Store) -> Iterator[None]:
 
 
 @contextmanager
-def intake(store: Store) -> Iterator[Intake]:
-    """One file's write transaction (``BEGIN IMMEDIATE``): all of it commits, or none."""
+def intake(store: Store, *, region: str | None = None) -> Iterator[Intake]:
+    """One file's write transaction (``BEGIN IMMEDIATE``): all of it commits, or none.
+    ``region``: where its phone numbers without a country are read (its source's), else
+    the desk's."""
     with store.transaction() as conn:
-        yield Intake(store, conn)
+        yield Intake(store, conn, region=region)
 
 
 class Intake:
     """The reads and writes of one file's transaction (made by :func:`intake`)."""
 
-    def __init__(self, store: Store, conn: Connection) -> None:
+    def __init__(self, store: Store, conn: Connection, *, region: str | None = None) -> None:
         self.store = store
         self._conn = conn
+        self._region = region
 
     # -- identity ------------------------------------------------------------------
 
@@ -257,7 +261,7 @@ class Intake:
         self, table: str, records: Sequence[Mapping[str, Any]], *, at: str
     ) -> list[int | StoreError | sqlite3.IntegrityError]:
         """``Store.insert_records`` in this transaction: per record, its id or its error."""
-        return self.store.insert_records(self._conn, table, records, at=at)
+        return self.store.insert_records(self._conn, table, records, at=at, region=self._region)
 
     def update_record(
         self, table: str, record_id: int, changes: Mapping[str, Any]
@@ -265,7 +269,9 @@ class Intake:
         """``Store.update_record`` (action ``ingest``); the error that refused it, or None."""
         try:
             with attempt(self._conn):
-                self.store.update_record(self._conn, table, record_id, changes, action="ingest")
+                self.store.update_record(
+                    self._conn, table, record_id, changes, action="ingest", region=self._region
+                )
         except (StoreError, sqlite3.IntegrityError) as error:
             return error
         return None
@@ -290,37 +296,18 @@ class Intake:
         return found
 
     def same_number(self, table: str, ids: Sequence[int]) -> list[tuple[int, int, str]]:
-        """(new id, earlier id, E.164) for each of the records ``ids`` whose phone number
-        an earlier record of ``table`` has (up to five each): one indexed query."""
-        table = _table(table)
-        wanted = set(ids)
-        found: list[tuple[int, int, str]] = []
-        per_record: dict[int, int] = {}
-        rows = self._conn.execute(
-            f"SELECT n.id, o.id, n.phone_e164 FROM {table} AS n JOIN {table} AS o "
-            "ON o.phone_e164 = n.phone_e164 AND o.id < n.id "
-            "WHERE n.id BETWEEN ? AND ? AND n.phone_e164 IS NOT NULL ORDER BY n.id, o.id",
-            (min(wanted), max(wanted)),
-        )
-        for new_id, other_id, number in rows:
-            if int(new_id) in wanted and per_record.get(int(new_id), 0) < 5:
-                per_record[int(new_id)] = per_record.get(int(new_id), 0) + 1
-                found.append((int(new_id), int(other_id), str(number)))
-        return found
+        """:func:`dutyboard.store.contacts.same_number` in this transaction."""
+        return same_number(self._conn, table, ids)
+
+    def flag_same_number(self, table: str, ids: Sequence[int], *, at: str) -> int:
+        """:func:`dutyboard.store.contacts.flag_same_number` in this transaction."""
+        return flag_same_number(self.store, self._conn, table, ids, at=at)
 
     def link_duplicate(
         self, table: str, record_id: int, other_id: int, reason: str, *, at: str
     ) -> None:
         """Link a new record to one that looks like it, with an event on each."""
-        entity = ENTITY[table]
-        self._conn.execute(
-            "INSERT INTO possible_duplicates (entity, record_id, other_id, reason, "
-            "detected_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-            (entity, record_id, other_id, reason, at),
-        )
-        link = {"record_id": record_id, "other_id": other_id, "reason": reason}
-        self.store.log_event(self._conn, entity, record_id, "possible_duplicate", None, link)
-        self.store.log_event(self._conn, entity, other_id, "possible_duplicate", None, link)
+        link_duplicate(self.store, self._conn, table, record_id, other_id, reason, at=at)
 
     # -- quarantine and health ------------------------------------------------------------
 

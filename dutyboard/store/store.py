@@ -564,6 +564,7 @@ class Store(RequestCommands, LeadCommands, ContactCommands):
         records: Sequence[Mapping[str, Any]],
         *,
         at: str | None = None,
+        region: str | None = None,
     ) -> list[int | StoreError | sqlite3.IntegrityError]:
         """``insert_record`` for many records inside an open transaction.
 
@@ -577,6 +578,8 @@ class Store(RequestCommands, LeadCommands, ContactCommands):
         Rows go in by ``executemany`` with their ids given; if the database refuses one,
         the batch is rolled back to a savepoint and inserted row by row instead, so only
         that row is left out. The events follow in one ``executemany``, in record order.
+        ``region``: where a phone number without a country is read (a source's own,
+        ``[[sources]] phone_region``), else the desk's (:attr:`phone_region`).
         """
         entity = ENTITY[_table(table)]
         now = at or self.now()
@@ -586,7 +589,7 @@ class Store(RequestCommands, LeadCommands, ContactCommands):
         for fields in records:
             try:
                 prepared.append(
-                    _prepared(table, fields, now, clean=clean, region=self.phone_region)
+                    _prepared(table, fields, now, clean=clean, region=region or self.phone_region)
                 )
             except StoreError as error:
                 prepared.append(error)
@@ -622,6 +625,7 @@ class Store(RequestCommands, LeadCommands, ContactCommands):
         *,
         action: str = "update",
         expected_version: int | None = None,
+        region: str | None = None,
     ) -> Row:
         """Apply ``changes`` inside an open transaction; refuse a stale edit."""
         values = _checked(table, changes)
@@ -641,7 +645,7 @@ class Store(RequestCommands, LeadCommands, ContactCommands):
             number = stored_e164(
                 changed.get("phone", before.get("phone")),
                 changed.get("country", before.get("country")),
-                self.phone_region,
+                region or self.phone_region,
             )
             if number != before.get("phone_e164"):
                 derived = {"phone_e164": number}

@@ -14,8 +14,13 @@ import psycopg
 import pytest
 from sqlite_utils import Database
 
+from dutyboard.config import ConfigError
+from dutyboard.domain.limits import DEFAULT
+from dutyboard.ingest.jobs import ingest_for
+from dutyboard.ingest.sources import SourceConfig, parse_sources
 from dutyboard.store import Store, pg_schema
 from dutyboard.store.schema import migrations
+from dutyboard.store.sources import register_sources
 from tests.pgserver import PgServer
 
 
@@ -137,3 +142,74 @@ def test_two_contacts_with_one_number_are_flagged_as_possible_duplicates(store: 
     assert "same phone number (+94771234567) as contact #1" in links[0][2]
     events = store.history("contact", 5)
     assert any(event["action"] == "possible_duplicate" for event in events)
+
+
+def test_a_contact_saved_by_hand_with_a_known_number_is_flagged_too(store: Store) -> None:
+    """A form or a pasted message (``Store.add_contact``) flags the same number as an
+    import does: the person may already be on the desk under another name."""
+    first = store.add_contact({"name": "Nimal Perera", "country": "LK", "phone": "077 123 4567"})
+    other = store.add_contact({"name": "Someone else", "phone": "+94 11 234 5678"})
+    again = store.add_contact({"name": "N. Perera", "phone": "+94 77 123 4567"})
+    links = store.conn.execute(
+        "SELECT record_id, other_id, reason FROM possible_duplicates WHERE entity = 'contact'"
+    ).fetchall()
+    assert [(int(a), int(b)) for a, b, _ in links] == [(again, first)]
+    assert f"as contact #{first}" in links[0][2] and other not in (links[0][0], links[0][1])
+    assert any(e["action"] == "possible_duplicate" for e in store.history("contact", first))
+
+
+CONTACTS_CSV = "name,phone\nNimal Perera,077 123 4567\n"
+
+
+@pytest.mark.parametrize(
+    ("region", "e164", "tz"),
+    [("LK", "+94771234567", "Asia/Colombo"), (None, "+86771234567", None)],
+)
+def test_a_source_of_another_countrys_units_reads_their_numbers_in_its_region(
+    store: Store, tmp_path: Path, region: str | None, e164: str, tz: str | None
+) -> None:
+    """A Colombo office's contact sheet on a Shanghai desk: ``[[sources]] phone_region =
+    "LK"`` reads its national numbers as Sri Lankan, for what is stored and for the zone
+    the import infers from them alike. Without it they are read in the desk's region (CN),
+    where this mobile number would be a Nanning landline (0771) a digit short: no zone."""
+    store.phone_region = "CN"
+    source = SourceConfig(
+        "colombo", "contacts", "folder", path=tmp_path, zone="Asia/Colombo", phone_region=region
+    )
+    register_sources(store, [source])
+    summary = ingest_for(
+        store, source, CONTACTS_CSV.encode(), "contacts.csv", location="contacts.csv",
+        limits=DEFAULT,
+    )  # fmt: skip
+    assert summary.added == 1
+    row = store._one("SELECT phone, phone_e164, tz FROM contacts WHERE name = 'Nimal Perera'")
+    assert row == {"phone": "077 123 4567", "phone_e164": e164, "tz": tz}
+
+
+def test_a_sources_phone_region_is_checked_like_the_desks() -> None:
+    (source,) = parse_sources(
+        [
+            {
+                "name": "c",
+                "kind": "contacts",
+                "type": "folder",
+                "path": "/srv/c",
+                "phone_region": "lk",
+            }
+        ],
+        where="config.toml",
+    )
+    assert source.phone_region == "LK"
+    with pytest.raises(ConfigError, match=r"sources\[0\]\.phone_region"):
+        parse_sources(
+            [
+                {
+                    "name": "c",
+                    "kind": "contacts",
+                    "type": "folder",
+                    "path": "/c",
+                    "phone_region": "XX",
+                }
+            ],
+            where="config.toml",
+        )

@@ -19,7 +19,7 @@ from dutyboard.store import views as v
 from dutyboard.store.engine import Connection
 from tests.widgets.pilot import make_app, panel, settle
 from widgets.common import virtual_table
-from widgets.common.virtual_table import PAGE, VirtualTable
+from widgets.common.virtual_table import FIRST_EXTRA, PAGE, VirtualTable
 
 EXTRA = 1500  # open requests added to the demo: several times what one screen fetches
 
@@ -92,9 +92,9 @@ async def test_first_rows_land_before_the_count_and_the_count_follows(demo_db: P
         spec = table.spec.with_(text="Bulk")
         table.set_spec(spec)
         await settle(app, pilot)
-        # First a screenful and a page of rows, the total marked as "at least" (+);
+        # First a screenful and a few rows more, the total marked as "at least" (+);
         # then the exact count, and the subtitle says it without the "+".
-        first = table.body_height + PAGE
+        first = table.body_height + FIRST_EXTRA
         assert seen == [(first, False), (EXTRA, True)]
         assert subtitles[0].startswith(f"{first:,}+ · “Bulk”")
         assert subtitles[-1].startswith(f"{EXTRA:,} · “Bulk”")

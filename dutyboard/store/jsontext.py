@@ -83,3 +83,15 @@ def canonical_bytes(value: Any) -> bytes:
 def canonical_text(value: Any) -> str:
     """``value`` as canonical JSON text (what events store)."""
     return canonical_bytes(value).decode("utf-8")
+
+
+def json_object(text: object) -> dict[str, Any]:
+    """A stored JSON object (an event's before/after, an outbox payload) read back: ``{}``
+    for nothing, for text that is no JSON, or for JSON that is no object."""
+    if not text:
+        return {}
+    try:
+        value = json.loads(str(text))
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}

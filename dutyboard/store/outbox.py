@@ -29,7 +29,6 @@ logs one when it is raised (:mod:`dutyboard.notify.watch`).
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -42,7 +41,7 @@ from dutyboard.domain.clock import from_iso, to_iso
 from dutyboard.domain.text import UNLIMITED, clean_data, clean_text
 from dutyboard.i18n import _
 from dutyboard.store.engine import Connection
-from dutyboard.store.jsontext import canonical_text
+from dutyboard.store.jsontext import canonical_text, json_object
 from dutyboard.store.sources import LEASE_NAME
 from dutyboard.store.store import Row, Store
 
@@ -182,7 +181,7 @@ def unrouted(store: Store, limit: int = 200) -> list[Row]:
         (limit,),
     )
     for row in rows:
-        row["payload"] = _payload(row["payload"])
+        row["payload"] = json_object(row["payload"])
     return rows
 
 
@@ -260,19 +259,9 @@ def _queued(row: Row) -> Queued:
         title=str(row["title"]),
         body=str(row["body"]),
         link=row["link"],
-        payload=_payload(row["payload"]),
+        payload=json_object(row["payload"]),
         created_at=str(row["created_at"]),
     )
-
-
-def _payload(text: object) -> dict[str, Any]:
-    if not text:
-        return {}
-    try:
-        value = json.loads(str(text))
-    except ValueError:
-        return {}
-    return value if isinstance(value, dict) else {}
 
 
 def mark_sent(store: Store, outbox_id: int, target: str, now: datetime) -> bool:

@@ -25,8 +25,9 @@ from dutyboard.i18n import _
 from dutyboard.store import Row, Store
 from dutyboard.store import arrivals as arr
 from dutyboard.store import rollcall as rc
+from dutyboard.store.jsontext import json_object
 from widgets.common.desk import ReportsFailures
-from widgets.common.detail import load_json_object, pretty_json
+from widgets.common.detail import pretty_json
 
 _HIDDEN = {"raw", "extra", "notes", "content_hash"}
 _TIMES = ("eta", "first_eta", "landed_at", "done_at", "reminded_at", "created_at", "updated_at")
@@ -125,7 +126,7 @@ class ArrivalDetail(_Modal):
             " ",
             (str(event["action"]), "cyan"),
         )
-        before, after = load_json_object(event["before"]), load_json_object(event["after"])
+        before, after = json_object(event["before"]), json_object(event["after"])
         for key in sorted(set(before) | set(after)):
             if key in ("notes", "raw", "content_hash", "extra"):
                 continue

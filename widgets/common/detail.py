@@ -21,6 +21,7 @@ from dutyboard.domain.phones import read_phone
 from dutyboard.i18n import _
 from dutyboard.store import Row, Store
 from dutyboard.store.base import ENTITY
+from dutyboard.store.jsontext import json_object
 from widgets.common.desk import ReportsFailures
 from widgets.common.fmt import audit_view, shown
 
@@ -127,8 +128,8 @@ class DetailScreen(ModalScreen[None], ReportsFailures):
             " ",
             (str(event["action"]), "cyan"),
         )
-        before = load_json_object(event["before"])
-        after = load_json_object(event["after"])
+        before = json_object(event["before"])
+        after = json_object(event["after"])
         for key in sorted(set(before) | set(after)):
             if key in ("raw", "notes") and event["action"] != "note":
                 continue
@@ -154,16 +155,6 @@ def phone_text(typed: str, number: object) -> Text:
     text = Text(shown(typed))
     text.append("  " + _("not a number I can read"), style="bold yellow")
     return text
-
-
-def load_json_object(text: object) -> dict[str, object]:
-    if not text:
-        return {}
-    try:
-        value = json.loads(str(text))
-    except ValueError:
-        return {}
-    return value if isinstance(value, dict) else {}
 
 
 def pretty_json(text: str) -> str:
